@@ -1,0 +1,64 @@
+// Command dispatch, help text and the user-error boundary (no stack traces for user mistakes).
+import type { CliIO, Command } from './command.ts'
+
+const commands: Record<string, () => Promise<{ default: Command }>> = {
+  validate: () => import('./commands/validate.ts'),
+  simulate: () => import('./commands/simulate.ts'),
+  schema: () => import('./commands/schema.ts'),
+  serve: () => import('./commands/serve.ts'),
+  migrate: () => import('./commands/migrate.ts'),
+  stats: () => import('./commands/stats.ts'),
+}
+
+const usage = `Usage: nudgekit <command> [options]
+
+Commands:
+  validate <file>     Check a rules file; prints every problem with file:line:column
+  simulate <file>     Show which triggers fire for an account, and why others do not
+  schema              Print the JSON Schema of the rules file (for editor autocomplete)
+  serve               Run the nudgekit server (rules, events, stats, dashboard)
+  migrate             Apply database migrations
+  stats               Print acceptance by trigger (table, CSV or JSON)
+
+Run 'nudgekit <command> --help' for a command's options.`
+
+const defaultIO: CliIO = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  env: process.env,
+  cwd: process.cwd(),
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function run(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage)
+    return name ? 0 : 1
+  }
+  if (name === '--version' || name === '-v') {
+    const pkg = await import('../../package.json', { with: { type: 'json' } })
+    io.out(pkg.default.version)
+    return 0
+  }
+  const load = commands[name]
+  if (!load) {
+    io.err(`[nudgekit] Unknown command '${name}'.\n\n${usage}`)
+    return 1
+  }
+  const command = (await load()).default
+  try {
+    return await command(rest, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`[nudgekit] ${error.message}`)
+      return 1
+    }
+    throw error
+  }
+}
+
+/** A mistake in how the command was called: printed as one line, exit code 1, no stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}

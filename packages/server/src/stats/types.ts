@@ -1,0 +1,50 @@
+// The stats contract: one row per trigger × variant, as GET /v1/stats returns it (DESIGN.md).
+
+export interface StatsRow {
+  trigger: string
+  /** Experiment arm; `default` when the trigger has no experiment. */
+  variant: string
+  impressions: number
+  accounts_reached: number
+  clicks: number
+  dismissals: number
+  upgrade_requests: number
+  conversions: number
+  /** converted accounts / reached accounts. */
+  conversion_rate: number
+  /** Wilson 95 % interval. */
+  conversion_rate_ci: [number, number]
+  /** Conversion rate of the trigger's holdout accounts (null without a holdout or without data). */
+  holdout_rate: number | null
+  /** conversion_rate − holdout_rate. */
+  lift: number | null
+  lift_ci: [number, number] | null
+  /** Two-proportion z-test, two-sided. */
+  p_value: number | null
+  expansion_mrr: number
+  median_days_to_convert: number | null
+}
+
+export interface StatsResult {
+  /** ISO dates (YYYY-MM-DD), inclusive. */
+  from: string
+  to: string
+  rows: StatsRow[]
+}
+
+/** One day of one trigger's funnel, for the dashboard's daily series. */
+export interface DailyPoint {
+  day: string
+  trigger: string
+  impressions: number
+  clicks: number
+  conversions: number
+}
+
+export interface ForecastRow {
+  trigger: string
+  eligible_accounts: number
+  conversion_rate: number
+  mrr_delta: number
+  expected_mrr: number
+}
