@@ -181,6 +181,11 @@ export interface TriggerState {
   sessionImpressions: number
   /** Impressions today (the caller resets it when the day changes). */
   dayImpressions: number
+  /**
+   * The prompt is on screen in this session and not dismissed: impression caps and cooldown do not take
+   * it away (they decide whether a prompt may *start* showing). Snooze, dismissal and acceptance still do.
+   */
+  showing?: boolean
 }
 
 export type SuppressReason =
