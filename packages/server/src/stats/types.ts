@@ -48,3 +48,32 @@ export interface ForecastRow {
   mrr_delta: number
   expected_mrr: number
 }
+
+/**
+ * Raw counts for one trigger × variant over a date range, read from the rollups. `buildStats` turns
+ * these into `StatsRow`s (rates, intervals, lift, p-value).
+ */
+export interface TriggerAggregate {
+  trigger: string
+  variant: string
+  impressions: number
+  accounts_reached: number
+  clicks: number
+  dismissals: number
+  upgrade_requests: number
+  /** Reached accounts that converted with credit to this trigger × variant. */
+  conversions: number
+  expansion_mrr: number
+  /** Days from first exposure to conversion, one entry per converted account. */
+  days_to_convert: number[]
+  /** Accounts of this trigger held out (exposure `holdout`), and how many of them converted. */
+  holdout_accounts: number
+  holdout_conversions: number
+}
+
+/** Date range of a stats query, epoch milliseconds, `to` exclusive. */
+export interface StatsFilter {
+  from: number
+  to: number
+  trigger?: string
+}
