@@ -1,4 +1,5 @@
 // Command dispatch, help text and the user-error boundary (no stack traces for user mistakes).
+import { readFile } from 'node:fs/promises'
 import type { CliIO, Command } from './command.ts'
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
@@ -37,8 +38,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
     return name ? 0 : 1
   }
   if (name === '--version' || name === '-v') {
-    const pkg = await import('../../package.json', { with: { type: 'json' } })
-    io.out(pkg.default.version)
+    io.out(await ownVersion())
     return 0
   }
   const load = commands[name]
@@ -61,4 +61,17 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
 /** A mistake in how the command was called: printed as one line, exit code 1, no stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError'
+}
+
+/** The version of @nudgekit/server, found by walking up from this file (works from src/ and from dist/). */
+async function ownVersion(): Promise<string> {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const manifest = JSON.parse(await readFile(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string }
+      if (manifest.name === '@nudgekit/server' && manifest.version) return manifest.version
+    } catch {
+      // no package.json at this level: keep walking up
+    }
+  }
+  return 'unknown'
 }
