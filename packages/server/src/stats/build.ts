@@ -1,0 +1,147 @@
+// A stats request end to end: query parameters → StatsFilter, and rollup aggregates → StatsResult rows.
+import { diffCi, median, twoProportionPValue, wilson } from './math.ts'
+import { DAY_MS, formatDay, parseDay, startOfDay } from './days.ts'
+import type { StatsFilter, StatsResult, StatsRow, TriggerAggregate } from './types.ts'
+
+/** Days covered when the query names no range: the last 30, today included. */
+export const DEFAULT_RANGE_DAYS = 30
+
+/** Longest range a query may ask for (three years), so one request cannot scan an unbounded history. */
+export const MAX_RANGE_DAYS = 3 * 366
+
+/** One problem with a stats query, ready for a 400 body or a CLI line. */
+export interface StatsQueryIssue {
+  code: 'invalid_date' | 'invalid_range' | 'range_too_long' | 'invalid_trigger'
+  /** The query parameter at fault. */
+  path: 'from' | 'to' | 'trigger'
+  message: string
+  hint: string
+}
+
+export type StatsQueryResult = { ok: true; filter: StatsFilter } | { ok: false; issues: StatsQueryIssue[] }
+
+/**
+ * Reads `from`, `to` (inclusive UTC days, YYYY-MM-DD) and `trigger` from a query string. Without
+ * dates the range is the last 30 days up to today; with one date the other is filled in. Every
+ * problem is reported at once.
+ *
+ * @example
+ * const parsed = parseStatsQuery(new URL(request.url).searchParams)
+ * if (!parsed.ok) return Response.json({ error: 'invalid_query', issues: parsed.issues }, { status: 400 })
+ * const rows = buildStats(await store.aggregates(parsed.filter), parsed.filter)
+ */
+export function parseStatsQuery(params: URLSearchParams, now: number = Date.now()): StatsQueryResult {
+  const issues: StatsQueryIssue[] = []
+  const from = readDay(params, 'from', issues)
+  const to = readDay(params, 'to', issues)
+  const trigger = params.get('trigger') ?? undefined
+  if (trigger !== undefined && trigger.trim() === '') {
+    issues.push({
+      code: 'invalid_trigger',
+      path: 'trigger',
+      message: 'trigger is empty',
+      hint: 'Pass a trigger id from the rules file, or leave trigger out for every trigger',
+    })
+  }
+  if (issues.length > 0) return { ok: false, issues }
+
+  const lastDay = to ?? (from !== undefined ? Math.max(from, startOfDay(now)) : startOfDay(now))
+  const firstDay = from ?? lastDay - (DEFAULT_RANGE_DAYS - 1) * DAY_MS
+  if (firstDay > lastDay) {
+    return {
+      ok: false,
+      issues: [
+        {
+          code: 'invalid_range',
+          path: 'from',
+          message: `from (${formatDay(firstDay)}) is after to (${formatDay(lastDay)})`,
+          hint: 'Swap the dates, or pass a from date on or before the to date',
+        },
+      ],
+    }
+  }
+  const days = (lastDay - firstDay) / DAY_MS + 1
+  if (days > MAX_RANGE_DAYS) {
+    return {
+      ok: false,
+      issues: [
+        {
+          code: 'range_too_long',
+          path: 'from',
+          message: `the range covers ${days} days, more than the ${MAX_RANGE_DAYS} allowed`,
+          hint: 'Ask for at most three years at a time',
+        },
+      ],
+    }
+  }
+  const filter: StatsFilter = { from: firstDay, to: lastDay + DAY_MS }
+  if (trigger !== undefined) filter.trigger = trigger
+  return { ok: true, filter }
+}
+
+function readDay(params: URLSearchParams, name: 'from' | 'to', issues: StatsQueryIssue[]): number | undefined {
+  const text = params.get(name)
+  if (text === null) return undefined
+  const day = parseDay(text)
+  if (day === undefined) {
+    issues.push({
+      code: 'invalid_date',
+      path: name,
+      message: `${name} '${text}' is not a calendar date in the form YYYY-MM-DD`,
+      hint: `Pass a UTC day such as ${name}=2026-01-31`,
+    })
+  }
+  return day
+}
+
+/**
+ * Turns the rollup counts of each trigger × variant into stats rows: conversion rate with its Wilson
+ * 95 % interval, holdout rate, absolute lift with Newcombe's 95 % interval and the pooled z-test
+ * p-value (null without holdout accounts), expansion MRR and the median days to convert. Rows come
+ * sorted by trigger, then variant; `from` and `to` are the inclusive UTC days of the filter.
+ *
+ * @example
+ * buildStats([{ trigger: 'contacts-80', variant: 'a', accounts_reached: 100, conversions: 12, … }], filter)
+ * // { from: '2026-01-01', to: '2026-01-30', rows: [{ conversion_rate: 0.12, conversion_rate_ci: [0.0700, 0.1981], … }] }
+ */
+export function buildStats(aggregates: TriggerAggregate[], filter: StatsFilter): StatsResult {
+  const rows = aggregates
+    .filter((aggregate) => filter.trigger === undefined || aggregate.trigger === filter.trigger)
+    .map(buildRow)
+    .sort((a, b) => compare(a.trigger, b.trigger) || compare(a.variant, b.variant))
+  return { from: formatDay(filter.from), to: formatDay(filter.to - 1), rows }
+}
+
+function buildRow(aggregate: TriggerAggregate): StatsRow {
+  const reached = aggregate.accounts_reached
+  // A conversion credited in the range may come from an account first reached before it; the
+  // rate is a share of the accounts reached in the range, so it cannot pass 1.
+  const converted = Math.min(aggregate.conversions, reached)
+  const rate = reached > 0 ? converted / reached : 0
+  const holdout = aggregate.holdout_accounts
+  const holdoutConverted = Math.min(aggregate.holdout_conversions, holdout)
+  const holdoutRate = holdout > 0 ? holdoutConverted / holdout : null
+  const compared = holdoutRate !== null && reached > 0
+  return {
+    trigger: aggregate.trigger,
+    variant: aggregate.variant,
+    impressions: aggregate.impressions,
+    accounts_reached: reached,
+    clicks: aggregate.clicks,
+    dismissals: aggregate.dismissals,
+    upgrade_requests: aggregate.upgrade_requests,
+    conversions: aggregate.conversions,
+    conversion_rate: rate,
+    conversion_rate_ci: wilson(converted, reached),
+    holdout_rate: holdoutRate,
+    lift: compared ? rate - holdoutRate : null,
+    lift_ci: compared ? diffCi(converted, reached, holdoutConverted, holdout) : null,
+    p_value: compared ? twoProportionPValue(converted, reached, holdoutConverted, holdout) : null,
+    expansion_mrr: Math.round(aggregate.expansion_mrr * 100) / 100,
+    median_days_to_convert: median(aggregate.days_to_convert),
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
