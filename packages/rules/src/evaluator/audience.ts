@@ -1,0 +1,38 @@
+// Who a trigger is for: plans, roles (buyer vs non-buyer), the account-age guard and trait conditions.
+import type { CompiledAudience, CompiledRules, EvalContext, SuppressReason } from './types.ts'
+import { compileCondition } from './conditions.ts'
+
+/** A compiled audience: the reason the context is outside it, or `undefined` when inside. */
+export type AudienceCheck = (ctx: EvalContext) => SuppressReason | undefined
+
+/**
+ * Whether a role can buy: one of `defaults.buyerRoles`, or no role at all (a single-user account).
+ * @example isBuyer(rules, 'member') // false with the default buyer roles owner, admin, billing
+ */
+export function isBuyer(rules: CompiledRules, role: string | undefined): boolean {
+  return role === undefined || rules.defaults.buyerRoles.includes(role)
+}
+
+/**
+ * Compiles an audience once. Checks run in a fixed order (plan, role, account age, traits) so the reason
+ * is stable; an unknown creation date fails the age guard.
+ * @example compileAudience(rules, { plans: ['free'] })(ctx) // 'audience_plan' for a pro account
+ */
+export function compileAudience(rules: CompiledRules, audience: CompiledAudience): AudienceCheck {
+  const { plans, roles, minAccountAgeMs } = audience
+  const traits = audience.traits?.map((trait) => compileCondition(rules, trait)) ?? []
+  return (ctx) => {
+    if (plans && !plans.includes(ctx.account.plan)) return 'audience_plan'
+    if (roles) {
+      const role = ctx.user.role
+      const buyer = isBuyer(rules, role)
+      if (!roles.some((name) => (name === 'buyer' ? buyer : name === 'non_buyer' ? !buyer : name === role))) return 'audience_role'
+    }
+    if (minAccountAgeMs !== undefined) {
+      const createdAt = ctx.account.createdAt
+      if (createdAt === undefined || ctx.now - createdAt < minAccountAgeMs) return 'account_age'
+    }
+    for (const trait of traits) if (!trait(ctx)) return 'audience_trait'
+    return undefined
+  }
+}

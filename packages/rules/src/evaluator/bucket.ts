@@ -1,0 +1,39 @@
+// Deterministic experiment arms: the same account always lands in the same variant or holdout.
+import type { CompiledTrigger } from './types.ts'
+
+/**
+ * Hashes text to [0, 1): FNV-1a over UTF-16 code units, then murmur3's finaliser so that ids differing in
+ * their last character still spread over the whole range.
+ */
+export function hashUnit(text: string): number {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193)
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+  return ((hash ^ (hash >>> 16)) >>> 0) / 4294967296
+}
+
+/** The experiment's arms in a language-neutral order (sorted by code unit); `['default']` without variants. */
+export function armsOf(trigger: CompiledTrigger): string[] {
+  const names = Object.keys(trigger.variants ?? {}).sort()
+  return names.length ? names : ['default']
+}
+
+/**
+ * Picks the arm for a hash: the first `holdoutPercent` of [0, 1) is the holdout, the rest splits equally
+ * across the arms. Raising the holdout only moves accounts into it, never between variants' order.
+ */
+export function pickArm(unit: number, holdoutPercent: number, arms: readonly string[]): string {
+  const holdout = holdoutPercent / 100
+  if (unit < holdout) return 'holdout'
+  return arms[Math.min(arms.length - 1, Math.floor(((unit - holdout) / (1 - holdout)) * arms.length))]!
+}
+
+/**
+ * Deterministic experiment arm for an account: a variant name, or `'holdout'`; `'default'` without an
+ * experiment. Hashes `${trigger.id}:${accountId}`, so arms are independent across triggers.
+ * @example assignVariant(trigger, 'acct_42') // 'b' — the same answer on every device and on the server
+ */
+export function assignVariant(trigger: CompiledTrigger, accountId: string): string {
+  return pickArm(hashUnit(`${trigger.id}:${accountId}`), trigger.holdoutPercent, armsOf(trigger))
+}

@@ -1,0 +1,10 @@
+// The browser-safe evaluator entry (`@nudgekit/rules/evaluator`): zero dependencies, no zod, no yaml.
+export * from './types.ts'
+export { parseDuration, parsePercent } from './duration.ts'
+export { isSafeUrl } from './url.ts'
+export { TEMPLATE_VARIABLES } from './template-variables.ts'
+export { createEvaluator, type Evaluator } from './evaluator.ts'
+export { assignVariant } from './bucket.ts'
+export { checkFeature, limitOf, resolveTarget } from './targets.ts'
+export { isBuyer } from './audience.ts'
+export { renderTemplate } from './template.ts'
