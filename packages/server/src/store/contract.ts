@@ -1,0 +1,202 @@
+// The store contract: one suite every Store implementation must pass (run by sqlite.test.ts and postgres.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { TriggerAggregate } from '../stats/types.ts'
+import { makeEvent } from './fixtures.ts'
+import { dayOf } from './rollup.ts'
+import type { NudgeEvent, Store } from './types.ts'
+
+const DAY = 86_400_000
+const T0 = Date.UTC(2026, 2, 10, 12)
+const WINDOW = 14 * DAY
+
+/** Registers the contract tests for a store; `open` returns a fresh, migrated, empty store each time. */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store
+    beforeEach(async () => {
+      store = await open()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    it('reports no pending migrations once migrated', async () => {
+      expect(await store.migrate()).toEqual([])
+    })
+
+    it('stores each (source, id) once: repeats within a batch and across batches are duplicates', async () => {
+      const a = makeEvent({ type: 'impression', ts: T0, trigger: 't1' })
+      const b = makeEvent({ type: 'click', ts: T0 + 1, trigger: 't1' })
+      const first = await store.ingest('pk_one', [a, b, a])
+      expect(first.accepted.map((e) => e.id).sort()).toEqual([a.id, b.id].sort())
+      expect(first.duplicates).toBe(1)
+      const again = await store.ingest('pk_one', [b, a])
+      expect(again).toEqual({ accepted: [], duplicates: 2 })
+      const otherSource = await store.ingest('pk_two', [a])
+      expect(otherSource.accepted).toHaveLength(1)
+      const [row] = await store.aggregates({ from: T0 - DAY, to: T0 + DAY })
+      expect(row).toMatchObject({ trigger: 't1', variant: 'default', impressions: 2, clicks: 1, accounts_reached: 1 })
+    })
+
+    it('keeps rollups equal to counts computed from the raw events', async () => {
+      const events = randomEvents(600)
+      for (let i = 0; i < events.length; i += 97) await store.ingest('pk', events.slice(i, i + 97))
+      await store.ingest('pk', events.slice(0, 150))
+      const filter = { from: T0 + 2 * DAY, to: T0 + 7 * DAY }
+      expect(await store.aggregates(filter)).toEqual(expectedAggregates(events, filter))
+      expect(await store.aggregates({ ...filter, trigger: 'usage-80' })).toEqual(
+        expectedAggregates(events, filter).filter((row) => row.trigger === 'usage-80'),
+      )
+      const daily = await store.daily(filter)
+      const impressionsOnDay3 = events.filter(
+        (e) => e.type === 'impression' && e.trigger === 'gate' && dayOf(e.ts) === dayOf(T0 + 3 * DAY),
+      ).length
+      expect(daily.find((p) => p.trigger === 'gate' && p.day === dayOf(T0 + 3 * DAY))?.impressions).toBe(impressionsOnDay3)
+    })
+
+    it('credits a conversion to the last exposure at or before it, up to the window edge inclusive', async () => {
+      await store.ingest('pk', [
+        makeEvent({ type: 'impression', ts: T0, trigger: 'older', account: 'a1' }),
+        makeEvent({ type: 'impression', ts: T0 + DAY, trigger: 'newer', variant: 'b', account: 'a1' }),
+        makeEvent({ type: 'impression', ts: T0 + 5 * DAY, trigger: 'later', account: 'a1' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 'older', account: 'a2' }),
+      ])
+      const credited = await store.recordConversion({ id: 'c1', account: 'a1', to: 'pro', mrrDelta: 49, ts: T0 + 2 * DAY }, WINDOW)
+      expect(credited.attribution).toEqual({ trigger: 'newer', variant: 'b', exposedAt: T0 + DAY })
+      const atEdge = await store.recordConversion({ id: 'c2', account: 'a2', to: 'pro', mrrDelta: 49, ts: T0 + WINDOW }, WINDOW)
+      expect(atEdge.attribution).toEqual({ trigger: 'older', variant: 'default', exposedAt: T0 })
+      await store.ingest('pk', [makeEvent({ type: 'impression', ts: T0, trigger: 'older', account: 'a3' })])
+      const pastEdge = await store.recordConversion({ id: 'c3', account: 'a3', to: 'pro', mrrDelta: 49, ts: T0 + WINDOW + 1 }, WINDOW)
+      expect(pastEdge.attribution).toBeNull()
+      const before = await store.recordConversion({ id: 'c4', account: 'a4', to: 'pro', mrrDelta: 49, ts: T0 }, WINDOW)
+      expect(before.attribution).toBeNull()
+    })
+
+    it('credits held-out accounts to the holdout and reports them on every variant row', async () => {
+      await store.ingest('pk', [
+        makeEvent({ type: 'impression', ts: T0, trigger: 't', variant: 'a', account: 'shown' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 't', variant: 'b', account: 'shown-b' }),
+        makeEvent({ type: 'holdout', ts: T0, trigger: 't', account: 'held-1' }),
+        makeEvent({ type: 'holdout', ts: T0, trigger: 't', account: 'held-2' }),
+      ])
+      const result = await store.recordConversion({ id: 'h', account: 'held-1', to: 'pro', mrrDelta: 10, ts: T0 + DAY }, WINDOW)
+      expect(result.attribution).toMatchObject({ trigger: 't', variant: 'holdout' })
+      const rows = await store.aggregates({ from: T0 - DAY, to: T0 + DAY })
+      expect(rows.map((r) => [r.variant, r.holdout_accounts, r.holdout_conversions, r.conversions])).toEqual([
+        ['a', 2, 1, 0],
+        ['b', 2, 1, 0],
+      ])
+    })
+
+    it('records a conversion id once: a replay returns the stored credit and changes nothing', async () => {
+      await store.ingest('pk', [makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'a1' })])
+      const input = { id: 'inv_1', account: 'a1', to: 'pro', mrrDelta: 49, ts: T0 + DAY }
+      const first = await store.recordConversion(input, WINDOW)
+      const replay = await store.recordConversion({ ...input, mrrDelta: 999 }, WINDOW)
+      expect(first.duplicate).toBe(false)
+      expect(replay).toEqual({ ...first, duplicate: true })
+      const [row] = await store.aggregates({ from: T0 - DAY, to: T0 + DAY })
+      expect(row).toMatchObject({ conversions: 1, expansion_mrr: 49, days_to_convert: [1] })
+      const daily = await store.daily({ from: T0, to: T0 + 2 * DAY })
+      expect(daily.map((p) => [p.day, p.impressions, p.conversions])).toEqual([
+        [dayOf(T0), 1, 0],
+        [dayOf(T0 + DAY), 0, 1],
+      ])
+    })
+
+    it('keeps account state per trigger across users', async () => {
+      await store.ingest('pk', [
+        makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'a', user: 'u1' }),
+        makeEvent({ type: 'impression', ts: T0 + 5, trigger: 't', account: 'a', user: 'u2' }),
+        makeEvent({ type: 'dismiss', ts: T0 + 6, trigger: 't', account: 'a', user: 'u2' }),
+        makeEvent({ type: 'snooze', ts: T0 + 7, trigger: 'other', account: 'a', user: 'u1' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'someone-else' }),
+      ])
+      await store.recordConversion({ id: 'c', account: 'a', to: 'pro', mrrDelta: 1, ts: T0 + 10 }, WINDOW)
+      expect(await store.accountState('a')).toEqual([
+        { trigger: 'other', impressions: 0, lastShownAt: null, dismissedAt: null, snoozedAt: T0 + 7, acceptedAt: null },
+        { trigger: 't', impressions: 2, lastShownAt: T0 + 5, dismissedAt: T0 + 6, snoozedAt: null, acceptedAt: T0 + 10 },
+      ])
+      expect(await store.accountState('nobody')).toEqual([])
+    })
+
+    it('counts eligible accounts that have not converted since becoming eligible', async () => {
+      await store.ingest('pk', [
+        makeEvent({ type: 'eligible', ts: T0, trigger: 't', account: 'a' }),
+        makeEvent({ type: 'eligible', ts: T0, trigger: 't', account: 'b' }),
+        makeEvent({ type: 'eligible', ts: T0 - 40 * DAY, trigger: 't', account: 'stale' }),
+        makeEvent({ type: 'eligible', ts: T0, trigger: 'u', account: 'a' }),
+      ])
+      await store.recordConversion({ id: 'c', account: 'b', to: 'pro', mrrDelta: 1, ts: T0 + 1 }, WINDOW)
+      expect(await store.eligibleAccounts(T0 - 30 * DAY)).toEqual([
+        { trigger: 't', accounts: 1 },
+        { trigger: 'u', accounts: 1 },
+      ])
+    })
+
+    it('lets exactly one claim notify per route, account and trigger until the re-notify delay passes', async () => {
+      const claims = await Promise.all([1, 2, 3].map(() => store.claimNotification('cs', 'a', 't', T0, DAY)))
+      expect(claims.filter(Boolean)).toHaveLength(1)
+      expect(await store.claimNotification('cs', 'a', 't', T0 + DAY - 1, DAY)).toBe(false)
+      expect(await store.claimNotification('sales', 'a', 't', T0, DAY)).toBe(true)
+      expect(await store.claimNotification('cs', 'a', 't', T0 + DAY, DAY)).toBe(true)
+    })
+  })
+}
+
+/** Deterministic pseudo-random events over 10 days, several triggers, variants, holdouts and accounts. */
+function randomEvents(count: number): NudgeEvent[] {
+  let seed = 42
+  const next = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+    return Math.floor((seed / 2 ** 31) * n)
+  }
+  const types = ['impression', 'impression', 'click', 'dismiss', 'upgrade_requested', 'holdout', 'eligible', 'track'] as const
+  const triggers = ['usage-80', 'gate']
+  return Array.from({ length: count }, () => {
+    const type = types[next(types.length)]!
+    return makeEvent({
+      type,
+      ts: T0 + next(10 * DAY),
+      account: `acct_${next(40)}`,
+      ...(type === 'track' ? {} : { trigger: triggers[next(2)]! }),
+      ...(type === 'holdout' || type === 'track' ? {} : { variant: ['a', 'b'][next(2)]! }),
+    })
+  })
+}
+
+/** The aggregates computed directly from raw events, independently of the rollups. */
+function expectedAggregates(events: NudgeEvent[], filter: { from: number; to: number }): TriggerAggregate[] {
+  const inDays = (ts: number) => dayOf(ts) >= dayOf(filter.from) && dayOf(ts) <= dayOf(filter.to - 1)
+  const rows = new Map<string, TriggerAggregate>()
+  const firstExposure = new Map<string, number>()
+  for (const e of events) {
+    if (e.type === 'impression' || e.type === 'holdout') {
+      const key = `${e.trigger}|${e.type === 'holdout' ? 'holdout' : e.variant}|${e.account}`
+      firstExposure.set(key, Math.min(firstExposure.get(key) ?? Infinity, e.ts))
+    }
+  }
+  const row = (trigger: string, variant: string) => {
+    const key = `${trigger}|${variant}`
+    if (!rows.has(key)) {
+      rows.set(key, {
+        trigger, variant, impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, upgrade_requests: 0,
+        conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
+      })
+    }
+    return rows.get(key)!
+  }
+  const column = { impression: 'impressions', click: 'clicks', dismiss: 'dismissals', upgrade_requested: 'upgrade_requests' } as const
+  for (const e of events) {
+    if (e.type in column && inDays(e.ts)) row(e.trigger!, e.variant!)[column[e.type as keyof typeof column]] += 1
+  }
+  const holdouts = new Map<string, number>()
+  for (const [key, ts] of firstExposure) {
+    if (ts < filter.from || ts >= filter.to) continue
+    const [trigger, variant] = key.split('|') as [string, string]
+    if (variant === 'holdout') holdouts.set(trigger, (holdouts.get(trigger) ?? 0) + 1)
+    else row(trigger, variant).accounts_reached += 1
+  }
+  for (const r of rows.values()) r.holdout_accounts = holdouts.get(r.trigger) ?? 0
+  return [...rows.values()].sort((a, b) => `${a.trigger}|${a.variant}`.localeCompare(`${b.trigger}|${b.variant}`))
+}

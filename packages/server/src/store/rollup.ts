@@ -1,0 +1,166 @@
+// Rollup deltas: what a batch of newly stored events adds to the rollup tables, computed once for both stores.
+import type { NudgeEvent } from './types.ts'
+
+const DAY_MS = 86_400_000
+
+/** UTC day of an epoch-ms timestamp, `YYYY-MM-DD`. */
+export function dayOf(ts: number): string {
+  return new Date(Math.floor(ts / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
+}
+
+export interface DailyDelta {
+  day: string
+  trigger: string
+  variant: string
+  impressions: number
+  clicks: number
+  dismissals: number
+  snoozes: number
+  upgrade_requests: number
+  holdouts: number
+  eligible: number
+}
+
+export interface ExposureDelta {
+  trigger: string
+  variant: string
+  account: string
+  first_exposed_at: number
+  last_exposed_at: number
+  exposures: number
+}
+
+export interface AccountStateDelta {
+  account: string
+  trigger: string
+  impressions: number
+  last_shown_at: number | null
+  dismissed_at: number | null
+  snoozed_at: number | null
+}
+
+export interface EligibilityDelta {
+  trigger: string
+  account: string
+  first_eligible_at: number
+  last_eligible_at: number
+}
+
+export interface RollupDeltas {
+  daily: DailyDelta[]
+  exposures: ExposureDelta[]
+  accountState: AccountStateDelta[]
+  eligibility: EligibilityDelta[]
+}
+
+const DAILY_COLUMN = {
+  impression: 'impressions',
+  click: 'clicks',
+  dismiss: 'dismissals',
+  snooze: 'snoozes',
+  upgrade_requested: 'upgrade_requests',
+  holdout: 'holdouts',
+  eligible: 'eligible',
+} as const satisfies Partial<Record<NudgeEvent['type'], keyof DailyDelta>>
+
+/** The experiment arm an event counts for; holdout exposures always count as `holdout`. */
+export function variantOf(event: NudgeEvent): string {
+  return event.type === 'holdout' ? 'holdout' : (event.variant ?? 'default')
+}
+
+const maxOf = (a: number | null, b: number): number => (a === null || b > a ? b : a)
+
+/**
+ * Sums a batch into per-key deltas. Each list is sorted by its key so concurrent transactions lock rows
+ * in the same order (no deadlocks on PostgreSQL).
+ */
+export function computeDeltas(events: readonly NudgeEvent[]): RollupDeltas {
+  const daily = new Map<string, DailyDelta>()
+  const exposures = new Map<string, ExposureDelta>()
+  const accountState = new Map<string, AccountStateDelta>()
+  const eligibility = new Map<string, EligibilityDelta>()
+
+  for (const event of events) {
+    const trigger = event.trigger
+    if (trigger === undefined || !(event.type in DAILY_COLUMN)) continue
+    const variant = variantOf(event)
+    const column = DAILY_COLUMN[event.type as keyof typeof DAILY_COLUMN]
+
+    const day = dayOf(event.ts)
+    const dailyKey = `${day}\u0000${trigger}\u0000${variant}`
+    let counts = daily.get(dailyKey)
+    if (!counts) {
+      counts = {
+        day, trigger, variant,
+        impressions: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, holdouts: 0, eligible: 0,
+      }
+      daily.set(dailyKey, counts)
+    }
+    counts[column] += 1
+
+    if (event.type === 'impression' || event.type === 'holdout') {
+      const key = `${trigger}\u0000${variant}\u0000${event.account}`
+      const exposure = exposures.get(key)
+      if (exposure) {
+        exposure.first_exposed_at = Math.min(exposure.first_exposed_at, event.ts)
+        exposure.last_exposed_at = Math.max(exposure.last_exposed_at, event.ts)
+        exposure.exposures += 1
+      } else {
+        exposures.set(key, {
+          trigger, variant, account: event.account,
+          first_exposed_at: event.ts, last_exposed_at: event.ts, exposures: 1,
+        })
+      }
+    }
+
+    if (event.type === 'impression' || event.type === 'dismiss' || event.type === 'snooze') {
+      const key = `${event.account}\u0000${trigger}`
+      let state = accountState.get(key)
+      if (!state) {
+        state = {
+          account: event.account, trigger,
+          impressions: 0, last_shown_at: null, dismissed_at: null, snoozed_at: null,
+        }
+        accountState.set(key, state)
+      }
+      if (event.type === 'impression') {
+        state.impressions += 1
+        state.last_shown_at = maxOf(state.last_shown_at, event.ts)
+      } else if (event.type === 'dismiss') {
+        state.dismissed_at = maxOf(state.dismissed_at, event.ts)
+      } else {
+        state.snoozed_at = maxOf(state.snoozed_at, event.ts)
+      }
+    }
+
+    if (event.type === 'eligible') {
+      const key = `${trigger}\u0000${event.account}`
+      const row = eligibility.get(key)
+      if (row) {
+        row.first_eligible_at = Math.min(row.first_eligible_at, event.ts)
+        row.last_eligible_at = Math.max(row.last_eligible_at, event.ts)
+      } else {
+        eligibility.set(key, { trigger, account: event.account, first_eligible_at: event.ts, last_eligible_at: event.ts })
+      }
+    }
+  }
+
+  return {
+    daily: sortedValues(daily),
+    exposures: sortedValues(exposures),
+    accountState: sortedValues(accountState),
+    eligibility: sortedValues(eligibility),
+  }
+}
+
+function sortedValues<T>(map: Map<string, T>): T[] {
+  return [...map.keys()].sort().map((key) => map.get(key)!)
+}
+
+/** Splits a batch into first occurrences (sorted by id, for lock ordering) and in-batch repeats. */
+export function uniqueById(events: readonly NudgeEvent[]): { unique: NudgeEvent[]; repeats: number } {
+  const seen = new Map<string, NudgeEvent>()
+  for (const event of events) if (!seen.has(event.id)) seen.set(event.id, event)
+  const unique = [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { unique, repeats: events.length - unique.length }
+}

@@ -1,0 +1,262 @@
+// The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per batch.
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
+import type { DailyPoint } from '../stats/types.ts'
+import { assembleAggregates, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
+import { readMigrations } from './migrations.ts'
+import { computeDeltas, dayOf, uniqueById } from './rollup.ts'
+import {
+  StoreUnavailableError,
+  type AccountTriggerState,
+  type ConversionResult,
+  type NudgeEvent,
+  type Store,
+} from './types.ts'
+
+export interface SqliteOptions {
+  /**
+   * `full` (default): every commit is fsynced before `ingest` resolves, so an accepted batch survives a
+   * power loss. `normal`: WAL commits survive a process crash but the last ones may be lost on power loss,
+   * in exchange for faster ingest.
+   */
+  synchronous?: 'full' | 'normal'
+  /** Milliseconds to wait for another process's write lock before failing with 503. Default 5000. */
+  busyTimeoutMs?: number
+}
+
+type Row = Record<string, SQLInputValue>
+
+/**
+ * Opens (and migrates) a SQLite database with `node:sqlite`. Pass `':memory:'` for tests.
+ *
+ * @example
+ * const store = sqlite('./nudgekit.db')
+ * const handler = createHandler({ rules: './nudgekit.yaml', store, keys })
+ */
+export function sqlite(path: string, options: SqliteOptions = {}): Store {
+  const db = new DatabaseSync(path)
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
+    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)
+
+  const cache = new Map<string, StatementSync>()
+  const statement = (sql: string): StatementSync => {
+    let prepared = cache.get(sql)
+    if (!prepared) {
+      prepared = db.prepare(sql)
+      cache.set(sql, prepared)
+    }
+    return prepared
+  }
+  const all = <T>(sql: string, ...params: SQLInputValue[]): T[] => statement(sql).all(...params) as T[]
+  const get = <T>(sql: string, ...params: SQLInputValue[]): T | undefined => statement(sql).get(...params) as T | undefined
+
+  const transaction = <T>(work: () => T): T => {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = work()
+      db.exec('COMMIT')
+      return result
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
+  /** Runs synchronous work as a store call: busy/locked databases become `StoreUnavailableError`. */
+  const call = async <T>(work: () => T): Promise<T> => {
+    try {
+      return work()
+    } catch (error) {
+      const code = (error as { errcode?: number }).errcode
+      // SQLITE_BUSY (5) and SQLITE_LOCKED (6), including extended codes: another writer held the lock too long.
+      if (code !== undefined && ((code & 0xff) === 5 || (code & 0xff) === 6)) {
+        throw new StoreUnavailableError(`SQLite database is locked: ${(error as Error).message}`)
+      }
+      throw error
+    }
+  }
+
+  const migrate = (): string[] =>
+    transaction(() => {
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)')
+      const applied = new Set(all<{ version: string }>('SELECT version FROM schema_migrations').map((r) => r.version))
+      const done: string[] = []
+      for (const migration of readMigrations('sqlite')) {
+        if (applied.has(migration.version)) continue
+        db.exec(migration.sql)
+        statement('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, Date.now())
+        done.push(migration.version)
+      }
+      return done
+    })
+  migrate()
+
+  const insertEvent = `INSERT INTO events (source, id, type, ts, received_at, account, user_id, trigger, variant,
+    placement, metric, value, feature, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+  const upsertDaily = `INSERT INTO daily_counts (day, trigger, variant, impressions, clicks, dismissals, snoozes,
+    upgrade_requests, holdouts, eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (day, trigger, variant) DO UPDATE SET impressions = impressions + excluded.impressions,
+    clicks = clicks + excluded.clicks, dismissals = dismissals + excluded.dismissals,
+    snoozes = snoozes + excluded.snoozes, upgrade_requests = upgrade_requests + excluded.upgrade_requests,
+    holdouts = holdouts + excluded.holdouts, eligible = eligible + excluded.eligible`
+  const upsertExposure = `INSERT INTO exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trigger, variant, account) DO UPDATE SET
+    first_exposed_at = min(first_exposed_at, excluded.first_exposed_at),
+    last_exposed_at = max(last_exposed_at, excluded.last_exposed_at), exposures = exposures + excluded.exposures`
+  const upsertState = `INSERT INTO account_state (account, trigger, impressions, last_shown_at, dismissed_at, snoozed_at)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, trigger) DO UPDATE SET
+    impressions = impressions + excluded.impressions,
+    last_shown_at = max(coalesce(last_shown_at, excluded.last_shown_at), coalesce(excluded.last_shown_at, last_shown_at)),
+    dismissed_at = max(coalesce(dismissed_at, excluded.dismissed_at), coalesce(excluded.dismissed_at, dismissed_at)),
+    snoozed_at = max(coalesce(snoozed_at, excluded.snoozed_at), coalesce(excluded.snoozed_at, snoozed_at))`
+  const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_eligible_at, last_eligible_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT (trigger, account) DO UPDATE SET
+    first_eligible_at = min(first_eligible_at, excluded.first_eligible_at),
+    last_eligible_at = max(last_eligible_at, excluded.last_eligible_at)`
+
+  const ingest = (source: string, events: readonly NudgeEvent[]) =>
+    transaction(() => {
+      const { unique, repeats } = uniqueById(events)
+      const receivedAt = Date.now()
+      const accepted: NudgeEvent[] = []
+      const insert = statement(insertEvent)
+      for (const e of unique) {
+        const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
+          e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
+          e.props === undefined ? null : JSON.stringify(e.props))
+        if (changes > 0) accepted.push(e)
+      }
+      const deltas = computeDeltas(accepted)
+      for (const d of deltas.daily) {
+        statement(upsertDaily).run(d.day, d.trigger, d.variant, d.impressions, d.clicks, d.dismissals, d.snoozes,
+          d.upgrade_requests, d.holdouts, d.eligible)
+      }
+      for (const d of deltas.exposures) {
+        statement(upsertExposure).run(d.trigger, d.variant, d.account, d.first_exposed_at, d.last_exposed_at, d.exposures)
+      }
+      for (const d of deltas.accountState) {
+        statement(upsertState).run(d.account, d.trigger, d.impressions, d.last_shown_at, d.dismissed_at, d.snoozed_at)
+      }
+      for (const d of deltas.eligibility) {
+        statement(upsertEligibility).run(d.trigger, d.account, d.first_eligible_at, d.last_eligible_at)
+      }
+      return { accepted, duplicates: repeats + unique.length - accepted.length }
+    })
+
+  const storedConversion = (id: string): ConversionResult | undefined => {
+    const row = get<Row>('SELECT * FROM conversions WHERE id = ?', id)
+    return row && conversionResult(row, true)
+  }
+
+  const recordConversion: Store['recordConversion'] = (input, windowMs) =>
+    call(() =>
+      transaction(() => {
+        const existing = storedConversion(input.id)
+        if (existing) return existing
+        const exposure = get<{ trigger: string; variant: string; exposed_at: number }>(
+          `SELECT trigger, variant, exposed_at FROM (
+             SELECT trigger, variant, CASE WHEN last_exposed_at <= ? THEN last_exposed_at ELSE first_exposed_at END AS exposed_at
+             FROM exposures WHERE account = ? AND first_exposed_at <= ?)
+           WHERE exposed_at >= ? ORDER BY exposed_at DESC, trigger, variant LIMIT 1`,
+          input.ts, input.account, input.ts, input.ts - windowMs,
+        )
+        statement(`INSERT INTO conversions (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.id, input.account, input.to, input.mrrDelta, input.ts,
+          exposure?.trigger ?? null, exposure?.variant ?? null, exposure?.exposed_at ?? null, Date.now())
+        if (exposure) {
+          statement(`UPDATE exposures SET converted_at = min(coalesce(converted_at, ?), ?), conversions = conversions + 1,
+            expansion_mrr = expansion_mrr + ? WHERE trigger = ? AND variant = ? AND account = ?`).run(
+            input.ts, input.ts, input.mrrDelta, exposure.trigger, exposure.variant, input.account)
+          statement(`INSERT INTO daily_counts (day, trigger, variant, conversions, expansion_mrr) VALUES (?, ?, ?, 1, ?)
+            ON CONFLICT (day, trigger, variant) DO UPDATE SET conversions = conversions + 1,
+            expansion_mrr = expansion_mrr + excluded.expansion_mrr`).run(
+            dayOf(input.ts), exposure.trigger, exposure.variant, input.mrrDelta)
+          statement(`INSERT INTO account_state (account, trigger, accepted_at) VALUES (?, ?, ?)
+            ON CONFLICT (account, trigger) DO UPDATE SET accepted_at = max(coalesce(accepted_at, excluded.accepted_at),
+            excluded.accepted_at)`).run(input.account, exposure.trigger, input.ts)
+        }
+        return { ...storedConversion(input.id)!, duplicate: false }
+      }),
+    )
+
+  const rangeParams = (filter: { from: number; to: number; trigger?: string }) =>
+    filter.trigger === undefined ? [] : [filter.trigger]
+  const triggerClause = (filter: { trigger?: string }) => (filter.trigger === undefined ? '' : ' AND trigger = ?')
+
+  return {
+    dialect: 'sqlite',
+    migrate: () => call(migrate),
+    ingest: (source, events) => call(() => ingest(source, events)),
+    accountState: (account) =>
+      call(() =>
+        all<Row>('SELECT * FROM account_state WHERE account = ? ORDER BY trigger', account).map(
+          (r): AccountTriggerState => ({
+            trigger: r.trigger as string,
+            impressions: Number(r.impressions),
+            lastShownAt: r.last_shown_at as number | null,
+            dismissedAt: r.dismissed_at as number | null,
+            snoozedAt: r.snoozed_at as number | null,
+            acceptedAt: r.accepted_at as number | null,
+          }),
+        ),
+      ),
+    recordConversion,
+    aggregates: (filter) =>
+      call(() => {
+        const days = [dayOf(filter.from), dayOf(filter.to - 1)]
+        const counts = all<CountRow>(
+          `SELECT trigger, variant, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(dismissals) AS dismissals,
+           sum(upgrade_requests) AS upgrade_requests FROM daily_counts WHERE day >= ? AND day <= ?${triggerClause(filter)}
+           GROUP BY trigger, variant`, ...days, ...rangeParams(filter))
+        const cohorts = all<CohortRow>(
+          `SELECT trigger, variant, count(*) AS accounts, count(converted_at) AS converted,
+           sum(expansion_mrr) AS expansion_mrr FROM exposures WHERE first_exposed_at >= ? AND first_exposed_at < ?
+           ${triggerClause(filter)} GROUP BY trigger, variant`, filter.from, filter.to, ...rangeParams(filter))
+        const converted = all<ConvertedRow>(
+          `SELECT trigger, variant, converted_at - first_exposed_at AS ms FROM exposures WHERE converted_at IS NOT NULL
+           AND first_exposed_at >= ? AND first_exposed_at < ?${triggerClause(filter)}`,
+          filter.from, filter.to, ...rangeParams(filter))
+        return assembleAggregates(counts, cohorts, converted)
+      }),
+    daily: (filter) =>
+      call(() =>
+        all<DailyPoint>(
+          `SELECT day, trigger, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions
+           FROM daily_counts WHERE day >= ? AND day <= ? AND variant <> 'holdout'${triggerClause(filter)}
+           GROUP BY day, trigger ORDER BY day, trigger`, dayOf(filter.from), dayOf(filter.to - 1), ...rangeParams(filter),
+        ).map((r) => ({ ...r })),
+      ),
+    eligibleAccounts: (since) =>
+      call(() =>
+        all<{ trigger: string; accounts: number }>(
+          `SELECT e.trigger, count(*) AS accounts FROM eligibility e WHERE e.last_eligible_at >= ? AND NOT EXISTS (
+             SELECT 1 FROM conversions c WHERE c.account = e.account AND c.ts >= e.first_eligible_at)
+           GROUP BY e.trigger ORDER BY e.trigger`, since).map((r) => ({ ...r })),
+      ),
+    claimNotification: (route, account, trigger, now, renotifyMs) =>
+      call(() => {
+        const { changes } = statement(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (route, account, trigger) DO UPDATE SET last_sent_at = excluded.last_sent_at
+          WHERE last_sent_at <= excluded.last_sent_at - ?`).run(route, account, trigger, now, renotifyMs)
+        return changes > 0
+      }),
+    ping: () => call(() => void get('SELECT 1')),
+    close: async () => {
+      if (db.isOpen) db.close()
+    },
+  }
+}
+
+function conversionResult(row: Row, duplicate: boolean): ConversionResult {
+  return {
+    id: row.id as string,
+    account: row.account as string,
+    to: row.target as string,
+    mrrDelta: row.mrr_delta as number,
+    ts: row.ts as number,
+    attribution:
+      row.trigger === null
+        ? null
+        : { trigger: row.trigger as string, variant: row.variant as string, exposedAt: row.exposed_at as number },
+    duplicate,
+  }
+}
