@@ -5,17 +5,25 @@ import { defaultClientConditions, defaultServerConditions } from 'vite'
 const source = ['@nudgekit/source']
 const resolve = { conditions: [...source, ...defaultClientConditions] }
 const ssr = { resolve: { conditions: [...source, ...defaultServerConditions], externalConditions: source } }
-const esbuild = { jsx: 'automatic' as const, jsxImportSource: 'preact' }
+// Vite 8 transforms with oxc (its `esbuild` option is ignored): JSX through Preact's automatic runtime.
+const oxc = { jsx: { runtime: 'automatic' as const, importSource: 'preact' } }
 
 export default defineConfig({
   test: {
     projects: [
-      { resolve, ssr, esbuild, test: { name: 'rules', root: 'packages/rules', environment: 'node' } },
-      { resolve, ssr, esbuild, test: { name: 'sdk', root: 'packages/sdk', environment: 'jsdom' } },
-      { resolve, ssr, esbuild, test: { name: 'widgets', root: 'packages/widgets', environment: 'jsdom' } },
-      { resolve, ssr, esbuild, test: { name: 'server', root: 'packages/server', environment: 'node' } },
+      { resolve, ssr, oxc, test: { name: 'rules', root: 'packages/rules', environment: 'node' } },
+      { resolve, ssr, oxc, test: { name: 'sdk', root: 'packages/sdk', environment: 'jsdom' } },
       {
-        resolve, ssr, esbuild,
+        resolve, ssr, oxc,
+        test: {
+          name: 'widgets', root: 'packages/widgets', environment: 'jsdom',
+          // Inlined so it shares the ESM Preact the components use (one copy of Preact's hooks state).
+          server: { deps: { inline: ['@testing-library/preact'] } },
+        },
+      },
+      { resolve, ssr, oxc, test: { name: 'server', root: 'packages/server', environment: 'node' } },
+      {
+        resolve, ssr, oxc,
         test: { name: 'integration', root: 'test', environment: 'node', include: ['integration/**/*.test.ts'] },
       },
     ],
