@@ -1,0 +1,44 @@
+// Keyboard behaviour of a modal dialog: focus moves in, Tab cycles inside, Esc closes, focus returns.
+import type { RefObject } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+
+const TABBABLE =
+  'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])'
+
+/** The focused element, looking through open shadow roots (the host page may use web components too). */
+function deepActive(): HTMLElement | null {
+  let active = document.activeElement
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement
+  return active as HTMLElement | null
+}
+
+/** Moves Tab and Shift+Tab focus to the next tabbable element inside `dialog`, wrapping at either end. */
+function trapTab(event: KeyboardEvent, dialog: HTMLElement): void {
+  event.preventDefault()
+  const items = [...dialog.querySelectorAll<HTMLElement>(TABBABLE)]
+  const index = items.indexOf(deepActive() as HTMLElement)
+  const next = index < 0 ? (event.shiftKey ? items.length - 1 : 0) : (index + (event.shiftKey ? -1 : 1) + items.length) % items.length
+  items[next]?.focus()
+}
+
+/**
+ * While mounted: focus is in `dialog`, Tab cannot leave it (even after a click on the backdrop moved
+ * focus out), Esc calls `onClose`. On unmount focus returns to the element that had it before.
+ */
+export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void): void {
+  const close = useRef(onClose)
+  close.current = onClose
+  useEffect(() => {
+    const previous = deepActive()
+    dialog.current?.focus()
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close.current()
+      else if (event.key === 'Tab' && dialog.current) trapTab(event, dialog.current)
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => {
+      document.removeEventListener('keydown', onKeyDown)
+      if (previous?.isConnected) previous.focus()
+    }
+  }, [])
+}

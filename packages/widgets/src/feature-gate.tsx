@@ -1,0 +1,51 @@
+// Shows a feature when the plan includes it, otherwise a locked-feature card with the gate's prompt.
+import type { ComponentChildren } from 'preact'
+import { useId, useMemo, useRef } from 'preact/hooks'
+import type { Prompt } from '@nudgekit/rules/evaluator'
+import type { Nudge } from '@nudgekit/sdk'
+import { fill, useConfig } from './config.ts'
+import { PromptContent } from './prompt-content.tsx'
+import { useImpression } from './use-impression.ts'
+import { useStore } from './use-store.ts'
+
+export interface FeatureGateProps {
+  nudge: Nudge
+  /** Feature id from the rules file. */
+  feature: string
+  /** The feature itself, rendered when the account's plan or add-ons include it. */
+  children?: ComponentChildren
+  /** Shown when locked and no prompt is due (caps, no trigger on this gate). Default: a short locked card. */
+  fallback?: ComponentChildren
+}
+
+/**
+ * Checks the feature with `nudge.gate(feature)` once per mount (again only when the feature, the rules or
+ * the account change), since every check of a locked feature records a gate hit.
+ * @example <FeatureGate nudge={nudge} feature="segmentation"><Segments /></FeatureGate>
+ */
+export function FeatureGate({ nudge, feature, children, fallback }: FeatureGateProps) {
+  const rules = useStore(nudge.$rules)
+  const account = useStore(nudge.$account)
+  const gate = useMemo(() => nudge.gate(feature), [nudge, feature, rules, account])
+  const inline = useStore(nudge.$prompts).inline[feature] ?? gate.prompt
+  const { labels } = useConfig()
+  if (gate.allowed) return <>{children}</>
+  if (inline) return <LockedCard key={inline.key} nudge={nudge} prompt={inline} />
+  if (fallback !== undefined) return <>{fallback}</>
+  return (
+    <div class="nk-card nk-gate">
+      <p class="nk-title">{fill(labels.locked, { feature: rules?.features[feature]?.label ?? feature })}</p>
+    </div>
+  )
+}
+
+function LockedCard({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
+  const ref = useRef<HTMLDivElement>(null)
+  const id = useId()
+  useImpression(ref, nudge, prompt)
+  return (
+    <div ref={ref} class="nk-card nk-gate" role="group" aria-labelledby={`${id}t`}>
+      <PromptContent nudge={nudge} prompt={prompt} titleId={`${id}t`} bodyId={`${id}b`} />
+    </div>
+  )
+}

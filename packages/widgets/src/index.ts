@@ -1,0 +1,12 @@
+// Public API of @nudgekit/widgets.
+export { NudgeHost, type NudgeHostProps } from './nudge-host.tsx'
+export { FeatureGate, type FeatureGateProps } from './feature-gate.tsx'
+export { UsageMeter, type UsageMeterProps } from './usage-meter.tsx'
+export { UpgradeButton, type UpgradeButtonProps } from './upgrade-button.tsx'
+export { NudgeRoot, type NudgeRootProps } from './root.tsx'
+export { mount, mountGate, mountMeter, type MountOptions, type PageMountOptions } from './mount.tsx'
+export { adoptStyles } from './adopt-styles.ts'
+export { css } from './styles.ts'
+export { useStore } from './use-store.ts'
+export { defaultLabels, type Labels, type Theme, type WidgetConfig } from './config.ts'
+export type { WidgetError } from './errors.ts'

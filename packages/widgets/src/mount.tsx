@@ -1,0 +1,139 @@
+// Mounting for hosts that are not Preact (React, Vue, plain HTML): every widget renders in a Shadow DOM root.
+import { render, type ComponentChildren } from 'preact'
+import type { Nudge } from '@nudgekit/sdk'
+import { adoptStyles } from './adopt-styles.ts'
+import type { Theme, WidgetConfig } from './config.ts'
+import { widgetError } from './errors.ts'
+import { FeatureGate } from './feature-gate.tsx'
+import { NudgeHost } from './nudge-host.tsx'
+import { NudgeRoot } from './root.tsx'
+import { UsageMeter } from './usage-meter.tsx'
+
+export interface MountOptions extends WidgetConfig {
+  /** Default `system`. */
+  theme?: Theme
+  /** Nonce for the `<style>` fallback where constructable stylesheets are unsupported (CSP `'nonce-…'`). */
+  nonce?: string
+}
+
+export interface PageMountOptions extends MountOptions {
+  /** Where the widgets' host element is appended. Default `document.body`. */
+  target?: Element
+}
+
+/** Gate roots this module attached, so a gate can be mounted again on the same element after `unmount()`. */
+const gateRoots = new WeakMap<Element, ShadowRoot>()
+
+function check(nudge: Nudge, action: string, element?: Element, name?: string, value?: string): void {
+  if (typeof nudge?.$prompts?.subscribe !== 'function') {
+    throw widgetError('invalid_nudge', 'nudge', action, 'the nudge argument is not a nudgekit client', 'Pass the object createNudge() returned')
+  }
+  if (element !== undefined && !(element instanceof Element)) {
+    throw widgetError('invalid_element', 'element', action, 'the element argument is not a DOM element', 'Pass an element from the page, e.g. document.querySelector(…)')
+  }
+  if (name && (typeof value !== 'string' || value === '')) {
+    throw widgetError(`invalid_${name}`, name, action, `the ${name} must be a non-empty string`, `Pass the ${name} id from your rules file`)
+  }
+}
+
+function renderIn(root: ShadowRoot, children: ComponentChildren, { theme, nonce, ...config }: MountOptions): HTMLElement {
+  adoptStyles(root, nonce)
+  const container = document.createElement('div')
+  root.append(container)
+  render(
+    <NudgeRoot theme={theme} {...config}>
+      {children}
+    </NudgeRoot>,
+    container,
+  )
+  return container
+}
+
+function appendHost(parent: Element): ShadowRoot {
+  const host = document.createElement('div')
+  host.setAttribute('data-nudgekit', '')
+  parent.append(host)
+  return host.attachShadow({ mode: 'open' })
+}
+
+function unmountHost(container: HTMLElement): () => void {
+  return () => {
+    render(null, container)
+    ;(container.getRootNode() as ShadowRoot).host.remove()
+  }
+}
+
+/**
+ * Renders the banner, modal and toast placements into a Shadow DOM root appended to `target`.
+ * Returns `unmount()`.
+ * @example
+ * const unmount = mount(nudge, { theme: 'system', onCta: (prompt) => openCheckout(prompt.target?.id) })
+ * // React: useEffect(() => mount(nudge, { onCta }), [nudge])
+ */
+export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void {
+  check(nudge, 'mount the widgets')
+  const { target = document.body, ...rest } = options
+  if (!(target instanceof Element)) {
+    throw widgetError('invalid_target', 'options.target', 'mount the widgets', 'target is not a DOM element', 'Pass an element, or omit target to use document.body')
+  }
+  const container = renderIn(
+    appendHost(target),
+    ['banner', 'modal', 'toast'].map((placement) => (
+      <NudgeHost key={placement} nudge={nudge} placement={placement as 'banner' | 'modal' | 'toast'} />
+    )),
+    rest,
+  )
+  return unmountHost(container)
+}
+
+function gateRoot(element: Element, action: string): ShadowRoot {
+  const existing = gateRoots.get(element)
+  if (existing) return existing
+  if (element.shadowRoot) {
+    throw widgetError('shadow_root_taken', 'element', action, 'the element already has a shadow root', 'Wrap the gated content in a plain <div> and pass that')
+  }
+  let root: ShadowRoot
+  try {
+    root = element.attachShadow({ mode: 'open' })
+  } catch {
+    throw widgetError('invalid_element', 'element', action, `a <${element.localName}> cannot hold a shadow root`, 'Pass a <div>, <section>, <span> or a custom element')
+  }
+  gateRoots.set(element, root)
+  return root
+}
+
+/**
+ * Gates the content of `element` on `feature`: the element gets a shadow root that shows its own children
+ * when the plan includes the feature and a locked-feature card instead when it does not.
+ * `unmount()` shows the element's children again.
+ * @example
+ * const unmount = mountGate(document.querySelector('#segments'), nudge, 'segmentation')
+ */
+export function mountGate(element: Element, nudge: Nudge, feature: string, options: MountOptions = {}): () => void {
+  const action = 'mount the feature gate'
+  check(nudge, action, element, 'feature', feature)
+  const root = gateRoot(element, action)
+  root.replaceChildren()
+  const container = renderIn(
+    root,
+    <FeatureGate nudge={nudge} feature={feature}>
+      <slot />
+    </FeatureGate>,
+    options,
+  )
+  return () => {
+    render(null, container)
+    // The shadow root cannot be removed; a bare slot lets the element's own children show again.
+    root.replaceChildren(document.createElement('slot'))
+  }
+}
+
+/**
+ * Appends a usage meter for `metric` (in a shadow root) to `element`. Returns `unmount()`.
+ * @example
+ * const unmount = mountMeter(document.querySelector('#contacts-usage'), nudge, 'contacts', { locale: 'de-DE' })
+ */
+export function mountMeter(element: Element, nudge: Nudge, metric: string, options: MountOptions = {}): () => void {
+  check(nudge, 'mount the usage meter', element, 'metric', metric)
+  return unmountHost(renderIn(appendHost(element), <UsageMeter nudge={nudge} metric={metric} />, options))
+}

@@ -1,0 +1,32 @@
+// Renders the active prompt of one placement (banner, modal or toast) and follows it as it changes.
+import type { Nudge } from '@nudgekit/sdk'
+import { Banner } from './banner.tsx'
+import { Modal } from './modal.tsx'
+import { Toast } from './toast.tsx'
+import { useStore } from './use-store.ts'
+
+export interface NudgeHostProps {
+  nudge: Nudge
+  placement: 'banner' | 'modal' | 'toast'
+}
+
+const views = { banner: Banner, modal: Modal, toast: Toast }
+
+/**
+ * The prompt the SDK selected for `placement`, or nothing. A new prompt key is a new showing: it mounts
+ * afresh (one impression, focus moved into a new modal).
+ * @example <NudgeHost nudge={nudge} placement="banner" />
+ */
+export function NudgeHost({ nudge, placement }: NudgeHostProps) {
+  const prompt = useStore(nudge.$prompts)[placement]
+  const View = views[placement]
+  const view = prompt && <View key={prompt.key} nudge={nudge} prompt={prompt} />
+  // The toast's live region stays in the DOM between toasts so screen readers announce each arrival.
+  return placement === 'toast' ? (
+    <div role="status" aria-live="polite">
+      {view}
+    </div>
+  ) : (
+    view || null
+  )
+}

@@ -1,0 +1,64 @@
+// A metric's usage against the plan limit: text label plus an accessible progress bar coloured by level.
+import { useId } from 'preact/hooks'
+import type { Nudge } from '@nudgekit/sdk'
+import { fill, useConfig } from './config.ts'
+import { useStore } from './use-store.ts'
+
+export interface UsageMeterProps {
+  nudge: Nudge
+  /** Metric id from the rules file. */
+  metric: string
+  /** Percent of the limit from which the meter shows the warning colour and status. Default 80. */
+  warnAt?: number
+  /** Percent of the limit from which the meter shows the critical colour and status. Default 100. */
+  criticalAt?: number
+}
+
+/**
+ * "812 of 1,000" with a `progressbar` (valuenow/min/max, valuetext), in the accent colour, the warning
+ * colour from `warnAt` and the danger colour from `criticalAt`; the level is also written out, so colour
+ * is never the only signal. Numbers use the configured locale. Renders nothing for an unknown metric.
+ * @example <UsageMeter nudge={nudge} metric="contacts" warnAt={90} />
+ */
+export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: UsageMeterProps) {
+  const view = useStore(nudge.$usage)[metric]
+  const { labels, locale } = useConfig()
+  const id = useId()
+  if (!view) return null
+  const format = new Intl.NumberFormat(locale).format
+  const used = format(view.used)
+  if (view.limit === null) {
+    return (
+      <div class="nk-meter">
+        <div class="nk-meter-head">
+          <span>{view.label}</span>
+          <span>{fill(labels.unlimited, { used })}</span>
+        </div>
+      </div>
+    )
+  }
+  const percent = view.percent ?? (view.limit > 0 ? (view.used / view.limit) * 100 : 100)
+  const level = percent >= criticalAt ? 'critical' : percent >= warnAt ? 'warn' : undefined
+  const text = fill(labels.usage, { used, limit: format(view.limit) })
+  return (
+    <div class={`nk-meter${level ? ` nk-${level}` : ''}`}>
+      <div class="nk-meter-head">
+        <span id={`${id}l`}>{view.label}</span>
+        <span>{text}</span>
+      </div>
+      <div
+        class="nk-bar"
+        role="progressbar"
+        aria-labelledby={`${id}l`}
+        aria-valuemin={0}
+        aria-valuemax={view.limit}
+        aria-valuenow={Math.min(view.used, view.limit)}
+        aria-valuetext={level ? `${text}, ${level === 'critical' ? labels.atLimit : labels.nearLimit}` : text}
+        style={{ '--nk-fill': `${Math.min(percent, 100)}%` }}
+      >
+        <div class="nk-fill" />
+      </div>
+      {level && <span class="nk-level">{level === 'critical' ? labels.atLimit : labels.nearLimit}</span>}
+    </div>
+  )
+}

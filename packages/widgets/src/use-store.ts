@@ -1,0 +1,15 @@
+// Subscribes a Preact component to a nanostores store without pulling in @nanostores/preact.
+import { useEffect, useState } from 'preact/hooks'
+import type { ReadableAtom } from 'nanostores'
+
+/**
+ * The store's current value; the component re-renders whenever it changes.
+ * @example const prompts = useStore(nudge.$prompts)
+ */
+export function useStore<T>(store: ReadableAtom<T>): T {
+  const [value, setValue] = useState(() => store.get())
+  // `subscribe` calls back at once with the current value, which also covers a change made between
+  // this render and the effect running.
+  useEffect(() => store.subscribe((next) => setValue(() => next)), [store])
+  return value
+}
