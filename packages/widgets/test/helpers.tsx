@@ -11,8 +11,10 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+/** Renders under a NudgeRoot; `rerender` keeps that root, so components stay mounted. */
 export function renderInRoot(ui: ComponentChildren, props: Omit<NudgeRootProps, 'children'> = {}) {
-  return render(<NudgeRoot {...props}>{ui}</NudgeRoot>)
+  const result = render(<NudgeRoot {...props}>{ui}</NudgeRoot>)
+  return { ...result, rerender: (next: ComponentChildren) => result.rerender(<NudgeRoot {...props}>{next}</NudgeRoot>) }
 }
 
 /** Ids of serious or critical axe violations. jsdom cannot compute colour contrast; the browser e2e suite does. */

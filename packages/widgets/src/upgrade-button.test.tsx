@@ -1,0 +1,55 @@
+import { act, screen } from '@testing-library/preact'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import { UpgradeButton } from './upgrade-button.tsx'
+import { createFakeNudge, makePrompt } from '../test/fake-nudge.ts'
+import { renderInRoot } from '../test/helpers.tsx'
+
+describe('UpgradeButton', () => {
+  it('acts on the prompt it is given', async () => {
+    const prompt = makePrompt({ cta: { label: 'Go annual' } })
+    const nudge = createFakeNudge()
+    const onCta = vi.fn()
+    renderInRoot(<UpgradeButton nudge={nudge} prompt={prompt} />, { onCta })
+    await userEvent.click(screen.getByRole('button', { name: 'Go annual' }))
+    expect(nudge.called('click')).toEqual([[prompt]])
+    expect(onCta).toHaveBeenCalledWith(prompt)
+  })
+
+  it('follows the highest-priority active prompt when none is given', () => {
+    const nudge = createFakeNudge({
+      prompts: {
+        banner: makePrompt({ key: 'a:default', priority: 1, cta: { label: 'Upgrade to Pro', url: '/pro' } }),
+        toast: makePrompt({ key: 'b:default', priority: 5, placement: 'toast', cta: { label: 'Add Analytics', url: '/analytics' } }),
+      },
+    })
+    renderInRoot(<UpgradeButton nudge={nudge} />)
+    expect(screen.getByRole('link', { name: 'Add Analytics' })).toBeTruthy()
+    act(() => nudge.show('toast', undefined))
+    expect(screen.getByRole('link', { name: 'Upgrade to Pro' })).toBeTruthy()
+  })
+
+  it('renders nothing without a prompt', () => {
+    const nudge = createFakeNudge()
+    const { container } = renderInRoot(<UpgradeButton nudge={nudge} />)
+    expect(container.querySelector('.nk')?.childElementCount).toBe(0)
+  })
+
+  it('records only the click for a CTA without URL or handler', async () => {
+    const prompt = makePrompt({ cta: { label: 'Upgrade' } })
+    const nudge = createFakeNudge()
+    renderInRoot(<UpgradeButton nudge={nudge} prompt={prompt} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Upgrade' }))
+    expect(nudge.calls).toEqual([['click', prompt]])
+  })
+
+  it('resets the request confirmation for a new prompt', async () => {
+    const ask = (key: string) => makePrompt({ key, audience: 'non_buyer', cta: { label: 'Ask your admin' } })
+    const nudge = createFakeNudge()
+    const { rerender } = renderInRoot(<UpgradeButton nudge={nudge} prompt={ask('a:default')} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Ask your admin' }))
+    expect(screen.getByRole('status').textContent).toBe('Request sent to your admin')
+    rerender(<UpgradeButton nudge={nudge} prompt={ask('b:default')} />)
+    expect(screen.getByRole('button', { name: 'Ask your admin' })).toBeTruthy()
+  })
+})
