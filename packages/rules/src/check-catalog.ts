@@ -1,0 +1,139 @@
+// Checks on what the rules sell: metrics, features, plans, add-ons, defaults and webhook routes.
+import { isSafeUrl } from './evaluator/url.ts'
+import type { IssueDraft } from './issues.ts'
+import { listOf, mapOf, textOf } from './raw.ts'
+import { suggest } from './suggest.ts'
+
+/** The names the rest of the file may refer to, read defensively from unvalidated data. */
+export interface Catalog {
+  metrics: Set<string>
+  features: Set<string>
+  /** Plan ids in ladder order. */
+  plans: string[]
+  addons: Set<string>
+  triggers: Set<string>
+  /** Metrics some plan or add-on limits (a percentage of an unlimited metric never matches). */
+  limitedMetrics: Set<string>
+}
+
+const idsOf = (value: unknown) => listOf(value).flatMap((item) => textOf(mapOf(item).id) ?? [])
+
+export function readCatalog(rules: unknown): Catalog {
+  const root = mapOf(rules)
+  const limitedMetrics = new Set<string>()
+  for (const item of [...listOf(root.plans), ...listOf(root.addons)]) {
+    for (const [metric, limit] of Object.entries(mapOf(mapOf(item).limits))) if (typeof limit === 'number') limitedMetrics.add(metric)
+  }
+  return {
+    metrics: new Set(Object.keys(mapOf(root.metrics))),
+    features: new Set(Object.keys(mapOf(root.features))),
+    plans: idsOf(root.plans),
+    addons: new Set(idsOf(root.addons)),
+    triggers: new Set(idsOf(root.triggers)),
+    limitedMetrics,
+  }
+}
+
+/** `unknown_x` with a suggestion, or nothing when `name` is known (or not text: the schema reports that). */
+export function checkReference(kind: 'metric' | 'feature' | 'plan' | 'addon' | 'trigger', name: unknown, known: Iterable<string>, path: PropertyKey[], at: 'key' | 'value' = 'value'): IssueDraft[] {
+  if (typeof name !== 'string') return []
+  const names = [...known]
+  if (names.includes(name)) return []
+  const match = suggest(name, names)
+  const section = { metric: 'metrics', feature: 'features', plan: 'plans', addon: 'addons', trigger: 'triggers' }[kind]
+  const label = kind === 'addon' ? 'add-on' : kind
+  return [{
+    code: `unknown_${kind}`,
+    path,
+    at,
+    message: `unknown ${label} '${name}'`,
+    hint: match ? `did you mean '${match}'?` : names.length ? `declare it under ${section} (known: ${names.slice(0, 10).join(', ')})` : `declare it under ${section}`,
+  }]
+}
+
+export function checkCatalog(rules: unknown, catalog: Catalog): IssueDraft[] {
+  const root = mapOf(rules)
+  const out: IssueDraft[] = []
+  const seen = new Map<string, string>()
+  for (const [section, label] of [['plans', 'plan'], ['addons', 'add-on']] as const) {
+    listOf(root[section]).forEach((item, index) => {
+      const entry = mapOf(item)
+      const path = [section, index]
+      const id = textOf(entry.id)
+      if (id !== undefined) {
+        const previous = seen.get(id)
+        if (previous) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate id '${id}' (already used by ${previous})`, hint: 'plan and add-on ids share one namespace, because targets name them' })
+        else seen.set(id, `the ${label} at ${section}[${index}]`)
+      }
+      for (const [metric, limit] of Object.entries(mapOf(entry.limits))) {
+        out.push(...checkReference('metric', metric, catalog.metrics, [...path, 'limits', metric], 'key'))
+        if (typeof limit === 'number' && limit < 0) {
+          out.push({ code: 'negative_limit', path: [...path, 'limits', metric], message: `limit of '${metric}' is negative (${limit})`, hint: section === 'plans' ? 'use null for unlimited' : 'an add-on adds a non-negative amount' })
+        }
+      }
+      listOf(entry.features).forEach((feature, i) => out.push(...checkReference('feature', feature, catalog.features, [...path, 'features', i])))
+    })
+  }
+  out.push(...checkLadder(listOf(root.plans)))
+  const defaults = mapOf(root.defaults)
+  if (typeof defaults.locale === 'string' && !isLocale(defaults.locale)) {
+    out.push({ code: 'invalid_value', path: ['defaults', 'locale'], message: `invalid locale '${defaults.locale}'`, hint: 'use a BCP 47 tag such as en-US or de' })
+  }
+  out.push(...checkRoutes(root.routes, catalog))
+  return out
+}
+
+/** A ladder is cheapest first; a plan that limits a metric more than the plan before it is likely out of order. */
+function checkLadder(plans: unknown[]): IssueDraft[] {
+  const out: IssueDraft[] = []
+  for (let i = 1; i < plans.length; i++) {
+    const previous = mapOf(plans[i - 1])
+    const current = mapOf(plans[i])
+    for (const [metric, limit] of Object.entries(mapOf(current.limits))) {
+      const before = mapOf(previous.limits)[metric]
+      const lower = typeof limit === 'number' && (before === null || before === undefined || (typeof before === 'number' && limit < before))
+      if (lower && Object.hasOwn(mapOf(previous.limits), metric) && limit >= 0) {
+        out.push({
+          code: 'invalid_value',
+          severity: 'warning',
+          path: ['plans', i, 'limits', metric],
+          message: `'${String(current.id)}' allows less '${metric}' than '${String(previous.id)}' before it`,
+          hint: 'plans are the upgrade ladder, cheapest first; check the order or the limit',
+        })
+      }
+    }
+  }
+  return out
+}
+
+function checkRoutes(routes: unknown, catalog: Catalog): IssueDraft[] {
+  const out: IssueDraft[] = []
+  const ids = new Set<string>()
+  listOf(routes).forEach((item, index) => {
+    const route = mapOf(item)
+    const path = ['routes', index]
+    const id = textOf(route.id)
+    if (id !== undefined && ids.has(id)) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate route id '${id}'` })
+    if (id !== undefined) ids.add(id)
+    const url = textOf(route.url)
+    if (url !== undefined && !(isSafeUrl(url) && /^https?:\/\//i.test(url.trim()))) {
+      out.push({ code: 'unsafe_url', path: [...path, 'url'], message: `webhook URL '${url}' is not an absolute http(s) URL`, hint: 'use https://… of the service that receives upgrade requests' })
+    } else if (url !== undefined && /^http:\/\//i.test(url.trim()) && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/i.test(url.trim())) {
+      out.push({ code: 'unsafe_url', severity: 'warning', path: [...path, 'url'], message: `webhook URL '${url}' is not https`, hint: 'upgrade requests carry account ids; send them over https' })
+    }
+    listOf(route.on).forEach((name, i) => {
+      if (typeof name !== 'string' || name === 'upgrade_requested') return
+      const drafts = checkReference('trigger', name, catalog.triggers, [...path, 'on', i])
+      out.push(...drafts.map((draft) => (draft.hint?.startsWith('did you mean') ? draft : { ...draft, hint: "use 'upgrade_requested' or a trigger id" })))
+    })
+  })
+  return out
+}
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,143 @@
+// Checks on triggers: condition references, audience, targets, experiments and each prompt's copy.
+import { parsePercent } from './evaluator/duration.ts'
+import { checkReference, type Catalog } from './check-catalog.ts'
+import { checkPromptCopy } from './check-copy.ts'
+import type { IssueDraft } from './issues.ts'
+import { isPlainObject, listOf, mapOf, textOf } from './raw.ts'
+import { TRAIT_OPERATORS } from './schema.ts'
+import { suggest } from './suggest.ts'
+
+/** Targets that resolve against the ladder rather than naming a plan or add-on. */
+export const TARGET_KEYWORDS = ['next_plan', 'next_plan_raising_limit', 'cheapest_plan_with_feature'] as const
+
+/** Variant names the evaluator reserves for its own arms. */
+const RESERVED_VARIANTS = ['default', 'holdout']
+
+interface ConditionFacts {
+  usage: boolean
+  gate: boolean
+  feature: boolean
+}
+
+export function checkTriggers(rules: unknown, catalog: Catalog): IssueDraft[] {
+  const out: IssueDraft[] = []
+  const seen = new Map<string, number>()
+  listOf(mapOf(rules).triggers).forEach((item, index) => {
+    const trigger = mapOf(item)
+    const path: PropertyKey[] = ['triggers', index]
+    const id = textOf(trigger.id)
+    if (id !== undefined && seen.has(id)) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate trigger id '${id}' (already used by triggers[${seen.get(id)}])`, hint: 'trigger ids key stats and frequency state; give each trigger its own' })
+    if (id !== undefined && !seen.has(id)) seen.set(id, index)
+    if (id === 'upgrade_requested') out.push({ code: 'invalid_id', path: [...path, 'id'], message: "'upgrade_requested' is reserved for routes", hint: 'pick another trigger id' })
+    const facts: ConditionFacts = { usage: false, gate: false, feature: false }
+    out.push(...checkCondition(trigger.when, [...path, 'when'], catalog, facts))
+    const audience = mapOf(trigger.audience)
+    const audiencePlans = listOf(audience.plans)
+    audiencePlans.forEach((plan, i) => out.push(...checkReference('plan', plan, catalog.plans, [...path, 'audience', 'plans', i])))
+    for (const [trait, comparison] of Object.entries(mapOf(audience.traits))) {
+      if (isPlainObject(comparison)) out.push(...checkOperators(comparison, [...path, 'audience', 'traits', trait], `trait '${trait}'`))
+    }
+    const prompt = mapOf(trigger.prompt)
+    const target = textOf(prompt.target)
+    out.push(...checkTarget(prompt.target, [...path, 'prompt', 'target'], catalog, facts, audiencePlans))
+    out.push(...checkPromptCopy(prompt, [...path, 'prompt'], { usage: facts.usage, gate: facts.gate, target: target !== undefined }))
+    if (prompt.placement === 'inline' && !facts.gate) {
+      out.push({ code: 'invalid_value', severity: 'warning', path: [...path, 'prompt', 'placement'], message: 'an inline prompt without a gate condition has no feature gate to attach to', hint: 'use banner, modal or toast, or add a gate condition' })
+    }
+    const experiment = mapOf(trigger.experiment)
+    const holdout = textOf(experiment.holdout)
+    const holdoutPercent = holdout === undefined ? undefined : parsePercent(holdout)
+    if (holdoutPercent !== undefined && holdoutPercent > 100) out.push({ code: 'out_of_range', path: [...path, 'experiment', 'holdout'], message: `holdout ${holdout} is over 100%`, hint: 'hold out a small share, e.g. 10%' })
+    if (holdoutPercent === 100) out.push({ code: 'out_of_range', severity: 'warning', path: [...path, 'experiment', 'holdout'], message: 'a 100% holdout never shows the prompt to anyone' })
+    for (const [name, overrides] of Object.entries(mapOf(experiment.variants))) {
+      const variantPath = [...path, 'experiment', 'variants', name]
+      if (RESERVED_VARIANTS.includes(name)) out.push({ code: 'invalid_id', path: variantPath, at: 'key', message: `variant name '${name}' is reserved`, hint: 'name variants a, b, … or after what they change' })
+      const variant = mapOf(overrides)
+      const variantTarget = textOf(variant.target) ?? target
+      if (variant.target !== undefined) out.push(...checkTarget(variant.target, [...variantPath, 'target'], catalog, facts, audiencePlans))
+      out.push(...checkPromptCopy(variant, variantPath, { usage: facts.usage, gate: facts.gate, target: variantTarget !== undefined }))
+    }
+  })
+  const defaults = mapOf(mapOf(rules).defaults)
+  if (defaults.non_buyer !== undefined) out.push(...checkPromptCopy({ non_buyer: defaults.non_buyer }, ['defaults'], { usage: false, gate: false, target: false, shared: true }))
+  return out
+}
+
+function checkCondition(condition: unknown, path: PropertyKey[], catalog: Catalog, facts: ConditionFacts): IssueDraft[] {
+  if (!isPlainObject(condition)) return []
+  const out: IssueDraft[] = []
+  if (condition.usage !== undefined) {
+    facts.usage = true
+    out.push(...checkReference('metric', condition.usage, catalog.metrics, [...path, 'usage']))
+    const hasAtLeast = condition.at_least !== undefined
+    if (hasAtLeast === (condition.above_limit !== undefined)) {
+      out.push({
+        code: hasAtLeast ? 'ambiguous_condition' : 'missing_key',
+        path,
+        message: hasAtLeast ? 'a usage condition has either at_least or above_limit, not both' : "a usage condition needs 'at_least' or 'above_limit'",
+        hint: hasAtLeast ? 'combine two usage conditions with any: [ … ]' : 'e.g. { usage: contacts, at_least: 80% }',
+      })
+    }
+    const percent = typeof condition.at_least === 'string' ? parsePercent(condition.at_least) : undefined
+    const relative = percent !== undefined || condition.above_limit === true
+    if (relative && typeof condition.usage === 'string' && catalog.metrics.has(condition.usage) && !catalog.limitedMetrics.has(condition.usage)) {
+      out.push({ code: 'unreachable', severity: 'warning', path: [...path, 'usage'], message: `no plan or add-on limits '${condition.usage}', so this condition never matches`, hint: `add a ${condition.usage} limit to a plan, or use an absolute at_least` })
+    }
+  }
+  if (condition.gate !== undefined) {
+    facts.gate = true
+    facts.feature = true
+    out.push(...checkReference('feature', condition.gate, catalog.features, [...path, 'gate']))
+  }
+  for (const key of ['has_feature', 'lacks_feature'] as const) {
+    if (condition[key] === undefined) continue
+    facts.feature = true
+    out.push(...checkReference('feature', condition[key], catalog.features, [...path, key]))
+  }
+  for (const key of ['has_addon', 'lacks_addon'] as const) {
+    if (condition[key] !== undefined) out.push(...checkReference('addon', condition[key], catalog.addons, [...path, key]))
+  }
+  if (condition.trait !== undefined) out.push(...checkOperators(condition, path, 'a trait condition'))
+  for (const key of ['all', 'any'] as const) {
+    listOf(condition[key]).forEach((child, i) => out.push(...checkCondition(child, [...path, key, i], catalog, facts)))
+  }
+  if (condition.not !== undefined) out.push(...checkCondition(condition.not, [...path, 'not'], catalog, facts))
+  return out
+}
+
+function checkOperators(comparison: Record<string, unknown>, path: PropertyKey[], what: string): IssueDraft[] {
+  const operators = TRAIT_OPERATORS.filter((op) => comparison[op] !== undefined)
+  if (operators.length === 1) return []
+  return [{
+    code: operators.length === 0 ? 'missing_key' : 'ambiguous_condition',
+    path,
+    message: operators.length === 0 ? `${what} needs an operator` : `${what} has ${operators.length} operators (${operators.join(', ')}); it takes one`,
+    hint: operators.length === 0 ? `use one of ${TRAIT_OPERATORS.join(', ')}` : 'combine comparisons with all: [ … ]',
+  }]
+}
+
+function checkTarget(value: unknown, path: PropertyKey[], catalog: Catalog, facts: ConditionFacts, audiencePlans: unknown[]): IssueDraft[] {
+  const target = textOf(value)
+  if (target === undefined) return []
+  if (target === 'next_plan_raising_limit' && !facts.usage) {
+    return [{ code: 'unknown_target', path, message: 'next_plan_raising_limit needs a usage condition to know which limit to raise', hint: 'add a usage condition or use next_plan' }]
+  }
+  if (target === 'cheapest_plan_with_feature' && !facts.feature) {
+    return [{ code: 'unknown_target', path, message: 'cheapest_plan_with_feature needs a gate, has_feature or lacks_feature condition', hint: 'add a gate condition or name the plan' }]
+  }
+  if ((TARGET_KEYWORDS as readonly string[]).includes(target) || catalog.addons.has(target)) return []
+  const rank = catalog.plans.indexOf(target)
+  if (rank === -1) {
+    const match = suggest(target, [...TARGET_KEYWORDS, ...catalog.plans, ...catalog.addons])
+    return [{ code: 'unknown_target', path, message: `unknown target '${target}'`, hint: match ? `did you mean '${match}'?` : `use a plan or add-on id, or one of ${TARGET_KEYWORDS.join(', ')}` }]
+  }
+  const notBelow = audiencePlans.filter((plan): plan is string => typeof plan === 'string' && catalog.plans.indexOf(plan) >= rank)
+  if (notBelow.length === 0) return []
+  return [{
+    code: 'suspicious_target',
+    severity: 'warning',
+    path,
+    message: `target '${target}' is not above the audience's plan${notBelow.length > 1 ? 's' : ''} ${notBelow.map((p) => `'${p}'`).join(', ')}`,
+    hint: 'an upgrade target should be higher on the ladder; accounts on those plans resolve to no target or a downgrade',
+  }]
+}

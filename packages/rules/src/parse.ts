@@ -1,0 +1,194 @@
+// Rules text (YAML or JSON) → plain data plus a locator mapping any path back to line:column. Never throws.
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import type { RulesIssue } from './issues.ts'
+
+/** Rules files larger than this are refused before parsing. */
+export const MAX_RULES_BYTES = 1024 * 1024
+/** YAML aliases a file may expand; more is refused as a likely alias bomb. */
+export const MAX_ALIASES = 100
+/** Deepest nesting of maps and lists; deeper is refused before schema checks (it would only be an attack). */
+export const MAX_DEPTH = 64
+
+export interface SourcePosition {
+  line: number
+  column: number
+}
+
+export interface ParsedRules {
+  /** The data, or `undefined` when the text could not be parsed (then `issues` says why). */
+  value: unknown
+  issues: RulesIssue[]
+  /** Where a path sits in the text: the value (or the key, for `at: 'key'`); the nearest existing ancestor otherwise. */
+  locate(path: readonly PropertyKey[], at?: 'key' | 'value'): SourcePosition
+}
+
+export interface ParseOptions {
+  filename?: string
+  /** Default: from the filename (`.json` → JSON), else YAML. */
+  format?: 'yaml' | 'json'
+}
+
+const START: SourcePosition = { line: 1, column: 1 }
+
+/**
+ * Parses rules text, keeping source positions.
+ * @example
+ * const { value, issues, locate } = parseRulesText(text, { filename: 'acme.yaml' })
+ * locate(['triggers', 0, 'when', 'usage']) // { line: 12, column: 15 }
+ */
+export function parseRulesText(text: string, options: ParseOptions = {}): ParsedRules {
+  const issue = (code: RulesIssue['code'], message: string, hint?: string, at = START): RulesIssue => ({
+    code,
+    severity: 'error',
+    ...(options.filename === undefined ? {} : { file: options.filename }),
+    line: at.line,
+    column: at.column,
+    path: '',
+    message,
+    ...(hint === undefined ? {} : { hint }),
+  })
+  const failed = (issues: RulesIssue[]): ParsedRules => ({ value: undefined, issues, locate: () => START })
+  if (typeof text !== 'string') return failed([issue('invalid_type', 'the rules are not text')])
+  if (text.length > MAX_RULES_BYTES || utf8Length(text) > MAX_RULES_BYTES) {
+    return failed([
+      issue('file_too_large', `the file is ${formatSize(utf8Length(text))}, over the 1 MB limit`, 'split the copy into fewer, shorter triggers; a rules file is configuration, not data'),
+    ])
+  }
+  if (text.trim() === '') return failed([issue('empty_file', 'the file is empty', 'start with `version: 1` and a `plans:` list')])
+  const json = options.format === 'json' || (options.format === undefined && /\.json$/i.test(options.filename ?? ''))
+  try {
+    return json ? parseJson(text, issue) : parseYaml(text, issue)
+  } catch (error) {
+    if (error instanceof RangeError) return failed([issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`)])
+    return failed([issue('syntax_error', `the file could not be read: ${error instanceof Error ? error.message : String(error)}`)])
+  }
+}
+
+type MakeIssue = (code: RulesIssue['code'], message: string, hint?: string, at?: SourcePosition) => RulesIssue
+
+function parseYaml(text: string, issue: MakeIssue): ParsedRules {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' })
+  const position = (offset: number) => toPosition(lineCounter, offset)
+  const locate = createLocator(doc, position)
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((error) => issue('syntax_error', firstLine(error.message), undefined, position(error.pos[0])))
+    return { value: undefined, issues, locate }
+  }
+  const warnings: RulesIssue[] = doc.warnings.map((warning) => ({
+    ...issue('syntax_error', firstLine(warning.message), undefined, position(warning.pos[0])),
+    severity: 'warning' as const,
+  }))
+  if (doc.contents === null) return { value: undefined, issues: [issue('empty_file', 'the file has no content, only comments', 'start with `version: 1` and a `plans:` list')], locate }
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES })
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      return {
+        value: undefined,
+        issues: [issue('too_many_aliases', `the file expands YAML aliases more than ${MAX_ALIASES} times`, 'repeat the values instead of using *aliases')],
+        locate,
+      }
+    }
+    throw error
+  }
+  const checked = checkDepth(value, issue)
+  return { value: checked.value, issues: warnings.concat(checked.issues), locate }
+}
+
+function parseJson(text: string, issue: MakeIssue): ParsedRules {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const lineCounter = new LineCounter()
+    let offset = 0
+    while ((offset = text.indexOf('\n', offset) + 1) > 0) lineCounter.addNewLine(offset)
+    const at = /position (\d+)/.exec(message)
+    const where = at ? toPosition(lineCounter, Number(at[1])) : START
+    return { value: undefined, issues: [issue('syntax_error', `invalid JSON: ${firstLine(message.replace(/ in JSON at position.*$/, ''))}`, undefined, where)], locate: () => START }
+  }
+  // JSON is YAML 1.2, so the YAML parser gives positions; the JSON value stays the truth.
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
+  const locate = doc.errors.length === 0 ? createLocator(doc, (offset) => toPosition(lineCounter, offset)) : () => START
+  return { ...checkDepth(value, issue), locate }
+}
+
+function checkDepth(value: unknown, issue: MakeIssue): { value: unknown; issues: RulesIssue[] } {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (current === null || typeof current !== 'object') continue
+    if (depth > MAX_DEPTH) return { value: undefined, issues: [issue('too_deep', `the file nests deeper than ${MAX_DEPTH} levels`, 'flatten the conditions')] }
+    for (const child of Object.values(current)) stack.push([child, depth + 1])
+  }
+  return { value, issues: [] }
+}
+
+function createLocator(doc: Document, position: (offset: number) => SourcePosition): ParsedRules['locate'] {
+  return (path, at = 'value') => {
+    let node: unknown = doc.contents
+    let key: Node | undefined
+    let found = true
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(doc)
+      if (isMap(node)) {
+        const pair = node.items.find((item) => keyName(item.key) === String(segment))
+        if (!pair) {
+          found = false
+          break
+        }
+        key = isScalar(pair.key) || isCollection(pair.key) ? pair.key : undefined
+        if (pair.value === null && key) {
+          node = key
+          continue
+        }
+        node = pair.value
+      } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
+        key = undefined
+        node = node.items[segment]
+      } else {
+        found = false
+        break
+      }
+    }
+    const target = found && at === 'key' && key ? key : (node as Node | null)
+    const offset = target?.range?.[0]
+    return offset === undefined ? START : position(offset)
+  }
+}
+
+function keyName(key: unknown): string {
+  if (isScalar(key)) return String(key.value)
+  return String(key)
+}
+
+function toPosition(lineCounter: LineCounter, offset: number): SourcePosition {
+  const { line, col } = lineCounter.linePos(offset)
+  return line === 0 ? { line: 1, column: offset + 1 } : { line, column: col }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '')
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4
+      i++
+    } else bytes += 3
+  }
+  return bytes
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+}

@@ -1,0 +1,220 @@
+// zod's issues → rules issues with messages a PM can act on (unknown keys with suggestions, union branches resolved).
+import type { z } from 'zod'
+import { DURATION_PATTERN, PERCENT_PATTERN } from './evaluator/duration.ts'
+import type { IssueDraft } from './issues.ts'
+import { CONDITION_KINDS, conditionSchema, ID_PATTERN, rulesSchema } from './schema.ts'
+import { describeValue, isPlainObject, valueAt } from './raw.ts'
+import { suggest } from './suggest.ts'
+
+type ZodIssue = z.core.$ZodIssue
+interface SchemaLike {
+  _zod: { def: { type: string } & Record<string, unknown> }
+}
+
+const DURATION_HINT = 'write a number and a unit: 14d, 12h, 30m, 45s or 2w'
+
+/** Translates zod's issues for `input` (the raw rules data) into drafts. */
+export function fromZodIssues(issues: readonly ZodIssue[], input: unknown): IssueDraft[] {
+  const out: IssueDraft[] = []
+  for (const issue of issues) translate(issue, [], input, out)
+  return out
+}
+
+function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: IssueDraft[]): void {
+  const path = [...prefix, ...issue.path]
+  const value = valueAt(input, path)
+  const last = path[path.length - 1]
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (value === undefined) {
+        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...missingHint(path) })
+        return
+      }
+      const hint = typeHint(last, value)
+      out.push({ code: 'invalid_type', path, message: `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}`, ...(hint ? { hint } : {}) })
+      return
+    }
+    case 'unrecognized_keys': {
+      const known = knownKeys(path, input)
+      for (const key of issue.keys) {
+        const match = suggest(key, known)
+        out.push({
+          code: 'unknown_key',
+          path: [...path, key],
+          at: 'key',
+          message: `unknown key '${key}'${path.length ? ` in ${describePlace(path)}` : ''}`,
+          hint: match ? `did you mean '${match}'?` : `allowed here: ${known.join(', ')}`,
+        })
+      }
+      return
+    }
+    case 'invalid_value': {
+      if (path.length === 1 && path[0] === 'version') {
+        out.push({ code: 'invalid_value', path, message: `unsupported version ${describeValue(value)}`, hint: 'this nudgekit reads `version: 1`' })
+        return
+      }
+      const allowed = issue.values.map((v) => String(v))
+      const match = typeof value === 'string' ? suggest(value, allowed) : undefined
+      out.push({
+        code: 'invalid_value',
+        path,
+        message: `expected ${allowed.map((v) => `'${v}'`).join(' | ')}, got ${describeValue(value)}`,
+        ...(match ? { hint: `did you mean '${match}'?` } : {}),
+      })
+      return
+    }
+    case 'invalid_format': {
+      const pattern = issue.pattern ?? ''
+      if (pattern === String(DURATION_PATTERN)) out.push({ code: 'invalid_duration', path, message: `invalid duration ${describeValue(value)}`, hint: DURATION_HINT })
+      else if (pattern === String(PERCENT_PATTERN)) out.push({ code: 'invalid_percent', path, message: `invalid percentage ${describeValue(value)}`, hint: "write a number and a percent sign, e.g. '80%'" })
+      else if (pattern === String(ID_PATTERN)) out.push({ code: 'invalid_id', path, message: `invalid id ${describeValue(value)}`, hint: 'ids use letters, digits, _ and - and start with a letter or digit' })
+      else out.push({ code: 'invalid_value', path, message: `invalid value ${describeValue(value)}: ${issue.message}` })
+      return
+    }
+    case 'too_small':
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum)
+      let message: string
+      if (issue.origin === 'array') message = bound === 1 && issue.code === 'too_small' ? 'must not be empty' : `must have ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} items`
+      else if (issue.origin === 'string') message = bound === 1 && issue.code === 'too_small' ? 'must not be empty' : `must be at most ${bound} characters`
+      else message = `must be ${issue.code === 'too_small' ? (issue.inclusive === false ? '>' : '≥') : issue.inclusive === false ? '<' : '≤'} ${bound}, got ${describeValue(value)}`
+      out.push({ code: 'out_of_range', path, message })
+      return
+    }
+    case 'invalid_key': {
+      const key = String(last)
+      out.push({ code: 'invalid_id', path, at: 'key', message: `invalid id '${key}'`, hint: 'ids use letters, digits, _ and - and start with a letter or digit' })
+      return
+    }
+    case 'invalid_union':
+      translateUnion(issue, path, value, input, out)
+      return
+    default:
+      out.push({ code: 'invalid_value', path, message: issue.message })
+  }
+}
+
+function translateUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, path: PropertyKey[], value: unknown, input: unknown, out: IssueDraft[]): void {
+  const schema = schemaAt(path, input)
+  const isCondition = schema !== undefined && unwrap(schema) === unwrap(conditionSchema as unknown as SchemaLike)
+  if (!isPlainObject(value)) {
+    out.push({
+      code: 'invalid_type',
+      path,
+      message: isCondition ? `expected a condition, got ${describeValue(value)}` : `${issue.message}, got ${describeValue(value)}`,
+      ...(isCondition ? { hint: 'a condition is a map such as { usage: contacts, at_least: 80% }' } : {}),
+    })
+    return
+  }
+  const options = unionOptions(schema)
+  const keys = Object.keys(value)
+  const scores = options.map((option) => {
+    const shape = objectShape(option)
+    return shape ? keys.filter((key) => key in shape).length : 0
+  })
+  const best = Math.max(0, ...scores)
+  const winners = scores.flatMap((score, index) => (score === best && best > 0 ? [index] : []))
+  if (winners.length === 1 && issue.errors[winners[0]!]) {
+    for (const inner of issue.errors[winners[0]!]!) translate(inner, path, input, out)
+    return
+  }
+  if (isCondition) {
+    const kinds = keys.filter((key) => (CONDITION_KINDS as readonly string[]).includes(key))
+    if (kinds.length > 1) {
+      out.push({ code: 'ambiguous_condition', path, message: `a condition has one kind, this one has ${kinds.map((k) => `'${k}'`).join(' and ')}`, hint: 'combine conditions with all: [ … ] or any: [ … ]' })
+      return
+    }
+    if (keys.length === 0) {
+      out.push({ code: 'unknown_condition', path, message: 'empty condition', hint: `use one of ${CONDITION_KINDS.join(', ')}` })
+      return
+    }
+    for (const key of keys) {
+      const match = suggest(key, CONDITION_KINDS)
+      out.push({ code: 'unknown_condition', path: [...path, key], at: 'key', message: `unknown condition '${key}'`, hint: match ? `did you mean '${match}'?` : `use one of ${CONDITION_KINDS.join(', ')}` })
+    }
+    return
+  }
+  out.push({ code: 'invalid_value', path, message: `${issue.message}, got ${describeValue(value)}` })
+}
+
+function missingHint(path: PropertyKey[]): { hint?: string } {
+  if (path.length === 1 && path[0] === 'version') return { hint: 'start the file with `version: 1`' }
+  if (path[path.length - 1] === 'count_at_least') return { hint: 'say how many events make the condition true, e.g. count_at_least: 5' }
+  return {}
+}
+
+function typeHint(key: PropertyKey | undefined, value: unknown): string | undefined {
+  const durations = ['cooldown', 'snooze_on_dismiss', 'min_account_age', 'within', 'renewal_within', 'account_age_at_least', 'window', 'renotify_after']
+  if (typeof value === 'number' && typeof key === 'string' && durations.includes(key)) return DURATION_HINT
+  if (typeof value === 'number' && key === 'holdout') return `write a percentage, e.g. '${value}%'`
+  return undefined
+}
+
+function knownKeys(path: PropertyKey[], input: unknown): string[] {
+  const schema = schemaAt(path, input)
+  const shape = schema ? objectShape(schema) : undefined
+  return shape ? Object.keys(shape) : []
+}
+
+/** The schema that validates the value at `path`, choosing union branches by the keys the value has. */
+function schemaAt(path: PropertyKey[], input: unknown): SchemaLike | undefined {
+  let schema: SchemaLike | undefined = rulesSchema as unknown as SchemaLike
+  for (let i = 0; i <= path.length && schema; i++) {
+    schema = pickBranch(unwrap(schema), valueAt(input, path.slice(0, i)))
+    if (i === path.length) break
+    const def: Record<string, unknown> & { type: string } = schema._zod.def
+    const segment = path[i]!
+    if (def.type === 'object') schema = (def.shape as Record<string, SchemaLike>)[String(segment)]
+    else if (def.type === 'array') schema = def.element as SchemaLike
+    else if (def.type === 'record') schema = def.valueType as SchemaLike
+    else schema = undefined
+  }
+  return schema
+}
+
+function unwrap(schema: SchemaLike): SchemaLike {
+  let current = schema
+  for (;;) {
+    const def = current._zod.def
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly') current = def.innerType as SchemaLike
+    else if (def.type === 'lazy') current = (def.getter as () => SchemaLike)()
+    else if (def.type === 'pipe') current = def.in as SchemaLike
+    else return current
+  }
+}
+
+function pickBranch(schema: SchemaLike, value: unknown): SchemaLike {
+  if (schema._zod.def.type !== 'union' || !isPlainObject(value)) return schema
+  const keys = Object.keys(value)
+  let best = schema
+  let bestScore = 0
+  for (const option of unionOptions(schema)) {
+    const shape = objectShape(option)
+    const score = shape ? keys.filter((key) => key in shape).length : 0
+    if (score > bestScore) {
+      best = unwrap(option)
+      bestScore = score
+    }
+  }
+  return best
+}
+
+function unionOptions(schema: SchemaLike | undefined): SchemaLike[] {
+  const resolved = schema ? unwrap(schema) : undefined
+  return resolved?._zod.def.type === 'union' ? (resolved._zod.def.options as SchemaLike[]) : []
+}
+
+function objectShape(schema: SchemaLike): Record<string, unknown> | undefined {
+  const resolved = unwrap(schema)
+  return resolved._zod.def.type === 'object' ? (resolved._zod.def.shape as Record<string, unknown>) : undefined
+}
+
+function describeExpected(expected: string): string {
+  const names: Record<string, string> = { object: 'a map', record: 'a map', array: 'a list', string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false' }
+  return names[expected] ?? expected
+}
+
+function describePlace(path: PropertyKey[]): string {
+  const named = [...path].reverse().find((segment) => typeof segment === 'string')
+  return named === undefined ? 'this item' : `'${String(named)}'`
+}
