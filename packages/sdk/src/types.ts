@@ -44,6 +44,50 @@ export interface NudgeOptions {
   debug?: boolean
   /** Locale for numbers in copy. Default: the rules' locale, then the browser's. */
   locale?: string
+  /** Per-tab storage for the session id. Default: `sessionStorage` when available, else in memory. */
+  sessionStorage?: StorageLike
+  /** Clock in epoch milliseconds. Default: `Date.now`. */
+  now?: () => number
+  /** Random number in [0, 1) for retry jitter. Default: `Math.random`. */
+  random?: () => number
+  /** Timer functions. Default: the global `setTimeout` / `clearTimeout`. */
+  timers?: Timers
+}
+
+/** The timer functions the SDK schedules with; tests inject a virtual clock. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** One event as `POST /v1/events` receives it. */
+export interface NudgeEvent {
+  /** UUIDv7, made when the event happened; the server dedupes on it. */
+  id: string
+  type:
+    | 'impression'
+    | 'click'
+    | 'dismiss'
+    | 'snooze'
+    | 'upgrade_requested'
+    | 'holdout'
+    | 'eligible'
+    | 'gate_hit'
+    | 'usage'
+    | 'track'
+  /** Epoch milliseconds. */
+  ts: number
+  account: string
+  user: string
+  trigger?: string
+  variant?: string
+  placement?: Placement
+  metric?: string
+  value?: number
+  feature?: string
+  /** The event name of a `track` event. */
+  event?: string
+  props?: Record<string, unknown>
 }
 
 /** One metric as the meter shows it. */
