@@ -1,0 +1,59 @@
+// Account settings: the dates nudgekit's renewal and account-age rules read, sent with setAccount.
+import { h, toDateInput } from '../dom.ts'
+import type { View, ViewFactory } from './view.ts'
+
+const DAY = 86_400_000
+
+export const settingsView: ViewFactory = (context): View => {
+  const renewal = h('input', { id: 'renews-at', type: 'date', 'data-testid': 'renews-at' })
+  const age = h('input', { id: 'account-age', type: 'number', min: 0, max: 3650, step: 1, 'data-testid': 'account-age' })
+  const plan = h('dd', { 'data-testid': 'plan' })
+  const accountId = h('dd', {}, h('code', {}))
+  const status = h('p', { class: 'muted', role: 'status' })
+
+  const refresh = () => {
+    const account = context.account()
+    renewal.value = toDateInput(account.renewsAt)
+    age.value = String(Math.round((Date.now() - account.createdAt) / DAY))
+    plan.textContent = account.plan + (account.addons.length ? ` + ${account.addons.join(', ')}` : '')
+    accountId.firstElementChild!.textContent = account.accountId
+  }
+
+  const save = async (patch: Parameters<typeof context.update>[0], message: string) => {
+    await context.update(patch)
+    status.textContent = message
+  }
+
+  renewal.addEventListener('change', () => {
+    const renewsAt = Date.parse(`${renewal.value}T12:00:00Z`)
+    if (Number.isFinite(renewsAt)) void save({ renewsAt }, `Renewal date set to ${renewal.value}.`)
+  })
+  age.addEventListener('change', () => {
+    const days = Number(age.value)
+    if (Number.isInteger(days) && days >= 0) void save({ createdAt: Date.now() - days * DAY }, `Account created ${days} days ago.`)
+  })
+
+  const stop = context.onChange(refresh)
+  refresh()
+
+  return {
+    element: h(
+      'section',
+      { 'aria-labelledby': 'settings-title' },
+      h('div', { class: 'page-head' }, h('h1', { id: 'settings-title' }, 'Account settings')),
+      h('dl', { class: 'facts' }, h('dt', {}, 'Account'), accountId, h('dt', {}, 'Plan'), plan),
+      h(
+        'div',
+        { class: 'card form' },
+        h('label', { for: 'renews-at' }, 'Next renewal'),
+        renewal,
+        h('p', { class: 'hint' }, 'Within 90 days of renewal, admins are offered the annual plan (renewal-annual banner).'),
+        h('label', { for: 'account-age' }, 'Account created (days ago)'),
+        age,
+        h('p', { class: 'hint' }, 'nudgekit holds every upgrade prompt back until the account is 7 days old: value first.'),
+      ),
+      status,
+    ),
+    destroy: stop,
+  }
+}

@@ -1,0 +1,63 @@
+// Starts Acme CRM: browser bundles, the nudgekit handler on the embedded SQLite store, and the demo's own routes.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createHandler, serve, sqlite } from '@nudgekit/server'
+import { buildBundles } from './bundles.ts'
+import { createDemoState } from './demo-state.ts'
+import { demoRoutes } from './routes.ts'
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+
+/** The demo's fixed keys: fine for a local demo, never for production (generate your own). */
+export const DEMO_KEYS = {
+  publishable: 'pk_demo_acme_crm_0000000000000001',
+  secret: 'sk_demo_acme_crm_0000000000000001',
+} as const
+
+export interface DemoOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Where the SQLite database and the demo account live. Default `.nudgekit/` under the repository. */
+  dataDir?: string
+  /** Default `examples/rules/acme-crm.yaml`. */
+  rulesPath?: string
+}
+
+export interface RunningDemo {
+  /** Base URL of the app, e.g. `http://127.0.0.1:3000`. */
+  url: string
+  keys: typeof DEMO_KEYS
+  close(): Promise<void>
+}
+
+/**
+ * @example
+ * const demo = await startDemo({ port: 0, dataDir: mkdtempSync('/tmp/acme-') })
+ * console.log(demo.url)
+ * await demo.close()
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const dataDir = resolve(options.dataDir ?? join(repoRoot, '.nudgekit'))
+  mkdirSync(dataDir, { recursive: true })
+  const rules = options.rulesPath ?? join(repoRoot, 'examples/rules/acme-crm.yaml')
+
+  const bundles = await buildBundles()
+  const store = sqlite(join(dataDir, 'demo.db'))
+  const nudgekit = createHandler({ rules, store, keys: DEMO_KEYS, basePath: '/nudgekit' })
+  const state = createDemoState(join(dataDir, 'demo-account.json'))
+  const server = await serve(demoRoutes({ bundles, state, nudgekit, keys: DEMO_KEYS }), {
+    port: options.port ?? 3000,
+    hostname: options.host ?? '127.0.0.1',
+  })
+  return {
+    url: server.url,
+    keys: DEMO_KEYS,
+    async close() {
+      await server.close()
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,213 @@
+// The real-browser journey through Acme CRM: prompts, restraint, the request flow, attribution, the dashboard, a11y.
+import assert from 'node:assert/strict'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { assignVariant, type CompiledRules } from '@nudgekit/rules/evaluator'
+import { startDemo, type RunningDemo } from '../../examples/saas-demo/server/demo-server.ts'
+import { describeViolations, seriousViolations } from './axe.ts'
+import { launchChromium } from './browser.ts'
+import { eventually, focused, screenshot, triggerStats } from './helpers.ts'
+
+const README_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))
+
+let demo: RunningDemo
+let browser: Browser
+let page: Page
+let dataDir: string
+const pageErrors: string[] = []
+
+const banner = () => page.locator('.nk-banner')
+const modal = () => page.locator('[role="dialog"]')
+const toast = () => page.locator('.nk-toast')
+const lockedCard = () => page.locator('.nk-gate')
+const meter = () => page.locator('[role="progressbar"]').first()
+
+async function assertAccessible(what: string) {
+  const violations = await seriousViolations(page)
+  assert.equal(violations.length, 0, `serious or critical axe violations with the ${what}:\n${describeViolations(violations)}`)
+}
+
+async function open(hash: string) {
+  await page.goto(`${demo.url}/${hash}`)
+  await meterOrPage()
+}
+
+/** The app is ready when its main heading is there and nudgekit's rules have loaded (meters render). */
+async function meterOrPage() {
+  await page.locator('main h1').first().waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-nudgekit]') !== null)
+}
+
+async function addTenContacts(times: number) {
+  for (let i = 0; i < times; i++) {
+    const before = await page.getByTestId('contacts-count').textContent()
+    await page.getByRole('button', { name: 'Add 10 contacts' }).click()
+    await page.waitForFunction((text) => document.querySelector('[data-testid="contacts-count"]')?.textContent !== text, before)
+  }
+}
+
+/** A fresh demo account outside the contacts-80 holdout, so the banner can show. */
+async function accountOutsideHoldout() {
+  const rules = (await (
+    await fetch(`${demo.url}/nudgekit/v1/rules`, { headers: { authorization: `Bearer ${demo.keys.publishable}` } })
+  ).json()) as CompiledRules
+  const trigger = rules.triggers.find((candidate) => candidate.id === 'contacts-80')
+  assert.ok(trigger, 'the demo rules define contacts-80')
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const state = (await (await fetch(`${demo.url}/api/state`)).json()) as { account: { accountId: string } }
+    if (assignVariant(trigger, state.account.accountId) !== 'holdout') return state.account.accountId
+    await fetch(`${demo.url}/api/reset`, { method: 'POST' })
+  }
+  throw new Error('every fresh account landed in the holdout')
+}
+
+describe('Acme CRM in Chromium', { concurrency: false }, () => {
+  let clickedTrigger = ''
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'nudgekit-e2e-'))
+    demo = await startDemo({ port: 0, dataDir })
+    await accountOutsideHoldout()
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' })
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+  })
+
+  after(async () => {
+    await browser?.close()
+    await demo?.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('shows the usage meter and no prompt while the account is well under its limits', async () => {
+    await open('#/contacts')
+    await meter().waitFor()
+    assert.equal(await banner().count(), 0)
+    await assertAccessible('usage meter')
+    await screenshot(page, 'meter')
+  })
+
+  it('shows the banner at 80 % of the contacts limit and stores its impression', async () => {
+    await addTenContacts(3)
+    await banner().waitFor()
+    const stats = await eventually('the banner impression in GET /v1/stats', async () => {
+      const row = await triggerStats(demo.url, demo.keys.secret, 'contacts-80')
+      return row && row.impressions >= 1 ? row : undefined
+    })
+    assert.equal(stats.impressions, 1)
+    await assertAccessible('banner')
+    copyFileSync(await screenshot(page, 'banner'), README_SCREENSHOT)
+  })
+
+  it('keeps a dismissed banner away after a reload while it is snoozed', async () => {
+    await banner().getByRole('button', { name: /dismiss|close/i }).click()
+    await banner().waitFor({ state: 'detached' })
+    await eventually('the dismissal in GET /v1/stats', async () => {
+      const row = await triggerStats(demo.url, demo.keys.secret, 'contacts-80')
+      return row && row.dismissals === 1 ? row : undefined
+    })
+    await page.reload()
+    await meterOrPage()
+    await page.waitForTimeout(1500)
+    assert.equal(await banner().count(), 0, 'the dismissed banner came back after a reload')
+  })
+
+  it('opens the modal at 100 % with focus trapped inside, and Esc closes it and returns focus', async () => {
+    await addTenContacts(1)
+    await modal().waitFor()
+    await eventually('focus inside the dialog', async () => ((await focused(page)).inDialog ? true : undefined), 3000)
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab')
+      assert.ok((await focused(page)).inDialog, `Tab ${i + 1} moved focus out of the dialog`)
+    }
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Shift+Tab')
+      assert.ok((await focused(page)).inDialog, `Shift+Tab ${i + 1} moved focus out of the dialog`)
+    }
+    await assertAccessible('modal')
+    await screenshot(page, 'modal')
+    await page.keyboard.press('Escape')
+    await modal().waitFor({ state: 'detached' })
+    assert.equal((await focused(page)).text, 'Add 10 contacts', 'focus did not return to the button that opened the modal')
+  })
+
+  it('shows the seat-cap toast when the last seat is taken', async () => {
+    await open('#/team')
+    await page.getByRole('button', { name: 'Invite member' }).click()
+    await page.getByRole('button', { name: 'Invite member' }).click()
+    await toast().waitFor()
+    await assertAccessible('toast')
+    await screenshot(page, 'toast')
+    await toast().getByRole('button', { name: /dismiss|close/i }).click()
+    await toast().waitFor({ state: 'detached' })
+  })
+
+  it('shows the locked-feature card on Segmentation', async () => {
+    await open('#/segments')
+    await lockedCard().waitFor()
+    assert.equal(await page.getByTestId('segment-builder').isVisible(), false)
+    await assertAccessible('inline locked card')
+    await screenshot(page, 'inline')
+  })
+
+  it('offers a member "Ask your admin" and stores the upgrade request', async () => {
+    await page.getByTestId('role').selectOption('member')
+    const ask = lockedCard().getByRole('button', { name: 'Ask your admin' })
+    await ask.waitFor()
+    await ask.click()
+    await lockedCard().getByText('Request sent to your admin').waitFor()
+    const stats = await eventually('the upgrade request in GET /v1/stats', async () => {
+      const row = await triggerStats(demo.url, demo.keys.secret, 'segmentation-gate')
+      return row && row.upgrade_requests >= 1 ? row : undefined
+    })
+    assert.equal(stats.upgrade_requests, 1)
+    await screenshot(page, 'ask-your-admin')
+  })
+
+  it('credits the upgrade bought through the fake checkout to the trigger whose prompt was clicked', async () => {
+    await page.getByTestId('role').selectOption('admin')
+    const cta = lockedCard().getByRole('link')
+    await cta.waitFor()
+    clickedTrigger = 'segmentation-gate'
+    await cta.click()
+    await page.getByRole('heading', { name: /Upgrade to/ }).waitFor()
+    await page.getByRole('button', { name: 'Pay and upgrade' }).click()
+    const credit = await page.getByTestId('attribution').textContent()
+    assert.match(credit ?? '', new RegExp(`credited trigger ${clickedTrigger}\\b`))
+    const stats = await eventually('the conversion in GET /v1/stats', async () => {
+      const row = await triggerStats(demo.url, demo.keys.secret, clickedTrigger)
+      return row && row.conversions === 1 ? row : undefined
+    })
+    assert.ok(stats.expansion_mrr > 0, 'the conversion carried no expansion MRR')
+    await page.goto(`${demo.url}/#/segments`)
+    await page.getByTestId('segment-builder').waitFor()
+    assert.equal(await lockedCard().count(), 0, 'the locked card stayed after the upgrade')
+  })
+
+  it("shows the credited trigger's numbers on the dashboard after signing in with the secret key", async () => {
+    await page.goto(`${demo.url}/nudgekit/dashboard`)
+    await page.getByLabel(/secret key/i).fill(demo.keys.secret)
+    await page.getByRole('button', { name: /sign in|log in|open/i }).click()
+    const row = page.getByRole('row').filter({ hasText: clickedTrigger })
+    await row.first().waitFor()
+    assert.match((await row.first().textContent()) ?? '', /1/)
+    await assertAccessible('dashboard')
+    await screenshot(page, 'dashboard')
+  })
+
+  it('mounts the same prompts in the React host', async () => {
+    await page.goto(`${demo.url}/react/`)
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor()
+    await meter().waitFor()
+    await assertAccessible('React host')
+    await screenshot(page, 'react-host')
+  })
+
+  it('raised no uncaught errors in the pages', () => {
+    assert.deepEqual(pageErrors, [])
+  })
+})
