@@ -1,0 +1,176 @@
+import { act, within } from '@testing-library/preact'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { mount, mountGate, mountMeter } from './mount.tsx'
+import { css } from './styles.ts'
+import { createFakeNudge, makePrompt } from '../test/fake-nudge.ts'
+import '../test/helpers.tsx'
+
+const unmounts: Array<() => void> = []
+afterEach(() => {
+  for (const unmount of unmounts.splice(0)) unmount()
+  document.body.replaceChildren()
+})
+
+function shadowOf(host: Element | null | undefined): ShadowRoot {
+  if (!host?.shadowRoot) throw new Error('expected a shadow root')
+  return host.shadowRoot
+}
+
+const inShadow = (root: ShadowRoot) => within(root as unknown as HTMLElement)
+
+describe('mount', () => {
+  it('renders every placement into a shadow root appended to the body', () => {
+    const nudge = createFakeNudge({
+      prompts: {
+        banner: makePrompt({ title: 'Banner title' }),
+        toast: makePrompt({ key: 't:default', placement: 'toast', title: 'Toast title' }),
+      },
+    })
+    act(() => {
+      unmounts.push(mount(nudge))
+    })
+    const host = document.body.querySelector('[data-nudgekit]')
+    const root = shadowOf(host)
+    expect(inShadow(root).getByText('Banner title')).toBeTruthy()
+    expect(inShadow(root).getByText('Toast title')).toBeTruthy()
+    act(() => nudge.show('modal', makePrompt({ key: 'm:default', placement: 'modal', title: 'Modal title' })))
+    expect(root.querySelector('[role=dialog]')?.textContent).toContain('Modal title')
+    expect(document.body.textContent).toBe('')
+  })
+
+  it('appends to the given target and removes everything on unmount', () => {
+    const target = document.createElement('div')
+    document.body.append(target)
+    const unmount = mount(createFakeNudge({ prompts: { banner: makePrompt() } }), { target })
+    expect(target.querySelector('[data-nudgekit]')).toBeTruthy()
+    unmount()
+    expect(target.childElementCount).toBe(0)
+  })
+
+  it('applies the theme and passes onCta through', () => {
+    const onCta = vi.fn()
+    const prompt = makePrompt()
+    const nudge = createFakeNudge({ prompts: { banner: prompt } })
+    unmounts.push(mount(nudge, { theme: 'dark', onCta }))
+    const root = shadowOf(document.querySelector('[data-nudgekit]'))
+    expect(root.querySelector('.nk')?.getAttribute('data-theme')).toBe('dark')
+    ;(root.querySelector('a.nk-btn') as HTMLAnchorElement).click()
+    expect(onCta).toHaveBeenCalledWith(prompt)
+  })
+
+  it('adopts one constructable stylesheet and adds no <style> element', () => {
+    unmounts.push(mount(createFakeNudge()), mount(createFakeNudge()))
+    const [first, second] = [...document.querySelectorAll('[data-nudgekit]')].map(shadowOf)
+    expect(first?.adoptedStyleSheets).toHaveLength(1)
+    expect(first?.adoptedStyleSheets[0]).toBe(second?.adoptedStyleSheets[0])
+    expect(first?.querySelector('style')).toBeNull()
+  })
+
+  it('falls back to a <style> with the nonce where constructable stylesheets are unsupported', () => {
+    vi.stubGlobal('CSSStyleSheet', undefined)
+    unmounts.push(mount(createFakeNudge(), { nonce: 'r4nd0m' }))
+    const root = shadowOf(document.querySelector('[data-nudgekit]'))
+    const style = root.querySelector('style')
+    expect(style?.nonce).toBe('r4nd0m')
+    expect(style?.textContent).toBe(css)
+    expect(root.adoptedStyleSheets).toHaveLength(0)
+  })
+
+  it('never writes a style attribute or inline handler into the markup', () => {
+    const nudge = createFakeNudge({ prompts: { banner: makePrompt(), toast: makePrompt({ key: 't:default', placement: 'toast' }) } })
+    unmounts.push(mount(nudge))
+    const root = shadowOf(document.querySelector('[data-nudgekit]'))
+    const attributes = [...root.querySelectorAll('*')].flatMap((element) => element.getAttributeNames())
+    expect(attributes.filter((name) => name === 'style' || name.startsWith('on'))).toEqual([])
+  })
+
+  it('rejects something that is not a nudgekit client with a structured error', () => {
+    expect(() => mount({} as never)).toThrowError(
+      expect.objectContaining({
+        code: 'invalid_nudge',
+        path: 'nudge',
+        message: '[nudgekit] Failed to mount the widgets: the nudge argument is not a nudgekit client. Pass the object createNudge() returned.',
+      }),
+    )
+  })
+
+  it('rejects a target that is not an element', () => {
+    expect(() => mount(createFakeNudge(), { target: '#app' as never })).toThrowError(expect.objectContaining({ code: 'invalid_target' }))
+  })
+})
+
+describe('mountGate', () => {
+  function gated() {
+    const element = document.createElement('div')
+    element.innerHTML = '<button type="button">New segment</button>'
+    document.body.append(element)
+    return element
+  }
+  const prompt = makePrompt({ key: 'g:default', placement: 'inline', feature: 'segmentation', title: 'Segmentation is on Pro' })
+
+  it('shows the element’s own content through a slot when the feature is allowed', () => {
+    const element = gated()
+    unmounts.push(mountGate(element, createFakeNudge(), 'segmentation'))
+    const root = shadowOf(element)
+    expect(root.querySelector('slot')).toBeTruthy()
+    expect(root.querySelector('.nk-gate')).toBeNull()
+  })
+
+  it('replaces the content with the locked card when the feature is not allowed', () => {
+    const element = gated()
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    unmounts.push(mountGate(element, nudge, 'segmentation'))
+    const root = shadowOf(element)
+    expect(root.querySelector('slot')).toBeNull()
+    expect(inShadow(root).getByText('Segmentation is on Pro')).toBeTruthy()
+    expect(nudge.called('gate')).toEqual([['segmentation']])
+  })
+
+  it('shows the content again after unmount and can mount again on the same element', () => {
+    const element = gated()
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    mountGate(element, nudge, 'segmentation')()
+    const root = shadowOf(element)
+    expect(root.querySelector('.nk-gate')).toBeNull()
+    expect(root.querySelector('slot')).toBeTruthy()
+    unmounts.push(mountGate(element, nudge, 'segmentation'))
+    expect(root.querySelectorAll('.nk-gate')).toHaveLength(1)
+  })
+
+  it('refuses an element whose shadow root belongs to someone else', () => {
+    const element = gated()
+    element.attachShadow({ mode: 'open' })
+    expect(() => mountGate(element, createFakeNudge(), 'segmentation')).toThrowError(
+      expect.objectContaining({ code: 'shadow_root_taken', path: 'element' }),
+    )
+  })
+
+  it('refuses an element that cannot hold a shadow root', () => {
+    const element = document.createElement('button')
+    expect(() => mountGate(element, createFakeNudge(), 'segmentation')).toThrowError(
+      expect.objectContaining({ code: 'invalid_element', message: expect.stringContaining('a <button> cannot hold a shadow root') }),
+    )
+  })
+
+  it('requires a feature id', () => {
+    expect(() => mountGate(gated(), createFakeNudge(), '')).toThrowError(expect.objectContaining({ code: 'invalid_feature', path: 'feature' }))
+  })
+})
+
+describe('mountMeter', () => {
+  it('appends a meter in a shadow root with the given locale, and removes it on unmount', () => {
+    const element = document.createElement('div')
+    element.textContent = 'Usage'
+    document.body.append(element)
+    const nudge = createFakeNudge({ usage: { contacts: { metric: 'contacts', label: 'Contacts', used: 8120, limit: 10000, percent: 81.2 } } })
+    const unmount = mountMeter(element, nudge, 'contacts', { locale: 'de-DE' })
+    const root = shadowOf(element.querySelector('[data-nudgekit]'))
+    expect(root.querySelector('[role=progressbar]')?.getAttribute('aria-valuetext')).toBe('8.120 of 10.000, Nearly at the limit')
+    unmount()
+    expect(element.innerHTML).toBe('Usage')
+  })
+
+  it('rejects a missing element', () => {
+    expect(() => mountMeter(null as never, createFakeNudge(), 'contacts')).toThrowError(expect.objectContaining({ code: 'invalid_element' }))
+  })
+})
