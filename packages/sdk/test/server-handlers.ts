@@ -1,0 +1,135 @@
+// msw handlers that behave like the nudgekit server's HTTP API: keys, rules with ETag/304, account state,
+// events deduped by id with partial rejects, and optional chaos (5xx, timeouts, 429 with Retry-After).
+import { delay, http, HttpResponse } from 'msw'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
+import type { NudgeEvent } from '../src/types.ts'
+import type { ServerState } from '../src/server-state.ts'
+
+export const ENDPOINT = 'https://app.example.test/nudgekit'
+export const KEY = 'pk_test_1'
+
+const TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible', 'gate_hit', 'usage', 'track'])
+
+export interface Chaos {
+  /** Share of event POSTs answered 503. */
+  serverError: number
+  /** Share of event POSTs that never answer (half after committing the events, as when a response is lost). */
+  timeout: number
+  /** Share of event POSTs answered 429 with `Retry-After`. */
+  rateLimit: number
+  retryAfter: string
+  random: () => number
+}
+
+export interface FakeServer {
+  handlers: ReturnType<typeof http.get>[]
+  rules: CompiledRules | undefined
+  /** Account id → trigger id → account-level exposure state. */
+  state: Record<string, ServerState['triggers']>
+  /** Every distinct event, in arrival order. */
+  events: NudgeEvent[]
+  /** Events received again after they were already stored (counted once). */
+  duplicates: number
+  /** Events received in total, duplicates included. */
+  received: number
+  /** Sum of the `dropped` counts clients reported. */
+  droppedReported: number
+  requests: Array<{ method: string; path: string; contentType: string | null; authorization: string | null; count?: number }>
+  /** Events whose `type` matches are rejected in the 202 answer, as an invalid event would be. */
+  reject?: (event: NudgeEvent) => string | undefined
+  chaos?: Chaos
+  /** Answer the next event POSTs with this status instead (e.g. 400, 401). */
+  failWith: number[]
+}
+
+const unauthorized = () => HttpResponse.json({ error: { code: 'unauthorized', message: 'unknown key' } }, { status: 401 })
+
+/**
+ * A fake server for one endpoint and publishable key.
+ * @example const server = createFakeServer(rules); mswServer.use(...server.handlers)
+ */
+export function createFakeServer(rules?: CompiledRules): FakeServer {
+  const server: FakeServer = {
+    handlers: [],
+    rules,
+    state: {},
+    events: [],
+    duplicates: 0,
+    received: 0,
+    droppedReported: 0,
+    requests: [],
+    failWith: [],
+  }
+  const seen = new Set<string>()
+  const log = (request: Request, count?: number) =>
+    server.requests.push({
+      method: request.method,
+      path: new URL(request.url).pathname.replace('/nudgekit', ''),
+      contentType: request.headers.get('content-type'),
+      authorization: request.headers.get('authorization'),
+      count,
+    })
+  const commit = (events: NudgeEvent[], dropped: unknown) => {
+    let accepted = 0
+    let duplicates = 0
+    const rejected: Array<{ index: number; error: string }> = []
+    events.forEach((event, index) => {
+      const error =
+        typeof event?.id !== 'string' || !TYPES.has(event.type) || typeof event.ts !== 'number' ? 'invalid event' : server.reject?.(event)
+      if (error) return void rejected.push({ index, error })
+      server.received++
+      if (seen.has(event.id)) {
+        duplicates++
+        server.duplicates++
+        return
+      }
+      seen.add(event.id)
+      server.events.push(event)
+      accepted++
+    })
+    if (typeof dropped === 'number') server.droppedReported += dropped
+    return { accepted, duplicates, rejected }
+  }
+
+  server.handlers = [
+    http.get(`${ENDPOINT}/v1/rules`, ({ request }) => {
+      log(request)
+      if (request.headers.get('authorization') !== `Bearer ${KEY}`) return unauthorized()
+      if (!server.rules) return HttpResponse.json({ error: { code: 'no_rules' } }, { status: 503, headers: { 'retry-after': '5' } })
+      const etag = `"${server.rules.hash}"`
+      if (request.headers.get('if-none-match') === etag) return new HttpResponse(null, { status: 304, headers: { etag } })
+      return HttpResponse.json(server.rules, { headers: { etag } })
+    }),
+    http.get(`${ENDPOINT}/v1/state`, ({ request }) => {
+      log(request)
+      if (request.headers.get('authorization') !== `Bearer ${KEY}`) return unauthorized()
+      const account = new URL(request.url).searchParams.get('account') ?? ''
+      return HttpResponse.json({ account, triggers: server.state[account] ?? {} })
+    }),
+    http.post(`${ENDPOINT}/v1/events`, async ({ request }) => {
+      const body = (await request.json()) as { key?: string; events?: NudgeEvent[]; dropped?: number }
+      log(request, body.events?.length)
+      const key = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? body.key
+      if (key !== KEY) return unauthorized()
+      if (!Array.isArray(body.events) || body.events.length > 500) {
+        return HttpResponse.json({ error: { code: 'invalid_body', message: 'events must be an array of at most 500' } }, { status: 400 })
+      }
+      const status = server.failWith.shift()
+      if (status) return HttpResponse.json({ error: { code: 'forced' } }, { status })
+      const chaos = server.chaos
+      if (chaos) {
+        const roll = chaos.random()
+        if (roll < chaos.serverError) return HttpResponse.json({ error: { code: 'unavailable' } }, { status: 503 })
+        if (roll < chaos.serverError + chaos.timeout) {
+          if (roll < chaos.serverError + chaos.timeout / 2) commit(body.events, body.dropped)
+          await delay('infinite')
+        }
+        if (roll < chaos.serverError + chaos.timeout + chaos.rateLimit) {
+          return HttpResponse.json({ error: { code: 'rate_limited' } }, { status: 429, headers: { 'retry-after': chaos.retryAfter } })
+        }
+      }
+      return HttpResponse.json(commit(body.events, body.dropped), { status: 202 })
+    }),
+  ]
+  return server
+}
