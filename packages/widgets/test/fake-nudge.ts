@@ -1,11 +1,15 @@
 // A stand-in for the SDK client in widget tests: real nanostores atoms, and every call recorded.
-import { atom } from 'nanostores'
+import { atom, type WritableAtom } from 'nanostores'
 import type { CompiledRules, Prompt } from '@nudgekit/rules/evaluator'
 import type { AccountState, ActivePrompts, GateResult, Nudge, UsageView } from '@nudgekit/sdk'
 
 export type Call = [method: string, ...args: unknown[]]
 
 export interface FakeNudge extends Nudge {
+  /** Writable, so tests can play the SDK's part. */
+  readonly $prompts: WritableAtom<ActivePrompts>
+  readonly $usage: WritableAtom<Record<string, UsageView>>
+  readonly $rules: WritableAtom<CompiledRules | undefined>
   /** Every method call in order, e.g. `['dismiss', prompt]`. */
   calls: Call[]
   /** Names of the calls, for short assertions. */
