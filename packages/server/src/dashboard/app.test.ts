@@ -1,0 +1,306 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import type { ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
+import { StoreUnavailableError } from '../store/types.ts'
+import { createDashboard, type DashboardData, type DashboardOptions } from './app.tsx'
+
+const secretKey = 'sk_test_0123456789abcdef'
+const now = Date.UTC(2026, 0, 31, 12)
+const origin = 'http://localhost:8787'
+
+const aggregates: TriggerAggregate[] = [
+  {
+    trigger: 'contacts-80',
+    variant: 'a',
+    impressions: 340,
+    accounts_reached: 70,
+    clicks: 41,
+    dismissals: 77,
+    upgrade_requests: 5,
+    conversions: 56,
+    expansion_mrr: 2744,
+    days_to_convert: [1, 2, 9],
+    holdout_accounts: 80,
+    holdout_conversions: 48,
+  },
+  {
+    trigger: '<script>alert(1)</script>',
+    variant: 'default',
+    impressions: 10,
+    accounts_reached: 10,
+    clicks: 1,
+    dismissals: 0,
+    upgrade_requests: 0,
+    conversions: 0,
+    expansion_mrr: 0,
+    days_to_convert: [],
+    holdout_accounts: 0,
+    holdout_conversions: 0,
+  },
+]
+
+function setup(overrides: Partial<DashboardOptions> = {}) {
+  const filters: StatsFilter[] = []
+  const store: DashboardData = {
+    aggregates: async (filter) => {
+      filters.push(filter)
+      return aggregates
+    },
+    daily: async () => [
+      { day: '2026-01-30', trigger: 'contacts-80', impressions: 200, clicks: 20, conversions: 30 },
+      { day: '2026-01-31', trigger: 'contacts-80', impressions: 140, clicks: 21, conversions: 26 },
+    ],
+  }
+  const dashboard = createDashboard({
+    store,
+    secretKey,
+    getRules: () => ({
+      triggers: [{ id: 'contacts-80' }, { id: 'seats-cap' }] as never,
+      defaults: { currency: 'EUR', locale: 'en-US', buyerRoles: [], nonBuyer: { cta: { label: 'Ask' } } },
+    }),
+    now: () => now,
+    ...overrides,
+  })
+  const app = new Hono().route('/dashboard', dashboard)
+  return { app, filters }
+}
+
+async function login(app: Hono): Promise<string> {
+  const response = await app.request(`${origin}/dashboard/login`, {
+    method: 'POST',
+    headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ key: secretKey }),
+  })
+  expect(response.status).toBe(303)
+  return response.headers.get('Set-Cookie')!.split(';')[0]!
+}
+
+describe('dashboard login', () => {
+  it('shows a labelled login form without a session', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard`)
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain('<label for="key">Secret key</label>')
+    expect(html).toMatch(/<input id="key" name="key" type="password"/)
+    expect(html).toContain('action="/dashboard/login"')
+    expect(html).not.toContain('contacts-80')
+  })
+
+  it('sends the CSP and hardening headers on every answer', async () => {
+    const { app } = setup()
+    for (const path of ['/dashboard', '/dashboard/app.css', '/dashboard/stats.csv']) {
+      const response = await app.request(`${origin}${path}`)
+      expect(response.headers.get('Content-Security-Policy')).toMatch(/^default-src 'self'; frame-ancestors 'none'/)
+      expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+      expect(response.headers.get('Referrer-Policy')).toBe('same-origin')
+    }
+  })
+
+  it('sets an HttpOnly, SameSite=Strict session cookie scoped to the dashboard for the right key', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${secretKey}`,
+    })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Location')).toBe('/dashboard')
+    const cookie = response.headers.get('Set-Cookie')!
+    expect(cookie).toMatch(/^nudgekit_session=\d+\.[0-9a-f]{64};/)
+    expect(cookie).toContain('HttpOnly')
+    expect(cookie).toContain('SameSite=Strict')
+    expect(cookie).toContain('Path=/dashboard')
+    expect(cookie).not.toContain('Secure')
+    expect(cookie).not.toContain(secretKey)
+  })
+
+  it('marks the cookie Secure over https, also behind a TLS-terminating proxy', async () => {
+    const { app } = setup()
+    const direct = await app.request('https://nudge.example.com/dashboard/login', {
+      method: 'POST',
+      headers: { Origin: 'https://nudge.example.com', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${secretKey}`,
+    })
+    expect(direct.headers.get('Set-Cookie')).toContain('Secure')
+    const proxied = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: {
+        Origin: 'https://nudge.example.com',
+        'X-Forwarded-Host': 'nudge.example.com',
+        'X-Forwarded-Proto': 'https',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: `key=${secretKey}`,
+    })
+    expect(proxied.status).toBe(303)
+    expect(proxied.headers.get('Set-Cookie')).toContain('Secure')
+  })
+
+  it('answers 401 with the form and an explanation for a wrong key', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'key=sk_wrong_0123456789abcdef',
+    })
+    expect(response.status).toBe(401)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(await response.text()).toContain('role="alert"')
+  })
+
+  it.each([
+    ['no Origin or Referer', {}],
+    ['another origin', { Origin: 'https://evil.example' }],
+    ['an opaque origin', { Origin: 'null' }],
+    ['a cross-site fetch', { Origin: origin, 'Sec-Fetch-Site': 'cross-site' }],
+  ])('refuses a login from %s (login CSRF)', async (_, headers) => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${secretKey}`,
+    })
+    expect(response.status).toBe(403)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+  })
+
+  it('accepts a same-origin Referer when the browser sends no Origin', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { Referer: `${origin}/dashboard`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${secretKey}`,
+    })
+    expect(response.status).toBe(303)
+  })
+
+  it('signs out by clearing the cookie', async () => {
+    const { app } = setup()
+    const cookie = await login(app)
+    const response = await app.request(`${origin}/dashboard/logout`, { method: 'POST', headers: { Origin: origin, Cookie: cookie } })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Set-Cookie')).toMatch(/^nudgekit_session=; Max-Age=0; Path=\/dashboard/)
+  })
+
+  it('treats a forged or expired cookie as signed out', async () => {
+    const { app } = setup()
+    const forged = await app.request(`${origin}/dashboard`, { headers: { Cookie: `nudgekit_session=${now + 1000}.${'a'.repeat(64)}` } })
+    expect(await forged.text()).toContain('Secret key')
+    const cookie = await login(app)
+    const later = setup({ now: () => now + 13 * 3_600_000 })
+    const expired = await later.app.request(`${origin}/dashboard`, { headers: { Cookie: cookie } })
+    expect(await expired.text()).toContain('Secret key')
+  })
+})
+
+describe('dashboard page', () => {
+  it('renders the table, charts, holdout comparison and links for the last 30 days by default', async () => {
+    const { app, filters } = setup()
+    const response = await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    const html = await response.text()
+    expect(filters[0]).toEqual({ from: Date.UTC(2026, 0, 2), to: Date.UTC(2026, 1, 1) })
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).toContain('<th scope="col">Trigger</th>')
+    expect(html).toContain('<th scope="row">contacts-80</th>')
+    // 56/70 = 80.0 % with Wilson [69.2 %, 87.7 %]; lift 0.2 = +20.0 pp, Newcombe [5.2, 33.4] pp; p = 0.008
+    expect(html).toContain('80.0%')
+    expect(html).toContain('69.2%–87.7%')
+    expect(html).toContain('+20.0 pp')
+    expect(html).toContain('+5.2 pp–+33.4 pp')
+    expect(html).toContain('0.008')
+    expect(html).toContain('€2,744.00')
+    expect(html).toMatch(/<svg class="chart"[^>]*role="img" aria-labelledby="rate-title rate-desc"><title id="rate-title">/)
+    expect(html).toContain('Funnel per trigger')
+    expect(html).toContain('Daily series of contacts-80, 2026-01-02 to 2026-01-31')
+    expect(html).toContain('href="/dashboard/stats.csv?from=2026-01-02&amp;to=2026-01-31"')
+    expect(html).toContain('<link rel="stylesheet" href="/dashboard/app.css"/>')
+    expect(html).toContain('<option value="seats-cap">seats-cap</option>')
+  })
+
+  it('escapes ids from the data and has no inline script or style', async () => {
+    const { app } = setup()
+    const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
+    expect(html).not.toContain('<script')
+    expect(html).toContain('&lt;script>alert(1)&lt;/script>')
+    expect(html).not.toMatch(/\sstyle=/)
+    expect(html).not.toContain('<style')
+  })
+
+  it('applies the date range and trigger from the form, treating an empty trigger as all', async () => {
+    const { app, filters } = setup()
+    const cookie = await login(app)
+    await app.request(`${origin}/dashboard?from=2026-01-01&to=2026-01-15&trigger=contacts-80`, { headers: { Cookie: cookie } })
+    await app.request(`${origin}/dashboard?from=2026-01-01&to=2026-01-15&trigger=`, { headers: { Cookie: cookie } })
+    expect(filters).toEqual([
+      { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 16), trigger: 'contacts-80' },
+      { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 16) },
+    ])
+  })
+
+  it('answers 400 with the problem and keeps the form filled for a bad range', async () => {
+    const { app, filters } = setup()
+    const response = await app.request(`${origin}/dashboard?from=2026-02-01&to=2026-01-01`, { headers: { Cookie: await login(app) } })
+    expect(response.status).toBe(400)
+    const html = await response.text()
+    expect(html).toContain('from (2026-02-01) is after to (2026-01-01)')
+    expect(html).toContain('value="2026-02-01"')
+    expect(filters).toEqual([])
+  })
+
+  it('shows the forecast table when a forecast is configured', async () => {
+    const forecast: ForecastRow[] = [{ trigger: 'contacts-80', eligible_accounts: 120, conversion_rate: 0.1, mrr_delta: 49, expected_mrr: 588 }]
+    const { app } = setup({ forecast: async () => forecast })
+    const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
+    expect(html).toContain('Forecast from accounts eligible now')
+    expect(html).toContain('€588.00')
+  })
+
+  it('answers 503 with Retry-After when the store is unreachable', async () => {
+    const { app } = setup({
+      store: {
+        aggregates: async () => {
+          throw new StoreUnavailableError('connection refused')
+        },
+        daily: async () => [],
+      },
+    })
+    const response = await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toBe('5')
+  })
+})
+
+describe('dashboard CSV and stylesheet', () => {
+  it('downloads the stats as CSV with the session cookie', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/stats.csv?from=2026-01-01&to=2026-01-31`, {
+      headers: { Cookie: await login(app) },
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
+    expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="nudgekit-stats-2026-01-01-to-2026-01-31.csv"')
+    const lines = (await response.text()).split('\r\n')
+    expect(lines[0]).toMatch(/^from,to,trigger,variant,/)
+    expect(lines[2]).toMatch(/^2026-01-01,2026-01-31,contacts-80,a,340,70,/)
+  })
+
+  it('refuses the CSV without a session and explains a bad range', async () => {
+    const { app } = setup()
+    expect((await app.request(`${origin}/dashboard/stats.csv`)).status).toBe(401)
+    const bad = await app.request(`${origin}/dashboard/stats.csv?from=yesterday`, { headers: { Cookie: await login(app) } })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toBe(
+      "[nudgekit] Failed to download stats: from 'yesterday' is not a calendar date in the form YYYY-MM-DD. Pass a UTC day such as from=2026-01-31.",
+    )
+  })
+
+  it('serves the stylesheet with light and dark schemes', async () => {
+    const { app } = setup()
+    const response = await app.request(`${origin}/dashboard/app.css`)
+    expect(response.headers.get('Content-Type')).toBe('text/css; charset=utf-8')
+    expect(await response.text()).toContain('@media (prefers-color-scheme: dark)')
+  })
+})

@@ -1,0 +1,175 @@
+// Inline SVG charts: conversion-rate bars with interval whiskers, the funnel, and daily series.
+import type { DailyPoint, StatsRow } from '../stats/types.ts'
+import { DAY_MS, formatDay, parseDay } from '../stats/days.ts'
+import type { Formatters } from './format.ts'
+
+const WIDTH = 720
+const LABEL_WIDTH = 200
+const PLOT_LEFT = LABEL_WIDTH + 10
+const PLOT_WIDTH = WIDTH - PLOT_LEFT - 70
+
+function label(text: string, max = 28): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+/** Conversion rate per trigger × variant: a bar to the rate, a whisker across the 95 % interval. */
+export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatters }) {
+  const rowHeight = 28
+  const height = rows.length * rowHeight + 30
+  const top = Math.max(0.01, ...rows.map((row) => row.conversion_rate_ci[1]))
+  const x = (value: number) => PLOT_LEFT + (value / top) * PLOT_WIDTH
+  return (
+    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="rate-title rate-desc">
+      <title id="rate-title">Conversion rate by trigger and variant, with 95 % intervals</title>
+      <desc id="rate-desc">
+        {rows
+          .map((row) => `${row.trigger} ${row.variant}: ${format.percent(row.conversion_rate)} (${format.interval(row.conversion_rate_ci)})`)
+          .join('; ')}
+      </desc>
+      {[0, top / 2, top].map((tick) => (
+        <g class="tick">
+          <line x1={x(tick)} x2={x(tick)} y1={0} y2={height - 20} />
+          <text x={x(tick)} y={height - 5} text-anchor="middle">
+            {format.percent(tick)}
+          </text>
+        </g>
+      ))}
+      {rows.map((row, index) => {
+        const y = index * rowHeight + 6
+        const middle = y + 8
+        const [low, high] = row.conversion_rate_ci
+        return (
+          <g>
+            <text class="label" x={LABEL_WIDTH} y={middle + 4} text-anchor="end">
+              {label(`${row.trigger} · ${row.variant}`)}
+            </text>
+            <rect class="bar" x={PLOT_LEFT} y={y} width={Math.max(0, x(row.conversion_rate) - PLOT_LEFT)} height={16} />
+            <g class="whisker">
+              <line x1={x(low)} x2={x(high)} y1={middle} y2={middle} />
+              <line x1={x(low)} x2={x(low)} y1={middle - 6} y2={middle + 6} />
+              <line x1={x(high)} x2={x(high)} y1={middle - 6} y2={middle + 6} />
+            </g>
+            <text class="value" x={x(high) + 6} y={middle + 4}>
+              {format.percent(row.conversion_rate)}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+interface FunnelStep {
+  name: string
+  value: number
+}
+
+/** Impressions → clicks → conversions per trigger, each step as a share of the one before. */
+export function Funnel({ rows, format }: { rows: StatsRow[]; format: Formatters }) {
+  const triggers = [...new Set(rows.map((row) => row.trigger))]
+  const groups = triggers.map((trigger) => {
+    const mine = rows.filter((row) => row.trigger === trigger)
+    const sum = (pick: (row: StatsRow) => number) => mine.reduce((total, row) => total + pick(row), 0)
+    const steps: FunnelStep[] = [
+      { name: 'Impressions', value: sum((row) => row.impressions) },
+      { name: 'Clicks', value: sum((row) => row.clicks) },
+      { name: 'Conversions', value: sum((row) => row.conversions) },
+    ]
+    return { trigger, steps }
+  })
+  const stepHeight = 22
+  const groupHeight = 3 * stepHeight + 26
+  const height = groups.length * groupHeight
+  const share = (step: FunnelStep, previous: FunnelStep | undefined) =>
+    previous === undefined ? '' : ` (${previous.value > 0 ? format.percent(step.value / previous.value) : '–'})`
+  return (
+    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="funnel-title funnel-desc">
+      <title id="funnel-title">Funnel per trigger: impressions, clicks, conversions</title>
+      <desc id="funnel-desc">
+        {groups
+          .map(({ trigger, steps }) => `${trigger}: ${steps.map((step) => `${format.count(step.value)} ${step.name.toLowerCase()}`).join(', ')}`)
+          .join('; ')}
+      </desc>
+      {groups.map(({ trigger, steps }, groupIndex) => {
+        const y0 = groupIndex * groupHeight
+        const widest = Math.max(1, steps[0]!.value)
+        return (
+          <g>
+            <text class="group" x={0} y={y0 + 16}>
+              {label(trigger, 60)}
+            </text>
+            {steps.map((step, index) => {
+              const y = y0 + 24 + index * stepHeight
+              return (
+                <g>
+                  <text class="label" x={LABEL_WIDTH} y={y + 13} text-anchor="end">
+                    {step.name}
+                  </text>
+                  <rect class={`bar step-${index}`} x={PLOT_LEFT} y={y} width={(step.value / widest) * PLOT_WIDTH} height={16} />
+                  <text class="value" x={PLOT_LEFT + (step.value / widest) * PLOT_WIDTH + 6} y={y + 13}>
+                    {format.count(step.value) + share(step, steps[index - 1])}
+                  </text>
+                </g>
+              )
+            })}
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+const SERIES = [
+  { key: 'impressions', name: 'Impressions' },
+  { key: 'clicks', name: 'Clicks' },
+  { key: 'conversions', name: 'Conversions' },
+] as const
+
+/** One trigger's daily impressions, clicks and conversions as three bar strips, each on its own scale. */
+export function DailyChart(props: { trigger: string; points: DailyPoint[]; from: string; to: string; index: number; format: Formatters }) {
+  const { trigger, points, from, to, index, format } = props
+  const first = parseDay(from)!
+  const days = Math.round((parseDay(to)! - first) / DAY_MS) + 1
+  const byDay = new Map(points.map((point) => [point.day, point]))
+  const stripHeight = 44
+  const height = SERIES.length * (stripHeight + 12) + 20
+  const step = PLOT_WIDTH / days
+  const id = `daily-${index}`
+  const totals = SERIES.map(({ key }) => points.reduce((total, point) => total + point[key], 0))
+  return (
+    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <title id={`${id}-title`}>{`Daily series of ${trigger}, ${from} to ${to}`}</title>
+      <desc id={`${id}-desc`}>
+        {SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total'}
+      </desc>
+      {SERIES.map(({ key, name }, series) => {
+        const y0 = series * (stripHeight + 12)
+        const max = Math.max(1, ...points.map((point) => point[key]))
+        return (
+          <g>
+            <text class="label" x={LABEL_WIDTH} y={y0 + stripHeight / 2 + 4} text-anchor="end">
+              {name}
+            </text>
+            <line class="axis" x1={PLOT_LEFT} x2={PLOT_LEFT + PLOT_WIDTH} y1={y0 + stripHeight} y2={y0 + stripHeight} />
+            {Array.from({ length: days }, (_, day) => {
+              const value = byDay.get(formatDay(first + day * DAY_MS))?.[key] ?? 0
+              const barHeight = (value / max) * stripHeight
+              return value > 0 ? (
+                <rect class={`bar step-${series}`} x={PLOT_LEFT + day * step} y={y0 + stripHeight - barHeight} width={Math.max(step * 0.8, 0.5)} height={barHeight} />
+              ) : null
+            })}
+            <text class="value" x={PLOT_LEFT + PLOT_WIDTH + 6} y={y0 + 10}>
+              {totals[series] === 0 ? 'none' : `max ${format.count(max)}`}
+            </text>
+          </g>
+        )
+      })}
+      <text class="tick" x={PLOT_LEFT} y={height - 4}>
+        {from}
+      </text>
+      <text class="tick" x={PLOT_LEFT + PLOT_WIDTH} y={height - 4} text-anchor="end">
+        {to}
+      </text>
+    </svg>
+  )
+}

@@ -1,0 +1,37 @@
+// Number formatting for the dashboard: rates as percentages, money in the rules' currency, p-values.
+
+export interface Formatters {
+  count(value: number): string
+  /** A fraction as a percentage with one decimal: 0.1234 → "12.3%". */
+  percent(value: number): string
+  /** A difference of fractions in percentage points with a sign: 0.031 → "+3.1 pp". */
+  points(value: number): string
+  /** An interval of fractions: "7.0%–19.8%". */
+  interval(range: readonly [number, number], format?: (value: number) => string): string
+  money(value: number): string
+  days(value: number): string
+  pValue(value: number): string
+}
+
+/**
+ * Formatters for one locale and currency.
+ * @example createFormatters('en-US', 'USD').percent(0.12) // '12.0%'
+ */
+export function createFormatters(locale: string, currency: string): Formatters {
+  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
+  const points = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' })
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 })
+  const days = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 })
+  const small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 })
+  const formatters: Formatters = {
+    count: (value) => count.format(value),
+    percent: (value) => percent.format(value),
+    points: (value) => `${points.format(value * 100)} pp`,
+    interval: ([low, high], format = formatters.percent) => `${format(low)}–${format(high)}`,
+    money: (value) => money.format(value),
+    days: (value) => days.format(value),
+    pValue: (value) => (value < 0.001 ? `< ${small.format(0.001)}` : small.format(value)),
+  }
+  return formatters
+}
