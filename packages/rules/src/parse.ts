@@ -103,18 +103,26 @@ function parseJson(text: string, issue: MakeIssue): ParsedRules {
     value = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const lineCounter = new LineCounter()
-    let offset = 0
-    while ((offset = text.indexOf('\n', offset) + 1) > 0) lineCounter.addNewLine(offset)
-    const at = /position (\d+)/.exec(message)
-    const where = at ? toPosition(lineCounter, Number(at[1])) : START
-    return { value: undefined, issues: [issue('syntax_error', `invalid JSON: ${firstLine(message.replace(/ in JSON at position.*$/, ''))}`, undefined, where)], locate: () => START }
+    return { value: undefined, issues: [issue('syntax_error', `invalid JSON: ${cleanJsonMessage(message)}`, undefined, jsonErrorPosition(text, message))], locate: () => START }
   }
   // JSON is YAML 1.2, so the YAML parser gives positions; the JSON value stays the truth.
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
   const locate = doc.errors.length === 0 ? createLocator(doc, (offset) => toPosition(lineCounter, offset)) : () => START
   return { ...checkDepth(value, issue), locate }
+}
+
+/** V8 gives an offset for some JSON errors only; the YAML parser finds the others. */
+function jsonErrorPosition(text: string, message: string): SourcePosition {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, version: '1.2' })
+  const at = /position (\d+)/.exec(message)
+  const offset = at ? Number(at[1]) : doc.errors[0]?.pos[0]
+  return offset === undefined ? START : toPosition(lineCounter, offset)
+}
+
+function cleanJsonMessage(message: string): string {
+  return firstLine(message.replace(/, (\.\.\.)?".*$/s, '').replace(/ in JSON at position.*$/, ''))
 }
 
 function checkDepth(value: unknown, issue: MakeIssue): { value: unknown; issues: RulesIssue[] } {

@@ -139,11 +139,13 @@ export const conditionSchema = z
           return z.array(conditionSchema).min(1).describe('At least one condition holds')
         },
       }),
-      z.strictObject({
-        get not() {
-          return conditionSchema.describe('The condition does not hold')
-        },
-      }),
+      z
+        .strictObject({
+          get not() {
+            return conditionSchema.describe('The condition does not hold')
+          },
+        })
+        .meta({ id: 'NotCondition' }),
     ])
     .meta({ id: 'Condition', description: 'One condition kind per object; compose with all, any and not' })
 

@@ -31,7 +31,8 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
         return
       }
       const hint = typeHint(last, value)
-      out.push({ code: 'invalid_type', path, message: `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}`, ...(hint ? { hint } : {}) })
+      const expected = hint === DURATION_HINT ? 'a duration' : describeExpected(issue.expected)
+      out.push({ code: hint === DURATION_HINT ? 'invalid_duration' : 'invalid_type', path, message: `expected ${expected}, got ${describeValue(value)}`, ...(hint ? { hint } : {}) })
       return
     }
     case 'unrecognized_keys': {
@@ -49,6 +50,10 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
       return
     }
     case 'invalid_value': {
+      if (value === undefined) {
+        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...missingHint(path) })
+        return
+      }
       if (path.length === 1 && path[0] === 'version') {
         out.push({ code: 'invalid_value', path, message: `unsupported version ${describeValue(value)}`, hint: 'this nudgekit reads `version: 1`' })
         return
@@ -95,7 +100,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
 }
 
 function translateUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, path: PropertyKey[], value: unknown, input: unknown, out: IssueDraft[]): void {
-  const schema = schemaAt(path, input)
+  const schema = schemaAt(path, input, 'keep')
   const isCondition = schema !== undefined && unwrap(schema) === unwrap(conditionSchema as unknown as SchemaLike)
   if (!isPlainObject(value)) {
     out.push({
@@ -151,17 +156,20 @@ function typeHint(key: PropertyKey | undefined, value: unknown): string | undefi
 }
 
 function knownKeys(path: PropertyKey[], input: unknown): string[] {
-  const schema = schemaAt(path, input)
+  const schema = schemaAt(path, input, 'pick')
   const shape = schema ? objectShape(schema) : undefined
   return shape ? Object.keys(shape) : []
 }
 
-/** The schema that validates the value at `path`, choosing union branches by the keys the value has. */
-function schemaAt(path: PropertyKey[], input: unknown): SchemaLike | undefined {
+/**
+ * The schema that validates the value at `path`, choosing union branches by the keys the values have;
+ * `keep` leaves a union at the end of the path as it is.
+ */
+function schemaAt(path: PropertyKey[], input: unknown, branch: 'pick' | 'keep'): SchemaLike | undefined {
   let schema: SchemaLike | undefined = rulesSchema as unknown as SchemaLike
   for (let i = 0; i <= path.length && schema; i++) {
+    if (i === path.length) return branch === 'pick' ? pickBranch(unwrap(schema), valueAt(input, path)) : schema
     schema = pickBranch(unwrap(schema), valueAt(input, path.slice(0, i)))
-    if (i === path.length) break
     const def: Record<string, unknown> & { type: string } = schema._zod.def
     const segment = path[i]!
     if (def.type === 'object') schema = (def.shape as Record<string, SchemaLike>)[String(segment)]

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { compile, hashPayload } from './compile.ts'
+import { loadRules } from './load.ts'
+import type { Rules } from './schema.ts'
+
+const acme = readFileSync(new URL('../../../examples/rules/acme-crm.yaml', import.meta.url), 'utf8')
+
+function load(text: string) {
+  const result = loadRules(text, { filename: 'acme-crm.yaml' })
+  if (!result.ok) throw new Error(result.issues.map((issue) => issue.message).join('\n'))
+  return result
+}
+
+describe('the Acme CRM example', () => {
+  it('loads without errors or warnings', () => {
+    expect(load(acme).warnings).toEqual([])
+  })
+
+  it('uses every condition kind', () => {
+    const kinds = new Set<string>()
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit)
+      else if (value && typeof value === 'object') {
+        for (const [key, child] of Object.entries(value)) {
+          kinds.add(key)
+          visit(child)
+        }
+      }
+    }
+    for (const trigger of load(acme).rules.triggers ?? []) visit(trigger.when)
+    for (const kind of ['usage', 'above_limit', 'at_least', 'gate', 'event', 'renewal_within', 'account_age_at_least', 'trait', 'has_feature', 'lacks_feature', 'has_addon', 'lacks_addon', 'all', 'any', 'not']) {
+      expect(kinds, kind).toContain(kind)
+    }
+  })
+})
+
+describe('compile', () => {
+  it('turns durations into milliseconds, parses percentages and merges default frequency', () => {
+    const trigger = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
+    expect(trigger).toEqual({
+      id: 'contacts-80',
+      when: { usage: 'contacts', atLeast: { percent: 80 } },
+      audience: { plans: ['free'], minAccountAgeMs: 7 * 86_400_000 },
+      prompt: {
+        placement: 'banner',
+        title: "You've used {used} of {limit} contacts",
+        body: '{target.name} raises the limit to {target.limit} contacts, from {target.price} a month.',
+        cta: { label: 'Upgrade to {target.name}', url: '/billing/upgrade?plan={target.id}&from=contacts-80' },
+        dismissLabel: 'Not now',
+        target: 'next_plan_raising_limit',
+        nonBuyer: { body: '{target.name} raises the limit to {target.limit} contacts. Your admin can upgrade the team.' },
+      },
+      variants: { control: {}, room: { title: 'Running out of room? {remaining} contacts left' } },
+      holdoutPercent: 10,
+      frequency: { cooldownMs: 3 * 86_400_000, snoozeOnDismissMs: 7 * 86_400_000, maxImpressions: 5, maxPerSession: 1, maxPerDay: 2, stopAfterAccept: true },
+      priority: 10,
+      deps: ['account', 'time', 'usage:contacts'],
+    })
+  })
+
+  it('compiles composed conditions, trait comparisons and audience traits', () => {
+    const { compiled } = load(acme)
+    const renewal = compiled.triggers.find((t) => t.id === 'renewal-annual')!
+    expect(renewal.when).toEqual({
+      all: [{ renewalWithinMs: 30 * 86_400_000 }, { trait: 'billing_cycle', op: 'eq', value: 'monthly' }, { not: { trait: 'discount_code', op: 'exists', value: true } }],
+    })
+    expect(renewal.audience).toEqual({
+      plans: ['pro', 'business'],
+      roles: ['buyer'],
+      traits: [{ trait: 'payment_method', op: 'eq', value: 'card' }, { trait: 'seats_purchased', op: 'gte', value: 2 }],
+    })
+    expect(renewal.deps).toEqual(['account', 'time', 'user'])
+    expect(compiled.triggers.find((t) => t.id === 'api-calls-high')!.when).toEqual({
+      any: [{ usage: 'api_calls', aboveLimit: true }, { all: [{ usage: 'api_calls', atLeast: { percent: 90 } }, { accountAgeAtLeastMs: 30 * 86_400_000 }] }],
+    })
+    expect(compiled.triggers.find((t) => t.id === 'sso-gate')!.when).toEqual({ all: [{ gate: 'sso', countAtLeast: 2, withinMs: 14 * 86_400_000 }, { hasFeature: 'segmentation' }] })
+  })
+
+  it('fills defaults: buyer roles, non-buyer CTA, currency, attribution window, priority, stop after accept', () => {
+    const compiled = compile({ version: 1, plans: [{ id: 'free', name: 'Free' }], triggers: [{ id: 't', when: { event: 'e', count_at_least: 2 }, prompt: { placement: 'toast', title: 'Hi' } }] })
+    expect(compiled.defaults).toEqual({ buyerRoles: ['owner', 'admin', 'billing'], nonBuyer: { cta: { label: 'Ask your admin' } }, currency: 'USD' })
+    expect(compiled.attribution).toEqual({ windowMs: 14 * 86_400_000 })
+    expect(compiled.plans).toEqual([{ id: 'free', name: 'Free', price: {}, limits: {}, features: [] }])
+    expect(compiled.triggers[0]).toMatchObject({ priority: 0, holdoutPercent: 0, frequency: { stopAfterAccept: true }, audience: {}, deps: ['event:e'] })
+  })
+
+  it('leaves disabled triggers out', () => {
+    const rules: Rules = { version: 1, plans: [{ id: 'free', name: 'Free' }], triggers: [{ id: 't', enabled: false, when: { event: 'e', count_at_least: 1 }, prompt: { placement: 'toast', title: 'Hi' } }] }
+    expect(compile(rules).triggers).toEqual([])
+  })
+
+  it('gives a payload that survives JSON unchanged', () => {
+    const { compiled } = load(acme)
+    expect(JSON.parse(JSON.stringify(compiled))).toEqual(compiled)
+  })
+})
+
+describe('hash', () => {
+  it('is stable across key order and formatting, and is the hash of the payload without it', () => {
+    const { compiled } = load(acme)
+    const reordered = load(acme.replace('{ label: contacts }', '{ "label": "contacts" }').replace('price: { monthly: 49, annual: 490 }', 'price: { annual: 490, monthly: 49 }'))
+    expect(reordered.compiled.hash).toBe(compiled.hash)
+    expect(compiled.hash).toMatch(/^[0-9a-f]{32}$/)
+    expect(hashPayload(compiled)).toBe(compiled.hash)
+  })
+
+  it('changes when the content changes', () => {
+    expect(load(acme.replace('at_least: 80%', 'at_least: 85%')).compiled.hash).not.toBe(load(acme).compiled.hash)
+  })
+
+  it('compiles any valid rules deterministically', () => {
+    const id = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/)
+    const rules = fc.record({
+      plans: fc.uniqueArray(id, { minLength: 1, maxLength: 4 }),
+      triggers: fc.uniqueArray(fc.record({ id, event: id, count: fc.integer({ min: 1, max: 50 }), hours: fc.integer({ min: 1, max: 1000 }), priority: fc.integer({ min: -5, max: 5 }) }), { selector: (t) => t.id, maxLength: 5 }),
+    })
+    fc.assert(
+      fc.property(rules, ({ plans, triggers }) => {
+        const input: Rules = {
+          version: 1,
+          plans: plans.map((planId) => ({ id: planId, name: planId })),
+          triggers: triggers.map((t) => ({ id: t.id, priority: t.priority, when: { event: t.event, count_at_least: t.count, within: `${t.hours}h` }, prompt: { placement: 'toast' as const, title: 'Hi {plan.name}' } })),
+        }
+        const result = loadRules(input)
+        expect(result.ok).toBe(true)
+        if (!result.ok) return
+        expect(result.compiled.triggers.map((t) => t.when)).toEqual(triggers.map((t) => ({ event: t.event, countAtLeast: t.count, withinMs: t.hours * 3_600_000 })))
+        expect(compile(result.rules).hash).toBe(result.compiled.hash)
+      }),
+      { numRuns: 100 },
+    )
+  })
+})

@@ -1,0 +1,108 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { loadRules } from './load.ts'
+import { MAX_RULES_BYTES, parseRulesText } from './parse.ts'
+
+describe('parseRulesText', () => {
+  it('refuses an empty file and a comments-only file with a clear message', () => {
+    expect(parseRulesText('  \n\n', { filename: 'a.yaml' }).issues).toEqual([
+      { code: 'empty_file', severity: 'error', file: 'a.yaml', line: 1, column: 1, path: '', message: 'the file is empty', hint: 'start with `version: 1` and a `plans:` list' },
+    ])
+    expect(parseRulesText('# just a comment\n').issues[0]).toMatchObject({ code: 'empty_file', message: 'the file has no content, only comments' })
+  })
+
+  it('refuses a file over 1 MB before parsing it', () => {
+    const started = performance.now()
+    const { value, issues } = parseRulesText(`version: 1\n# ${'x'.repeat(MAX_RULES_BYTES)}\n`)
+    expect(performance.now() - started).toBeLessThan(200)
+    expect(value).toBeUndefined()
+    expect(issues[0]).toMatchObject({ code: 'file_too_large', message: 'the file is 1.0 MB, over the 1 MB limit' })
+  })
+
+  it('counts the 1 MB limit in UTF-8 bytes', () => {
+    const text = `version: 1\n# ${'é'.repeat(MAX_RULES_BYTES / 2)}\n`
+    expect(text.length).toBeLessThan(MAX_RULES_BYTES)
+    expect(parseRulesText(text).issues[0]?.code).toBe('file_too_large')
+  })
+
+  it('refuses a YAML alias bomb quickly', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for (let i = 1; i < 12; i++) lines.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10).fill(`*${i === 1 ? 'a' : 'b'.repeat(i - 1)}`).join(',')}]`)
+    const started = performance.now()
+    const { value, issues } = parseRulesText(lines.join('\n'))
+    expect(performance.now() - started).toBeLessThan(500)
+    expect(value).toBeUndefined()
+    expect(issues[0]).toMatchObject({ code: 'too_many_aliases', hint: 'repeat the values instead of using *aliases' })
+  })
+
+  it('refuses nesting deeper than 64 levels', () => {
+    expect(parseRulesText('x: ' + '['.repeat(100) + ']'.repeat(100)).issues[0]?.code).toBe('too_deep')
+    expect(parseRulesText('{"x":' + '['.repeat(5000) + ']'.repeat(5000) + '}', { format: 'json' }).issues[0]?.code).toBe('too_deep')
+  })
+
+  it('reports YAML syntax errors at their line and column', () => {
+    const { issues } = parseRulesText('version: 1\nplans:\n  - id: free\n  name: Free\n', { filename: 'a.yaml' })
+    expect(issues[0]).toMatchObject({ code: 'syntax_error', file: 'a.yaml', line: 4 })
+  })
+
+  it('reports duplicate keys as a syntax error', () => {
+    expect(parseRulesText('version: 1\nversion: 1\n').issues[0]).toMatchObject({ code: 'syntax_error', line: 2, column: 1, message: 'Map keys must be unique' })
+  })
+
+  it('locates keys and values of YAML, and the nearest ancestor of a missing path', () => {
+    const { locate } = parseRulesText('version: 1\nplans:\n  - id: free\n    name: Free\n')
+    expect(locate(['plans', 0, 'name'])).toEqual({ line: 4, column: 11 })
+    expect(locate(['plans', 0, 'name'], 'key')).toEqual({ line: 4, column: 5 })
+    expect(locate(['plans', 0, 'limits', 'contacts'])).toEqual({ line: 3, column: 5 })
+  })
+
+  it('parses JSON with positions from the filename', () => {
+    const { value, locate } = parseRulesText('{\n  "version": 1,\n  "plans": [\n    { "id": "free", "name": "Free" }\n  ]\n}\n', { filename: 'rules.json' })
+    expect(value).toEqual({ version: 1, plans: [{ id: 'free', name: 'Free' }] })
+    expect(locate(['plans', 0, 'name'])).toEqual({ line: 4, column: 29 })
+  })
+
+  it('reports invalid JSON at its position', () => {
+    expect(parseRulesText('{\n  "version": 1,\n  "plans": [,]\n}', { format: 'json' }).issues[0]).toMatchObject({ code: 'syntax_error', line: 3, column: 13, message: "invalid JSON: Unexpected token ','" })
+    expect(parseRulesText('{\n  "version" 1\n}', { format: 'json' }).issues[0]).toMatchObject({ line: 2, column: 13, message: "invalid JSON: Expected ':' after property name" })
+  })
+})
+
+describe('robustness', () => {
+  const valid = `version: 1
+metrics: { contacts: { label: contacts } }
+plans:
+  - { id: free, name: Free, limits: { contacts: 50 } }
+  - { id: pro, name: Pro, limits: { contacts: 500 } }
+triggers:
+  - id: t
+    when: { all: [ { usage: contacts, at_least: 80% }, { not: { trait: x, exists: true } } ] }
+    prompt: { placement: banner, title: "{used} of {limit}", target: next_plan_raising_limit }
+`
+
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.constantFrom<'yaml' | 'json'>('yaml', 'json'), (text, format) => {
+        const result = loadRules(text, { format })
+        expect(result.ok ? result.warnings : result.issues).toBeInstanceOf(Array)
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('never throws and stays fast on mutations of a valid file', () => {
+    const slowest = { ms: 0 }
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(valid.length), fc.nat(4), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 6 }), (edits) => {
+        let text = valid
+        for (const [at, remove, insert] of edits) text = text.slice(0, at) + insert + text.slice(at + remove)
+        const started = performance.now()
+        const result = loadRules(text)
+        slowest.ms = Math.max(slowest.ms, performance.now() - started)
+        if (!result.ok) for (const issue of result.issues) expect(issue.line).toBeGreaterThanOrEqual(1)
+      }),
+      { numRuns: 500 },
+    )
+    expect(slowest.ms).toBeLessThan(1000)
+  })
+})

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest'
+import { loadRules } from './load.ts'
+import type { RulesIssue } from './issues.ts'
+
+const BASE = `version: 1
+metrics:
+  contacts: { label: contacts }
+  seats: { label: seats }
+features:
+  segmentation: { label: Segmentation }
+plans:
+  - id: free
+    name: Free
+    limits: { contacts: 50, seats: 3 }
+  - id: pro
+    name: Pro
+    limits: { contacts: 5000, seats: 10 }
+    features: [segmentation]
+addons:
+  - id: analytics
+    name: Analytics
+    features: []
+`
+// BASE has 18 lines: `triggers:` is line 19, `- id: t` line 20, the first line after it 21.
+
+function issuesOf(text: string): RulesIssue[] {
+  const result = loadRules(text, { filename: 'acme.yaml' })
+  return result.ok ? result.warnings : result.issues
+}
+
+/** `line:column code path` of each issue, the shape the tests compare. */
+function brief(text: string): string[] {
+  return issuesOf(text).map((issue) => `${issue.line}:${issue.column} ${issue.code} ${issue.path}`)
+}
+
+const trigger = (lines: string) => `${BASE}triggers:\n  - id: t\n${lines}`
+
+describe('shape errors', () => {
+  it('reports an unknown top-level key with a suggestion, at the key', () => {
+    const [issue] = issuesOf(`${BASE}trigers: []\n`)
+    expect(issue).toMatchObject({ code: 'unknown_key', line: 19, column: 1, path: 'trigers', message: "unknown key 'trigers'", hint: "did you mean 'triggers'?" })
+  })
+
+  it('reports a missing version with how to add it', () => {
+    const [issue] = issuesOf(BASE.replace('version: 1\n', ''))
+    expect(issue).toMatchObject({ code: 'missing_key', line: 1, column: 1, path: 'version', hint: 'start the file with `version: 1`' })
+  })
+
+  it('reports an unsupported version', () => {
+    expect(issuesOf(BASE.replace('version: 1', 'version: 2'))[0]).toMatchObject({ code: 'invalid_value', line: 1, column: 10, message: 'unsupported version 2' })
+  })
+
+  it('reports a wrong type and a missing key inside a trigger', () => {
+    expect(brief(trigger('    when: { gate: segmentation }\n    prompt: { title: 5 }\n'))).toEqual([
+      '22:13 missing_key triggers[0].prompt.placement',
+      '22:22 invalid_type triggers[0].prompt.title',
+    ])
+  })
+
+  it('suggests the closest placement for an invalid enum value', () => {
+    const [issue] = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: banerr, title: Hi }\n'))
+    expect(issue).toMatchObject({ code: 'invalid_value', line: 22, column: 26, path: 'triggers[0].prompt.placement', hint: "did you mean 'banner'?" })
+  })
+
+  it('reports an unknown condition kind with a suggestion, at its key', () => {
+    expect(issuesOf(trigger('    when: { gaet: segmentation }\n    prompt: { placement: toast, title: Hi }\n'))[0]).toMatchObject({
+      code: 'unknown_condition', line: 21, column: 13, path: 'triggers[0].when.gaet', hint: "did you mean 'gate'?",
+    })
+  })
+
+  it('reports a condition with two kinds and an empty one inside all', () => {
+    expect(brief(trigger('    when: { all: [ { gate: segmentation, lacks_addon: analytics }, {} ] }\n    prompt: { placement: toast, title: Hi }\n'))).toEqual([
+      '21:20 ambiguous_condition triggers[0].when.all[0]',
+      '21:68 unknown_condition triggers[0].when.all[1]',
+    ])
+  })
+
+  it('reports an unknown key inside a condition branch with the keys of that branch', () => {
+    expect(issuesOf(trigger('    when: { event: report_viewed, count_atleast: 3 }\n    prompt: { placement: toast, title: Hi }\n'))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'unknown_key', line: 21, column: 35, path: 'triggers[0].when.count_atleast', hint: "did you mean 'count_at_least'?" })]),
+    )
+  })
+
+  it('reports bad durations and percentages with the expected syntax', () => {
+    expect(brief(trigger('    when: { usage: contacts, at_least: 80 percent }\n    audience: { min_account_age: 2 weeks }\n    prompt: { placement: toast, title: Hi }\n    frequency: { cooldown: 3 }\n'))).toEqual([
+      '21:40 invalid_percent triggers[0].when.at_least',
+      '22:34 invalid_duration triggers[0].audience.min_account_age',
+      '24:28 invalid_duration triggers[0].frequency.cooldown',
+    ])
+  })
+
+  it('reports an invalid id and a holdout written as a number', () => {
+    expect(brief(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n    experiment: { holdout: 10 }\n').replace('id: t\n', 'id: "bad id"\n'))).toEqual([
+      '20:9 invalid_id triggers[0].id',
+      '23:28 invalid_type triggers[0].experiment.holdout',
+    ])
+  })
+
+  it('reports out-of-range numbers', () => {
+    expect(brief(trigger('    when: { event: e, count_at_least: 0 }\n    prompt: { placement: toast, title: Hi }\n'))).toEqual(['21:39 out_of_range triggers[0].when.count_at_least'])
+  })
+})
+
+describe('reference errors', () => {
+  it('reports an unknown metric with the suggestion in the message line', () => {
+    const [issue] = issuesOf(trigger('    when: { usage: contact, at_least: 80% }\n    prompt: { placement: toast, title: Hi }\n'))
+    expect(issue).toMatchObject({ code: 'unknown_metric', line: 21, column: 20, path: 'triggers[0].when.usage', message: "unknown metric 'contact'", hint: "did you mean 'contacts'?" })
+  })
+
+  it('reports unknown features, add-ons, plans and targets', () => {
+    expect(brief(trigger('    when: { all: [ { gate: segmentaton }, { lacks_addon: analytic } ] }\n    audience: { plans: [fre] }\n    prompt: { placement: inline, title: Hi, target: prp }\n'))).toEqual([
+      '21:28 unknown_feature triggers[0].when.all[0].gate',
+      '21:58 unknown_addon triggers[0].when.all[1].lacks_addon',
+      '22:25 unknown_plan triggers[0].audience.plans[0]',
+      '23:53 unknown_target triggers[0].prompt.target',
+    ])
+    expect(issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi, target: prp }\n'))[0]?.hint).toBe("did you mean 'pro'?")
+  })
+
+  it('reports references in plans: unknown metrics and features, negative limits', () => {
+    const text = BASE.replace('limits: { contacts: 50, seats: 3 }', 'limits: { contacts: -1, seat: 3 }').replace('features: [segmentation]', 'features: [segmentatoin]')
+    expect(issuesOf(text).map((i) => [i.line, i.column, i.code, i.hint])).toEqual([
+      [10, 25, 'negative_limit', 'use null for unlimited'],
+      [10, 29, 'unknown_metric', "did you mean 'seats'?"],
+      [14, 16, 'unknown_feature', "did you mean 'segmentation'?"],
+    ])
+  })
+
+  it('reports duplicate ids among triggers and between plans and add-ons', () => {
+    const text = `${BASE.replace('id: analytics', 'id: pro')}triggers:\n  - id: t\n    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n  - id: t\n    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n`
+    expect(brief(text)).toEqual(['16:9 duplicate_id addons[0].id', '23:9 duplicate_id triggers[1].id'])
+  })
+
+  it('requires the conditions a keyword target resolves from', () => {
+    expect(issuesOf(trigger('    when: { event: e, count_at_least: 2 }\n    prompt: { placement: toast, title: Hi, target: next_plan_raising_limit }\n'))[0]).toMatchObject({ code: 'unknown_target', line: 22, column: 52 })
+    expect(issuesOf(trigger('    when: { event: e, count_at_least: 2 }\n    prompt: { placement: toast, title: Hi, target: cheapest_plan_with_feature }\n'))[0]).toMatchObject({ code: 'unknown_target' })
+  })
+
+  it('warns when a target is not above the audience plan', () => {
+    const [issue] = issuesOf(trigger('    when: { usage: contacts, at_least: 80% }\n    audience: { plans: [pro] }\n    prompt: { placement: toast, title: Hi, target: free }\n'))
+    expect(issue).toMatchObject({ code: 'suspicious_target', severity: 'warning', line: 23, column: 52 })
+  })
+
+  it('checks route trigger references and webhook URLs', () => {
+    const text = `${trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n')}routes:\n  - id: owner\n    url: ftp://example.com/hook\n    on: [upgrade_requested, tt]\n`
+    expect(brief(text)).toEqual(['25:10 unsafe_url routes[0].url', '26:29 unknown_trigger routes[0].on[1]'])
+  })
+})
+
+describe('copy', () => {
+  it('refuses javascript: and data: CTA URLs with a hint', () => {
+    const issues = issuesOf(trigger('    when: { gate: segmentation }\n    prompt:\n      placement: inline\n      title: Hi\n      cta: { label: Go, url: "javascript:alert(1)" }\n      non_buyer: { cta: { label: Ask, url: "data:text/html,x" } }\n'))
+    expect(issues.map((i) => [i.line, i.column, i.code, i.message])).toEqual([
+      [25, 30, 'unsafe_url', "CTA URL uses the 'javascript:' scheme, which is refused"],
+      [26, 44, 'unsafe_url', "CTA URL uses the 'data:' scheme, which is refused"],
+    ])
+    expect(issues[0]?.hint).toContain('/billing/upgrade')
+  })
+
+  it('reports unknown template variables with a suggestion, in variants and non-buyer copy too', () => {
+    const text = trigger('    when: { usage: contacts, at_least: 80% }\n    prompt:\n      placement: banner\n      title: "{usd} used"\n      non_buyer: { body: "{limt}" }\n    experiment: { variants: { a: { title: "{remainig} left" } } }\n')
+    expect(issuesOf(text).map((i) => `${i.line}:${i.column} ${i.code} ${i.hint}`)).toEqual([
+      "24:14 unknown_variable did you mean '{used}'?",
+      "25:26 unknown_variable did you mean '{limit}'?",
+      "26:43 unknown_variable did you mean '{remaining}'?",
+    ])
+  })
+
+  it('allows usage, feature and target variables only where the trigger provides them', () => {
+    const text = trigger('    when: { event: e, count_at_least: 1 }\n    prompt: { placement: toast, title: "{used} {feature} {target.name} {plan.name}" }\n')
+    expect(issuesOf(text).map((i) => i.message)).toEqual([
+      '{used} needs a usage condition, and this trigger has none',
+      '{feature} needs a gate condition, and this trigger has none',
+      '{target.name} needs a target, and this trigger has none',
+    ])
+  })
+
+  it('warns about unmatched braces and accepts doubled ones', () => {
+    const warn = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{Used} {{literal}}" }\n'))
+    expect(warn.map((i) => [i.code, i.severity])).toEqual([['invalid_value', 'warning']])
+    expect(issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{{literal}}" }\n'))).toEqual([])
+  })
+})
+
+describe('all problems at once', () => {
+  it('reports shape and reference problems of one file together, sorted by position', () => {
+    const text = trigger('    when: { usage: invoices, at_least: 80% }\n    prompt: { placement: popup, title: "{usd}" }\n    frequncy: {}\n')
+    const issues = issuesOf(text)
+    expect(issues.map((i) => i.code)).toEqual(['unknown_metric', 'invalid_value', 'unknown_variable', 'unknown_key'])
+    expect(issues.every((i) => i.file === 'acme.yaml')).toBe(true)
+  })
+
+  it('positions issues of rules given as data at 0:0', () => {
+    const result = loadRules({ version: 1, plans: [{ id: 'free', name: 'Free' }], triggers: [{ id: 't', when: { gate: 'x' }, prompt: { placement: 'toast', title: 'Hi' } }] })
+    expect(result.ok ? [] : result.issues).toEqual([
+      { code: 'unknown_feature', severity: 'error', line: 0, column: 0, path: 'triggers[0].when.gate', message: "unknown feature 'x'", hint: 'declare it under features' },
+    ])
+  })
+})
