@@ -19,6 +19,8 @@ export interface Chaos {
   rateLimit: number
   retryAfter: string
   random: () => number
+  /** How often each fault was served. */
+  served: { serverError: number; timeout: number; rateLimit: number }
 }
 
 export interface FakeServer {
@@ -32,6 +34,8 @@ export interface FakeServer {
   duplicates: number
   /** Events received in total, duplicates included. */
   received: number
+  /** `GET /v1/rules` answered 304 Not Modified. */
+  notModified: number
   /** Sum of the `dropped` counts clients reported. */
   droppedReported: number
   requests: Array<{ method: string; path: string; contentType: string | null; authorization: string | null; count?: number }>
@@ -57,6 +61,7 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
     duplicates: 0,
     received: 0,
     droppedReported: 0,
+    notModified: 0,
     requests: [],
     failWith: [],
   }
@@ -97,7 +102,10 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
       if (request.headers.get('authorization') !== `Bearer ${KEY}`) return unauthorized()
       if (!server.rules) return HttpResponse.json({ error: { code: 'no_rules' } }, { status: 503, headers: { 'retry-after': '5' } })
       const etag = `"${server.rules.hash}"`
-      if (request.headers.get('if-none-match') === etag) return new HttpResponse(null, { status: 304, headers: { etag } })
+      if (request.headers.get('if-none-match') === etag) {
+        server.notModified++
+        return new HttpResponse(null, { status: 304, headers: { etag } })
+      }
       return HttpResponse.json(server.rules, { headers: { etag } })
     }),
     http.get(`${ENDPOINT}/v1/state`, ({ request }) => {
@@ -119,12 +127,17 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
       const chaos = server.chaos
       if (chaos) {
         const roll = chaos.random()
-        if (roll < chaos.serverError) return HttpResponse.json({ error: { code: 'unavailable' } }, { status: 503 })
+        if (roll < chaos.serverError) {
+          chaos.served.serverError++
+          return HttpResponse.json({ error: { code: 'unavailable' } }, { status: 503 })
+        }
         if (roll < chaos.serverError + chaos.timeout) {
+          chaos.served.timeout++
           if (roll < chaos.serverError + chaos.timeout / 2) commit(body.events, body.dropped)
           await delay('infinite')
         }
         if (roll < chaos.serverError + chaos.timeout + chaos.rateLimit) {
+          chaos.served.rateLimit++
           return HttpResponse.json({ error: { code: 'rate_limited' } }, { status: 429, headers: { 'retry-after': chaos.retryAfter } })
         }
       }

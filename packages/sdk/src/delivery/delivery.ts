@@ -104,7 +104,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
     })().finally(() => {
       flushing = undefined
-      if (!paused && queue.size()) schedule(Math.max(intervalMs, queue.retryAt() - now()))
+      const wait = queue.retryAt() - now()
+      if (!paused && queue.size()) schedule(wait > 0 ? wait : intervalMs)
     }))
 
   const unload = (): void => {
