@@ -91,7 +91,8 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
   migrate()
 
   const insertEvent = `INSERT INTO events (source, id, type, ts, received_at, account, user_id, trigger, variant,
-    placement, metric, value, feature, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+    placement, metric, value, feature, event, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING`
   const upsertDaily = `INSERT INTO daily_counts (day, trigger, variant, impressions, clicks, dismissals, snoozes,
     upgrade_requests, holdouts, eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (day, trigger, variant) DO UPDATE SET impressions = impressions + excluded.impressions,
@@ -121,7 +122,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
       const insert = statement(insertEvent)
       for (const e of unique) {
         const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
-          e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
+          e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null, e.event ?? null,
           e.props === undefined ? null : JSON.stringify(e.props))
         if (changes > 0) accepted.push(e)
       }

@@ -31,6 +31,8 @@ export interface NudgeEvent {
   metric?: string
   value?: number
   feature?: string
+  /** The event name of a `track` event. */
+  event?: string
   props?: Record<string, unknown>
 }
 

@@ -15,6 +15,7 @@ CREATE TABLE events (
   metric      TEXT,
   value       DOUBLE PRECISION,
   feature     TEXT,
+  event       TEXT,
   props       JSONB,
   PRIMARY KEY (source, id)
 );

@@ -15,6 +15,7 @@ CREATE TABLE events (
   metric      TEXT,
   value       REAL,
   feature     TEXT,
+  event       TEXT,
   props       TEXT,
   PRIMARY KEY (source, id)
 ) WITHOUT ROWID;

@@ -1,0 +1,42 @@
+// The MRR a conversion adds when billing does not say: the target's monthly price minus the plan left.
+import type { CompiledRules, Price } from '@nudgekit/rules/evaluator'
+import type { RequestIssue } from './http/errors.ts'
+
+/** Monthly price: `monthly`, else `annual / 12`, else 0. */
+export function monthlyPrice(price: Price): number {
+  return price.monthly ?? (price.annual !== undefined ? price.annual / 12 : 0)
+}
+
+/**
+ * MRR delta of moving to `to`: an add-on's monthly price, or a plan's monthly price minus that of `from`
+ * (default: the plan below `to` on the ladder; the first plan counts from 0). An issue for unknown ids.
+ * @example defaultMrrDelta(rules, 'pro', 'free') // 49
+ */
+export function defaultMrrDelta(rules: CompiledRules, to: string, from?: string): number | RequestIssue {
+  const addon = rules.addons.find((a) => a.id === to)
+  if (addon) return monthlyPrice(addon.price)
+  const index = rules.plans.findIndex((p) => p.id === to)
+  if (index === -1) {
+    return {
+      code: 'unknown_target',
+      path: 'to',
+      message: `'${to}' is neither a plan nor an add-on of the rules`,
+      hint: `Pass mrr_delta, or one of: ${[...rules.plans, ...rules.addons].map((x) => x.id).join(', ')}`,
+    }
+  }
+  const target = rules.plans[index]!
+  if (from === undefined) {
+    const below = rules.plans[index - 1]
+    return monthlyPrice(target.price) - (below ? monthlyPrice(below.price) : 0)
+  }
+  const previous = rules.plans.find((p) => p.id === from)
+  if (!previous) {
+    return {
+      code: 'unknown_plan',
+      path: 'from',
+      message: `'${from}' is not a plan of the rules`,
+      hint: `Pass mrr_delta, or one of: ${rules.plans.map((p) => p.id).join(', ')}`,
+    }
+  }
+  return monthlyPrice(target.price) - monthlyPrice(previous.price)
+}

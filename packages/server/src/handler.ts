@@ -1,0 +1,143 @@
+// createHandler: the web-standard (Request) => Response server, routing with Hono; adapters wrap it.
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
+import pkg from '../package.json' with { type: 'json' }
+import { createDashboard } from './dashboard/index.ts'
+import { forecastFrom } from './forecast.ts'
+import type { RouteDeps } from './http/deps.ts'
+import type { AppEnv, ConnectionInfo } from './http/env.ts'
+import { errorResponse } from './http/errors.ts'
+import { openApiDocument } from './http/openapi.ts'
+import { createKeyring, type KeysOption } from './keys.ts'
+import { jsonLinesLogger, type Logger } from './logger.ts'
+import { accessLog } from './middleware/access-log/index.ts'
+import { rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.ts'
+import { createRulesSource } from './rules-source.ts'
+import { conversionsRoute } from './routes/conversions.ts'
+import { eventsRoute } from './routes/events.ts'
+import { rulesRoutes } from './routes/rules.ts'
+import { statsRoutes } from './routes/stats.ts'
+import { StoreUnavailableError, type Store } from './store/types.ts'
+import type { Router } from './webhooks/index.ts'
+
+export interface Limits extends RateLimitOptions {
+  /** Largest request body in bytes (413 above). Default 512 KB. */
+  maxBodyBytes?: number
+  /** Most events in one batch. Default 500. */
+  maxEventsPerBatch?: number
+  /** Largest event, as JSON, in bytes. Default 8 KB. */
+  maxEventBytes?: number
+  /** Seconds a client is told to wait when the store is unreachable. Default 5. */
+  storeRetryAfterSec?: number
+}
+
+export interface HandlerOptions {
+  /** A rules file path (watched and hot-reloaded) or compiled rules. */
+  rules: string | CompiledRules
+  store: Store
+  keys: KeysOption
+  /** Origins allowed to call the API from a browser. Default: none (same origin only). */
+  cors?: readonly string[]
+  /** Routes expansion signals to the account owner (see `createRouter`). */
+  webhooks?: Router
+  limits?: Limits
+  logger?: Logger
+  /** Clock, for tests. */
+  now?: () => number
+}
+
+/** The handler; `close()` stops watching the rules file (the store is the caller's to close). */
+export interface Handler {
+  (request: Request, connection?: ConnectionInfo): Promise<Response>
+  /** The Hono app, to mount under another Hono app (`app.route('/nudgekit', handler.app)`). */
+  readonly app: Hono<AppEnv>
+  close(): void
+}
+
+/**
+ * Builds the nudgekit HTTP API as a web-standard handler. Throws when the keys are malformed or the rules
+ * file is unreadable or invalid at start (the message carries the formatted issues).
+ *
+ * @example
+ * const handler = createHandler({
+ *   rules: './nudgekit.yaml',
+ *   store: sqlite('./nudgekit.db'),
+ *   keys: { publishable: process.env.NUDGEKIT_PUBLISHABLE_KEY!, secret: process.env.NUDGEKIT_SECRET_KEY! },
+ *   cors: ['https://app.example.com'],
+ * })
+ * const response = await handler(new Request('http://localhost/healthz'))
+ */
+export function createHandler(options: HandlerOptions): Handler {
+  const logger = options.logger ?? jsonLinesLogger()
+  const limits = options.limits ?? {}
+  const deps: RouteDeps = {
+    store: options.store,
+    rules: createRulesSource(options.rules, logger),
+    keyring: createKeyring(options.keys),
+    logger,
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    now: options.now ?? Date.now,
+    limits: { maxEventsPerBatch: limits.maxEventsPerBatch ?? 500, maxEventBytes: limits.maxEventBytes ?? 8 * 1024 },
+  }
+  const maxBodyBytes = limits.maxBodyBytes ?? 512 * 1024
+  const retryAfter = String(limits.storeRetryAfterSec ?? 5)
+
+  const app = new Hono<AppEnv>()
+  app.use(requestId(), accessLog(logger))
+  if (options.cors && options.cors.length > 0) {
+    app.use(cors({
+      origin: [...options.cors],
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type', 'if-none-match', 'x-request-id'],
+      exposeHeaders: ['etag', 'retry-after', 'x-request-id'],
+      maxAge: 600,
+    }))
+  }
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  const openapi = openApiDocument(pkg.version)
+  app.get('/v1/openapi.json', (c) => c.json(openapi))
+
+  const limiter = rateLimit(limits)
+  app.use('/v1/*', limiter)
+  app.use('/dashboard/*', limiter)
+  app.use('*', bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => errorResponse(413, 'body_too_large', `The body is larger than ${maxBodyBytes} bytes.`,
+      'Send smaller batches.'),
+  }))
+  rulesRoutes(app, deps)
+  eventsRoute(app, deps)
+  conversionsRoute(app, deps)
+  statsRoutes(app, deps)
+  app.route('/dashboard', createDashboard({
+    store: deps.store,
+    secretKey: options.keys.secret,
+    getRules: () => deps.rules.current(),
+    forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
+    now: deps.now,
+  }))
+
+  app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`,
+    'See GET /v1/openapi.json for the routes.'))
+  app.onError((error, c) => {
+    if (error instanceof StoreUnavailableError) {
+      logger.error('store unavailable', { request_id: c.get('requestId'), error: error.message })
+      return errorResponse(503, 'store_unavailable', 'The store is unreachable.', `Retry after ${retryAfter} s.`,
+        { headers: { 'retry-after': retryAfter } })
+    }
+    if (error instanceof HTTPException) return error.getResponse()
+    logger.error('unhandled error', { request_id: c.get('requestId'), error: error.stack ?? String(error) })
+    return errorResponse(500, 'internal_error', 'The server failed to answer.',
+      `Report it with request id ${c.get('requestId')}.`)
+  })
+
+  const handler = ((request: Request, connection: ConnectionInfo = {}) =>
+    Promise.resolve(app.fetch(request, connection))) as Handler
+  Object.defineProperty(handler, 'app', { value: app })
+  handler.close = () => deps.rules.close()
+  return handler
+}

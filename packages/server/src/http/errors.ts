@@ -1,0 +1,53 @@
+// HTTP error bodies: one JSON shape for every error answer, zod issues mapped to { code, path, message }.
+import type { z } from 'zod'
+
+/** One problem with a request, as data. */
+export interface RequestIssue {
+  code: string
+  /** Dotted path into the request body or query, e.g. `events.3.ts`. */
+  path: string
+  message: string
+  hint?: string
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: {
+    code: string
+    message: string
+    hint?: string
+    issues?: RequestIssue[]
+  }
+}
+
+/**
+ * A JSON error answer.
+ * @example return errorResponse(401, 'unauthorized', 'No API key was sent.', 'Send Authorization: Bearer pk_…')
+ */
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  hint?: string,
+  extra: { issues?: RequestIssue[]; headers?: Record<string, string> } = {},
+): Response {
+  const body: ErrorBody = { error: { code, message, ...(hint ? { hint } : {}), ...(extra.issues ? { issues: extra.issues } : {}) } }
+  return Response.json(body, { status, headers: extra.headers })
+}
+
+/** zod issues as request issues, paths prefixed with `prefix` (e.g. `['events', 3]`). */
+export function fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): RequestIssue[] {
+  return error.issues.map((issue) => ({
+    code: issue.code,
+    path: [...prefix, ...issue.path].map(String).join('.'),
+    message: issue.message,
+  }))
+}
+
+/** The first issue as one line: `events.3.ts: Invalid input`. */
+export function summarize(issues: readonly RequestIssue[]): string {
+  const [first] = issues
+  if (!first) return 'invalid request'
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
+  return `${first.path ? first.path + ': ' : ''}${first.message}${more}`
+}

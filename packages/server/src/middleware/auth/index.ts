@@ -1,0 +1,47 @@
+// Key checks: a Bearer key of the right kind, or 401/403 with a JSON error that says what to send.
+import type { MiddlewareHandler } from 'hono'
+import { errorResponse } from '../../http/errors.ts'
+import type { AppEnv } from '../../http/env.ts'
+import type { KeyKind, Keyring } from '../../keys.ts'
+
+/** The key of an `Authorization: Bearer <key>` header, if any. */
+export function bearerKey(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1]
+}
+
+/**
+ * Decides whether `key` may call a route that needs `required`: the key's kind, or an error answer
+ * (401 missing/unknown key, 403 publishable key on a secret route). A secret key may call every route.
+ * @example const result = authorize(keyring, bearerKey(header), 'secret')
+ */
+export function authorize(keyring: Keyring, key: string | undefined, required: KeyKind): KeyKind | Response {
+  if (key === undefined || key === '') {
+    return errorResponse(401, 'missing_key', 'No API key was sent.', 'Send the key as "Authorization: Bearer <key>".')
+  }
+  const kind = keyring.identify(key)
+  if (kind === undefined) {
+    return errorResponse(401, 'unknown_key', 'The API key is not one of this server\'s keys.',
+      'Check the key against the server\'s --publishable-key / --secret-key.')
+  }
+  if (required === 'secret' && kind === 'publishable') {
+    return errorResponse(403, 'secret_key_required', 'This route needs the secret key; a publishable key was sent.',
+      'Call it from your backend with the sk_ key; never ship the secret key to browsers.')
+  }
+  return kind
+}
+
+/**
+ * Middleware that lets a request through only with a Bearer key of the `required` kind.
+ * @example app.get('/v1/stats', requireKey(keyring, 'secret'), handler)
+ */
+export function requireKey(keyring: Keyring, required: KeyKind): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = bearerKey(c.req.header('authorization'))
+    const result = authorize(keyring, key, required)
+    if (result instanceof Response) return result
+    c.set('key', key!)
+    c.set('keyKind', result)
+    await next()
+  }
+}

@@ -1,0 +1,63 @@
+// Rate limiting: a token bucket per key and client address; an empty bucket answers 429 with Retry-After.
+import type { Context, MiddlewareHandler } from 'hono'
+import { errorResponse } from '../../http/errors.ts'
+import type { AppEnv } from '../../http/env.ts'
+
+export interface RateLimitOptions {
+  /** Tokens added per second (sustained requests per second). Default 20. */
+  perSecond?: number
+  /** Bucket size (requests allowed in a burst). Default 100. */
+  burst?: number
+  /** Buckets kept in memory; the least recently used go first. Default 10 000. */
+  maxBuckets?: number
+  /** Take the client address from the first `X-Forwarded-For` entry (only behind a proxy you run). */
+  trustProxy?: boolean
+  now?: () => number
+}
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
+/** The client address: the adapter's peer address, or the proxy's header when trusted. */
+export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  return c.env?.ip ?? 'unknown'
+}
+
+/**
+ * A token bucket per (presented key, client address). The key is what the client presents, checked or not,
+ * so floods of bad keys are limited too.
+ * @example app.use('/v1/*', rateLimit({ perSecond: 20, burst: 100 }))
+ */
+export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<AppEnv> {
+  const perSecond = options.perSecond ?? 20
+  const burst = options.burst ?? 100
+  const maxBuckets = options.maxBuckets ?? 10_000
+  const now = options.now ?? Date.now
+  const buckets = new Map<string, Bucket>()
+
+  return async (c, next) => {
+    const id = `${c.req.header('authorization') ?? ''}\u0000${clientAddress(c, options.trustProxy ?? false)}`
+    const at = now()
+    const previous = buckets.get(id)
+    const bucket: Bucket = previous
+      ? { tokens: Math.min(burst, previous.tokens + ((at - previous.at) / 1000) * perSecond), at }
+      : { tokens: burst, at }
+    buckets.delete(id)
+    buckets.set(id, bucket)
+    if (buckets.size > maxBuckets) buckets.delete(buckets.keys().next().value!)
+
+    if (bucket.tokens < 1) {
+      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond))
+      return errorResponse(429, 'rate_limited', `Too many requests: the limit is ${perSecond} a second (bursts of ${burst}).`,
+        `Retry after ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } })
+    }
+    bucket.tokens -= 1
+    await next()
+  }
+}

@@ -1,0 +1,91 @@
+// POST /v1/events: validate each event, keep the valid ones, commit, then answer 202 with what happened.
+import { createHash } from 'node:crypto'
+import type { Hono } from 'hono'
+import { authorize, bearerKey } from '../middleware/auth/index.ts'
+import type { RouteDeps } from '../http/deps.ts'
+import type { AppEnv } from '../http/env.ts'
+import { errorResponse, fromZod, summarize, type RequestIssue } from '../http/errors.ts'
+import { readJson } from '../http/json-body.ts'
+import { eventBatchSchema, eventSchema } from '../http/schemas.ts'
+import type { NudgeEvent } from '../store/types.ts'
+
+const DAY_MS = 86_400_000
+/** Oldest and newest event time accepted, relative to the server clock (offline queues, skewed clocks). */
+export const EVENT_MAX_AGE_MS = 30 * DAY_MS
+export const EVENT_MAX_FUTURE_MS = DAY_MS
+
+export interface Rejection {
+  index: number
+  /** One line: the first problem. */
+  error: string
+  issues: RequestIssue[]
+}
+
+/** The dedupe namespace of a key: a fingerprint, so no key is written to the database. */
+export function sourceOf(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16)
+}
+
+/** Registers `POST /v1/events`. */
+export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
+  app.post('/v1/events', async (c) => {
+    const body = await readJson(c, true)
+    if (body instanceof Response) return body
+    const batch = eventBatchSchema.safeParse(body)
+    const headerKey = bearerKey(c.req.header('authorization'))
+    const bodyKey = typeof (body as { key?: unknown } | null)?.key === 'string' ? (body as { key: string }).key : undefined
+    const key = headerKey ?? bodyKey
+    const kind = authorize(deps.keyring, key, 'publishable')
+    if (kind instanceof Response) return kind
+    if (!batch.success) {
+      const issues = fromZod(batch.error)
+      return errorResponse(400, 'invalid_batch', `Failed to read the batch: ${summarize(issues)}.`,
+        `Send { "events": [...] } with 1 to ${deps.limits.maxEventsPerBatch} events.`, { issues })
+    }
+    if (batch.data.events.length > deps.limits.maxEventsPerBatch) {
+      return errorResponse(400, 'batch_too_large', `The batch has ${batch.data.events.length} events; the limit is ${deps.limits.maxEventsPerBatch}.`,
+        'Split it into smaller batches.')
+    }
+
+    const now = deps.now()
+    const valid: NudgeEvent[] = []
+    const rejected: Rejection[] = []
+    const reject = (index: number, issues: RequestIssue[]) => rejected.push({ index, error: summarize(issues), issues })
+    batch.data.events.forEach((raw, index) => {
+      const serialized = JSON.stringify(raw) ?? ''
+      if (Buffer.byteLength(serialized) > deps.limits.maxEventBytes) {
+        return reject(index, [{ code: 'too_big', path: `events.${index}`, message: `event is larger than ${deps.limits.maxEventBytes} bytes`, hint: 'Move large data out of props.' }])
+      }
+      if (serialized.includes('\\u0000')) {
+        return reject(index, [{ code: 'invalid_string', path: `events.${index}`, message: 'event contains a NUL character' }])
+      }
+      const parsed = eventSchema.safeParse(raw)
+      if (!parsed.success) return reject(index, fromZod(parsed.error, ['events', index]))
+      const event = parsed.data
+      if (event.ts < now - EVENT_MAX_AGE_MS || event.ts > now + EVENT_MAX_FUTURE_MS) {
+        return reject(index, [{
+          code: 'ts_out_of_range',
+          path: `events.${index}.ts`,
+          message: `ts ${new Date(event.ts).toISOString()} is more than 30 days before or 1 day after the server time`,
+          hint: 'Send epoch milliseconds from a clock that is roughly right.',
+        }])
+      }
+      valid.push(normalise(event))
+    })
+
+    const source = sourceOf(key!)
+    const result = valid.length > 0 ? await deps.store.ingest(source, valid) : { accepted: [], duplicates: 0 }
+    if (result.accepted.length > 0) deps.webhooks?.onEvents(result.accepted, source)
+    if (batch.data.dropped) {
+      deps.logger.warn('client dropped events', { request_id: c.get('requestId'), dropped: batch.data.dropped })
+    }
+    return c.json({ accepted: result.accepted.length, duplicates: result.duplicates, rejected }, 202)
+  })
+}
+
+/** The stored shape: no undefined fields, so both stores see the same object. */
+function normalise(event: ReturnType<typeof eventSchema.parse>): NudgeEvent {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(event)) if (value !== undefined) out[name] = value
+  return out as unknown as NudgeEvent
+}

@@ -1,0 +1,50 @@
+// GET /v1/stats, /v1/stats.csv and /v1/forecast (secret key): acceptance by trigger × variant, and the forecast.
+import type { Hono } from 'hono'
+import { forecastFrom } from '../forecast.ts'
+import type { RouteDeps } from '../http/deps.ts'
+import type { AppEnv } from '../http/env.ts'
+import { errorResponse } from '../http/errors.ts'
+import { requireKey } from '../middleware/auth/index.ts'
+import { buildStats, parseStatsQuery } from '../stats/build.ts'
+import { toCsv } from '../stats/csv.ts'
+import type { StatsResult } from '../stats/types.ts'
+
+/** Registers `GET /v1/stats`, `GET /v1/stats.csv` and `GET /v1/forecast`. */
+export function statsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const stats = async (url: string): Promise<StatsResult | Response> => {
+    const parsed = parseStatsQuery(new URL(url).searchParams, deps.now())
+    if (!parsed.ok) {
+      const [first] = parsed.issues
+      return errorResponse(400, 'invalid_query', `Failed to read the stats query: ${first!.message}.`, first!.hint,
+        { issues: parsed.issues })
+    }
+    return buildStats(await deps.store.aggregates(parsed.filter), parsed.filter)
+  }
+
+  app.get('/v1/stats', requireKey(deps.keyring, 'secret'), async (c) => {
+    const result = await stats(c.req.url)
+    return result instanceof Response ? result : c.json(result, 200, { 'cache-control': 'no-store' })
+  })
+
+  app.get('/v1/stats.csv', requireKey(deps.keyring, 'secret'), async (c) => {
+    const result = await stats(c.req.url)
+    if (result instanceof Response) return result
+    return c.body(toCsv(result), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="nudgekit-stats-${result.from}-${result.to}.csv"`,
+      'cache-control': 'no-store',
+    })
+  })
+
+  app.get('/v1/forecast', requireKey(deps.keyring, 'secret'), async (c) => {
+    const now = deps.now()
+    const { eligibleSince, ratesSince, rows } = await forecastFrom(deps.store, deps.rules.current(), now)
+    return c.json({
+      generated_at: new Date(now).toISOString(),
+      eligible_since: new Date(eligibleSince).toISOString(),
+      rates_since: new Date(ratesSince).toISOString(),
+      expected_mrr: Math.round(rows.reduce((sum, r) => sum + r.expected_mrr, 0) * 100) / 100,
+      rows,
+    }, 200, { 'cache-control': 'no-store' })
+  })
+}
