@@ -293,7 +293,7 @@ describe('dashboard CSV and stylesheet', () => {
     const bad = await app.request(`${origin}/dashboard/stats.csv?from=yesterday`, { headers: { Cookie: await login(app) } })
     expect(bad.status).toBe(400)
     expect(await bad.text()).toBe(
-      "[nudgekit] Failed to download stats: from 'yesterday' is not a calendar date in the form YYYY-MM-DD. Pass a UTC day such as from=2026-01-31.",
+      "[nudgekit] Failed to download stats: from 'yesterday' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
     )
   })
 

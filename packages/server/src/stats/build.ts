@@ -88,7 +88,7 @@ function readDay(params: URLSearchParams, name: 'from' | 'to', issues: StatsQuer
       code: 'invalid_date',
       path: name,
       message: `${name} '${text}' is not a calendar date in the form YYYY-MM-DD`,
-      hint: `Pass a UTC day such as ${name}=2026-01-31`,
+      hint: 'Use a UTC day such as 2026-01-31',
     })
   }
   return day

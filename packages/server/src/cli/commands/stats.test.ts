@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeEvent } from '../../store/fixtures.ts'
+import { sqlite } from '../../store/sqlite.ts'
+
+const main = new URL('../main.ts', import.meta.url).pathname
+const DAY = 86_400_000
+const today = Math.floor(Date.now() / DAY) * DAY
+const { NUDGEKIT_DATABASE_URL: _, ...withoutDatabaseUrl } = process.env
+let dir: string
+let db: string
+
+/** Runs the real CLI in a child process, as a user would. */
+function nudgekit(...args: string[]) {
+  const child = spawnSync(
+    process.execPath,
+    ['--conditions=@nudgekit/source', '--disable-warning=ExperimentalWarning', main, 'stats', ...args],
+    { cwd: dir, encoding: 'utf8', env: withoutDatabaseUrl },
+  )
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nudgekit-stats-'))
+  db = join(dir, 'nudgekit.db')
+  const store = sqlite(db)
+  const ts = today - 2 * DAY
+  const events = []
+  // contacts-80 / a: 10 accounts see the prompt, 3 click; holdout: 10 accounts, 1 converts.
+  for (let i = 0; i < 10; i++) {
+    events.push(makeEvent({ type: 'impression', ts, account: `a${i}`, trigger: 'contacts-80', variant: 'a' }))
+    events.push(makeEvent({ type: 'holdout', ts, account: `h${i}`, trigger: 'contacts-80' }))
+  }
+  for (let i = 0; i < 3; i++) events.push(makeEvent({ type: 'click', ts: ts + 1000, account: `a${i}`, trigger: 'contacts-80', variant: 'a' }))
+  events.push(makeEvent({ type: 'impression', ts, account: 's1', trigger: 'seats-cap', variant: 'default' }))
+  await store.ingest('pk_test', events)
+  for (const [id, account] of [['c1', 'a0'], ['c2', 'a1'], ['c3', 'a2'], ['c4', 'a3'], ['c5', 'h0']] as const) {
+    await store.recordConversion({ id, account, to: 'pro', mrrDelta: 49, ts: ts + DAY }, 14 * DAY)
+  }
+  await store.close()
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('nudgekit stats', () => {
+  it('prints an aligned table with rates as percentages and intervals in brackets', () => {
+    const { code, stdout, stderr } = nudgekit('--db', 'nudgekit.db')
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^Stats \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC days, both included\)$/)
+    const [header, first, second] = lines.slice(2)
+    expect(header).toMatch(/^trigger\s+variant\s+impressions\s+reached\s+clicks .* rate\s+95% CI .* median days$/)
+    // 4/10 converted: 40.0 %, Wilson [16.8 %, 68.7 %]; holdout 1/10; lift +30.0 pp
+    expect(first).toMatch(/^contacts-80\s+a\s+10\s+10\s+3\s+0\s+0\s+4\s+40\.0%\s+\[16\.8%–68\.7%\]\s+10\.0%\s+\+30\.0pp\s+\[.+pp\]\s+0\.\d{3}\s+196\.00\s+1\.0$/)
+    expect(second).toMatch(/^seats-cap\s+default\s+1\s+1\s+0 .* 0\.0%\s+\[0\.0%–79\.3%\]\s+–\s+–\s+–\s+–\s+0\.00\s+–$/)
+    expect(header!.indexOf('rate') + 'rate'.length).toBe(first!.indexOf('40.0%') + '40.0%'.length)
+  })
+
+  it('prints JSON rows as the API returns them', () => {
+    const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--format', 'json', '--trigger', 'contacts-80')
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result.rows).toHaveLength(1)
+    expect(result.rows[0]).toMatchObject({ trigger: 'contacts-80', variant: 'a', conversions: 4, conversion_rate: 0.4, holdout_rate: 0.1 })
+    expect(result.rows[0].lift).toBeCloseTo(0.3, 12)
+  })
+
+  it('prints CSV with a header', () => {
+    const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--format', 'csv')
+    expect(code).toBe(0)
+    const lines = stdout.split('\r\n')
+    expect(lines[0]).toMatch(/^from,to,trigger,variant,impressions,/)
+    expect(lines[1]).toContain(',contacts-80,a,10,10,3,0,0,4,0.4,')
+  })
+
+  it('reports a missing database file instead of creating an empty one', () => {
+    const { code, stdout, stderr } = nudgekit('--db', 'missing.db')
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toBe(`[nudgekit] Failed to read stats: no database at ${join(dir, 'missing.db')}. Pass the file 'nudgekit serve --db' writes to.\n`)
+  })
+
+  it('reports every bad date without a stack trace', () => {
+    const { code, stderr } = nudgekit('--db', 'nudgekit.db', '--from', '2026-02-30', '--to', 'tomorrow')
+    expect(code).toBe(1)
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      "[nudgekit] Failed to read stats: from '2026-02-30' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
+      "[nudgekit] Failed to read stats: to 'tomorrow' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
+    ])
+  })
+
+  it('rejects a reversed range, an unknown format, an unknown flag and a missing database', () => {
+    expect(nudgekit('--db', 'nudgekit.db', '--from', '2026-02-02', '--to', '2026-02-01').stderr).toContain('from (2026-02-02) is after to (2026-02-01)')
+    expect(nudgekit('--db', 'nudgekit.db', '--format', 'xml').stderr).toContain("unknown format 'xml'. Use --format table, csv or json.")
+    const unknown = nudgekit('--dbx', 'nudgekit.db')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/^\[nudgekit\] Failed to read stats: Unknown option '--dbx'.*Run 'nudgekit stats --help' for the options\.\n$/)
+    expect(nudgekit().stderr).toContain('no database given. Pass --db <path> or --database-url <url>')
+  })
+
+  it('says so when no prompt was shown in the range', () => {
+    const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--from', '2020-01-01', '--to', '2020-01-31')
+    expect(code).toBe(0)
+    expect(stdout).toBe('Stats 2020-01-01 to 2020-01-31 (UTC days, both included)\n\nNo prompt was shown in this range.\n')
+  })
+})

@@ -1,0 +1,158 @@
+// `nudgekit stats`: acceptance by trigger × variant from a store, as an aligned table, CSV or JSON.
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { buildStats, parseStatsQuery } from '../../stats/build.ts'
+import { toCsv } from '../../stats/csv.ts'
+import type { StatsResult, StatsRow } from '../../stats/types.ts'
+import { StoreUnavailableError, type Store } from '../../store/types.ts'
+import type { CliIO, Command } from '../command.ts'
+import { UsageError } from '../run.ts'
+
+const help = `Usage: nudgekit stats (--db <path> | --database-url <url>) [options]
+
+Prints conversion by trigger and variant: counts, conversion rate with its 95 % interval, holdout
+rate, lift with its 95 % interval and p-value, expansion MRR and median days to convert.
+
+Options:
+  --db <path>            SQLite database file written by 'nudgekit serve'
+  --database-url <url>   PostgreSQL connection URL (default: $NUDGEKIT_DATABASE_URL)
+  --from <YYYY-MM-DD>    First UTC day (default: 29 days before --to)
+  --to <YYYY-MM-DD>      Last UTC day, included (default: today)
+  --trigger <id>         Only this trigger
+  --format <format>      table (default), csv or json
+  -h, --help             Show this help`
+
+const FORMATS = ['table', 'csv', 'json'] as const
+type Format = (typeof FORMATS)[number]
+
+const stats: Command = async (argv, io) => {
+  const { values } = parseFlags(argv)
+  if (values.help) {
+    io.out(help)
+    return 0
+  }
+  const format = (values.format ?? 'table') as Format
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`Failed to read stats: unknown format '${values.format}'. Use --format table, csv or json.`)
+  }
+
+  const query = new URLSearchParams()
+  for (const name of ['from', 'to', 'trigger'] as const) {
+    const value = values[name]
+    if (value !== undefined) query.set(name, value)
+  }
+  const parsed = parseStatsQuery(query)
+  if (!parsed.ok) {
+    for (const issue of parsed.issues) io.err(`[nudgekit] Failed to read stats: ${issue.message}. ${issue.hint}.`)
+    return 1
+  }
+
+  const store = await openStore(values.db, values['database-url'] ?? (io.env['NUDGEKIT_DATABASE_URL'] || undefined), io)
+  let result: StatsResult
+  try {
+    result = buildStats(await store.aggregates(parsed.filter), parsed.filter)
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      throw new UsageError(`Failed to read stats: the database is unreachable (${error.message}). Check that it is running and try again.`)
+    }
+    throw error
+  } finally {
+    await store.close()
+  }
+
+  if (format === 'json') io.out(JSON.stringify(result, null, 2))
+  else if (format === 'csv') io.out(toCsv(result))
+  else io.out(renderTable(result))
+  return 0
+}
+
+export default stats
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        db: { type: 'string' },
+        'database-url': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        trigger: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    })
+  } catch (error) {
+    throw new UsageError(`Failed to read stats: ${(error as Error).message.replace(/\.$/, '')}. Run 'nudgekit stats --help' for the options.`)
+  }
+}
+
+async function openStore(db: string | undefined, url: string | undefined, io: CliIO): Promise<Store> {
+  if (db !== undefined && url !== undefined) {
+    throw new UsageError('Failed to read stats: both a SQLite file and a database URL were given. Pass only one of --db and --database-url.')
+  }
+  if (db !== undefined) {
+    const path = resolve(io.cwd, db)
+    // Opening a missing file would create an empty database and report nothing, hiding a typo.
+    if (!existsSync(path)) {
+      throw new UsageError(`Failed to read stats: no database at ${path}. Pass the file 'nudgekit serve --db' writes to.`)
+    }
+    const { sqlite } = await import('../../store/sqlite.ts')
+    return sqlite(path)
+  }
+  if (url !== undefined) {
+    const { postgres } = await import('../../store/postgres.ts')
+    return postgres(url)
+  }
+  throw new UsageError('Failed to read stats: no database given. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).')
+}
+
+const COLUMNS: Array<{ header: string; cell: (row: StatsRow) => string; left?: true }> = [
+  { header: 'trigger', cell: (row) => row.trigger, left: true },
+  { header: 'variant', cell: (row) => row.variant, left: true },
+  { header: 'impressions', cell: (row) => String(row.impressions) },
+  { header: 'reached', cell: (row) => String(row.accounts_reached) },
+  { header: 'clicks', cell: (row) => String(row.clicks) },
+  { header: 'dismissals', cell: (row) => String(row.dismissals) },
+  { header: 'requests', cell: (row) => String(row.upgrade_requests) },
+  { header: 'conversions', cell: (row) => String(row.conversions) },
+  { header: 'rate', cell: (row) => percent(row.conversion_rate) },
+  { header: '95% CI', cell: (row) => `[${percent(row.conversion_rate_ci[0])}–${percent(row.conversion_rate_ci[1])}]` },
+  { header: 'holdout', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.holdout_rate)) },
+  { header: 'lift', cell: (row) => (row.lift === null ? '–' : points(row.lift)) },
+  { header: 'lift 95% CI', cell: (row) => (row.lift_ci === null ? '–' : `[${points(row.lift_ci[0])}–${points(row.lift_ci[1])}]`) },
+  { header: 'p', cell: (row) => (row.p_value === null ? '–' : pValue(row.p_value)) },
+  { header: 'MRR', cell: (row) => row.expansion_mrr.toFixed(2) },
+  { header: 'median days', cell: (row) => (row.median_days_to_convert === null ? '–' : row.median_days_to_convert.toFixed(1)) },
+]
+
+/** An aligned plain-text table: text columns left-aligned, numbers right-aligned. */
+function renderTable(result: StatsResult): string {
+  const title = `Stats ${result.from} to ${result.to} (UTC days, both included)`
+  if (result.rows.length === 0) return `${title}\n\nNo prompt was shown in this range.`
+  const cells = [COLUMNS.map((column) => column.header), ...result.rows.map((row) => COLUMNS.map((column) => column.cell(row)))]
+  const widths = COLUMNS.map((_, index) => Math.max(...cells.map((line) => line[index]!.length)))
+  const lines = cells.map((line) =>
+    line
+      .map((cell, index) => (COLUMNS[index]!.left ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!)))
+      .join('  ')
+      .trimEnd(),
+  )
+  return [title, '', ...lines].join('\n')
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`
+}
+
+function points(value: number): string {
+  const text = (value * 100).toFixed(1)
+  return `${value > 0 && text !== '0.0' ? '+' : ''}${text}pp`
+}
+
+function pValue(value: number): string {
+  return value < 0.001 ? '<0.001' : value.toFixed(3)
+}
