@@ -20,7 +20,7 @@ export function createClock(start = START): VirtualClock {
   let sequence = 0
   const due = new Map<number, { at: number; run: () => void }>()
   const settle = async () => {
-    for (let i = 0; i < 8; i++) await new Promise((resolve) => setTimeout(resolve, 0))
+    for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve))
   }
   return {
     now: () => time,

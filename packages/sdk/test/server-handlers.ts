@@ -44,6 +44,12 @@ export interface FakeServer {
   chaos?: Chaos
   /** Answer the next event POSTs with this status instead (e.g. 400, 401). */
   failWith: number[]
+  /** Real milliseconds an event POST takes, so overlapping requests can be seen. */
+  latencyMs: number
+  /** Events that arrived while a request carrying the same id was still being handled. */
+  concurrent: number
+  /** Most event POSTs handled at the same time. */
+  maxParallel: number
 }
 
 const unauthorized = () => HttpResponse.json({ error: { code: 'unauthorized', message: 'unknown key' } }, { status: 401 })
@@ -64,8 +70,13 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
     notModified: 0,
     requests: [],
     failWith: [],
+    latencyMs: 0,
+    concurrent: 0,
+    maxParallel: 0,
   }
+  let parallel = 0
   const seen = new Set<string>()
+  const handling = new Set<string>()
   const log = (request: Request, count?: number) =>
     server.requests.push({
       method: request.method,
@@ -122,6 +133,13 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
       if (!Array.isArray(body.events) || body.events.length > 500) {
         return HttpResponse.json({ error: { code: 'invalid_body', message: 'events must be an array of at most 500' } }, { status: 400 })
       }
+      const ids = body.events.map((e) => e?.id)
+      for (const id of ids) if (handling.has(id)) server.concurrent++
+      for (const id of ids) handling.add(id)
+      server.maxParallel = Math.max(server.maxParallel, ++parallel)
+      if (server.latencyMs) await delay(server.latencyMs)
+      parallel--
+      for (const id of ids) handling.delete(id)
       const status = server.failWith.shift()
       if (status) return HttpResponse.json({ error: { code: 'forced' } }, { status })
       const chaos = server.chaos

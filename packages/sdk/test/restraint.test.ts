@@ -1,0 +1,183 @@
+// Restraint: cooldown, snooze on dismiss, lifetime/session/day caps, one prompt per placement, acceptance,
+// and frequency state shared between tabs.
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { memoryStorage } from '../src/storage.ts'
+import type { Nudge, StorageLike } from '../src/types.ts'
+import { createClock, type VirtualClock } from './clock.ts'
+import { BASE_RULES, client, compileRules, DAY } from './fixtures.ts'
+import { createFakeServer, type FakeServer } from './server-handlers.ts'
+
+const rules = compileRules(BASE_RULES)
+const msw = setupServer()
+let fake: FakeServer
+let clock: VirtualClock
+let storage: StorageLike
+let session: StorageLike
+const clients: Nudge[] = []
+
+/** A page load: a new client over the same storage (and, unless given, the same browser session). */
+const page = (options: { sessionStorage?: StorageLike; yaml?: string; storage?: StorageLike } = {}) => {
+  const nudge = client({
+    clock,
+    storage: options.storage ?? storage,
+    sessionStorage: options.sessionStorage ?? session,
+    rules: options.yaml ? compileRules(options.yaml) : rules,
+  })
+  clients.push(nudge)
+  return nudge
+}
+const reload = (nudge: Nudge, options?: Parameters<typeof page>[0]) => {
+  nudge.destroy()
+  return page(options)
+}
+const banner = (nudge: Nudge) => nudge.$prompts.get().banner?.trigger
+
+beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeEach(() => {
+  fake = createFakeServer(rules)
+  msw.resetHandlers(...fake.handlers)
+  clock = createClock()
+  storage = memoryStorage()
+  session = memoryStorage()
+})
+afterEach(async () => {
+  for (const nudge of clients.splice(0)) nudge.destroy()
+  await clock.settle()
+})
+afterAll(() => msw.close())
+
+it('shows the banner once contacts reach 80 % of the plan limit, not before', () => {
+  const nudge = page()
+  nudge.setUsage('contacts', 79)
+  expect(banner(nudge)).toBeUndefined()
+  nudge.setUsage('contacts', 80)
+  expect(nudge.$prompts.get().banner).toMatchObject({ trigger: 'contacts-80', title: "You've used 80 of 100 contacts", cta: { label: 'Upgrade to Pro', url: '/billing?plan=pro' } })
+})
+
+it('keeps a prompt on screen through its own impression, then holds it back for the cooldown', async () => {
+  let nudge = page()
+  nudge.setUsage('contacts', 90)
+  nudge.impression(nudge.$prompts.get().banner!)
+  expect(banner(nudge)).toBe('contacts-80')
+  nudge = reload(nudge)
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(DAY - 60_000)
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(60_000)
+  expect(banner(nudge)).toBe('contacts-80')
+})
+
+it('snoozes a dismissed prompt for the trigger’s snooze_on_dismiss (7 days), longer than its cooldown', async () => {
+  const nudge = page()
+  nudge.setUsage('contacts', 90)
+  const prompt = nudge.$prompts.get().banner!
+  nudge.impression(prompt)
+  nudge.dismiss(prompt)
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(2 * DAY)
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(5 * DAY)
+  expect(banner(reload(nudge))).toBe('contacts-80')
+  expect(fake.events.filter((e) => e.type === 'dismiss')).toMatchObject([{ trigger: 'contacts-80', variant: 'default', placement: 'banner' }])
+})
+
+it('stops after max_impressions (3) for the account', async () => {
+  let nudge = page()
+  nudge.setUsage('contacts', 90)
+  for (let shown = 0; shown < 3; shown++) {
+    nudge.impression(nudge.$prompts.get().banner!)
+    await clock.advance(DAY)
+    session = memoryStorage()
+    nudge = reload(nudge)
+  }
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(30 * DAY)
+  expect(banner(nudge)).toBeUndefined()
+  expect(fake.events.filter((e) => e.type === 'impression')).toHaveLength(3)
+})
+
+const SESSION_RULES = BASE_RULES.replace('frequency: { cooldown: 1d, snooze_on_dismiss: 7d, max_impressions: 3 }', 'frequency: { max_per_session: 1, max_per_day: 2 }')
+
+it('shows a prompt once per browser session with max_per_session: 1, again in a new session', () => {
+  let nudge = page({ yaml: SESSION_RULES })
+  nudge.setUsage('contacts', 90)
+  nudge.impression(nudge.$prompts.get().banner!)
+  nudge = reload(nudge, { yaml: SESSION_RULES })
+  expect(banner(nudge)).toBeUndefined()
+  session = memoryStorage()
+  expect(banner(reload(nudge, { yaml: SESSION_RULES }))).toBe('contacts-80')
+})
+
+it('caps impressions per day with max_per_day and starts again the next day', async () => {
+  let nudge = page({ yaml: SESSION_RULES })
+  nudge.setUsage('contacts', 90)
+  for (let i = 0; i < 2; i++) {
+    nudge.impression(nudge.$prompts.get().banner!)
+    session = memoryStorage()
+    nudge = reload(nudge, { yaml: SESSION_RULES })
+  }
+  expect(banner(nudge)).toBeUndefined()
+  await clock.advance(DAY)
+  expect(banner(nudge)).toBe('contacts-80')
+})
+
+it('shows one prompt per placement: the highest priority wins', () => {
+  const yaml = `${BASE_RULES.replace('defaults:', `  - id: contacts-90
+    when: { usage: contacts, at_least: 90% }
+    prompt: { placement: banner, title: "Almost full", target: next_plan_raising_limit }
+    priority: 10
+defaults:`)}`
+  const nudge = page({ yaml })
+  nudge.setUsage('contacts', 85)
+  expect(banner(nudge)).toBe('contacts-80')
+  nudge.setUsage('contacts', 95)
+  expect(banner(nudge)).toBe('contacts-90')
+})
+
+it('stops showing a trigger the account accepted, as the server state says', async () => {
+  fake.state.acct_1 = { 'contacts-80': { impressions: 1, acceptedAt: clock.now() - DAY } }
+  const nudge = page()
+  nudge.setUsage('contacts', 95)
+  await clock.settle()
+  expect(banner(nudge)).toBeUndefined()
+})
+
+it('shares dismissals between tabs: the other tab takes the prompt down at once', async () => {
+  const first = page({ sessionStorage: memoryStorage() })
+  const second = page({ sessionStorage: memoryStorage() })
+  first.setUsage('contacts', 90)
+  second.setUsage('contacts', 90)
+  expect(banner(second)).toBe('contacts-80')
+  first.dismiss(first.$prompts.get().banner!)
+  await clock.settle()
+  expect(banner(second)).toBeUndefined()
+})
+
+it('counts an impression in one tab against the caps of the other', async () => {
+  const first = page({ sessionStorage: memoryStorage() })
+  first.setUsage('contacts', 90)
+  first.impression(first.$prompts.get().banner!)
+  const second = page({ sessionStorage: memoryStorage() })
+  expect(banner(second)).toBeUndefined()
+  expect(banner(first)).toBe('contacts-80')
+})
+
+it('lets one tab send at a time, so no queued event is ever on the wire twice at once', async () => {
+  fake.latencyMs = 20
+  const first = page({ sessionStorage: memoryStorage() })
+  const second = page({ sessionStorage: memoryStorage() })
+  for (let n = 0; n < 60; n++) {
+    first.track('report_viewed', { n })
+    second.track('report_viewed', { n: 100 + n })
+  }
+  for (let i = 0; i < 20; i++) {
+    await clock.advance(500)
+    await new Promise((resolve) => setTimeout(resolve, 30)) // the server's real latency
+  }
+  const tracked = fake.events.filter((e) => e.type === 'track')
+  expect(tracked).toHaveLength(120)
+  expect(fake.concurrent).toBe(0)
+  expect(fake.maxParallel).toBe(1)
+  expect(fake.duplicates).toBe(0)
+})
