@@ -1,0 +1,269 @@
+// The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
+import pg from 'postgres'
+import { assembleAggregates, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
+import { readMigrations } from './migrations.ts'
+import { computeDeltas, dayOf, uniqueById } from './rollup.ts'
+import {
+  StoreUnavailableError,
+  type AccountTriggerState,
+  type ConversionResult,
+  type NudgeEvent,
+  type Store,
+} from './types.ts'
+import type { DailyPoint, StatsFilter } from '../stats/types.ts'
+
+export interface PostgresOptions {
+  /** Schema for nudgekit's tables (created by `migrate()`). Default: the connection's search_path (public). */
+  schema?: string
+  /** Connections in the pool. Default 10. */
+  max?: number
+  /** Seconds to wait for a connection before answering 503. Default 5. */
+  connectTimeoutSec?: number
+}
+
+type Sql = pg.Sql<{ bigint: number }>
+
+/** SQLSTATE classes and driver codes that mean "the database is not reachable right now". */
+const UNAVAILABLE = /^(08|57P0[123]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))/
+/** Deadlock and serialization failure: the transaction is safe to run again. */
+const RETRYABLE = new Set(['40P01', '40001'])
+
+/**
+ * Connects to PostgreSQL. Tables are created by `await store.migrate()` (or `nudgekit migrate`), which
+ * takes an advisory lock so several instances may start at once.
+ *
+ * @example
+ * const store = postgres(process.env.NUDGEKIT_DATABASE_URL!)
+ * await store.migrate()
+ */
+export function postgres(url: string, options: PostgresOptions = {}): Store {
+  const schema = options.schema
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`Failed to configure PostgreSQL: schema '${schema}' is not a plain lower-case identifier. Use letters, digits and _.`)
+  }
+  const sql: Sql = pg(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeoutSec ?? 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+    transform: { undefined: null },
+    types: { bigint: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (raw: string) => Number(raw) } },
+    ...(schema ? { connection: { search_path: schema } } : {}),
+  })
+
+  /** Runs a store call: unreachable databases become `StoreUnavailableError`; deadlocks are retried. */
+  const call = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work()
+      } catch (error) {
+        const code = String((error as { code?: unknown }).code ?? '')
+        if (RETRYABLE.has(code) && attempt < 5) continue
+        if (UNAVAILABLE.test(code)) {
+          throw new StoreUnavailableError(`PostgreSQL is unreachable: ${(error as Error).message}`)
+        }
+        throw error
+      }
+    }
+  }
+
+  const migrate = () =>
+    call(() =>
+      sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtext(${'nudgekit_migrate:' + (schema ?? '')}))`
+        if (schema) await tx.unsafe(`create schema if not exists ${schema}`)
+        await tx`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`
+        const applied = new Set((await tx<{ version: string }[]>`select version from schema_migrations`).map((r) => r.version))
+        const done: string[] = []
+        for (const migration of readMigrations('postgres')) {
+          if (applied.has(migration.version)) continue
+          await tx.unsafe(migration.sql)
+          await tx`insert into schema_migrations (version, applied_at) values (${migration.version}, ${Date.now()})`
+          done.push(migration.version)
+        }
+        return done
+      }),
+    )
+
+  const ingest = (source: string, events: readonly NudgeEvent[]) =>
+    call(() =>
+      sql.begin(async (tx) => {
+        const { unique, repeats } = uniqueById(events)
+        if (unique.length === 0) return { accepted: [], duplicates: repeats }
+        const receivedAt = Date.now()
+        const rows = unique.map((e) => ({
+          source, id: e.id, type: e.type, ts: e.ts, received_at: receivedAt, account: e.account, user_id: e.user,
+          trigger: e.trigger, variant: e.variant, placement: e.placement, metric: e.metric, value: e.value,
+          feature: e.feature, event: e.event, props: e.props === undefined ? null : JSON.stringify(e.props),
+        }))
+        const inserted = new Set(
+          (await tx<{ id: string }[]>`insert into events ${tx(rows)} on conflict do nothing returning id`).map((r) => r.id),
+        )
+        const accepted = unique.filter((e) => inserted.has(e.id))
+        const deltas = computeDeltas(accepted)
+        if (deltas.daily.length > 0) {
+          await tx`insert into daily_counts ${tx(deltas.daily)} on conflict (day, trigger, variant) do update set
+            impressions = daily_counts.impressions + excluded.impressions, clicks = daily_counts.clicks + excluded.clicks,
+            dismissals = daily_counts.dismissals + excluded.dismissals, snoozes = daily_counts.snoozes + excluded.snoozes,
+            upgrade_requests = daily_counts.upgrade_requests + excluded.upgrade_requests,
+            holdouts = daily_counts.holdouts + excluded.holdouts, eligible = daily_counts.eligible + excluded.eligible`
+        }
+        if (deltas.exposures.length > 0) {
+          await tx`insert into exposures ${tx(deltas.exposures)} on conflict (trigger, variant, account) do update set
+            first_exposed_at = least(exposures.first_exposed_at, excluded.first_exposed_at),
+            last_exposed_at = greatest(exposures.last_exposed_at, excluded.last_exposed_at),
+            exposures = exposures.exposures + excluded.exposures`
+        }
+        if (deltas.accountState.length > 0) {
+          await tx`insert into account_state ${tx(deltas.accountState)} on conflict (account, trigger) do update set
+            impressions = account_state.impressions + excluded.impressions,
+            last_shown_at = greatest(account_state.last_shown_at, excluded.last_shown_at),
+            dismissed_at = greatest(account_state.dismissed_at, excluded.dismissed_at),
+            snoozed_at = greatest(account_state.snoozed_at, excluded.snoozed_at)`
+        }
+        if (deltas.eligibility.length > 0) {
+          await tx`insert into eligibility ${tx(deltas.eligibility)} on conflict (trigger, account) do update set
+            first_eligible_at = least(eligibility.first_eligible_at, excluded.first_eligible_at),
+            last_eligible_at = greatest(eligibility.last_eligible_at, excluded.last_eligible_at)`
+        }
+        return { accepted, duplicates: repeats + unique.length - accepted.length }
+      }),
+    )
+
+  const recordConversion: Store['recordConversion'] = (input, windowMs) =>
+    call(() =>
+      sql.begin(async (tx) => {
+        const stored = async (duplicate: boolean) => {
+          const [row] = await tx<ConversionRow[]>`select * from conversions where id = ${input.id}`
+          return row && conversionResult(row, duplicate)
+        }
+        const existing = await stored(true)
+        if (existing) return existing
+        const [exposure] = await tx<{ trigger: string; variant: string; exposed_at: number }[]>`
+          select trigger, variant, exposed_at from (
+            select trigger, variant,
+              case when last_exposed_at <= ${input.ts} then last_exposed_at else first_exposed_at end as exposed_at
+            from exposures where account = ${input.account} and first_exposed_at <= ${input.ts}) candidates
+          where exposed_at >= ${input.ts - windowMs} order by exposed_at desc, trigger, variant limit 1`
+        const inserted = await tx`insert into conversions
+          (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at) values
+          (${input.id}, ${input.account}, ${input.to}, ${input.mrrDelta}, ${input.ts}, ${exposure?.trigger ?? null},
+           ${exposure?.variant ?? null}, ${exposure?.exposed_at ?? null}, ${Date.now()})
+          on conflict (id) do nothing returning id`
+        // Another instance recorded the same id first: its answer stands.
+        if (inserted.length === 0) return (await stored(true))!
+        if (exposure) {
+          await tx`update exposures set converted_at = least(coalesce(converted_at, ${input.ts}), ${input.ts}),
+            conversions = conversions + 1, expansion_mrr = expansion_mrr + ${input.mrrDelta}
+            where trigger = ${exposure.trigger} and variant = ${exposure.variant} and account = ${input.account}`
+          await tx`insert into daily_counts (day, trigger, variant, conversions, expansion_mrr)
+            values (${dayOf(input.ts)}, ${exposure.trigger}, ${exposure.variant}, 1, ${input.mrrDelta})
+            on conflict (day, trigger, variant) do update set conversions = daily_counts.conversions + 1,
+            expansion_mrr = daily_counts.expansion_mrr + excluded.expansion_mrr`
+          await tx`insert into account_state (account, trigger, accepted_at) values (${input.account}, ${exposure.trigger}, ${input.ts})
+            on conflict (account, trigger) do update set accepted_at = greatest(account_state.accepted_at, excluded.accepted_at)`
+        }
+        return (await stored(false))!
+      }),
+    )
+
+  const days = (filter: StatsFilter) => [dayOf(filter.from), dayOf(filter.to - 1)] as const
+  const byTrigger = (filter: StatsFilter) => (filter.trigger === undefined ? sql`` : sql`and trigger = ${filter.trigger}`)
+
+  return {
+    dialect: 'postgres',
+    migrate,
+    ingest,
+    recordConversion,
+    accountState: (account) =>
+      call(async () =>
+        (await sql<StateRow[]>`select * from account_state where account = ${account} order by trigger`).map(
+          (r): AccountTriggerState => ({
+            trigger: r.trigger,
+            impressions: r.impressions,
+            lastShownAt: r.last_shown_at,
+            dismissedAt: r.dismissed_at,
+            snoozedAt: r.snoozed_at,
+            acceptedAt: r.accepted_at,
+          }),
+        ),
+      ),
+    aggregates: (filter) =>
+      call(async () => {
+        const [fromDay, toDay] = days(filter)
+        const [counts, cohorts, converted] = await Promise.all([
+          sql<CountRow[]>`select trigger, variant, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
+            sum(dismissals)::bigint as dismissals, sum(upgrade_requests)::bigint as upgrade_requests
+            from daily_counts where day >= ${fromDay}::date and day <= ${toDay}::date ${byTrigger(filter)}
+            group by trigger, variant`,
+          sql<CohortRow[]>`select trigger, variant, count(*) as accounts, count(converted_at) as converted,
+            sum(expansion_mrr) as expansion_mrr from exposures
+            where first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to} ${byTrigger(filter)}
+            group by trigger, variant`,
+          sql<ConvertedRow[]>`select trigger, variant, converted_at - first_exposed_at as ms from exposures
+            where converted_at is not null and first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to}
+            ${byTrigger(filter)}`,
+        ])
+        return assembleAggregates([...counts], [...cohorts], [...converted])
+      }),
+    daily: (filter) =>
+      call(async () => {
+        const [fromDay, toDay] = days(filter)
+        const rows = await sql<DailyPoint[]>`select day::text as day, trigger, sum(impressions)::bigint as impressions,
+          sum(clicks)::bigint as clicks, sum(conversions)::bigint as conversions from daily_counts
+          where day >= ${fromDay}::date and day <= ${toDay}::date and variant <> 'holdout' ${byTrigger(filter)}
+          group by day, trigger order by day, trigger`
+        return [...rows]
+      }),
+    eligibleAccounts: (since) =>
+      call(async () => [
+        ...(await sql<{ trigger: string; accounts: number }[]>`select e.trigger, count(*) as accounts from eligibility e
+          where e.last_eligible_at >= ${since} and not exists (
+            select 1 from conversions c where c.account = e.account and c.ts >= e.first_eligible_at)
+          group by e.trigger order by e.trigger`),
+      ]),
+    claimNotification: (route, account, trigger, now, renotifyMs) =>
+      call(async () => {
+        const claimed = await sql`insert into notifications (route, account, trigger, last_sent_at)
+          values (${route}, ${account}, ${trigger}, ${now})
+          on conflict (route, account, trigger) do update set last_sent_at = excluded.last_sent_at
+          where notifications.last_sent_at <= ${now - renotifyMs} returning 1`
+        return claimed.length > 0
+      }),
+    ping: () => call(async () => void (await sql`select 1`)),
+    close: () => sql.end({ timeout: 2 }),
+  }
+}
+
+interface ConversionRow {
+  id: string
+  account: string
+  target: string
+  mrr_delta: number
+  ts: number
+  trigger: string | null
+  variant: string | null
+  exposed_at: number | null
+}
+
+interface StateRow {
+  trigger: string
+  impressions: number
+  last_shown_at: number | null
+  dismissed_at: number | null
+  snoozed_at: number | null
+  accepted_at: number | null
+}
+
+function conversionResult(row: ConversionRow, duplicate: boolean): ConversionResult {
+  return {
+    id: row.id,
+    account: row.account,
+    to: row.target,
+    mrrDelta: row.mrr_delta,
+    ts: row.ts,
+    attribution:
+      row.trigger === null ? null : { trigger: row.trigger, variant: row.variant!, exposedAt: row.exposed_at! },
+    duplicate,
+  }
+}
