@@ -7,7 +7,9 @@ export interface Formatters {
   /** A difference of fractions in percentage points with a sign: 0.031 → "+3.1 pp". */
   points(value: number): string
   /** An interval of fractions: "7.0%–19.8%". */
-  interval(range: readonly [number, number], format?: (value: number) => string): string
+  interval(range: readonly [number, number]): string
+  /** An interval of differences, spelled out so signs stay readable: "−3.5 to +17.7 pp". */
+  pointsInterval(range: readonly [number, number]): string
   money(value: number): string
   days(value: number): string
   pValue(value: number): string
@@ -23,15 +25,15 @@ export function createFormatters(locale: string, currency: string): Formatters {
   const points = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' })
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 })
   const days = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 })
-  const small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 })
-  const formatters: Formatters = {
+  const probability = new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 })
+  return {
     count: (value) => count.format(value),
     percent: (value) => percent.format(value),
     points: (value) => `${points.format(value * 100)} pp`,
-    interval: ([low, high], format = formatters.percent) => `${format(low)}–${format(high)}`,
+    interval: ([low, high]) => `${percent.format(low)}–${percent.format(high)}`,
+    pointsInterval: ([low, high]) => `${points.format(low * 100)} to ${points.format(high * 100)} pp`,
     money: (value) => money.format(value),
     days: (value) => days.format(value),
-    pValue: (value) => (value < 0.001 ? `< ${small.format(0.001)}` : small.format(value)),
+    pValue: (value) => (value < 0.001 ? `< ${probability.format(0.001)}` : probability.format(value)),
   }
-  return formatters
 }

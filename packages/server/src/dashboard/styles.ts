@@ -10,6 +10,7 @@ export const DASHBOARD_CSS = `:root {
   --accent: #2f5bd3;
   --accent-2: #6d8be0;
   --accent-3: #0f8a5f;
+  --on-accent: #ffffff;
   --whisker: #1a1d23;
   --error-bg: #fdecec;
   --error-fg: #8a1c1c;
@@ -27,6 +28,7 @@ export const DASHBOARD_CSS = `:root {
     --accent: #7c9cf5;
     --accent-2: #5671c4;
     --accent-3: #3fbf8a;
+    --on-accent: #0b1020;
     --whisker: #e6e8ec;
     --error-bg: #3a1717;
     --error-fg: #ffb4b4;
@@ -46,7 +48,7 @@ input, select, button, .download {
   font: inherit; padding: 0.45rem 0.7rem; border-radius: 6px; border: 1px solid var(--line);
   background: var(--bg); color: var(--fg);
 }
-button, .download { cursor: pointer; background: var(--accent); border-color: var(--accent); color: #fff; text-decoration: none; }
+button, .download { cursor: pointer; background: var(--accent); border-color: var(--accent); color: var(--on-accent); text-decoration: none; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .range { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; padding: 1rem; background: var(--panel); border-radius: 8px; }
@@ -56,6 +58,7 @@ button.secondary { background: transparent; color: var(--fg); border-color: var(
 .login form { display: grid; gap: 0.5rem; }
 .login input { width: 100%; }
 .scroll { overflow-x: auto; }
+.scroll:focus-visible { outline-offset: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.5rem; }
 th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }

@@ -10,7 +10,7 @@ interface TableProps {
 /** Every count and the conversion rate with its 95 % interval, one row per trigger × variant. */
 export function StatsTable({ rows, format }: TableProps) {
   return (
-    <div class="scroll">
+    <div class="scroll" role="region" aria-label="Scrollable table: Acceptance by trigger and variant" tabIndex={0}>
       <table>
         <caption>Acceptance by trigger and variant</caption>
         <thead>
@@ -64,7 +64,7 @@ export function HoldoutTable({ rows, format }: TableProps) {
     )
   }
   return (
-    <div class="scroll">
+    <div class="scroll" role="region" aria-label="Scrollable table: Variant against holdout" tabIndex={0}>
       <table>
         <caption>Variant against holdout</caption>
         <thead>
@@ -86,7 +86,7 @@ export function HoldoutTable({ rows, format }: TableProps) {
               <td class="num">{format.percent(row.conversion_rate)}</td>
               <td class="num">{format.percent(row.holdout_rate!)}</td>
               <td class="num">{format.points(row.lift!)}</td>
-              <td class="num">{format.interval(row.lift_ci!, format.points)}</td>
+              <td class="num">{format.pointsInterval(row.lift_ci!)}</td>
               <td class="num">{format.pValue(row.p_value!)}</td>
             </tr>
           ))}
@@ -100,7 +100,7 @@ export function HoldoutTable({ rows, format }: TableProps) {
 export function ForecastTable({ rows, format }: { rows: ForecastRow[]; format: Formatters }) {
   if (rows.length === 0) return <p class="note">No account is currently eligible for a trigger.</p>
   return (
-    <div class="scroll">
+    <div class="scroll" role="region" aria-label="Scrollable table: Forecast from accounts eligible now" tabIndex={0}>
       <table>
         <caption>Forecast from accounts eligible now</caption>
         <thead>

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { createFormatters } from './format.ts'
+
+describe('createFormatters', () => {
+  const format = createFormatters('en-US', 'USD')
+
+  it('writes rates as percentages with one decimal and intervals with a dash', () => {
+    expect(format.percent(0.12)).toBe('12.0%')
+    expect(format.interval([0.0699941, 0.198121])).toBe('7.0%–19.8%')
+  })
+
+  it('writes lifts as signed percentage points, intervals spelled out', () => {
+    expect(format.points(0.031)).toBe('+3.1 pp')
+    expect(format.points(0)).toBe('0.0 pp')
+    expect(format.pointsInterval([-0.035, 0.177])).toBe('-3.5 to +17.7 pp')
+  })
+
+  it('writes p-values with three decimals and floors tiny ones', () => {
+    expect(format.pValue(0.10345)).toBe('0.103')
+    expect(format.pValue(4.3e-8)).toBe('< 0.001')
+  })
+
+  it('formats money in the rules currency and locale', () => {
+    expect(format.money(2744)).toBe('$2,744.00')
+    expect(createFormatters('de-DE', 'EUR').money(2744.5)).toBe('2.744,50\u00a0€')
+  })
+})
