@@ -9,7 +9,7 @@ export interface NudgeIssue {
   hint: string
 }
 
-/** An error for a caller's mistake: the issue's fields plus a formatted message, without noise. */
+/** An error for a caller's mistake: the issue's fields, with `message` formatted for people. */
 export interface NudgeError extends Error, NudgeIssue {
   action: string
 }
@@ -24,7 +24,7 @@ export function formatIssue(action: string, issue: NudgeIssue): string {
  * @example throw nudgeError('create the client', { code: 'missing_key', path: 'options.key', message: 'key is missing', hint: 'Pass your publishable key' })
  */
 export function nudgeError(action: string, issue: NudgeIssue): NudgeError {
-  return Object.assign(new Error(formatIssue(action, issue)), issue, { name: 'NudgeError', action })
+  return Object.assign(new Error(), issue, { name: 'NudgeError', action, message: formatIssue(action, issue) })
 }
 
 /** A console warning printed once per distinct text, for bad input to SDK calls that must not throw. */

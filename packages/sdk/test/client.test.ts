@@ -1,0 +1,195 @@
+// The client as a host uses it: cached rules on start, roles, holdout, identity changes, periods, gates,
+// eligibility, option checks and warnings for bad input.
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest'
+import { createNudge } from '../src/create-nudge.ts'
+import { memoryStorage } from '../src/storage.ts'
+import type { Nudge, NudgeOptions, StorageLike } from '../src/types.ts'
+import { createClock, type VirtualClock } from './clock.ts'
+import { BASE_RULES, client, compileRules, DAY } from './fixtures.ts'
+import { createFakeServer, ENDPOINT, KEY, type FakeServer } from './server-handlers.ts'
+
+const rules = compileRules(BASE_RULES)
+const msw = setupServer()
+let fake: FakeServer
+let clock: VirtualClock
+let storage: StorageLike
+const clients: Nudge[] = []
+const open = (setup: Partial<Parameters<typeof client>[0]> = {}) => {
+  const nudge = client({ clock, storage, rules, ...setup })
+  clients.push(nudge)
+  return nudge
+}
+const sent = async (type: string) => {
+  await clock.advance(1000)
+  return fake.events.filter((e) => e.type === type)
+}
+
+beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeEach(() => {
+  fake = createFakeServer(rules)
+  msw.resetHandlers(...fake.handlers)
+  clock = createClock()
+  storage = memoryStorage()
+})
+afterEach(async () => {
+  for (const nudge of clients.splice(0)) nudge.destroy()
+  await clock.settle()
+  vi.restoreAllMocks()
+})
+afterAll(() => msw.close())
+
+it('has a due prompt synchronously on the next page load, from the cached rules, before the network answers', async () => {
+  const first = open({ rules: undefined })
+  expect(first.$rules.get()).toBeUndefined()
+  await clock.settle()
+  first.setUsage('contacts', 90)
+  expect(first.$prompts.get().banner?.trigger).toBe('contacts-80')
+  first.destroy()
+  const second = open({ rules: undefined })
+  expect(second.$prompts.get().banner?.trigger).toBe('contacts-80')
+  const seen: Array<string | undefined> = []
+  second.subscribe((prompts) => seen.push(prompts.banner?.trigger))
+  await clock.settle()
+  expect(seen).toEqual(['contacts-80'])
+})
+
+it('gives roles that cannot buy the non-buyer prompt and records their upgrade request', async () => {
+  const nudge = open({ options: { user: { id: 'user_2', role: 'member' } } })
+  nudge.setUsage('contacts', 90)
+  const prompt = nudge.$prompts.get().banner!
+  expect(prompt).toMatchObject({ audience: 'non_buyer', cta: { label: 'Ask your admin' } })
+  expect(prompt.cta.url).toBeUndefined()
+  nudge.requestUpgrade(prompt)
+  expect(await sent('upgrade_requested')).toMatchObject([{ trigger: 'contacts-80', user: 'user_2', placement: 'banner' }])
+})
+
+it('switches to the buyer prompt when the user’s role changes', () => {
+  const nudge = open({ options: { user: { id: 'user_2', role: 'member' } } })
+  nudge.setUsage('contacts', 90)
+  nudge.identify({ id: 'user_2', role: 'owner' })
+  expect(nudge.$prompts.get().banner).toMatchObject({ audience: 'buyer', cta: { label: 'Upgrade to Pro' } })
+})
+
+const HOLDOUT_RULES = BASE_RULES.replace(
+  'frequency: { cooldown: 1d, snooze_on_dismiss: 7d, max_impressions: 3 }',
+  'experiment: { variants: { a: {}, b: { title: "Running out of room?" } }, holdout: 100% }',
+)
+
+it('shows held-out accounts nothing and sends one holdout exposure per day', async () => {
+  const nudge = open({ rules: compileRules(HOLDOUT_RULES) })
+  nudge.setUsage('contacts', 85)
+  nudge.setUsage('contacts', 95)
+  expect(nudge.$prompts.get().banner).toBeUndefined()
+  expect(await sent('holdout')).toMatchObject([{ trigger: 'contacts-80', variant: 'holdout', account: 'acct_1' }])
+  await clock.advance(DAY)
+  expect(await sent('holdout')).toHaveLength(2)
+})
+
+it('sends eligible once when a trigger’s condition first holds in a day', async () => {
+  const nudge = open()
+  nudge.setUsage('contacts', 85)
+  nudge.setUsage('contacts', 10)
+  nudge.setUsage('contacts', 95)
+  expect(await sent('eligible')).toMatchObject([{ trigger: 'contacts-80', variant: 'default' }])
+})
+
+it('clears a prompt that no longer applies when the plan changes', () => {
+  const nudge = open()
+  nudge.setUsage('contacts', 90)
+  expect(nudge.$prompts.get().banner).toBeDefined()
+  nudge.setAccount({ id: 'acct_1', plan: 'pro', createdAt: clock.now() - 30 * DAY })
+  expect(nudge.$prompts.get().banner).toBeUndefined()
+  expect(nudge.$usage.get().contacts).toEqual({ metric: 'contacts', label: 'contacts', used: 90, limit: 1000, percent: 9 })
+  expect(nudge.$account.get().account.plan).toBe('pro')
+})
+
+it('loads each user’s own frequency state on a user switch', () => {
+  const nudge = open()
+  nudge.setUsage('contacts', 90)
+  nudge.dismiss(nudge.$prompts.get().banner!)
+  expect(nudge.$prompts.get().banner).toBeUndefined()
+  nudge.identify({ id: 'user_3', role: 'admin' })
+  expect(nudge.$prompts.get().banner?.trigger).toBe('contacts-80')
+  nudge.identify({ id: 'user_1', role: 'admin' })
+  expect(nudge.$prompts.get().banner).toBeUndefined()
+})
+
+it('starts a periodic counter from zero in a new period and takes its prompt down', async () => {
+  const nudge = open()
+  for (let i = 0; i < 10; i++) nudge.increment('api_calls')
+  expect(nudge.$usage.get().api_calls).toMatchObject({ used: 10, limit: 10, percent: 100 })
+  expect(nudge.$prompts.get().modal?.trigger).toBe('api-quota')
+  await clock.advance(27 * DAY) // 2026-01-05 → 2026-02-01
+  expect(nudge.$usage.get().api_calls).toMatchObject({ used: 0, percent: 0 })
+  expect(nudge.$prompts.get().modal).toBeUndefined()
+})
+
+it('gates a feature by plan, records the gate hit and offers the inline prompt', async () => {
+  const nudge = open()
+  const result = nudge.gate('segmentation')
+  expect(result).toMatchObject({ allowed: false, requiredPlan: 'pro', prompt: { trigger: 'segmentation-gate', placement: 'inline', title: 'Segmentation is on Pro' } })
+  expect(nudge.$prompts.get().inline.segmentation?.trigger).toBe('segmentation-gate')
+  expect(await sent('gate_hit')).toMatchObject([{ feature: 'segmentation' }])
+  nudge.setAccount({ id: 'acct_1', plan: 'pro' })
+  expect(nudge.gate('segmentation')).toEqual({ allowed: true, prompt: undefined })
+  expect(await sent('gate_hit')).toHaveLength(1)
+})
+
+it('logs every decision change with its reason when debug is on', () => {
+  const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+  const nudge = open({ options: { debug: true } })
+  nudge.setUsage('contacts', 90)
+  nudge.dismiss(nudge.$prompts.get().banner!)
+  const lines = debug.mock.calls.map((call) => call[0])
+  expect(lines).toContain('[nudgekit] contacts-80: show')
+  expect(lines.some((line) => /^\[nudgekit\] contacts-80: suppressed \(.*snooze.*\)$/.test(line))).toBe(true)
+  expect(lines).toContain('[nudgekit] api-quota: not_matched')
+})
+
+it.each([
+  [{ endpoint: '' }, 'options.endpoint', /options\.endpoint is missing\. Pass the base URL/],
+  [{ key: undefined }, 'options.key', /options\.key is missing/],
+  [{ key: 'sk_live_1' }, 'options.key', /options\.key is a secret key/],
+  [{ account: { id: '', plan: 'free' } }, 'options.account.id', /options\.account\.id must be a non-empty string/],
+  [{ user: undefined }, 'options.user', /options\.user is missing/],
+])('createNudge throws a clear error for %j', (override, path, message) => {
+  const options = { endpoint: ENDPOINT, key: KEY, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, storage: memoryStorage(), ...override }
+  expect(() => createNudge(options as NudgeOptions)).toThrow(/^\[nudgekit\] Failed to create the nudgekit client: /)
+  try {
+    createNudge(options as NudgeOptions)
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'invalid_option', path, name: 'NudgeError' })
+    expect((error as Error).message).toMatch(message)
+  }
+})
+
+it('warns once about bad usage input and keeps the last valid value', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const nudge = open()
+  nudge.setUsage('contacts', 90)
+  nudge.setUsage('contact', 5)
+  nudge.setUsage('contact', 6)
+  nudge.setUsage('contacts', Number.NaN)
+  nudge.setUsage('contacts', -1)
+  nudge.increment('api_calls', Number.POSITIVE_INFINITY)
+  expect(warn.mock.calls.map((call) => call[0])).toEqual([
+    "[nudgekit] Failed to set usage of 'contact': unknown metric 'contact'. Use one of the rules' metrics: contacts, api_calls.",
+    "[nudgekit] Failed to set usage of 'contacts': NaN is not a finite number ≥ 0. Pass a count such as 812.",
+    "[nudgekit] Failed to set usage of 'contacts': -1 is not a finite number ≥ 0. Pass a count such as 812.",
+    "[nudgekit] Failed to increment 'api_calls': Infinity is not a finite number ≥ 0. Pass a count such as 812.",
+  ])
+  expect(nudge.$usage.get().contacts?.used).toBe(90)
+  expect(nudge.$usage.get().api_calls?.used).toBe(0)
+})
+
+it('warns about a prompt-less dismiss and an unknown feature instead of throwing', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const nudge = open()
+  nudge.dismiss(undefined as never)
+  expect(nudge.gate('segmentaton')).toEqual({ allowed: false })
+  expect(warn.mock.calls.map((call) => call[0])).toEqual([
+    '[nudgekit] Failed to dismiss a prompt: this is not a prompt. Pass a prompt from $prompts or gate().',
+    "[nudgekit] Failed to check feature 'segmentaton': it is not in the rules. Use one of: segmentation.",
+  ])
+})
