@@ -1,0 +1,23 @@
+import { expect, it } from 'vitest'
+import { createStore, memoryStorage } from './storage.ts'
+import { createUsage, periodStart } from './usage.ts'
+
+it('starts periods at local midnight, Monday, the 1st and 1 January', () => {
+  const at = new Date(2026, 4, 14, 15, 30).getTime() // Thursday 14 May 2026
+  expect(periodStart(undefined, at)).toBe(0)
+  expect(periodStart('day', at)).toBe(new Date(2026, 4, 14).getTime())
+  expect(periodStart('week', at)).toBe(new Date(2026, 4, 11).getTime())
+  expect(periodStart('month', at)).toBe(new Date(2026, 4, 1).getTime())
+  expect(periodStart('year', at)).toBe(new Date(2026, 0, 1).getTime())
+})
+
+it('counts up within a period and starts from zero in the next one', () => {
+  let time = new Date(2026, 0, 31, 23).getTime()
+  const usage = createUsage(createStore(memoryStorage()), 'a', () => time)
+  const metrics = { api_calls: { label: 'API calls', period: 'month' as const }, contacts: { label: 'contacts' } }
+  usage.set('api_calls', 2, 'month', true)
+  expect(usage.set('api_calls', 3, 'month', true)).toBe(5)
+  usage.set('contacts', 40, undefined)
+  time = new Date(2026, 1, 1, 1).getTime()
+  expect(usage.values(metrics)).toEqual({ api_calls: 0, contacts: 40 })
+})

@@ -1,0 +1,46 @@
+// @vitest-environment node
+// Server-side rendering imports the SDK where there is no window, document or localStorage.
+import { afterEach, expect, it, vi } from 'vitest'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.resetModules()
+})
+
+it('imports without touching window, document or localStorage', async () => {
+  const touched: string[] = []
+  for (const name of ['window', 'document', 'localStorage', 'sessionStorage']) {
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      get() {
+        touched.push(name)
+        return undefined
+      },
+    })
+  }
+  const sdk = await import('../src/index.ts')
+  expect(typeof sdk.createNudge).toBe('function')
+  expect(touched).toEqual([])
+  for (const name of ['window', 'document', 'localStorage', 'sessionStorage']) Reflect.deleteProperty(globalThis, name)
+})
+
+it('creates a working client on the server with in-memory storage and no listeners', async () => {
+  const { createNudge } = await import('../src/index.ts')
+  const fetch = vi.fn(async () => new Response('{}', { status: 503 }))
+  const rules = {
+    version: 1 as const,
+    hash: 'h',
+    metrics: { contacts: { label: 'contacts' } },
+    features: {},
+    plans: [{ id: 'free', name: 'Free', price: {}, limits: { contacts: 10 }, features: [] }],
+    addons: [],
+    triggers: [],
+    defaults: { buyerRoles: ['owner'], nonBuyer: { cta: { label: 'Ask your admin' } }, currency: 'USD' },
+    attribution: { windowMs: 1 },
+  }
+  const nudge = createNudge({ endpoint: 'https://x.test', key: 'pk_1', account: { id: 'a', plan: 'free' }, user: { id: 'u' }, rules, fetch })
+  nudge.setUsage('contacts', 5)
+  expect(nudge.$usage.get().contacts).toEqual({ metric: 'contacts', label: 'contacts', used: 5, limit: 10, percent: 50 })
+  expect(nudge.$prompts.get()).toEqual({ inline: {} })
+  nudge.destroy()
+})
