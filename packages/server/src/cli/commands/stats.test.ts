@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeEvent } from '../../store/fixtures.ts'
+import { postgres } from '../../store/postgres.ts'
 import { sqlite } from '../../store/sqlite.ts'
+import { TEST_DATABASE_URL, testSchemas } from '../../test-support/postgres.ts'
 
 const main = new URL('../main.ts', import.meta.url).pathname
 const DAY = 86_400_000
@@ -106,5 +108,35 @@ describe('nudgekit stats', () => {
     const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--from', '2020-01-01', '--to', '2020-01-31')
     expect(code).toBe(0)
     expect(stdout).toBe('Stats 2020-01-01 to 2020-01-31 (UTC days, both included)\n\nNo prompt was shown in this range.\n')
+  })
+})
+
+describe('nudgekit stats on PostgreSQL', () => {
+  const schema = testSchemas('cli_stats')
+  const urlFor = (name: string) => `${TEST_DATABASE_URL}?search_path=${name}`
+
+  it('reads the same rows from a PostgreSQL store named by --database-url', async () => {
+    const name = schema()
+    const store = postgres(TEST_DATABASE_URL, { schema: name })
+    await store.migrate()
+    const ts = today - DAY
+    await store.ingest('pk_test', [
+      makeEvent({ type: 'impression', ts, account: 'p1', trigger: 'seats-cap', variant: 'default' }),
+      makeEvent({ type: 'impression', ts, account: 'p2', trigger: 'seats-cap', variant: 'default' }),
+    ])
+    await store.recordConversion({ id: 'pc1', account: 'p1', to: 'pro', mrrDelta: 20, ts: ts + 1000 }, 14 * DAY)
+    await store.close()
+    const { code, stdout, stderr } = nudgekit('--database-url', urlFor(name), '--format', 'json')
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).rows).toEqual([
+      expect.objectContaining({ trigger: 'seats-cap', accounts_reached: 2, conversions: 1, conversion_rate: 0.5, expansion_mrr: 20 }),
+    ])
+  })
+
+  it('asks for a migration when the database has no nudgekit tables', () => {
+    const { code, stderr } = nudgekit('--database-url', urlFor(schema()))
+    expect(code).toBe(1)
+    expect(stderr).toBe("[nudgekit] Failed to read stats: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n")
   })
 })

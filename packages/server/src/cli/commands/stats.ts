@@ -56,6 +56,10 @@ const stats: Command = async (argv, io) => {
     if (error instanceof StoreUnavailableError) {
       throw new UsageError(`Failed to read stats: the database is unreachable (${error.message}). Check that it is running and try again.`)
     }
+    // PostgreSQL's undefined_table: the store connects without migrating, unlike the SQLite one.
+    if ((error as { code?: unknown }).code === '42P01') {
+      throw new UsageError("Failed to read stats: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.")
+    }
     throw error
   } finally {
     await store.close()
