@@ -36,7 +36,7 @@ export const css = `.nk{${light};--r:var(--nudgekit-radius,8px);--z:var(--nudgek
 .nk-modal{max-inline-size:28rem;inline-size:100%;box-shadow:0 16px 48px rgb(0 0 0/.3);animation:nk-in .2s ease-out}
 .nk-modal .nk-title{font-size:1.25em}
 .nk-gate{flex-direction:column}
-.nk-meter{display:grid;gap:4px}
+.nk-meter{display:grid;gap:4px;background:var(--bg);border-radius:var(--r);padding:8px 12px}
 .nk-meter-head{display:flex;justify-content:space-between;gap:8px}
 .nk-bar{block-size:8px;border-radius:999px;background:var(--tr);overflow:hidden}
 .nk-fill{block-size:100%;inline-size:var(--nk-fill,0%);background:var(--a);transition:inline-size .3s}

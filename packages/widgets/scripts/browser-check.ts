@@ -1,0 +1,206 @@
+// The widgets in real Chromium under a strict CSP: no CSP violations, axe (with colour contrast) clean in
+// light and dark, modal keyboard contract, RTL placement and reduced motion. Run: pnpm run test:browser
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { loadRulesOrThrow } from '@nudgekit/rules'
+
+const require = createRequire(import.meta.url)
+const ORIGIN = 'https://widgets.test'
+
+const rules = loadRulesOrThrow(`
+version: 1
+metrics:
+  contacts: { label: contacts }
+  seats: { label: seats }
+features:
+  segmentation: { label: Advanced segmentation }
+plans:
+  - { id: free, name: Free, price: { monthly: 0 }, limits: { contacts: 100, seats: 3 }, features: [] }
+  - { id: pro, name: Pro, price: { monthly: 49 }, limits: { contacts: 1000, seats: 10 }, features: [segmentation] }
+triggers:
+  - id: contacts-80
+    when: { usage: contacts, at_least: 80% }
+    prompt:
+      placement: banner
+      title: "You've used {used} of {limit} contacts"
+      body: "{target.name} raises the limit to {target.limit}."
+      cta: { label: "Upgrade to {target.name}", url: "/billing?plan={target.id}" }
+      target: next_plan_raising_limit
+  - id: seats-full
+    when: { usage: seats, at_least: 100% }
+    prompt:
+      placement: modal
+      title: "All {limit} seats are taken"
+      body: "{target.name} has {target.limit} seats."
+      cta: { label: "Upgrade to {target.name}", url: "/billing?plan={target.id}" }
+      target: next_plan_raising_limit
+  - id: reports
+    when: { event: report_viewed, count_at_least: 1 }
+    prompt: { placement: toast, title: "Teams like yours pick Pro", target: pro }
+  - id: segmentation-gate
+    when: { gate: segmentation }
+    prompt: { placement: inline, title: "Segmentation is on {target.name}", target: cheapest_plan_with_feature }
+defaults:
+  frequency: { max_per_session: 5 }
+`).compiled
+
+// The page allows nothing inline: scripts and styles only from its own origin.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
+
+const html = (dir: string) => `<!doctype html><html lang="en" dir="${dir}"><head><meta charset="utf-8"><title>Host</title>
+<meta http-equiv="Content-Security-Policy" content="${CSP}"></head>
+<body><main><h1>Host app</h1><button id="opener" type="button">Invite teammate</button>
+<div id="meter"></div><div id="gate"><button type="button">New segment</button></div></main>
+<script src="/nudgekit.js"></script><script src="/app.js"></script></body></html>`
+
+const app = `
+window.cspViolations = []
+document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI))
+const query = new URLSearchParams(location.search)
+const theme = query.get('theme')
+const nudge = Nudgekit.createNudge({
+  endpoint: '${ORIGIN}/nudgekit', key: 'pk_test_1',
+  account: { id: 'acct_1', plan: 'free' }, user: { id: 'user_1', role: query.get('role') },
+  rules: ${JSON.stringify(rules)},
+  fetch: async () => new Response('{"triggers":{}}', { headers: { 'content-type': 'application/json' } }),
+})
+window.nudge = nudge
+Nudgekit.mount(nudge, { theme })
+Nudgekit.mountMeter(document.getElementById('meter'), nudge, 'contacts', { theme })
+Nudgekit.mountGate(document.getElementById('gate'), nudge, 'segmentation', { theme })
+nudge.setUsage('contacts', 85)
+nudge.track('report_viewed')
+`
+
+function chromiumPath(): string {
+  const script = join(import.meta.dirname, '../../../scripts/ensure-chromium.mjs')
+  const result = spawnSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const path = result.stdout.trim().split('\n').at(-1)
+  if (result.status !== 0 || !path) throw new Error('[nudgekit] Failed to find Chromium for the widgets browser check. See the message above.')
+  return path
+}
+
+let browser: Browser
+let bundle: string
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+before(async () => {
+  const esbuild = require.resolve('esbuild/bin/esbuild')
+  const flags = ['--bundle', '--minify', '--format=iife', '--conditions=@nudgekit/source', '--jsx=automatic', '--jsx-import-source=preact']
+  bundle = execFileSync(esbuild, [join(import.meta.dirname, '../src/iife.ts'), ...flags, '--log-level=error'], { encoding: 'utf8' })
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+})
+after(() => browser?.close())
+
+interface Setup {
+  colorScheme: 'light' | 'dark'
+  theme: 'light' | 'dark' | 'system'
+  role?: string
+  dir?: 'ltr' | 'rtl'
+}
+
+async function open({ colorScheme, theme, role = 'admin', dir = 'ltr' }: Setup): Promise<Page> {
+  const page = await browser.newPage()
+  await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' })
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const path = new URL(route.request().url()).pathname
+    const scripts: Record<string, string> = { '/nudgekit.js': bundle, '/app.js': app, '/axe.js': axeSource }
+    const script = scripts[path]
+    return route.fulfill(script ? { body: script, contentType: 'text/javascript' } : { body: html(dir), contentType: 'text/html' })
+  })
+  await page.goto(`${ORIGIN}/?theme=${theme}&role=${role}`)
+  await page.locator('.nk-toast').waitFor()
+  return page
+}
+
+/** Serious and critical WCAG 2.2 A/AA violations, colour contrast included; axe looks into open shadow roots. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ url: '/axe.js' })
+  return page.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } })
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)
+  })
+}
+
+const showModal = (page: Page) => page.evaluate(() => (window as unknown as { nudge: { setUsage(m: string, v: number): void } }).nudge.setUsage('seats', 3))
+
+/** Role (or class) of the focused element inside the widgets' page-level shadow root. */
+const focusedInWidgets = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.querySelector('body > [data-nudgekit]')?.shadowRoot?.activeElement
+    return active ? (active.getAttribute('role') ?? active.textContent ?? active.tagName) : null
+  })
+
+describe('widgets under a strict CSP in Chromium', () => {
+  const setups: Setup[] = [
+    { colorScheme: 'light', theme: 'system' },
+    { colorScheme: 'dark', theme: 'system' },
+    { colorScheme: 'light', theme: 'dark' },
+    { colorScheme: 'dark', theme: 'light', role: 'member' },
+  ]
+  for (const setup of setups) {
+    it(`renders every kind with no CSP violation and no serious axe violation (${setup.theme} theme, ${setup.colorScheme} OS, ${setup.role ?? 'admin'})`, async () => {
+      const page = await open(setup)
+      assert.deepEqual(await violations(page), [], 'banner, toast, meter and locked card')
+      await showModal(page)
+      await page.locator('[role=dialog]').waitFor()
+      assert.deepEqual(await violations(page), [], 'with the modal open')
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), [])
+      const root = await page.evaluate(() => {
+        const shadow = document.querySelector('body > [data-nudgekit]')?.shadowRoot
+        return { adopted: shadow?.adoptedStyleSheets.length, styles: shadow?.querySelectorAll('style').length }
+      })
+      assert.deepEqual(root, { adopted: 1, styles: 0 })
+      await page.close()
+    })
+  }
+
+  it('moves focus into the modal, keeps Tab inside, closes on Esc and returns focus', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light' })
+    await page.locator('#opener').focus()
+    await showModal(page)
+    await page.locator('[role=dialog]').waitFor()
+    assert.equal(await focusedInWidgets(page), 'dialog')
+    const seen: Array<string | null> = []
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab')
+      seen.push(await focusedInWidgets(page))
+    }
+    assert.deepEqual(seen, ['Upgrade to Pro', 'Remind me later', '×', 'Upgrade to Pro'])
+    await page.keyboard.press('Escape')
+    await page.locator('[role=dialog]').waitFor({ state: 'detached' })
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'opener')
+    await page.close()
+  })
+
+  it('confirms a member\'s request to their admin in a live region, still axe-clean', async () => {
+    const page = await open({ colorScheme: 'dark', theme: 'system', role: 'member' })
+    const banner = page.locator('.nk-banner')
+    await banner.getByRole('button', { name: 'Ask your admin' }).click()
+    assert.equal(await banner.getByRole('status').textContent(), 'Request sent to your admin')
+    assert.deepEqual(await violations(page), [])
+    await page.close()
+  })
+
+  it('puts the toast at the inline end in RTL and turns motion off under prefers-reduced-motion', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light', dir: 'rtl' })
+    const layout = await page.evaluate(() => {
+      const shadow = document.querySelector('body > [data-nudgekit]')?.shadowRoot
+      const toast = shadow?.querySelector('.nk-toast') as HTMLElement
+      const button = shadow?.querySelector('.nk-btn') as HTMLElement
+      return { left: toast.getBoundingClientRect().left, animation: getComputedStyle(toast).animationName, transition: getComputedStyle(button).transitionDuration }
+    })
+    assert.deepEqual(layout, { left: 16, animation: 'none', transition: '0s' })
+    await page.close()
+  })
+})
