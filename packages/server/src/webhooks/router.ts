@@ -36,7 +36,7 @@ export interface WebhookLogger {
   error(message: string, fields: Record<string, unknown>): void
 }
 
-export interface RouterOptions {
+export interface WebhookRouterOptions {
   /** The rules file's `routes`. */
   routes: readonly Route[]
   /** Usually `store.claimNotification.bind(store)`. */
@@ -50,7 +50,7 @@ export interface RouterOptions {
   delivery?: Partial<Omit<DeliveryOptions, 'fetch' | 'now'>>
 }
 
-export interface Router {
+export interface WebhookRouter {
   /** Call after the batch is committed; returns at once, deliveries run in the background. */
   onEvents(events: readonly NudgeEvent[], source: string): void
   /** Resolves when every delivery started so far has finished (tests, graceful shutdown). */
@@ -79,7 +79,7 @@ interface ResolvedRoute {
  * const result = await store.ingest(key, events)
  * router.onEvents(result.accepted, key) // after commit; never awaited by the request
  */
-export function createRouter(options: RouterOptions): Router {
+export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   const now = options.now ?? Date.now
   const logger = options.logger ?? jsonLinesLogger
   const env = options.env ?? process.env
