@@ -6,7 +6,7 @@ import type { CompiledRules, FactKey, Prompt } from '@nudgekit/rules/evaluator'
 import type { NudgeIssue } from './errors.ts'
 import { type Facts, toEvalAccount } from './facts.ts'
 import type { FrequencyState } from './frequency.ts'
-import { accountIssue, userIssue } from './options.ts'
+import { identityIssue } from './options.ts'
 import type { AccountState, ActivePrompts, Nudge, NudgeEvent } from './types.ts'
 import type { Usage } from './usage.ts'
 
@@ -115,7 +115,7 @@ export function createActions(context: ActionsContext): Actions {
       refresh([`event:${event}`])
     },
     identify(user) {
-      const issue = userIssue(user, 'user')
+      const issue = identityIssue(user, 'user', 'user')
       if (issue) return warn('identify the user', issue)
       const before = $account.get()
       $account.set({ ...before, user })
@@ -124,7 +124,7 @@ export function createActions(context: ActionsContext): Actions {
       refresh(['user'])
     },
     setAccount(account) {
-      const issue = accountIssue(account, 'account')
+      const issue = identityIssue(account, 'account', 'account')
       if (issue) return warn('set the account', issue)
       const before = $account.get()
       $account.set({ ...before, account })
