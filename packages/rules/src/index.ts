@@ -1,5 +1,6 @@
 // @nudgekit/rules: the rules file (schema, parsing, validation, JSON Schema, compiler) plus the evaluator entry.
 export * from './evaluator/index.ts'
+export { explainDecision } from './evaluator/explain.ts'
 export {
   rulesSchema,
   conditionSchema,
