@@ -1,11 +1,9 @@
 // Shows a feature when the plan includes it, otherwise a locked-feature card with the gate's prompt.
 import type { ComponentChildren } from 'preact'
-import { useId, useMemo, useRef } from 'preact/hooks'
-import type { Prompt } from '@nudgekit/rules/evaluator'
+import { useMemo } from 'preact/hooks'
 import type { Nudge } from '@nudgekit/sdk'
 import { fill, useConfig } from './config.ts'
-import { PromptContent } from './prompt-content.tsx'
-import { useImpression } from './use-impression.ts'
+import { PromptCard } from './prompt-card.tsx'
 import { useStore } from './use-store.ts'
 
 export interface FeatureGateProps {
@@ -30,22 +28,11 @@ export function FeatureGate({ nudge, feature, children, fallback }: FeatureGateP
   const inline = useStore(nudge.$prompts).inline[feature] ?? gate.prompt
   const { labels } = useConfig()
   if (gate.allowed) return <>{children}</>
-  if (inline) return <LockedCard key={inline.key} nudge={nudge} prompt={inline} />
+  if (inline) return <PromptCard key={inline.key} nudge={nudge} prompt={inline} kind="gate" />
   if (fallback !== undefined) return <>{fallback}</>
   return (
     <div class="nk-card nk-gate">
       <p class="nk-title">{fill(labels.locked, { feature: rules?.features[feature]?.label ?? feature })}</p>
-    </div>
-  )
-}
-
-function LockedCard({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
-  const ref = useRef<HTMLDivElement>(null)
-  const id = useId()
-  useImpression(ref, nudge, prompt)
-  return (
-    <div ref={ref} class="nk-card nk-gate" role="group" aria-labelledby={`${id}t`}>
-      <PromptContent nudge={nudge} prompt={prompt} titleId={`${id}t`} bodyId={`${id}b`} />
     </div>
   )
 }

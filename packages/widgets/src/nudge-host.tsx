@@ -1,16 +1,13 @@
 // Renders the active prompt of one placement (banner, modal or toast) and follows it as it changes.
 import type { Nudge } from '@nudgekit/sdk'
-import { Banner } from './banner.tsx'
 import { Modal } from './modal.tsx'
-import { Toast } from './toast.tsx'
+import { PromptCard } from './prompt-card.tsx'
 import { useStore } from './use-store.ts'
 
 export interface NudgeHostProps {
   nudge: Nudge
   placement: 'banner' | 'modal' | 'toast'
 }
-
-const views = { banner: Banner, modal: Modal, toast: Toast }
 
 /**
  * The prompt the SDK selected for `placement`, or nothing. A new prompt key is a new showing: it mounts
@@ -19,8 +16,13 @@ const views = { banner: Banner, modal: Modal, toast: Toast }
  */
 export function NudgeHost({ nudge, placement }: NudgeHostProps) {
   const prompt = useStore(nudge.$prompts)[placement]
-  const View = views[placement]
-  const view = prompt && <View key={prompt.key} nudge={nudge} prompt={prompt} />
+  const view =
+    prompt &&
+    (placement === 'modal' ? (
+      <Modal key={prompt.key} nudge={nudge} prompt={prompt} />
+    ) : (
+      <PromptCard key={prompt.key} nudge={nudge} prompt={prompt} kind={placement} />
+    ))
   // The toast's live region stays in the DOM between toasts so screen readers announce each arrival.
   return placement === 'toast' ? (
     <div role="status" aria-live="polite">
