@@ -1,3 +1,4 @@
+// axe-core on every prompt kind in light and dark theme: no serious or critical violations (contrast: browser check).
 import { act, screen } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'

@@ -22,6 +22,10 @@ export interface Labels {
   locked: string
 }
 
+/**
+ * The English defaults; pass `labels` to `mount()` or `NudgeRoot` to translate any of them.
+ * @example mount(nudge, { labels: { ...defaultLabels, snooze: 'Später erinnern' } })
+ */
 export const defaultLabels: Labels = {
   dismiss: 'Dismiss',
   snooze: 'Remind me later',

@@ -1,3 +1,4 @@
+// FeatureGate as a user meets it: the feature when allowed, the locked card with its prompt when not, one gate check per mount.
 import { act, screen } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'

@@ -1,3 +1,4 @@
+// The modal's dialog semantics and keyboard contract: labelled and described, focus in, Tab trapped, Esc, focus return.
 import { act, screen } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'

@@ -1,3 +1,4 @@
+// mount, mountGate and mountMeter: shadow roots, both stylesheet paths, theme/onCta/locale pass-through, structured errors.
 import { act, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount, mountGate, mountMeter } from './mount.tsx'

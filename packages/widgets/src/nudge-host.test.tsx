@@ -1,3 +1,4 @@
+// Banner and toast through NudgeHost: names, CTA, dismiss/snooze, buyer vs member, unsafe URLs, inert copy, impressions.
 import { act, screen } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'

@@ -13,7 +13,11 @@ const dark =
   '--tr:var(--nudgekit-track,#374151);--w:var(--nudgekit-warning,#fbbf24);--d:var(--nudgekit-danger,#fca5a5);' +
   '--ov:var(--nudgekit-overlay,rgb(0 0 0/.6))'
 
-/** The CSS every widget needs, scoped under `.nk` (the element `NudgeRoot` renders). */
+/**
+ * The CSS every widget needs, scoped under `.nk` (the element `NudgeRoot` renders). `adoptStyles` installs
+ * it; exported for hosts that bundle CSS themselves.
+ * @example new CSSStyleSheet().replaceSync(css)
+ */
 export const css = `.nk{${light};--r:var(--nudgekit-radius,8px);--z:var(--nudgekit-z-index,2147483000);font:inherit;color:var(--fg)}
 .nk[data-theme=dark]{${dark}}
 @media (prefers-color-scheme:dark){.nk[data-theme=system]{${dark}}}

@@ -1,3 +1,4 @@
+// UpgradeButton: the given or top active prompt, click then onCta, and the member request confirmation per prompt.
 import { act, screen } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'

@@ -1,3 +1,4 @@
+// UsageMeter: progressbar values and name, warning/critical levels in colour and words, locale, unlimited metrics.
 import { act, screen } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
 import type { UsageView } from '@nudgekit/sdk'
