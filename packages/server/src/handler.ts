@@ -22,7 +22,7 @@ import { eventsRoute } from './routes/events.ts'
 import { rulesRoutes } from './routes/rules.ts'
 import { statsRoutes } from './routes/stats.ts'
 import { StoreUnavailableError, type Store } from './store/types.ts'
-import type { Router } from './webhooks/index.ts'
+import type { WebhookRouter } from './webhooks/index.ts'
 
 export interface Limits extends RateLimitOptions {
   /** Largest request body in bytes (413 above). Default 512 KB. */
@@ -43,7 +43,7 @@ export interface HandlerOptions {
   /** Origins allowed to call the API from a browser. Default: none (same origin only). */
   cors?: readonly string[]
   /** Routes expansion signals to the account owner (see `createRouter`). */
-  webhooks?: Router
+  webhooks?: WebhookRouter
   limits?: Limits
   logger?: Logger
   /** Clock, for tests. */

@@ -3,14 +3,14 @@ import type { Keyring } from '../keys.ts'
 import type { Logger } from '../logger.ts'
 import type { RulesSource } from '../rules-source.ts'
 import type { Store } from '../store/types.ts'
-import type { Router } from '../webhooks/index.ts'
+import type { WebhookRouter } from '../webhooks/index.ts'
 
 export interface RouteDeps {
   store: Store
   rules: RulesSource
   keyring: Keyring
   logger: Logger
-  webhooks?: Router
+  webhooks?: WebhookRouter
   now: () => number
   limits: { maxEventsPerBatch: number; maxEventBytes: number }
 }

@@ -21,12 +21,14 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal'
   /** Milliseconds to wait for another process's write lock before failing with 503. Default 5000. */
   busyTimeoutMs?: number
+  /** Apply pending migrations on open (default true); `nudgekit migrate` opens with false to report them. */
+  migrate?: boolean
 }
 
 type Row = Record<string, SQLInputValue>
 
 /**
- * Opens (and migrates) a SQLite database with `node:sqlite`. Pass `':memory:'` for tests.
+ * Opens a SQLite database with `node:sqlite` and applies pending migrations. Pass `':memory:'` for tests.
  *
  * @example
  * const store = sqlite('./nudgekit.db')
@@ -88,7 +90,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
       }
       return done
     })
-  migrate()
+  if (options.migrate !== false) migrate()
 
   const insertEvent = `INSERT INTO events (source, id, type, ts, received_at, account, user_id, trigger, variant,
     placement, metric, value, feature, event, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

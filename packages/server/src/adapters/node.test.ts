@@ -1,0 +1,52 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sqlite } from '../store/sqlite.ts'
+import { compileRules } from '../test-support/rules.ts'
+import { nodeMiddleware, serve, type RunningServer } from './node.ts'
+
+const keys = { publishable: 'pk_test_0123456789abcdef', secret: 'sk_test_0123456789abcdef' }
+const silent = { info() {}, warn() {}, error() {} }
+const rules = compileRules()
+const store = sqlite(':memory:')
+const running: RunningServer[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()))
+})
+
+describe('serve', () => {
+  it('answers over HTTP on the chosen host and a free port', async () => {
+    const server = await serve({ port: 0, rules, store, keys, logger: silent })
+    running.push(server)
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const response = await fetch(`${server.url}/v1/rules`, { headers: { authorization: `Bearer ${keys.publishable}` } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('etag')).toBe(`"${rules.hash}"`)
+  })
+
+  it('fails with a one-line reason when the port is in use', async () => {
+    const first = await serve({ port: 0, rules, store, keys, logger: silent })
+    running.push(first)
+    await expect(serve({ port: first.port, rules, store, keys, logger: silent })).rejects.toThrow(
+      `Failed to start the server: port ${first.port} on 127.0.0.1 is in use. Pass --port with a free port, or stop the other server.`,
+    )
+  })
+})
+
+describe('nodeMiddleware', () => {
+  it('answers its own paths and hands the rest to next()', async () => {
+    const middleware = nodeMiddleware({ rules, store, keys, logger: silent })
+    const server: Server = createServer((req, res) => middleware(req, res, () => res.end('host app')))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true })
+      expect(await (await fetch(`${base}/pricing`)).text()).toBe('host app')
+      const events = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ key: keys.publishable, events: [] }) })
+      expect(events.status).toBe(400)
+    } finally {
+      middleware.handler.close()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+})

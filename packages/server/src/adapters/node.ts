@@ -1,0 +1,93 @@
+// The Node adapter: run the handler as an HTTP server, or as Express/Connect-style middleware.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer, getRequestListener, type HttpBindings } from '@hono/node-server'
+import { createHandler, type Handler, type HandlerOptions } from '../handler.ts'
+
+export interface ServeOptions extends HandlerOptions {
+  /** Default 8787; 0 picks a free port. */
+  port?: number
+  /** Default 127.0.0.1 (local only); pass 0.0.0.0 to listen on every interface. */
+  host?: string
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string
+  port: number
+  handler: Handler
+  /** Stops accepting connections, waits for open requests, stops watching rules. The store stays open. */
+  close(): Promise<void>
+}
+
+/** The server could not listen (port in use, no permission); the message is one line for the CLI. */
+export class ListenError extends Error {
+  override name = 'ListenError'
+}
+
+const fetchWith = (handler: Handler) => (request: Request, env: unknown) =>
+  handler(request, { ip: (env as HttpBindings).incoming.socket.remoteAddress })
+
+/**
+ * Runs nudgekit on Node's HTTP server.
+ * @example
+ * const server = await serve({ port: 8787, rules: './nudgekit.yaml', store: sqlite('nudgekit.db'), keys })
+ * console.log(server.url)
+ */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const { port = 8787, host = '127.0.0.1', ...handlerOptions } = options
+  const handler = createHandler(handlerOptions)
+  const server = createAdaptorServer({ fetch: fetchWith(handler), overrideGlobalObjects: false }) as Server
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    handler.close()
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'EADDRINUSE' ? `port ${port} on ${host} is in use. Pass --port with a free port, or stop the other server`
+      : code === 'EACCES' ? `no permission to listen on port ${port}. Use a port above 1023`
+      : code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine. Pass --host 127.0.0.1 or 0.0.0.0`
+      : (error as Error).message
+    throw new ListenError(`Failed to start the server: ${reason}.`)
+  }
+  const address = server.address() as AddressInfo
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    handler,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        handler.close()
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeIdleConnections()
+      }),
+  }
+}
+
+/** Paths the handler answers; anything else goes to `next()`. */
+const OWN_PATH = /^\/(v1\/|healthz(\?|$)|dashboard(\/|\?|$))/
+
+/**
+ * nudgekit as Node middleware (Express, Connect, or a plain `http` server): requests under `/v1/`,
+ * `/healthz` and `/dashboard` are answered, others go to `next`. Mount it before any body parser.
+ * @example
+ * const app = express()
+ * app.use(nodeMiddleware({ rules: './nudgekit.yaml', store: sqlite('nudgekit.db'), keys }))
+ */
+export function nodeMiddleware(
+  options: HandlerOptions,
+): ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & { handler: Handler } {
+  const handler = createHandler(options)
+  const listener = getRequestListener(fetchWith(handler), { overrideGlobalObjects: false })
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    if (!OWN_PATH.test(req.url ?? '')) return next()
+    listener(req, res).catch(next)
+  }
+  return Object.assign(middleware, { handler })
+}

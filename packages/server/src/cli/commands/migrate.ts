@@ -1,0 +1,37 @@
+// `nudgekit migrate`: apply pending schema migrations to the SQLite file or PostgreSQL database.
+import { parseArgs } from 'node:util'
+import type { Command } from '../command.ts'
+import { migrateOrExplain, openDatabase } from '../database.ts'
+import { UsageError } from '../run.ts'
+
+const usage = `Usage: nudgekit migrate [--db <path> | --database-url <url>]
+
+Applies pending migrations (tracked in the schema_migrations table). Safe to run from several
+servers at once on PostgreSQL (an advisory lock serialises them).
+
+Options:
+  --db <path>            SQLite file (default ./nudgekit.db)
+  --database-url <url>   PostgreSQL URL (default: $NUDGEKIT_DATABASE_URL)`
+
+const migrate: Command = async (argv, io) => {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      options: { db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }))
+  } catch (error) {
+    throw new UsageError(`Failed to migrate: ${(error as Error).message}. Run 'nudgekit migrate --help'.`)
+  }
+  if (values.help) {
+    io.out(usage)
+    return 0
+  }
+  const { store, label } = await openDatabase(values, io, 'migrate')
+  const applied = await migrateOrExplain(store, label, 'migrate')
+  await store.close()
+  io.out(applied.length > 0 ? `Applied ${applied.join(', ')} to ${label}.` : `${label} is up to date.`)
+  return 0
+}
+
+export default migrate

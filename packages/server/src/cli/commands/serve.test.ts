@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { RULES_YAML } from '../../test-support/rules.ts'
+import type { CliIO } from '../command.ts'
+import { run } from '../run.ts'
+import { startServer } from './serve.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'nudgekit-serve-'))
+const rulesFile = join(dir, 'nudgekit.yaml')
+writeFileSync(rulesFile, RULES_YAML)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function capture(env: Record<string, string> = {}): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env, cwd: dir }
+}
+
+describe('nudgekit serve', () => {
+  it('generates and prints keys, serves the API with them, and stops', async () => {
+    const io = capture()
+    const started = await startServer(['--rules', rulesFile, '--db', join(dir, 'serve.db'), '--port', '0'], io)
+    try {
+      expect(started!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const printed = io.stderr.join('\n')
+      expect(printed).toContain(`publishable: ${started!.keys.publishable}`)
+      expect(printed).toContain(`secret:      ${started!.keys.secret}`)
+      expect((await fetch(`${started!.url}/healthz`)).status).toBe(200)
+      const rules = await fetch(`${started!.url}/v1/rules`, { headers: { authorization: `Bearer ${started!.keys.publishable}` } })
+      expect(rules.status).toBe(200)
+      const stats = await fetch(`${started!.url}/v1/stats`, { headers: { authorization: `Bearer ${started!.keys.publishable}` } })
+      expect(stats.status).toBe(403)
+    } finally {
+      await started!.stop()
+    }
+  })
+
+  it('takes keys from the environment', async () => {
+    const io = capture({ NUDGEKIT_PUBLISHABLE_KEY: 'pk_env_0123456789abcdef', NUDGEKIT_SECRET_KEY: 'sk_env_0123456789abcdef' })
+    const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0'], io)
+    try {
+      expect(started!.keys).toEqual({ publishable: 'pk_env_0123456789abcdef', secret: 'sk_env_0123456789abcdef' })
+      expect(io.stderr.join('\n')).not.toContain('Generated keys')
+    } finally {
+      await started!.stop()
+    }
+  })
+
+  it('prints every problem of an invalid rules file with its position, and exits 1', async () => {
+    const bad = join(dir, 'bad.yaml')
+    writeFileSync(bad, RULES_YAML.replace('usage: contacts', 'usage: contact'))
+    const io = capture()
+    expect(await run(['serve', '--rules', bad, '--db', ':memory:'], io)).toBe(1)
+    expect(io.stderr.join('\n')).toMatch(/Failed to start the server: the rules file has problems\.\n[\s\S]*bad\.yaml:\d+:\d+/)
+  })
+
+  it('explains a missing or unreadable rules file in one line', async () => {
+    const missing = capture()
+    expect(await run(['serve'], missing)).toBe(1)
+    expect(missing.stderr).toEqual(['[nudgekit] Failed to start the server: no rules file. Pass --rules <file>, e.g. --rules nudgekit.yaml.'])
+    const unreadable = capture()
+    expect(await run(['serve', '--rules', 'nope.yaml'], unreadable)).toBe(1)
+    expect(unreadable.stderr[0]).toMatch(/^\[nudgekit\] Failed to start the server: cannot read the rules file .*nope\.yaml \(ENOENT\)\. Check the --rules path\.$/)
+  })
+
+  it('explains a port in use in one line', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as { port: number }).port
+    const io = capture()
+    try {
+      expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:', '--port', String(port)], io)).toBe(1)
+    } finally {
+      blocker.close()
+    }
+    expect(io.stderr).toEqual([`[nudgekit] Failed to start the server: port ${port} on 127.0.0.1 is in use. Pass --port with a free port, or stop the other server.`])
+  })
+
+  it('explains an unreachable database in one line, without its password', async () => {
+    const io = capture({ NUDGEKIT_DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/test' })
+    expect(await run(['serve', '--rules', rulesFile], io)).toBe(1)
+    expect(io.stderr).toHaveLength(1)
+    expect(io.stderr[0]).toMatch(/^\[nudgekit\] Failed to start the server: the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test is unreachable/)
+  }, 15_000)
+
+  it('refuses a single key', async () => {
+    const io = capture({ NUDGEKIT_SECRET_KEY: 'sk_test_0123456789abcdef' })
+    expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:'], io)).toBe(1)
+    expect(io.stderr[0]).toContain('only one key was given')
+  })
+})
+
+describe('nudgekit migrate', () => {
+  it('applies the migrations once, then reports the database up to date', async () => {
+    const db = join(dir, 'migrate.db')
+    const first = capture()
+    expect(await run(['migrate', '--db', db], first)).toBe(0)
+    expect(first.stdout).toEqual([`Applied 001_init to ${db}.`])
+    const second = capture()
+    expect(await run(['migrate', '--db', db], second)).toBe(0)
+    expect(second.stdout).toEqual([`${db} is up to date.`])
+  })
+})

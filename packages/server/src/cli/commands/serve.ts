@@ -1,0 +1,152 @@
+// `nudgekit serve`: run the HTTP API on Node with a rules file, a store and keys, until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { formatIssues, loadRules } from '@nudgekit/rules'
+import { ListenError, serve } from '../../adapters/node.ts'
+import { generateKeys } from '../../keys.ts'
+import { jsonLinesLogger } from '../../logger.ts'
+import { createRouter } from '../../webhooks/index.ts'
+import type { CliIO, Command } from '../command.ts'
+import { migrateOrExplain, openDatabase } from '../database.ts'
+import { UsageError } from '../run.ts'
+
+const usage = `Usage: nudgekit serve --rules <file> [options]
+
+Options:
+  --rules <file>            Rules file (YAML or JSON); watched, valid edits are served at once
+  --db <path>               SQLite file (default ./nudgekit.db)
+  --database-url <url>      PostgreSQL URL (default: $NUDGEKIT_DATABASE_URL)
+  --port <n>                Default 8787
+  --host <address>          Default 127.0.0.1; 0.0.0.0 listens on every interface
+  --publishable-key <pk_…>  Default: $NUDGEKIT_PUBLISHABLE_KEY
+  --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY
+  --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
+
+Without keys, a key pair is generated and printed (for local use).`
+
+function readFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        rules: { type: 'string' },
+        db: { type: 'string' },
+        'database-url': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'publishable-key': { type: 'string' },
+        'secret-key': { type: 'string' },
+        cors: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values
+  } catch (error) {
+    throw new UsageError(`Failed to start the server: ${(error as Error).message}. Run 'nudgekit serve --help'.`)
+  }
+}
+
+function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
+  const publishable = flags['publishable-key'] ?? io.env.NUDGEKIT_PUBLISHABLE_KEY
+  const secret = flags['secret-key'] ?? io.env.NUDGEKIT_SECRET_KEY
+  if (publishable && secret) return { keys: { publishable, secret }, generated: false }
+  if (publishable || secret) {
+    throw new UsageError('Failed to start the server: only one key was given. Pass both --publishable-key and --secret-key (or neither, for generated local keys).')
+  }
+  return { keys: generateKeys(), generated: true }
+}
+
+/** A running `nudgekit serve`: where it listens, and how to stop it (server, webhooks, store). */
+export interface StartedServer {
+  url: string
+  keys: { publishable: string; secret: string }
+  stop(): Promise<void>
+}
+
+/**
+ * Starts what `nudgekit serve` runs, or returns undefined after printing help. Throws `UsageError` with a
+ * one-line reason (or the formatted rules issues) when it cannot start.
+ * @example const started = await startServer(['--rules', 'nudgekit.yaml', '--port', '0'], io)
+ */
+export async function startServer(argv: string[], io: CliIO): Promise<StartedServer | undefined> {
+  const flags = readFlags(argv)
+  if (flags.help) {
+    io.out(usage)
+    return undefined
+  }
+  if (!flags.rules) throw new UsageError("Failed to start the server: no rules file. Pass --rules <file>, e.g. --rules nudgekit.yaml.")
+  const port = flags.port === undefined ? 8787 : Number(flags.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`Failed to start the server: --port '${flags.port}' is not a port number. Pass 0–65535.`)
+  }
+  const rulesPath = resolve(io.cwd, flags.rules)
+  let text: string
+  try {
+    text = readFileSync(rulesPath, 'utf8')
+  } catch (error) {
+    throw new UsageError(`Failed to start the server: cannot read the rules file ${rulesPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check the --rules path.`)
+  }
+  const loaded = loadRules(text, { filename: flags.rules })
+  if (!loaded.ok) {
+    throw new UsageError(`Failed to start the server: the rules file has problems.\n${formatIssues(loaded.issues)}`)
+  }
+  const { keys, generated } = keysFrom(flags, io)
+  const { store, label } = await openDatabase(flags, io, 'start the server')
+  await migrateOrExplain(store, label, 'start the server')
+
+  const logger = jsonLinesLogger((line) => io.out(line))
+  const routes = loaded.rules.routes ?? []
+  const webhooks = routes.length > 0
+    ? createRouter({ routes, claim: store.claimNotification.bind(store), logger, env: io.env })
+    : undefined
+  let server
+  try {
+    server = await serve({
+      port,
+      host: flags.host ?? '127.0.0.1',
+      rules: rulesPath,
+      store,
+      keys,
+      cors: flags.cors ?? [],
+      logger,
+      ...(webhooks ? { webhooks } : {}),
+    })
+  } catch (error) {
+    await store.close()
+    if (error instanceof ListenError) throw new UsageError(error.message)
+    throw error
+  }
+  io.err(`[nudgekit] Serving ${flags.rules} (rules ${loaded.compiled.hash.slice(0, 8)}) on ${server.url} with ${label}`)
+  if (generated) {
+    io.err(`[nudgekit] Generated keys for local use (pass --publishable-key/--secret-key or set NUDGEKIT_PUBLISHABLE_KEY/NUDGEKIT_SECRET_KEY to keep them):\n  publishable: ${keys.publishable}\n  secret:      ${keys.secret}`)
+  }
+
+  return {
+    url: server.url,
+    keys,
+    async stop() {
+      await server.close()
+      await webhooks?.idle()
+      await store.close()
+    },
+  }
+}
+
+const serveCommand: Command = async (argv, io) => {
+  const started = await startServer(argv, io)
+  if (!started) return 0
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolveStop()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await started.stop()
+  io.err('[nudgekit] Stopped.')
+  return 0
+}
+
+export default serveCommand
