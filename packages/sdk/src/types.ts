@@ -138,7 +138,7 @@ export interface Nudge {
   setUsage(metric: string, value: number): void
   /** Client-side counter for the metric's current period. */
   increment(metric: string, by?: number): void
-  /** Checks a feature against the plan; records a `gate_hit` when not allowed. */
+  /** Checks a feature against the plan; records a `gate_hit` when not allowed. Allowed until rules are loaded. */
   gate(feature: string): GateResult
   /** Records a behaviour event for `event` conditions. */
   track(event: string, props?: Record<string, unknown>): void
@@ -149,7 +149,9 @@ export interface Nudge {
   /** The prompt became visible to the user: records one impression for this showing. */
   impression(prompt: Prompt): void
   click(prompt: Prompt): void
+  /** Takes the prompt down for this page and snoozes it for the trigger's `snooze_on_dismiss`, if set. */
   dismiss(prompt: Prompt): void
+  /** "Remind me later": takes the prompt down for `snooze_on_dismiss` (default one day) in every tab. */
   snooze(prompt: Prompt): void
   /** Non-buyer asked an admin to upgrade: records `upgrade_requested`. */
   requestUpgrade(prompt: Prompt): void

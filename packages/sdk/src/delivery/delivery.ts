@@ -133,7 +133,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   return {
     enqueue(event) {
-      const size = queue.push(event)
+      const { size, dropped } = queue.push(event)
+      if (dropped) log(`queue full: dropped the oldest ${dropped} event(s); the next batch reports it`)
       if (!paused) schedule(size >= batchSize ? 0 : intervalMs)
     },
     flush() {

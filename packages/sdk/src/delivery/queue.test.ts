@@ -7,7 +7,8 @@ const event = (n: number): NudgeEvent => ({ id: `id-${n}`, type: 'track', ts: n,
 
 it('drops the oldest events beyond its capacity and counts them', () => {
   const queue = createQueue(createStore(memoryStorage()), 'pk', () => 0, 3)
-  for (let n = 0; n < 5; n++) queue.push(event(n))
+  const pushes = Array.from({ length: 5 }, (_, n) => queue.push(event(n)))
+  expect(pushes.map((p) => p.dropped)).toEqual([0, 0, 0, 1, 1])
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-2', 'id-3', 'id-4'])
   expect(queue.dropped()).toBe(2)
   queue.countDropped(-2)

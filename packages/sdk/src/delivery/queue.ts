@@ -14,8 +14,8 @@ interface Stored {
 }
 
 export interface Queue {
-  /** Appends an event; returns how many events are queued. */
-  push(event: NudgeEvent): number
+  /** Appends an event; returns how many events are queued and how many old ones this push dropped. */
+  push(event: NudgeEvent): { size: number; dropped: number }
   /** Up to `max` queued events that are not in flight, oldest first. */
   take(max: number): NudgeEvent[]
   /** Marks events as in flight until `until`. */
@@ -60,15 +60,16 @@ export function createQueue(store: Store, key: string, now: () => number, capaci
   return {
     push(event) {
       let size = 0
+      let over = 0
       update((state) => {
-        const over = state.events.push(event) - capacity
+        over = state.events.push(event) - capacity
         if (over > 0) {
           without(state.events.splice(0, over).map((e) => e.id))(state)
           state.dropped += over
         }
         size = state.events.length
       })
-      return size
+      return { size, dropped: Math.max(0, over) }
     },
     take(max) {
       const state = load()

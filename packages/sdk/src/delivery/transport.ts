@@ -90,7 +90,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (!batch.length) return { ids: [] }
       const ids = batch.map((e) => e.id)
       // A keepalive fetch tells us the answer when the page lives on (hidden, not closed); old browsers beacon.
-      if ('keepalive' in Request.prototype) {
+      if ('keepalive' in (globalThis.Request?.prototype ?? {})) {
         return { ids, done: send(body, { keepalive: true, headers: { 'content-type': 'text/plain' } }) }
       }
       const sent = globalThis.navigator?.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }))
