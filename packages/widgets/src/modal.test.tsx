@@ -75,6 +75,14 @@ describe('NudgeHost modal', () => {
     expect(document.activeElement).toBe(opener)
   })
 
+  it('dismisses on a click on the backdrop but not on a click inside the dialog', async () => {
+    const { nudge, dialog } = setup()
+    await userEvent.click(screen.getByRole('heading'))
+    expect(nudge.called('dismiss')).toEqual([])
+    await userEvent.click(dialog.parentElement as HTMLElement)
+    expect(nudge.called('dismiss')).toEqual([[modalPrompt]])
+  })
+
   it('stops listening for Esc once closed', async () => {
     const { nudge } = setup()
     const user = userEvent.setup()

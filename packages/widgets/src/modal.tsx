@@ -1,4 +1,4 @@
-// The modal placement: a labelled, described dialog with focus trap, Esc to dismiss and focus return.
+// The modal placement: a labelled, described dialog with focus trap, Esc or backdrop click to dismiss, focus return.
 import { useId, useRef } from 'preact/hooks'
 import type { Prompt } from '@nudgekit/rules/evaluator'
 import type { Nudge } from '@nudgekit/sdk'
@@ -10,9 +10,11 @@ export function Modal({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
   const ref = useRef<HTMLDivElement>(null)
   const id = useId()
   useImpression(ref, nudge, prompt)
-  useDialog(ref, () => nudge.dismiss(prompt))
+  const dismiss = () => nudge.dismiss(prompt)
+  useDialog(ref, dismiss)
   return (
-    <div class="nk-backdrop">
+    // A click on the backdrop itself (not on the dialog) dismisses, as Esc does; keyboard users have Esc.
+    <div class="nk-backdrop" onClick={(event) => event.target === event.currentTarget && dismiss()}>
       <div
         ref={ref}
         class="nk-card nk-modal"
