@@ -134,7 +134,7 @@ export function createNudge(options: NudgeOptions): Nudge {
   load()
   if (!options.rules) {
     source.load().then(
-      (rules) => rules && setRules(rules),
+      (rules) => rules && rules.hash !== $rules.get()?.hash && setRules(rules),
       (error: Error) => log('rules unavailable, using ' + ($rules.get() ? 'cached rules' : 'none') + ': ' + error.message),
     )
   }

@@ -62,7 +62,8 @@ export function createTransport(options: TransportOptions): Transport {
 
   const send = (body: string, init: RequestInit): Promise<Outcome> => {
     const controller = new AbortController()
-    controllers.add(controller)
+    // A keepalive request is meant to outlive the page, so `abort()` leaves it alone.
+    if (!init.keepalive) controllers.add(controller)
     const timer = timers.setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000)
     const request = Promise.resolve().then(() =>
       options.fetch(url, { method: 'POST', body, signal: controller.signal, ...init }),
