@@ -7,6 +7,7 @@ export interface DemoAccount {
   plan: string
   addons: string[]
   role: DemoRole
+  billingCycle: 'monthly' | 'annual'
   contacts: number
   seats: number
   createdAt: number

@@ -12,9 +12,16 @@ export interface AppContext {
   readonly links: { dashboard: string }
 }
 
-/** The account as the SDK wants it: dates, plan and add-ons from the host's records. */
+/** The account as the SDK wants it: plan, add-ons, dates and the traits the rules read, from the host's records. */
 export function nudgeAccount(account: DemoAccount) {
-  return { id: account.accountId, plan: account.plan, addons: account.addons, createdAt: account.createdAt, renewsAt: account.renewsAt }
+  return {
+    id: account.accountId,
+    plan: account.plan,
+    addons: account.addons,
+    createdAt: account.createdAt,
+    renewsAt: account.renewsAt,
+    traits: { billing_cycle: account.billingCycle, payment_method: 'card', seats_purchased: account.seats },
+  }
 }
 
 /**
@@ -38,7 +45,8 @@ export function createContext(nudge: Nudge, initial: DemoState): AppContext {
       if (account.contacts !== before.contacts) nudge.setUsage('contacts', account.contacts)
       if (account.seats !== before.seats) nudge.setUsage('seats', account.seats)
       if (account.role !== before.role) nudge.identify(userFor(account))
-      if (account.createdAt !== before.createdAt || account.renewsAt !== before.renewsAt) nudge.setAccount(nudgeAccount(account))
+      const datesChanged = account.createdAt !== before.createdAt || account.renewsAt !== before.renewsAt
+      if (datesChanged || account.seats !== before.seats) nudge.setAccount(nudgeAccount(account))
       for (const listener of listeners) listener(account)
     },
     onChange(listener) {

@@ -2,10 +2,13 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createHandler, serve, sqlite } from '@nudgekit/server'
+import type { AddressInfo } from 'node:net'
+import { Hono } from 'hono'
+import { serve } from '@hono/node-server'
+import { createHandler, sqlite } from '@nudgekit/server'
 import { buildBundles } from './bundles.ts'
 import { createDemoState } from './demo-state.ts'
-import { demoRoutes } from './routes.ts'
+import { demoRoutes, NUDGEKIT_BASE } from './routes.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -14,6 +17,13 @@ export const DEMO_KEYS = {
   publishable: 'pk_demo_acme_crm_0000000000000001',
   secret: 'sk_demo_acme_crm_0000000000000001',
 } as const
+
+/** The access log would drown the demo's console; warnings and errors (a bad edit of the rules file) still show. */
+const quietLogger = {
+  info() {},
+  warn: (message: string, fields?: Record<string, unknown>) => console.warn(`[nudgekit] ${message}`, fields ?? ''),
+  error: (message: string, fields?: Record<string, unknown>) => console.error(`[nudgekit] ${message}`, fields ?? ''),
+}
 
 export interface DemoOptions {
   /** Default 3000; 0 picks a free port. */
@@ -46,17 +56,27 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const bundles = await buildBundles()
   const store = sqlite(join(dataDir, 'demo.db'))
-  const nudgekit = createHandler({ rules, store, keys: DEMO_KEYS, basePath: '/nudgekit' })
+  const nudgekit = createHandler({ rules, store, keys: DEMO_KEYS, logger: quietLogger })
   const state = createDemoState(join(dataDir, 'demo-account.json'))
-  const server = await serve(demoRoutes({ bundles, state, nudgekit, keys: DEMO_KEYS }), {
-    port: options.port ?? 3000,
-    hostname: options.host ?? '127.0.0.1',
+
+  // The host app's server: nudgekit's API and dashboard under /nudgekit (same origin, so no CORS), the rest is Acme's.
+  const app = new Hono()
+  app.route(NUDGEKIT_BASE, nudgekit.app)
+  const acme = demoRoutes({ bundles, state, nudgekit, keys: DEMO_KEYS })
+  app.all('*', (c) => acme(c.req.raw))
+
+  const server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' })
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
   })
+  const { address, port } = server.address() as AddressInfo
   return {
-    url: server.url,
+    url: `http://${address}:${port}`,
     keys: DEMO_KEYS,
     async close() {
-      await server.close()
+      nudgekit.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
       await store.close()
     },
   }

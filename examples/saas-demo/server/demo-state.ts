@@ -13,6 +13,8 @@ export interface DemoAccount {
   plan: string
   addons: string[]
   role: DemoRole
+  /** How the subscription is billed; the renewal-annual trigger reads it as the `billing_cycle` trait. */
+  billingCycle: 'monthly' | 'annual'
   contacts: number
   seats: number
   /** Epoch milliseconds. */
@@ -36,7 +38,7 @@ export interface DemoState {
   /** Applies a validated patch from the browser; returns the new account or an error message. */
   patch(input: unknown): { account: DemoAccount } | { error: string }
   /** The fake checkout's backend moved the account to another plan or add-on. */
-  upgrade(to: { plan?: string; addon?: string }, record: DemoAccount['lastUpgrade']): DemoAccount
+  upgrade(to: { plan?: string; addon?: string; billingCycle?: DemoAccount['billingCycle'] }, record: DemoAccount['lastUpgrade']): DemoAccount
   /** Starts over with a fresh account id (fresh nudgekit history). */
   reset(): DemoAccount
 }
@@ -48,6 +50,7 @@ export function freshAccount(now = Date.now()): DemoAccount {
     plan: 'free',
     addons: [],
     role: 'admin',
+    billingCycle: 'monthly',
     contacts: 12,
     seats: 1,
     createdAt: now - 30 * DAY,
@@ -81,7 +84,8 @@ export function createDemoState(file: string): DemoState {
     },
     upgrade(to, record) {
       const addons = to.addon && !account.addons.includes(to.addon) ? [...account.addons, to.addon] : account.addons
-      return commit({ ...account, plan: to.plan ?? account.plan, addons, lastUpgrade: record })
+      const billingCycle = to.billingCycle ?? account.billingCycle
+      return commit({ ...account, plan: to.plan ?? account.plan, addons, billingCycle, lastUpgrade: record })
     },
     reset: () => commit(freshAccount()),
   }

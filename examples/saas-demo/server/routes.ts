@@ -1,20 +1,21 @@
-// The demo server's routes as one web-standard fetch handler: pages, bundles, the demo JSON API, checkout, nudgekit.
+// The demo's own routes as one web-standard fetch handler: pages, bundles, the demo JSON API and the fake checkout.
 import { readFile } from 'node:fs/promises'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import type { Bundles } from './bundles.ts'
 import type { DemoState } from './demo-state.ts'
-import { checkoutPage, completeCheckout, findOffer, receiptPage } from './checkout.ts'
+import { checkoutPage, completeCheckout, offerRequest, plansPage, priceOffer, receiptPage } from './checkout.ts'
 import { appPage, notFoundPage, reactPage } from './pages.ts'
 
 export interface DemoRoutesOptions {
   bundles: Bundles
   state: DemoState
-  /** nudgekit's handler, answering every path under `/nudgekit`. */
+  /** nudgekit's handler (paths without the `/nudgekit` mount prefix), for server-to-server calls. */
   nudgekit: (request: Request) => Promise<Response>
   keys: { publishable: string; secret: string }
 }
 
-const BASE = '/nudgekit'
+/** Where the demo server mounts nudgekit's API and dashboard. */
+export const NUDGEKIT_BASE = '/nudgekit'
 const stylesheet = new URL('../app/styles.css', import.meta.url)
 
 const html = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
@@ -28,7 +29,7 @@ const json = (body: unknown, status = 200) => Response.json(body, { status, head
 export function demoRoutes({ bundles, state, nudgekit, keys }: DemoRoutesOptions): (request: Request) => Promise<Response> {
   const callNudgekit = async (path: string, key: string, init: RequestInit = {}) => {
     const response = await nudgekit(
-      new Request(`http://demo.internal${BASE}${path}`, {
+      new Request(`http://demo.internal${path}`, {
         ...init,
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers },
       }),
@@ -46,9 +47,9 @@ export function demoRoutes({ bundles, state, nudgekit, keys }: DemoRoutesOptions
   const stateBody = (request: Request) => ({
     account: state.get(),
     nudgekit: {
-      endpoint: new URL(BASE, request.url).href,
+      endpoint: new URL(NUDGEKIT_BASE, request.url).href,
       publishableKey: keys.publishable,
-      dashboard: `${BASE}/dashboard`,
+      dashboard: `${NUDGEKIT_BASE}/dashboard`,
     },
   })
 
@@ -57,9 +58,9 @@ export function demoRoutes({ bundles, state, nudgekit, keys }: DemoRoutesOptions
     const { pathname } = url
     const method = request.method
 
-    if (pathname === BASE || pathname.startsWith(`${BASE}/`)) return nudgekit(request)
-
     if (method === 'GET' && (pathname === '/' || pathname === '/index.html')) return html(appPage())
+    // Pages without an icon link (the dashboard) make browsers ask for one.
+    if (method === 'GET' && pathname === '/favicon.ico') return new Response(null, { status: 204 })
     if (method === 'GET' && pathname === '/react') return Response.redirect(new URL('/react/', url), 308)
     if (method === 'GET' && pathname === '/react/') return html(reactPage())
     if (method === 'GET' && pathname === '/assets/app.css') {
@@ -79,12 +80,16 @@ export function demoRoutes({ bundles, state, nudgekit, keys }: DemoRoutesOptions
       return json(stateBody(request))
     }
 
-    if (pathname === '/billing/upgrade' && method === 'GET') {
-      return html(checkoutPage(findOffer(await compiledRules(), state.get(), url.searchParams), state.get()))
+    const isCheckoutPage = pathname === '/billing/upgrade' || pathname === '/billing/cycle' || pathname.startsWith('/billing/addons/')
+    if (isCheckoutPage && method === 'GET') {
+      const wanted = offerRequest(url, state.get())
+      const offer = 'error' in wanted ? wanted : priceOffer(await compiledRules(), state.get(), wanted)
+      return html(checkoutPage(offer, state.get()), 'error' in offer ? 400 : 200)
     }
-    if (pathname === '/billing/upgrade' && method === 'POST') {
-      const form = new URLSearchParams(await request.text())
-      const offer = findOffer(await compiledRules(), state.get(), form)
+    if (pathname === '/billing/plans' && method === 'GET') return html(plansPage(await compiledRules(), state.get()))
+    if (pathname === '/billing/checkout' && method === 'POST') {
+      const wanted = offerRequest(url, state.get(), new URLSearchParams(await request.text()))
+      const offer = 'error' in wanted ? wanted : priceOffer(await compiledRules(), state.get(), wanted)
       if ('error' in offer) return html(checkoutPage(offer, state.get()), 400)
       const done = await completeCheckout(offer, state, (body) =>
         callNudgekit('/v1/conversions', keys.secret, { method: 'POST', body: JSON.stringify(body) }),

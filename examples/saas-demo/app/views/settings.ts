@@ -1,4 +1,5 @@
-// Account settings: the dates nudgekit's renewal and account-age rules read, sent with setAccount.
+// Account settings: dates for the renewal and account-age rules (setAccount), SSO behind a gate, API usage (increment).
+import { mountGate, mountMeter } from '@nudgekit/widgets'
 import { h, toDateInput } from '../dom.ts'
 import type { View, ViewFactory } from './view.ts'
 
@@ -10,6 +11,14 @@ export const settingsView: ViewFactory = (context): View => {
   const plan = h('dd', { 'data-testid': 'plan' })
   const accountId = h('dd', {}, h('code', {}))
   const status = h('p', { class: 'muted', role: 'status' })
+  const sso = h('div', {}, h('p', { class: 'card' }, 'Single sign-on is on: members sign in with your identity provider.'))
+  const unmountSso = mountGate(sso, context.nudge, 'sso')
+  const apiMeter = h('div', { class: 'meter-slot' })
+  const unmountApiMeter = mountMeter(apiMeter, context.nudge, 'api_calls')
+  const runImport = () => {
+    context.nudge.increment('api_calls', 100)
+    status.textContent = 'Imported 100 records through the API (100 API calls).'
+  }
 
   const refresh = () => {
     const account = context.account()
@@ -47,13 +56,22 @@ export const settingsView: ViewFactory = (context): View => {
         { class: 'card form' },
         h('label', { for: 'renews-at' }, 'Next renewal'),
         renewal,
-        h('p', { class: 'hint' }, 'Within 90 days of renewal, admins are offered the annual plan (renewal-annual banner).'),
+        h('p', { class: 'hint' }, 'On a paid plan billed monthly, admins are offered annual billing within 30 days of renewal.'),
         h('label', { for: 'account-age' }, 'Account created (days ago)'),
         age,
-        h('p', { class: 'hint' }, 'nudgekit holds every upgrade prompt back until the account is 7 days old: value first.'),
+        h('p', { class: 'hint' }, 'Value first: the contacts banner waits until the account is 7 days old, the Analytics offer 14 days.'),
       ),
+      h('h2', {}, 'API usage this month'),
+      apiMeter,
+      h('button', { type: 'button', class: 'btn secondary', onclick: runImport }, 'Run an API import (100 calls)'),
+      h('h2', {}, 'Single sign-on'),
+      sso,
       status,
     ),
-    destroy: stop,
+    destroy() {
+      stop()
+      unmountSso()
+      unmountApiMeter()
+    },
   }
 }
