@@ -119,45 +119,88 @@ export function Funnel({ rows, format }: { rows: StatsRow[]; format: Formatters 
   )
 }
 
+/** Bars per chart at most: over longer ranges one bar sums several days, so bars stay visible and the page small. */
+const MAX_BARS = 120
+
+/** All of a series' bars as one path (a rect each would make a long range's page megabytes long). */
+function barsPath(
+  buckets: DailyPoint[],
+  key: (typeof SERIES)[number]['key'],
+  box: { max: number; left: number; bottom: number; height: number; step: number },
+): string {
+  const width = round(Math.max(box.step * 0.8, 0.5))
+  let d = ''
+  buckets.forEach((bucket, index) => {
+    const value = bucket[key]
+    if (value <= 0) return
+    const height = round((value / box.max) * box.height)
+    d += `M${round(box.left + index * box.step)} ${box.bottom}v${-height}h${width}v${height}z`
+  })
+  return d
+}
+
+/** Sums the points of the range into consecutive buckets of `size` days. */
+function bucketize(points: DailyPoint[], first: number, days: number, size: number): DailyPoint[] {
+  const buckets = Array.from({ length: Math.ceil(days / size) }, (_, index) => ({
+    day: formatDay(first + index * size * DAY_MS),
+    trigger: '',
+    impressions: 0,
+    clicks: 0,
+    conversions: 0,
+  }))
+  for (const point of points) {
+    const day = Math.round(((parseDay(point.day) ?? NaN) - first) / DAY_MS)
+    const bucket = day >= 0 && day < days ? buckets[Math.floor(day / size)] : undefined
+    if (!bucket) continue
+    bucket.impressions += point.impressions
+    bucket.clicks += point.clicks
+    bucket.conversions += point.conversions
+  }
+  return buckets
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10
+}
+
 const SERIES = [
   { key: 'impressions', name: 'Impressions' },
   { key: 'clicks', name: 'Clicks' },
   { key: 'conversions', name: 'Conversions' },
 ] as const
 
-/** One trigger's daily impressions, clicks and conversions as three bar strips, each on its own scale. */
+/**
+ * One trigger's impressions, clicks and conversions per day as three bar strips, each on its own
+ * scale; ranges over 120 days get one bar per several days.
+ */
 export function DailyChart(props: { trigger: string; points: DailyPoint[]; from: string; to: string; index: number; format: Formatters }) {
   const { trigger, points, from, to, index, format } = props
   const first = parseDay(from)!
   const days = Math.round((parseDay(to)! - first) / DAY_MS) + 1
-  const byDay = new Map(points.map((point) => [point.day, point]))
   const stripHeight = 44
   const height = SERIES.length * (stripHeight + 12) + 20
-  const step = PLOT_WIDTH / days
+  const size = Math.ceil(days / MAX_BARS)
+  const buckets = bucketize(points, first, days, size)
+  const step = PLOT_WIDTH / buckets.length
   const id = `daily-${index}`
-  const totals = SERIES.map(({ key }) => points.reduce((total, point) => total + point[key], 0))
+  const totals = SERIES.map(({ key }) => buckets.reduce((total, bucket) => total + bucket[key], 0))
+  const period = size === 1 ? 'Daily' : `${size}-day`
   return (
     <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-      <title id={`${id}-title`}>{`Daily series of ${trigger}, ${from} to ${to}`}</title>
+      <title id={`${id}-title`}>{`${period} series of ${trigger}, ${from} to ${to}`}</title>
       <desc id={`${id}-desc`}>
         {SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total'}
       </desc>
       {SERIES.map(({ key, name }, series) => {
         const y0 = series * (stripHeight + 12)
-        const max = Math.max(1, ...points.map((point) => point[key]))
+        const max = Math.max(1, ...buckets.map((bucket) => bucket[key]))
         return (
           <g>
             <text class="label" x={LABEL_WIDTH} y={y0 + stripHeight / 2 + 4} text-anchor="end">
               {name}
             </text>
             <line class="axis" x1={PLOT_LEFT} x2={PLOT_LEFT + PLOT_WIDTH} y1={y0 + stripHeight} y2={y0 + stripHeight} />
-            {Array.from({ length: days }, (_, day) => {
-              const value = byDay.get(formatDay(first + day * DAY_MS))?.[key] ?? 0
-              const barHeight = (value / max) * stripHeight
-              return value > 0 ? (
-                <rect class={`bar step-${series}`} x={PLOT_LEFT + day * step} y={y0 + stripHeight - barHeight} width={Math.max(step * 0.8, 0.5)} height={barHeight} />
-              ) : null
-            })}
+            <path class={`bars step-${series}`} d={barsPath(buckets, key, { max, left: PLOT_LEFT, bottom: y0 + stripHeight, height: stripHeight, step })} />
             <text class="value" x={PLOT_LEFT + PLOT_WIDTH + 6} y={y0 + 10}>
               {totals[series] === 0 ? 'none' : `max ${format.count(max)}`}
             </text>

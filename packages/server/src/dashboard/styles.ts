@@ -76,6 +76,9 @@ figcaption { font-weight: 600; margin-bottom: 0.25rem; }
 .chart .bar { fill: var(--accent); }
 .chart .bar.step-1 { fill: var(--accent-2); }
 .chart .bar.step-2 { fill: var(--accent-3); }
+.chart .bars { fill: var(--accent); }
+.chart .bars.step-1 { fill: var(--accent-2); }
+.chart .bars.step-2 { fill: var(--accent-3); }
 .chart .whisker line { stroke: var(--whisker); stroke-width: 1.5; }
 @media (prefers-reduced-motion: no-preference) { button, .download { transition: filter 0.15s; } }
 button:hover, .download:hover { filter: brightness(1.1); }

@@ -95,7 +95,8 @@ export function erfc(x: number): number {
  */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
+  // A typed array sorts numerically without a comparator call per comparison.
+  const sorted = Float64Array.from(values).sort()
   const middle = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
