@@ -55,13 +55,9 @@ export function createFrequency(store: Store, scope: string, session: string, no
     state(trigger) {
       const s = all()[trigger]
       if (!s && !showing.has(trigger)) return undefined
-      const { impressions = 0, lastShownAt, snoozedUntil, dismissedAt, acceptedAt } = s ?? {}
       return {
-        impressions,
-        lastShownAt,
-        snoozedUntil,
-        dismissedAt,
-        acceptedAt,
+        impressions: 0,
+        ...s,
         sessionImpressions: s?.session === session ? s.sessionImpressions : 0,
         dayImpressions: s?.day === dayOf(now()) ? s.dayImpressions : 0,
         showing: showing.has(trigger),
