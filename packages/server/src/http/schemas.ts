@@ -36,7 +36,7 @@ export const eventSchema = z
 /** The body of `POST /v1/events`; `key` is the sendBeacon path's publishable key (text/plain, no header). */
 export const eventBatchSchema = z
   .object({
-    events: z.array(z.unknown()).min(1).max(500).describe('At most 500 events, each at most 8 KB as JSON.'),
+    events: z.array(z.unknown()).min(1).describe('At most 500 events (the server\'s limits.maxEventsPerBatch), each at most 8 KB as JSON.'),
     key: z.string().optional().describe('Publishable key, for clients that cannot send an Authorization header.'),
     dropped: z.number().int().nonnegative().optional().describe('Events the client dropped before sending.'),
   })

@@ -42,9 +42,11 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       return errorResponse(400, 'invalid_batch', `Failed to read the batch: ${summarize(issues)}.`,
         `Send { "events": [...] } with 1 to ${deps.limits.maxEventsPerBatch} events.`, { issues })
     }
-    if (batch.data.events.length > deps.limits.maxEventsPerBatch) {
-      return errorResponse(400, 'batch_too_large', `The batch has ${batch.data.events.length} events; the limit is ${deps.limits.maxEventsPerBatch}.`,
-        'Split it into smaller batches.')
+    const { maxEventsPerBatch } = deps.limits
+    if (batch.data.events.length > maxEventsPerBatch) {
+      const issues = [{ code: 'too_big', path: 'events', message: `${batch.data.events.length} events; at most ${maxEventsPerBatch} are accepted` }]
+      return errorResponse(400, 'invalid_batch', `Failed to read the batch: ${summarize(issues)}.`,
+        'Split it into smaller batches.', { issues })
     }
 
     const now = deps.now()

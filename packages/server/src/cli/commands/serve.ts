@@ -22,6 +22,7 @@ Options:
   --publishable-key <pk_…>  Default: $NUDGEKIT_PUBLISHABLE_KEY
   --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY
   --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
+  --trust-proxy             Rate-limit by the first X-Forwarded-For address (only behind your own proxy)
 
 Without keys, a key pair is generated and printed (for local use).`
 
@@ -38,6 +39,7 @@ function readFlags(argv: string[]) {
         'publishable-key': { type: 'string' },
         'secret-key': { type: 'string' },
         cors: { type: 'string', multiple: true },
+        'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -108,6 +110,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
       store,
       keys,
       cors: flags.cors ?? [],
+      limits: { trustProxy: flags['trust-proxy'] ?? false },
       logger,
       ...(webhooks ? { webhooks } : {}),
     })

@@ -10,7 +10,10 @@ export interface RateLimitOptions {
   burst?: number
   /** Buckets kept in memory; the least recently used go first. Default 10 000. */
   maxBuckets?: number
-  /** Take the client address from the first `X-Forwarded-For` entry (only behind a proxy you run). */
+  /**
+   * Take the client address from the first `X-Forwarded-For` entry. Turn it on behind a reverse proxy you
+   * run (otherwise every client shares the proxy's bucket); never when clients reach the server directly.
+   */
   trustProxy?: boolean
   now?: () => number
 }
