@@ -218,10 +218,16 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
     await audit.close()
   })
 
-  it('mounts the same prompts in the React host', async () => {
+  it('mounts the same prompts in the React host, once each under StrictMode', async () => {
+    await fetch(`${demo.url}/api/reset`, { method: 'POST' })
+    await accountOutsideHoldout()
     await page.goto(`${demo.url}/react/`)
     await page.getByRole('heading', { name: 'Contacts' }).waitFor()
     await meter().waitFor()
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add 10 contacts' }).click()
+    await banner().waitFor()
+    assert.equal(await banner().count(), 1)
+    assert.equal(await lockedCard().count(), 1)
     await assertAccessible('React host')
     await screenshot(page, 'react-host')
   })
