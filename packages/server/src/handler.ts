@@ -5,7 +5,6 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
-import pkg from '../package.json' with { type: 'json' }
 import { createDashboard } from './dashboard/index.ts'
 import { forecastFrom } from './forecast.ts'
 import type { RouteDeps } from './http/deps.ts'
@@ -98,7 +97,7 @@ export function createHandler(options: HandlerOptions): Handler {
     }))
   }
   app.get('/healthz', (c) => c.json({ ok: true }))
-  const openapi = openApiDocument(pkg.version)
+  const openapi = openApiDocument()
   app.get('/v1/openapi.json', (c) => c.json(openapi))
 
   const limiter = rateLimit(limits)

@@ -26,14 +26,14 @@ const queryParameters = (schema: z.ZodObject) => {
 }
 
 /**
- * The OpenAPI document of the HTTP API.
- * @example const spec = openApiDocument('0.1.0'); spec.paths['/v1/events']
+ * The OpenAPI document of the HTTP API (version 1: the `/v1/` routes).
+ * @example const spec = openApiDocument(); spec.paths['/v1/events']
  */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(): Record<string, unknown> {
   const pk = [{ bearer: [] }]
   return {
     openapi: '3.1.0',
-    info: { title: 'nudgekit', version, description: 'Rules, event ingest, conversions and stats of a nudgekit server.' },
+    info: { title: 'nudgekit', version: '1.0.0', description: 'Rules, event ingest, conversions and stats of a nudgekit server.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'pk_… (publishable) or sk_… (secret)' } },
       schemas: {

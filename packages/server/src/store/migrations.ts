@@ -1,5 +1,5 @@
-// Versioned migrations: numbered SQL files per dialect in `migrations/<dialect>/`, applied in order.
-import { readdirSync, readFileSync } from 'node:fs'
+// Versioned migrations: numbered SQL files per dialect in `src/store/migrations/<dialect>/`, applied in order.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 
 export interface Migration {
   /** File name without `.sql`, e.g. `001_init`; recorded in `schema_migrations.version`. */
@@ -7,9 +7,25 @@ export interface Migration {
   sql: string
 }
 
+/**
+ * The folder of a dialect's SQL files. The package ships `src/`, so the files are found from the package root
+ * whether this code runs from source or from a bundled `dist/` chunk.
+ */
+function migrationsDir(dialect: 'sqlite' | 'postgres'): URL {
+  for (let dir = new URL('.', import.meta.url); ; ) {
+    const candidate = new URL(`src/store/migrations/${dialect}/`, dir)
+    if (existsSync(candidate)) return candidate
+    const parent = new URL('..', dir)
+    if (parent.href === dir.href) {
+      throw new Error(`Failed to find the ${dialect} migrations: src/store/migrations/${dialect} is missing from @nudgekit/server. Reinstall the package.`)
+    }
+    dir = parent
+  }
+}
+
 /** The migrations of a dialect, in version order. */
 export function readMigrations(dialect: 'sqlite' | 'postgres'): Migration[] {
-  const dir = new URL(`./migrations/${dialect}/`, import.meta.url)
+  const dir = migrationsDir(dialect)
   return readdirSync(dir)
     .filter((name) => /^\d+_[\w-]+\.sql$/.test(name))
     .sort()
