@@ -1,6 +1,7 @@
 // Expansion-signal routing: rules-file `routes` → deduplicated, signed webhooks to the account owner's team.
 import type { Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
+import { jsonLinesLogger } from '../logger.ts'
 import type { NudgeEvent } from '../store/types.ts'
 import { deliver, type DeliveryOptions } from './deliver.ts'
 
@@ -31,6 +32,7 @@ export type ClaimNotification = (
   renotifyMs: number,
 ) => Promise<boolean>
 
+/** The part of the server `Logger` the router uses. */
 export interface WebhookLogger {
   info(message: string, fields: Record<string, unknown>): void
   error(message: string, fields: Record<string, unknown>): void
@@ -43,6 +45,7 @@ export interface WebhookRouterOptions {
   claim: ClaimNotification
   fetch?: typeof globalThis.fetch
   now?: () => number
+  /** Default: JSON lines on stdout. */
   logger?: WebhookLogger
   /** Where `secret_env` names are looked up. Default `process.env`. */
   env?: Record<string, string | undefined>
@@ -81,7 +84,7 @@ interface ResolvedRoute {
  */
 export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   const now = options.now ?? Date.now
-  const logger = options.logger ?? jsonLinesLogger
+  const logger = options.logger ?? jsonLinesLogger()
   const env = options.env ?? process.env
   const deliveryOptions: DeliveryOptions = {
     fetch: options.fetch ?? globalThis.fetch,
@@ -184,9 +187,4 @@ function stringProp(event: NudgeEvent, name: string): string | null {
 
 function keyPrefix(key: string): string {
   return key.length > 12 ? `${key.slice(0, 8)}…` : key
-}
-
-const jsonLinesLogger: WebhookLogger = {
-  info: (message, fields) => process.stdout.write(JSON.stringify({ level: 'info', message, ...fields }) + '\n'),
-  error: (message, fields) => process.stderr.write(JSON.stringify({ level: 'error', message, ...fields }) + '\n'),
 }
