@@ -7,7 +7,7 @@ import type { CompiledAudience, CompiledTrigger, Condition, FactKey } from './ty
  * windows and dates read `time`.
  * @example conditionFacts({ usage: 'contacts', aboveLimit: true }, new Set()) // Set { 'usage:contacts', 'account' }
  */
-export function conditionFacts(condition: Condition, into: Set<FactKey>): Set<FactKey> {
+function conditionFacts(condition: Condition, into: Set<FactKey>): Set<FactKey> {
   if ('all' in condition) for (const part of condition.all) conditionFacts(part, into)
   else if ('any' in condition) for (const part of condition.any) conditionFacts(part, into)
   else if ('not' in condition) conditionFacts(condition.not, into)
@@ -23,11 +23,19 @@ export function conditionFacts(condition: Condition, into: Set<FactKey>): Set<Fa
 }
 
 /** Facts an audience reads: plans and traits read the account, roles the user, the age guard the clock. */
-export function audienceFacts(audience: CompiledAudience, into: Set<FactKey>): Set<FactKey> {
+function audienceFacts(audience: CompiledAudience, into: Set<FactKey>): Set<FactKey> {
   if (audience.plans || audience.traits) into.add('account')
   if (audience.roles) into.add('user')
   if (audience.minAccountAgeMs !== undefined) into.add('account').add('time')
   return into
+}
+
+/**
+ * The facts a trigger's condition and audience read, sorted: what `compile()` writes to `trigger.deps`.
+ * @example triggerFacts({ when: { usage: 'contacts', aboveLimit: true }, audience: { roles: ['buyer'] } }) // ['account', 'usage:contacts', 'user']
+ */
+export function triggerFacts(trigger: Pick<CompiledTrigger, 'when' | 'audience'>): FactKey[] {
+  return [...audienceFacts(trigger.audience, conditionFacts(trigger.when, new Set()))].sort()
 }
 
 /**
@@ -36,36 +44,21 @@ export function audienceFacts(audience: CompiledAudience, into: Set<FactKey>): S
  * @example subjectOf({ all: [{ gate: 'sso', countAtLeast: 1 }] }, 'gate') // 'sso'
  */
 export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string | undefined {
-  if (kind === 'usage' && 'usage' in condition) return condition.usage
-  if (kind === 'gate' && 'gate' in condition) return condition.gate
   const parts = 'all' in condition ? condition.all : 'any' in condition ? condition.any : []
-  for (const part of parts) {
-    const found = subjectOf(part, kind)
-    if (found !== undefined) return found
-  }
-  return undefined
+  return (condition as Partial<Record<typeof kind, string>>)[kind] ??
+    parts.reduce<string | undefined>((found, part) => found ?? subjectOf(part, kind), undefined)
 }
 
 /**
- * Dependency index, built once: fact → triggers reading it. The facts come from the conditions themselves
- * (what the compiled closures read), united with each trigger's declared `deps`.
+ * Dependency index, built once from each trigger's `deps`: fact → ids of the triggers reading it.
  * @example createDependencyIndex(rules.triggers)(['usage:contacts']) // ['contacts-80', 'contacts-100']
  */
 export function createDependencyIndex(triggers: readonly CompiledTrigger[]): (facts: Iterable<FactKey>) => string[] {
-  const index = new Map<FactKey, number[]>()
-  triggers.forEach((trigger, position) => {
-    const facts = audienceFacts(trigger.audience, conditionFacts(trigger.when, new Set(trigger.deps)))
-    for (const fact of facts) {
-      const readers = index.get(fact)
-      if (readers) readers.push(position)
-      else index.set(fact, [position])
-    }
-  })
+  const index = new Map<FactKey, string[]>()
+  for (const { id, deps } of triggers) for (const fact of deps) index.set(fact, [...(index.get(fact) ?? []), id])
   return (facts) => {
-    const hit = new Uint8Array(triggers.length)
-    for (const fact of facts) for (const position of index.get(fact) ?? []) hit[position] = 1
-    const ids: string[] = []
-    for (let position = 0; position < hit.length; position++) if (hit[position]) ids.push(triggers[position]!.id)
-    return ids
+    const ids = new Set<string>()
+    for (const fact of facts) for (const id of index.get(fact) ?? []) ids.add(id)
+    return [...ids]
   }
 }

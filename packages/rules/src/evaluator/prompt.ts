@@ -1,13 +1,11 @@
 // Builds the `Prompt` a trigger shows: variant copy, buyer or non-buyer copy, template variables filled.
-import type { CompiledRules, CompiledTrigger, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
+import type { CompiledRules, CompiledTrigger, CtaTemplate, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 import { limitOf, planIndex } from './targets.ts'
 import { fillTemplate, renderTemplate } from './template.ts'
 import { isSafeUrl } from './url.ts'
 
-const DAY_MS = 86_400_000
-
-/** Renders a trigger's prompt for a variant, audience and resolved target. */
+/** Renders a trigger's prompt for a variant template, an audience and a resolved target. */
 export type PromptBuilder = (
   ctx: EvalContext,
   variant: string,
@@ -23,97 +21,65 @@ export function templateOf(trigger: CompiledTrigger, variant: string): PromptTem
 }
 
 /**
- * The template variables for a context: usage against the limit, labels, the current plan, the target
- * and days to renewal. Absent values stay `undefined` and render as empty text.
- */
-export function promptVariables(
-  rules: CompiledRules,
-  ctx: EvalContext,
-  metric: string | undefined,
-  feature: string | undefined,
-  limit: number | null,
-  target: ResolvedTarget | undefined,
-): Record<string, string | number | undefined> {
-  const used = metric === undefined ? undefined : (ctx.usage[metric] ?? 0)
-  const renewsAt = ctx.account.renewsAt
-  return {
-    used,
-    limit: limit ?? undefined,
-    remaining: limit === null || used === undefined ? undefined : Math.max(0, limit - used),
-    percent: limit && used !== undefined ? Math.floor((used * 100) / limit) : undefined,
-    metric: metric === undefined ? undefined : (rules.metrics[metric]?.label ?? metric),
-    feature: feature === undefined ? undefined : (rules.features[feature]?.label ?? feature),
-    'plan.id': ctx.account.plan,
-    'plan.name': rules.plans[planIndex(rules, ctx.account.plan)]?.name,
-    'target.id': target?.id,
-    'target.name': target?.name,
-    'target.limit': target?.limit ?? undefined,
-    'target.price': target?.price.monthly,
-    'target.annual_price': target?.price.annual,
-    days_to_renewal: renewsAt === undefined ? undefined : Math.max(0, Math.ceil((renewsAt - ctx.now) / DAY_MS)),
-  }
-}
-
-/**
- * A memoising prompt builder for one trigger: while the inputs the copy depends on are unchanged it returns
- * the same `Prompt` object, so re-evaluations allocate nothing and subscribers can compare by identity.
+ * A memoising prompt builder for one trigger: while the inputs of its copy are unchanged it returns the same
+ * `Prompt` object, so re-evaluations allocate nothing and subscribers can compare prompts by identity.
  * @example createPromptBuilder(rules, trigger)(ctx, 'default', trigger.prompt, true, target).title
  */
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger): PromptBuilder {
   const metric = subjectOf(trigger.when, 'usage')
   const feature = subjectOf(trigger.when, 'gate')
-  const { nonBuyer } = rules.defaults
+  const { defaults, metrics, features, plans } = rules
+  let inputs: unknown[] = []
   let last: Prompt | undefined
-  const inputs: unknown[] = []
-  let stale = true
-  const input = (index: number, value: unknown) => {
-    if (inputs[index] !== value) {
-      inputs[index] = value
-      stale = true
-    }
-  }
 
   return (ctx, variant, template, buyer, target) => {
-    const limit = metric === undefined ? null : limitOf(rules, ctx.account, metric)
-    const locale = ctx.locale ?? rules.defaults.locale
-    const renewsAt = ctx.account.renewsAt
-    input(0, template)
-    input(1, buyer)
-    input(2, metric === undefined ? undefined : ctx.usage[metric])
-    input(3, limit)
-    input(4, target?.id)
-    input(5, target?.limit)
-    input(6, ctx.account.plan)
-    input(7, locale)
-    input(8, renewsAt === undefined ? undefined : Math.ceil((renewsAt - ctx.now) / DAY_MS))
-    input(9, variant)
-    if (last && !stale) return last
-    stale = false
+    const { account } = ctx
+    const plan = account.plan
+    const limit = metric === undefined ? null : limitOf(rules, account, metric)
+    const used = metric === undefined ? undefined : (ctx.usage[metric] ?? 0)
+    const locale = ctx.locale ?? defaults.locale
+    const days = account.renewsAt === undefined ? undefined : Math.max(0, Math.ceil((account.renewsAt - ctx.now) / 86_400_000))
+    const next = [template, variant, buyer, used, limit, target?.id, target?.limit, plan, locale, days]
+    if (last && next.every((value, index) => value === inputs[index])) return last
+    inputs = next
 
-    const vars = promptVariables(rules, ctx, metric, feature, limit, target)
-    const render = (text: string) => renderTemplate(text, vars, locale, rules.defaults.currency)
-    const copy = buyer ? undefined : template.nonBuyer
-    const cta = buyer ? (template.cta ?? { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }) : (copy?.cta ?? nonBuyer.cta)
-    const body = buyer ? template.body : (copy?.body ?? nonBuyer.body ?? template.body)
-    const prompt: Prompt = {
+    const vars: Record<string, string | number | undefined> = {
+      used,
+      limit: limit ?? undefined,
+      remaining: limit === null ? undefined : Math.max(0, limit - used!),
+      percent: limit ? Math.floor((used! * 100) / limit) : undefined,
+      metric: metric && (metrics[metric]?.label ?? metric),
+      feature: feature && (features[feature]?.label ?? feature),
+      'plan.id': plan,
+      'plan.name': plans[planIndex(rules, plan)]?.name,
+      'target.id': target?.id,
+      'target.name': target?.name,
+      'target.limit': target?.limit ?? undefined,
+      'target.price': target?.price.monthly,
+      'target.annual_price': target?.price.annual,
+      days_to_renewal: days,
+    }
+    const text = (value: string) => renderTemplate(value, vars, locale, defaults.currency)
+    // Non-buyers get `prompt.nonBuyer` over `defaults.nonBuyer` over the buyer copy, and never the buyer's CTA.
+    const pick = (key: 'title' | 'body') => (buyer ? undefined : (template.nonBuyer?.[key] ?? defaults.nonBuyer[key])) ?? template[key]
+    const cta: CtaTemplate = (buyer ? template.cta : (template.nonBuyer?.cta ?? defaults.nonBuyer.cta)) ??
+      { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }
+    const url = cta.url && fillTemplate(cta.url, (name) => encodeURIComponent(vars[name] ?? ''))
+    const body = pick('body')
+    return (last = {
       key: `${trigger.id}:${variant}`,
       trigger: trigger.id,
       variant,
       placement: template.placement,
       audience: buyer ? 'buyer' : 'non_buyer',
-      title: render(buyer ? template.title : (copy?.title ?? nonBuyer.title ?? template.title)),
-      cta: { label: render(cta.label) },
+      title: text(pick('title')!),
+      body: body && text(body),
+      cta: { label: text(cta.label), url: url && isSafeUrl(url) ? url : undefined },
+      dismissLabel: template.dismissLabel && text(template.dismissLabel),
+      target,
+      feature,
+      metric,
       priority: trigger.priority,
-    }
-    if (body !== undefined) prompt.body = render(body)
-    if (cta.url !== undefined) {
-      const url = fillTemplate(cta.url, (name) => encodeURIComponent(String(vars[name] ?? '')))
-      if (isSafeUrl(url)) prompt.cta.url = url
-    }
-    if (template.dismissLabel !== undefined) prompt.dismissLabel = render(template.dismissLabel)
-    if (target) prompt.target = target
-    if (feature !== undefined) prompt.feature = feature
-    if (metric !== undefined) prompt.metric = metric
-    return (last = prompt)
+    })
   }
 }

@@ -1,82 +1,77 @@
 // Decides every trigger: audience → target → experiment → frequency → priority, one prompt per placement.
 import type {
-  CompiledRules, CompiledTrigger, Decisions, EvalContext, Placement, Prompt, PromptTemplate, SuppressReason,
-  TriggerDecision, TriggerState,
+  CompiledRules, CompiledTrigger, Decisions, EvalAccount, EvalContext, Prompt, PromptTemplate, ResolvedTarget,
+  SuppressReason, TriggerDecision, TriggerState,
 } from './types.ts'
 import { compileAudience, isBuyer, type AudienceCheck } from './audience.ts'
-import { armsOf, assignVariant } from './bucket.ts'
+import { assignVariant } from './bucket.ts'
 import { compileCondition, type Predicate } from './conditions.ts'
 import { subjectOf } from './deps.ts'
 import { frequencyBlock } from './frequency.ts'
 import { createPromptBuilder, templateOf, type PromptBuilder } from './prompt.ts'
 import { resolveTargetName } from './targets.ts'
 
-/** A trigger with everything precomputed once: closures, its subject and memoised variant and copy. */
+/** A trigger with its closures compiled once, and what it last worked out for an account. */
 export interface PreparedTrigger {
   trigger: CompiledTrigger
   when: Predicate
   audience: AudienceCheck
-  metric: string | undefined
-  feature: string | undefined
   prompt: PromptBuilder
-  /** The decision for an unmatched trigger never changes: one object, reused. */
+  /** The decision of an unmatched trigger never changes: one object, reused. */
   notMatched: TriggerDecision
-  /** Variant template cache (the merged overrides), by variant name. */
-  templates: Record<string, PromptTemplate>
-  /** The last account bucketed and its arm: bucketing hashes once per account, not per evaluation. */
+  /** The account id, plan and add-ons that `variant`, `template` and `target` were worked out for. */
   account?: string
+  plan?: string
+  addons?: readonly string[]
   variant: string
+  template: PromptTemplate
+  target?: ResolvedTarget
+  /** This evaluation's decision, while the winner of each placement is picked. */
+  decision: TriggerDecision
 }
 
-/** Precomputes a trigger's closures and caches. */
+function decision(trigger: string, status: TriggerDecision['status'], reason?: SuppressReason, variant?: string): TriggerDecision {
+  return { trigger, status, reason, detail: undefined, variant, prompt: undefined }
+}
+
+/** Compiles a trigger's condition, audience and prompt once. */
 export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger): PreparedTrigger {
+  const notMatched = decision(trigger.id, 'not_matched')
   return {
     trigger,
     when: compileCondition(rules, trigger.when),
     audience: compileAudience(rules, trigger.audience),
-    metric: subjectOf(trigger.when, 'usage'),
-    feature: subjectOf(trigger.when, 'gate'),
     prompt: createPromptBuilder(rules, trigger),
-    notMatched: { trigger: trigger.id, status: 'not_matched', detail: 'condition is false' },
-    templates: {},
-    variant: armsOf(trigger)[0]!,
+    notMatched,
+    variant: 'default',
+    template: trigger.prompt,
+    decision: notMatched,
   }
 }
 
-function explain(reason: SuppressReason, ctx: EvalContext, entry: PreparedTrigger, state: TriggerState | undefined): string {
+/** Bucketing, variant copy and the ladder walk only run again when the account, its plan or add-ons change. */
+function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAccount): void {
   const { trigger } = entry
-  switch (reason) {
-    case 'audience_plan': return `plan '${ctx.account.plan}' is not in audience.plans`
-    case 'audience_role': return `role '${ctx.user.role ?? ''}' is not in audience.roles`
-    case 'account_age': return ctx.account.createdAt === undefined ? 'account creation date is unknown' : 'account is younger than audience.min_account_age'
-    case 'audience_trait': return 'audience.traits do not hold'
-    case 'no_target': return `nothing to offer above plan '${ctx.account.plan}'`
-    case 'accepted': return 'accepted before; stop_after_accept'
-    case 'snoozed': return `snoozed until ${new Date(state!.snoozedUntil!).toISOString()}`
-    case 'cooldown': return `shown ${Math.round((ctx.now - state!.lastShownAt!) / 60_000)} min ago; cooldown not over`
-    case 'max_impressions': return `${state!.impressions} of ${trigger.frequency.maxImpressions} impressions`
-    case 'max_per_session': return `${state!.sessionImpressions} of ${trigger.frequency.maxPerSession} impressions this session`
-    default: return `${state!.dayImpressions} of ${trigger.frequency.maxPerDay} impressions today`
-  }
+  if (entry.account === account.id && entry.plan === account.plan && entry.addons === account.addons) return
+  entry.account = account.id
+  entry.plan = account.plan
+  entry.addons = account.addons
+  entry.variant = assignVariant(trigger, account.id)
+  const template = (entry.template = templateOf(trigger, entry.variant))
+  entry.target = template.target === undefined ? undefined
+    : resolveTargetName(rules, template.target, account, subjectOf(trigger.when, 'usage'), subjectOf(trigger.when, 'gate'))
 }
 
-function suppressed(entry: PreparedTrigger, reason: SuppressReason, detail: string, variant?: string, prompt?: Prompt): TriggerDecision {
-  const decision: TriggerDecision = { trigger: entry.trigger.id, status: 'suppressed', reason, detail }
-  if (variant !== undefined) decision.variant = variant
-  if (prompt) decision.prompt = prompt
-  return decision
-}
-
-function outrank(decision: TriggerDecision, winner: Prompt): void {
-  decision.status = 'suppressed'
-  decision.reason = 'outranked'
-  decision.detail = `outranked by ${winner.trigger} (priority ${winner.priority})`
+function outrank(loser: PreparedTrigger, winner: PreparedTrigger): void {
+  loser.decision.status = 'suppressed'
+  loser.decision.reason = 'outranked'
+  loser.decision.detail = `outranked by ${winner.trigger.id} (priority ${winner.trigger.priority})`
 }
 
 /**
  * One decision per trigger (rules order) and the prompt per placement. Among due prompts of a placement
  * (inline: of a feature, or of a trigger without a gate) the highest priority wins, ties go to the earlier
- * trigger, the rest are `outranked`. Held-out accounts see nothing from that trigger.
+ * trigger, the rest are `outranked` (`detail` names the winner). Only the winners' copy is rendered.
  */
 export function decideAll(
   rules: CompiledRules,
@@ -86,56 +81,37 @@ export function decideAll(
   state: (trigger: string) => TriggerState | undefined,
 ): Decisions {
   const decisions: TriggerDecision[] = []
-  const winners: Partial<Record<Placement, TriggerDecision>> = {}
-  const inlineWinners: Record<string, TriggerDecision> = {}
-  const buyer = isBuyer(rules, ctx.user.role)
+  const winners: Record<string, PreparedTrigger> = {}
+  const prompts: Decisions['prompts'] = {}
+  const inline: Record<string, Prompt> = {}
   for (const entry of entries) {
     const { trigger } = entry
-    if (!matched.get(trigger.id)) {
-      decisions.push(entry.notMatched)
+    const id = trigger.id
+    let reason = matched.get(id) ? entry.audience(ctx) : 'not_matched'
+    if (reason) {
+      decisions.push(reason === 'not_matched' ? entry.notMatched : decision(id, 'suppressed', reason))
       continue
     }
-    const outside = entry.audience(ctx)
-    if (outside) {
-      decisions.push(suppressed(entry, outside, explain(outside, ctx, entry, undefined)))
-      continue
-    }
-    if (entry.account !== ctx.account.id) {
-      entry.account = ctx.account.id
-      entry.variant = assignVariant(trigger, ctx.account.id)
-    }
-    const variant = entry.variant
-    const template = (entry.templates[variant] ??= templateOf(trigger, variant))
-    const target = template.target === undefined ? undefined : resolveTargetName(rules, template.target, ctx.account, entry.metric, entry.feature)
-    if (template.target !== undefined && !target) {
-      decisions.push(suppressed(entry, 'no_target', explain('no_target', ctx, entry, undefined), variant))
-      continue
-    }
-    if (variant === 'holdout') {
-      decisions.push({ trigger: trigger.id, status: 'holdout', variant, detail: `account is in the ${trigger.holdoutPercent}% holdout` })
-      continue
-    }
-    const prompt = entry.prompt(ctx, variant, template, buyer, target)
-    const triggerState = state(trigger.id)
-    const blocked = frequencyBlock(trigger.frequency, triggerState, ctx.now)
-    if (blocked) {
-      decisions.push(suppressed(entry, blocked, explain(blocked, ctx, entry, triggerState), variant, prompt))
-      continue
-    }
-    const decision: TriggerDecision = { trigger: trigger.id, status: 'show', variant, prompt }
-    decisions.push(decision)
-    const slots: Record<string, TriggerDecision> = prompt.placement === 'inline' ? inlineWinners : winners
-    const slot = prompt.placement === 'inline' ? (prompt.feature ?? trigger.id) : prompt.placement
-    const winner = slots[slot]
-    if (winner && winner.prompt!.priority >= prompt.priority) outrank(decision, winner.prompt!)
+    refresh(rules, entry, ctx.account)
+    const { variant, template } = entry
+    const holdout = variant === 'holdout'
+    reason = template.target !== undefined && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)
+    decisions.push((entry.decision = decision(id, reason ? 'suppressed' : holdout ? 'holdout' : 'show', reason, variant)))
+    if (reason || holdout) continue
+    const slot = template.placement === 'inline' ? `inline:${subjectOf(trigger.when, 'gate') ?? id}` : template.placement
+    const winner = winners[slot]
+    if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
     else {
-      if (winner) outrank(winner, prompt)
-      slots[slot] = decision
+      if (winner) outrank(winner, entry)
+      winners[slot] = entry
     }
   }
-  const prompts: Decisions['prompts'] = {}
-  for (const placement in winners) prompts[placement as Exclude<Placement, 'inline'>] = winners[placement as Placement]!.prompt
-  const inline: Record<string, Prompt> = {}
-  for (const key in inlineWinners) inline[key] = inlineWinners[key]!.prompt!
+  const buyer = isBuyer(rules, ctx.user.role)
+  for (const slot in winners) {
+    const { decision, template, variant, target } = winners[slot]!
+    const prompt = (decision.prompt = winners[slot]!.prompt(ctx, variant, template, buyer, target))
+    if (template.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
+    else prompts[template.placement] = prompt
+  }
   return { decisions, prompts, inline }
 }

@@ -2,23 +2,17 @@
 import type { CompiledAddon, CompiledPlan, CompiledRules, CompiledTrigger, EvalAccount, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 
-/** Position of a plan on the ladder, -1 when the rules do not know it. */
-export function planIndex(rules: CompiledRules, id: string): number {
+/** Position of a plan on the ladder, -1 when the rules do not know it. A loop: this runs on the hot path. */
+export function planIndex(rules: CompiledRules, id: string | undefined): number {
   const { plans } = rules
   for (let index = 0; index < plans.length; index++) if (plans[index]!.id === id) return index
   return -1
 }
 
-function addonOf(rules: CompiledRules, id: string): CompiledAddon | undefined {
-  for (const addon of rules.addons) if (addon.id === id) return addon
-  return undefined
-}
-
 /** A base limit plus what the add-ons add; `null` (unlimited) stays unlimited. */
 function withAddons(rules: CompiledRules, base: number | null | undefined, addons: readonly string[] | undefined, metric: string): number | null {
-  if (base === null || base === undefined) return null
-  let limit = base
-  if (addons) for (const id of addons) limit += addonOf(rules, id)?.limits[metric] ?? 0
+  let limit = base ?? null
+  if (limit !== null && addons) for (const id of addons) limit += rules.addons.find((addon) => addon.id === id)?.limits[metric] ?? 0
   return limit
 }
 
@@ -31,30 +25,16 @@ export function limitOf(rules: CompiledRules, account: EvalAccount, metric: stri
   return withAddons(rules, rules.plans[planIndex(rules, account.plan)]?.limits[metric], account.addons, metric)
 }
 
-function unlocks(owner: CompiledPlan | CompiledAddon | undefined, feature: string): boolean {
-  return owner !== undefined && owner.features.includes(feature)
-}
-
 /** Whether the account's plan or one of its add-ons includes the feature. */
 export function hasFeature(rules: CompiledRules, account: EvalAccount, feature: string): boolean {
-  return (
-    unlocks(rules.plans[planIndex(rules, account.plan)], feature) ||
-    (account.addons ?? []).some((id) => unlocks(addonOf(rules, id), feature))
-  )
-}
-
-/** The first plan above the account's (the whole ladder when its plan is unknown) that has the feature. */
-function planWith(rules: CompiledRules, account: EvalAccount, feature: string): CompiledPlan | undefined {
-  return rules.plans.slice(planIndex(rules, account.plan) + 1).find((plan) => unlocks(plan, feature))
-}
-
-function addonWith(rules: CompiledRules, account: EvalAccount, feature: string): CompiledAddon | undefined {
-  return rules.addons.find((addon) => unlocks(addon, feature) && !account.addons?.includes(addon.id))
+  if (rules.plans[planIndex(rules, account.plan)]?.features.includes(feature)) return true
+  for (const addon of rules.addons) if (addon.features.includes(feature) && account.addons?.includes(addon.id)) return true
+  return false
 }
 
 /**
- * Whether the account's plan/add-ons include a feature, and what would unlock it: the cheapest higher plan
- * that has it, and an add-on when no plan has it or the add-on costs less per month than that plan.
+ * Whether the account's plan/add-ons include a feature, and what would unlock it: the cheapest plan above
+ * the account's that has it, and an add-on when no plan has it or the add-on costs less per month.
  * @example checkFeature(rules, { id: 'a1', plan: 'free' }, 'segmentation') // { allowed: false, requiredPlan: 'pro' }
  */
 export function checkFeature(
@@ -63,33 +43,20 @@ export function checkFeature(
   feature: string,
 ): { allowed: boolean; requiredPlan?: string; requiredAddon?: string } {
   if (hasFeature(rules, account, feature)) return { allowed: true }
-  const plan = planWith(rules, account, feature)
-  const addon = addonWith(rules, account, feature)
-  const result: { allowed: boolean; requiredPlan?: string; requiredAddon?: string } = { allowed: false }
-  if (plan) result.requiredPlan = plan.id
-  if (addon && (!plan || (addon.price.monthly ?? Infinity) < (plan.price.monthly ?? Infinity))) result.requiredAddon = addon.id
-  return result
-}
-
-function planTarget(rules: CompiledRules, plan: CompiledPlan | undefined, account: EvalAccount, metric: string | undefined): ResolvedTarget | undefined {
-  if (!plan) return undefined
-  const target: ResolvedTarget = { kind: 'plan', id: plan.id, name: plan.name, price: plan.price }
-  if (metric !== undefined) target.limit = withAddons(rules, plan.limits[metric], account.addons, metric)
-  return target
-}
-
-function addonTarget(rules: CompiledRules, addon: CompiledAddon | undefined, account: EvalAccount, metric: string | undefined): ResolvedTarget | undefined {
-  if (!addon || account.addons?.includes(addon.id)) return undefined
-  const target: ResolvedTarget = { kind: 'addon', id: addon.id, name: addon.name, price: addon.price }
-  if (metric !== undefined) target.limit = withAddons(rules, limitOf(rules, account, metric), [addon.id], metric)
-  return target
+  const plan = rules.plans.slice(planIndex(rules, account.plan) + 1).find((candidate) => candidate.features.includes(feature))
+  const addon = rules.addons.find((candidate) => candidate.features.includes(feature) && !account.addons?.includes(candidate.id))
+  return {
+    allowed: false,
+    requiredPlan: plan?.id,
+    requiredAddon: addon && (addon.price.monthly ?? Infinity) < (plan?.price.monthly ?? Infinity) ? addon.id : undefined,
+  }
 }
 
 /**
- * Resolves a target name for an account. Ladder targets look above the account's plan and resolve to
- * nothing at the top of the ladder or when the plan is unknown; an explicit plan resolves unless it is
- * below the account's plan (the same plan stays valid: a monthly → annual offer), an explicit add-on
- * unless the account already has it.
+ * Resolves a target name for an account. Ladder targets look above the account's plan (nothing at the top,
+ * nothing when the plan is unknown); `cheapest_plan_with_feature` falls back to an add-on. An explicit plan
+ * resolves unless it is below the account's plan (the same plan stays valid: a monthly → annual offer), an
+ * add-on unless the account has it.
  */
 export function resolveTargetName(
   rules: CompiledRules,
@@ -98,27 +65,24 @@ export function resolveTargetName(
   metric: string | undefined,
   feature: string | undefined,
 ): ResolvedTarget | undefined {
+  const { plans, addons } = rules
   const current = planIndex(rules, account.plan)
-  const above = current < 0 ? [] : rules.plans.slice(current + 1)
-  if (name === 'next_plan' || (name === 'next_plan_raising_limit' && metric === undefined)) {
-    return planTarget(rules, above[0], account, metric)
-  }
-  if (name === 'next_plan_raising_limit') {
-    const limit = limitOf(rules, account, metric!)
-    if (limit === null) return undefined
-    const raising = above.find((plan) => {
-      const raised = withAddons(rules, plan.limits[metric!], account.addons, metric!)
-      return raised === null || raised > limit
-    })
-    return planTarget(rules, raising, account, metric)
-  }
-  if (name === 'cheapest_plan_with_feature') {
-    if (feature === undefined || current < 0) return undefined
-    return planTarget(rules, planWith(rules, account, feature), account, metric) ?? addonTarget(rules, addonWith(rules, account, feature), account, metric)
-  }
-  const explicit = planIndex(rules, name)
-  if (explicit < 0) return addonTarget(rules, addonOf(rules, name), account, metric)
-  return explicit < current ? undefined : planTarget(rules, rules.plans[explicit], account, metric)
+  const above = current < 0 ? [] : plans.slice(current + 1)
+  const limit = metric === undefined ? null : limitOf(rules, account, metric)
+  const buyable = [...above, ...addons.filter((addon) => !account.addons?.includes(addon.id))]
+  const limitWith = (item: CompiledPlan | CompiledAddon) =>
+    metric === undefined ? undefined
+    : plans.includes(item as CompiledPlan) ? withAddons(rules, item.limits[metric], account.addons, metric)
+    : withAddons(rules, limit, [item.id], metric)
+  const item =
+    name === 'next_plan' ? above[0]
+    : name === 'next_plan_raising_limit' ? above.find((plan) => {
+        const raised = limitWith(plan)
+        return metric === undefined || (limit !== null && (raised === null || raised! > limit))
+      })
+    : name === 'cheapest_plan_with_feature' ? buyable.find((candidate) => feature !== undefined && candidate.features.includes(feature))
+    : [plans[current]!, ...buyable].find((candidate) => candidate?.id === name)
+  return item && { kind: plans.includes(item as CompiledPlan) ? 'plan' : 'addon', id: item.id, name: item.name, price: item.price, limit: limitWith(item) }
 }
 
 /**
@@ -128,6 +92,5 @@ export function resolveTargetName(
  */
 export function resolveTarget(rules: CompiledRules, trigger: CompiledTrigger, account: EvalAccount): ResolvedTarget | undefined {
   const name = trigger.prompt.target
-  if (name === undefined) return undefined
-  return resolveTargetName(rules, name, account, subjectOf(trigger.when, 'usage'), subjectOf(trigger.when, 'gate'))
+  return name === undefined ? undefined : resolveTargetName(rules, name, account, subjectOf(trigger.when, 'usage'), subjectOf(trigger.when, 'gate'))
 }

@@ -1,7 +1,7 @@
 // Copy templating: `{name}` placeholders filled as plain text, numbers and prices formatted with Intl.
 import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 
-const FORMATS = new Map<string, Intl.NumberFormat>()
+const FORMATS: Record<string, Intl.NumberFormat> = {}
 
 function createFormat(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
   try {
@@ -14,10 +14,7 @@ function createFormat(locale: string | undefined, currency: string | undefined):
 
 /** A cached `Intl.NumberFormat` (constructing one costs far more than formatting with it). */
 function numberFormat(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
-  const key = `${locale}|${currency}`
-  let format = FORMATS.get(key)
-  if (!format) FORMATS.set(key, (format = createFormat(locale, currency)))
-  return format
+  return (FORMATS[`${locale}|${currency}`] ??= createFormat(locale, currency))
 }
 
 /** Replaces each `{name}` with `value(name)`; `{{` and `}}` become literal braces. */
