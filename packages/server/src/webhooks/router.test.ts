@@ -189,6 +189,14 @@ describe('createRouter', () => {
     expect(logs[0]![1]).toContain("route 'sales': the environment variable MISSING_SECRET is empty or not set")
   })
 
+  it.each(['/hooks/relative', 'ftp://crm.example.com/hooks', 'not a url'])('disables a route whose url is not http(s): %s', async (url) => {
+    const { router, requests, logs } = setup([{ ...salesRoute, url }])
+    router.onEvents([event({})], 'pk')
+    await router.idle()
+    expect(requests).toHaveLength(0)
+    expect(logs[0]![1]).toContain("Failed to set up route 'sales'")
+  })
+
   it('logs a failing claim instead of throwing into the request', async () => {
     const logs: string[] = []
     const router = createRouter({

@@ -150,8 +150,24 @@ function resolveRoute(route: Route, env: Record<string, string | undefined>, log
     )
     return []
   }
+  if (!isHttpUrl(route.url)) {
+    logger.error(
+      `[nudgekit] Failed to set up route '${route.id}': '${route.url}' is not an http(s) URL. Give the receiver's full URL, e.g. https://crm.example.com/hooks/nudgekit.`,
+      { route: route.id },
+    )
+    return []
+  }
   const renotifyMs = route.renotify_after === undefined ? DEFAULT_RENOTIFY_MS : parseDuration(route.renotify_after)
   return [{ id: route.id, url: route.url, on: new Set(route.on), secret, renotifyMs: renotifyMs ?? DEFAULT_RENOTIFY_MS }]
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
 }
 
 function matches(route: ResolvedRoute, event: NudgeEvent): boolean {
