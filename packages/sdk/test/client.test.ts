@@ -25,7 +25,7 @@ const sent = async (type: string) => {
   return fake.events.filter((e) => e.type === type)
 }
 
-beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
 beforeEach(() => {
   fake = createFakeServer(rules)
   msw.resetHandlers(...fake.handlers)

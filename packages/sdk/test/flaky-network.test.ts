@@ -24,7 +24,7 @@ function seeded(seed: number): () => number {
 const rules = compileRules(BASE_RULES)
 const fake = createFakeServer(rules)
 const msw = setupServer(...fake.handlers)
-beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
 afterAll(() => msw.close())
 
 it('delivers every one of 5,000 events exactly once through 5xx, timeouts, 429 and a reload', { timeout: 240_000 }, async () => {

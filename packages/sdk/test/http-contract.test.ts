@@ -21,7 +21,7 @@ const open = (setup: Partial<Parameters<typeof client>[0]> = {}) => {
 }
 const posts = () => fake.requests.filter((r) => r.path === '/v1/events')
 
-beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
 beforeEach(() => {
   fake = createFakeServer(rules)
   msw.resetHandlers(...fake.handlers)

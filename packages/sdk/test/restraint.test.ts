@@ -33,7 +33,7 @@ const reload = (nudge: Nudge, options?: Parameters<typeof page>[0]) => {
 }
 const banner = (nudge: Nudge) => nudge.$prompts.get().banner?.trigger
 
-beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }))
+beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
 beforeEach(() => {
   fake = createFakeServer(rules)
   msw.resetHandlers(...fake.handlers)
