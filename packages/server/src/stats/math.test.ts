@@ -55,8 +55,8 @@ describe('diffCi (Newcombe hybrid score, method 10)', () => {
 
   it('builds the bounds from the two Wilson intervals', () => {
     // 56/70 − 48/80: p1 = 0.8, p2 = 0.6, D = 0.2
-    // Wilson 56/70 = [0.6907, 0.8769], Wilson 48/80 = [0.4907, 0.7003]
-    // lower = 0.2 − √((0.8 − 0.6907)² + (0.7003 − 0.6)²) = 0.2 − √(0.011946 + 0.010060) = 0.0517 (rounded inputs)
+    // Wilson 56/70 = [0.69183, 0.87695], Wilson 48/80 = [0.49045, 0.70038]
+    // lower = 0.2 − √((0.8 − 0.69183)² + (0.70038 − 0.6)²) = 0.2 − √(0.011700 + 0.010076) = 0.05243
     const [l1, u1] = wilson(56, 70)
     const [l2, u2] = wilson(48, 80)
     const [low, high] = diffCi(56, 70, 48, 80)
