@@ -54,7 +54,10 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     const rejected: Rejection[] = []
     const reject = (index: number, issues: RequestIssue[]) => rejected.push({ index, error: summarize(issues), issues })
     batch.data.events.forEach((raw, index) => {
-      const serialized = JSON.stringify(raw) ?? ''
+      const serialized = serialize(raw)
+      if (serialized === undefined) {
+        return reject(index, [{ code: 'too_deep', path: `events.${index}`, message: 'event is nested too deeply to read', hint: 'Keep props flat.' }])
+      }
       if (Buffer.byteLength(serialized) > deps.limits.maxEventBytes) {
         return reject(index, [{ code: 'too_big', path: `events.${index}`, message: `event is larger than ${deps.limits.maxEventBytes} bytes`, hint: 'Move large data out of props.' }])
       }
@@ -83,6 +86,15 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     }
     return c.json({ accepted: result.accepted.length, duplicates: result.duplicates, rejected }, 202)
   })
+}
+
+/** The event as JSON, or undefined when it is nested too deeply to serialise (a hostile body). */
+function serialize(raw: unknown): string | undefined {
+  try {
+    return JSON.stringify(raw) ?? ''
+  } catch {
+    return undefined
+  }
 }
 
 /** The stored shape: no undefined fields, so both stores see the same object. */
