@@ -17,6 +17,11 @@ describe('webhook signatures', () => {
     expect(verifySignature(body, signPayload(body, secret, sentAt), secret, 300, now)).toBe(true)
   })
 
+  it('verifies the raw body bytes as well as the text', () => {
+    const header = signPayload(body, secret, sentAt)
+    expect(verifySignature(new TextEncoder().encode(body), header, secret, 300, now)).toBe(true)
+  })
+
   it('rejects a tampered body', () => {
     const header = signPayload(body, secret, sentAt)
     expect(verifySignature(body.replace('acme', 'evil'), header, secret, 300, now)).toBe(false)

@@ -14,14 +14,14 @@ export const DEFAULT_TOLERANCE_SEC = 300
  * @example signPayload('{"type":"upgrade_requested"}', 'whsec_…', 1767225600) // 't=1767225600,v1=5f0c…'
  */
 export function signPayload(body: string, secret: string, timestampSec: number): string {
-  return `t=${timestampSec},v1=${hmacHex(secret, `${timestampSec}.${body}`)}`
+  return `t=${timestampSec},v1=${hmacHex(secret, timestampSec, body)}`
 }
 
 /**
  * Checks a webhook from nudgekit on the receiving side: true when `header` carries a `v1` signature
  * of `body` made with `secret`, with a timestamp no further than `toleranceSec` from now (which
  * stops replays of captured requests). Pass the raw request body exactly as received, before any
- * JSON parsing. Several `v1` entries are accepted, so a secret can be rotated. Comparison is
+ * JSON parsing (a string, or the bytes, e.g. from `express.raw()`). Several `v1` entries are accepted, so a secret can be rotated. Comparison is
  * constant-time.
  *
  * @example
@@ -33,7 +33,7 @@ export function signPayload(body: string, secret: string, timestampSec: number):
  * const notification = JSON.parse(body)
  */
 export function verifySignature(
-  body: string,
+  body: string | Uint8Array,
   header: string | null | undefined,
   secret: string,
   toleranceSec: number = DEFAULT_TOLERANCE_SEC,
@@ -51,10 +51,10 @@ export function verifySignature(
   }
   if (timestamp === undefined || signatures.length === 0) return false
   if (Math.abs(now / 1000 - timestamp) > toleranceSec) return false
-  const expected = Buffer.from(hmacHex(secret, `${timestamp}.${body}`), 'hex')
+  const expected = Buffer.from(hmacHex(secret, timestamp, body), 'hex')
   return signatures.some((signature) => timingSafeEqual(Buffer.from(signature, 'hex'), expected))
 }
 
-function hmacHex(secret: string, message: string): string {
-  return createHmac('sha256', secret).update(message, 'utf8').digest('hex')
+function hmacHex(secret: string, timestampSec: number, body: string | Uint8Array): string {
+  return createHmac('sha256', secret).update(`${timestampSec}.`).update(body).digest('hex')
 }
