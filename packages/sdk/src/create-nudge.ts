@@ -57,6 +57,7 @@ export function createNudge(options: NudgeOptions): Nudge {
   const facts = createFacts(store, now, options.account, options.user)
   facts.ctx.locale = options.locale
   const hidden = new Set<string>()
+  let destroyed = false
 
   const delivery = createDelivery({
     store,
@@ -82,6 +83,7 @@ export function createNudge(options: NudgeOptions): Nudge {
 
   /** Re-evaluates after `changed` facts (everything when omitted); usage that moved is added to them. */
   const refresh = (changed?: FactKey[]): void => {
+    if (destroyed) return
     facts.tick()
     const rules = $rules.get()
     const { ctx } = facts
@@ -167,6 +169,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     ...actions,
     flush: () => delivery.flush(),
     destroy() {
+      destroyed = true
       timers.clearTimeout(tick)
       channel.close()
       delivery.stop()
