@@ -1,12 +1,11 @@
 // The HTTP contract with the server: event batches, auth, partial rejects, drops, retries, unload, rules, state.
-import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest'
 import { memoryStorage } from '../src/storage.ts'
 import type { Nudge } from '../src/types.ts'
 import { createClock, type VirtualClock } from './clock.ts'
 import { BASE_RULES, client, compileRules } from './fixtures.ts'
-import { createFakeServer, ENDPOINT, type FakeServer } from './server-handlers.ts'
+import { createFakeServer, type FakeServer } from './server-handlers.ts'
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const rules = compileRules(BASE_RULES)
@@ -111,29 +110,22 @@ it('retries a 503 after a jittered backoff that starts at 1 s', async () => {
 })
 
 it('honours Retry-After in seconds and as an HTTP date', async () => {
-  let calls = 0
-  msw.use(
-    http.post(`${ENDPOINT}/v1/events`, () => {
-      calls++
-      if (calls === 1) return new HttpResponse(null, { status: 429, headers: { 'retry-after': '30' } })
-      if (calls === 2) {
-        return new HttpResponse(null, { status: 503, headers: { 'retry-after': new Date(clock.now() + 45_000).toUTCString() } })
-      }
-      return undefined
-    }),
+  fake.failWith.push(
+    { status: 429, retryAfter: () => '30' },
+    { status: 503, retryAfter: () => new Date(clock.now() + 45_000).toUTCString() },
   )
   const nudge = open()
   nudge.track('a')
   await clock.advance(1000)
-  expect(calls).toBe(1)
+  expect(posts()).toHaveLength(1)
   await clock.advance(29_000)
-  expect(calls).toBe(1)
+  expect(posts()).toHaveLength(1)
   await clock.advance(1000)
-  expect(calls).toBe(2)
+  expect(posts()).toHaveLength(2)
   await clock.advance(44_000)
-  expect(calls).toBe(2)
-  await clock.advance(2000)
-  expect(calls).toBe(3)
+  expect(posts()).toHaveLength(2)
+  await clock.advance(1000)
+  expect(posts()).toHaveLength(3)
   expect(fake.events.map((e) => e.event)).toEqual(['a'])
 })
 

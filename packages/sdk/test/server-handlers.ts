@@ -42,8 +42,8 @@ export interface FakeServer {
   /** Events whose `type` matches are rejected in the 202 answer, as an invalid event would be. */
   reject?: (event: NudgeEvent) => string | undefined
   chaos?: Chaos
-  /** Answer the next event POSTs with this status instead (e.g. 400, 401). */
-  failWith: number[]
+  /** Answer the next event POSTs with these statuses instead (e.g. 400, or 429 with a `Retry-After`). */
+  failWith: Array<number | { status: number; retryAfter: () => string }>
   /** Real milliseconds an event POST takes, so overlapping requests can be seen. */
   latencyMs: number
   /** Events that arrived while a request carrying the same id was still being handled. */
@@ -140,8 +140,12 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
       if (server.latencyMs) await delay(server.latencyMs)
       parallel--
       for (const id of ids) handling.delete(id)
-      const status = server.failWith.shift()
-      if (status) return HttpResponse.json({ error: { code: 'forced' } }, { status })
+      const failure = server.failWith.shift()
+      if (typeof failure === 'number') return HttpResponse.json({ error: { code: 'forced' } }, { status: failure })
+      if (failure) {
+        const headers = { 'retry-after': failure.retryAfter() }
+        return HttpResponse.json({ error: { code: 'forced' } }, { status: failure.status, headers })
+      }
       const chaos = server.chaos
       if (chaos) {
         const roll = chaos.random()
