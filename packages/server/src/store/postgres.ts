@@ -191,16 +191,17 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
     aggregates: (filter) =>
       call(async () => {
         const [fromDay, toDay] = days(filter)
-        const [counts, cohorts, converted] = await Promise.all([
-          sql<CountRow[]>`select trigger, variant, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
+        // One snapshot for the three reads, so a batch committing in between cannot skew one against another.
+        const [counts, cohorts, converted] = await sql.begin('isolation level repeatable read read only', (tx) => [
+          tx<CountRow[]>`select trigger, variant, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
             sum(dismissals)::bigint as dismissals, sum(upgrade_requests)::bigint as upgrade_requests
             from daily_counts where day >= ${fromDay}::date and day <= ${toDay}::date ${byTrigger(filter)}
             group by trigger, variant`,
-          sql<CohortRow[]>`select trigger, variant, count(*) as accounts, count(converted_at) as converted,
+          tx<CohortRow[]>`select trigger, variant, count(*) as accounts, count(converted_at) as converted,
             sum(expansion_mrr) as expansion_mrr from exposures
             where first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to} ${byTrigger(filter)}
             group by trigger, variant`,
-          sql<ConvertedRow[]>`select trigger, variant, converted_at - first_exposed_at as ms from exposures
+          tx<ConvertedRow[]>`select trigger, variant, converted_at - first_exposed_at as ms from exposures
             where converted_at is not null and first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to}
             ${byTrigger(filter)}`,
         ])
