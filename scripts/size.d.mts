@@ -1,0 +1,10 @@
+// Types of scripts/size.mjs for the TypeScript benches that reuse its budgets.
+export interface Budget {
+  name: string
+  entry: string
+  limit: number
+  external?: string[]
+  format?: 'esm' | 'iife'
+}
+export declare const budgets: Budget[]
+export declare function measure(budget: Budget): Promise<{ min: number; gzip: number }>
