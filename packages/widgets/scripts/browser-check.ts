@@ -61,13 +61,17 @@ const html = (dir: string) => `<!doctype html><html lang="en" dir="${dir}"><head
 const app = `
 window.cspViolations = []
 document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI))
+const sent = (window.sent = [])
 const query = new URLSearchParams(location.search)
 const theme = query.get('theme')
 const nudge = Nudgekit.createNudge({
   endpoint: '${ORIGIN}/nudgekit', key: 'pk_test_1',
   account: { id: 'acct_1', plan: 'free' }, user: { id: 'user_1', role: query.get('role') },
   rules: ${JSON.stringify(rules)},
-  fetch: async () => new Response('{"triggers":{}}', { headers: { 'content-type': 'application/json' } }),
+  fetch: async (url, init) => {
+    if (String(url).endsWith('/v1/events')) sent.push(...JSON.parse(init.body).events.map((e) => e.type + ':' + (e.trigger ?? e.feature)))
+    return new Response('{"triggers":{}}', { headers: { 'content-type': 'application/json' } })
+  },
 })
 window.nudge = nudge
 Nudgekit.mount(nudge, { theme })
@@ -189,6 +193,24 @@ describe('widgets under a strict CSP in Chromium', () => {
     await banner.getByRole('button', { name: 'Ask your admin' }).click()
     assert.equal(await banner.getByRole('status').textContent(), 'Request sent to your admin')
     assert.deepEqual(await violations(page), [])
+    await page.close()
+  })
+
+  it('records one impression per visible prompt in the real IntersectionObserver', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light' })
+    const sentImpressions = () =>
+      page.evaluate(async () => {
+        const w = window as unknown as { nudge: { flush(): Promise<void> }; sent: string[] }
+        await w.nudge.flush()
+        return w.sent.filter((event) => event.startsWith('impression:')).sort()
+      })
+    // Observers report on the next frames; poll rather than sleep.
+    let impressions = await sentImpressions()
+    for (let tries = 0; impressions.length < 3 && tries < 40; tries++) {
+      await page.waitForTimeout(25)
+      impressions = await sentImpressions()
+    }
+    assert.deepEqual(impressions, ['impression:contacts-80', 'impression:reports', 'impression:segmentation-gate'])
     await page.close()
   })
 

@@ -135,13 +135,15 @@ describe('NudgeHost impressions', () => {
     expect(nudge.called('impression')).toEqual([[prompt], [prompt]])
   })
 
-  it('waits until the prompt is visible where IntersectionObserver exists', () => {
+  it('waits until half the prompt is visible where IntersectionObserver exists', () => {
     const io = fakeIntersectionObserver()
     vi.stubGlobal('IntersectionObserver', io.Observer)
     const nudge = createFakeNudge({ prompts: { banner: makePrompt() } })
     renderInRoot(<NudgeHost nudge={nudge} placement="banner" />)
     expect(nudge.called('impression')).toEqual([])
-    io.reveal()
+    io.reveal(0.3)
+    expect(nudge.called('impression')).toEqual([])
+    io.reveal(0.5)
     io.reveal()
     expect(nudge.called('impression')).toHaveLength(1)
   })

@@ -23,7 +23,7 @@ export async function seriousViolations(node: Element): Promise<string[]> {
   return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
 }
 
-/** Installs an IntersectionObserver whose `reveal()` reports every observed element as visible. */
+/** An IntersectionObserver whose `reveal(ratio)` reports every observed element as that share visible. */
 export function fakeIntersectionObserver() {
   const observed = new Set<{ callback: IntersectionObserverCallback; elements: Element[] }>()
   class FakeObserver {
@@ -41,9 +41,9 @@ export function fakeIntersectionObserver() {
   }
   return {
     Observer: FakeObserver as unknown as typeof IntersectionObserver,
-    reveal() {
+    reveal(intersectionRatio = 1) {
       for (const { callback, elements } of [...observed]) {
-        const entries = elements.map((target) => ({ target, isIntersecting: true }) as IntersectionObserverEntry)
+        const entries = elements.map((target) => ({ target, isIntersecting: true, intersectionRatio }) as IntersectionObserverEntry)
         callback(entries, {} as IntersectionObserver)
       }
     },
