@@ -152,6 +152,23 @@ it('on pagehide sends the queue with a keepalive text/plain request that carries
   expect(posts()).toHaveLength(1)
 })
 
+it('sends the queue when the page is hidden and, when the page lives on, does not send it again', async () => {
+  const nudge = open()
+  nudge.track('a')
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+  try {
+    document.dispatchEvent(new Event('visibilitychange'))
+  } finally {
+    Reflect.deleteProperty(document, 'visibilityState')
+  }
+  await clock.settle()
+  expect(posts().map((r) => r.contentType)).toEqual(['text/plain'])
+  nudge.track('b')
+  await clock.advance(60_000)
+  expect(fake.events.map((e) => e.event)).toEqual(['a', 'b'])
+  expect(fake.duplicates).toBe(0)
+})
+
 it('keeps at most 1,000 queued events, dropping the oldest, and reports the drops', async () => {
   fake.failWith.push(...Array(10).fill(503))
   const nudge = open()
