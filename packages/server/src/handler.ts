@@ -1,11 +1,10 @@
 // createHandler: the web-standard (Request) => Response server, routing with Hono; adapters wrap it.
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
-import { createDashboard } from './dashboard/index.ts'
 import { forecastFrom } from './forecast.ts'
 import type { RouteDeps } from './http/deps.ts'
 import type { AppEnv, ConnectionInfo } from './http/env.ts'
@@ -112,13 +111,22 @@ export function createHandler(options: HandlerOptions): Handler {
   eventsRoute(app, deps)
   conversionsRoute(app, deps)
   statsRoutes(app, deps)
-  app.route('/dashboard', createDashboard({
-    store: deps.store,
-    secretKey: options.keys.secret,
-    getRules: () => deps.rules.current(),
-    forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
-    now: deps.now,
-  }))
+  // The dashboard (Preact SSR) loads on its first request: API-only deployments never pay for it.
+  let dashboard: Promise<Hono> | undefined
+  const toDashboard = async (c: Context<AppEnv>) => {
+    dashboard ??= import('./dashboard/index.ts').then(({ createDashboard }) =>
+      new Hono().route('/dashboard', createDashboard({
+        store: deps.store,
+        secretKey: options.keys.secret,
+        getRules: () => deps.rules.current(),
+        forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
+        now: deps.now,
+      })),
+    )
+    return (await dashboard).fetch(c.req.raw, c.env)
+  }
+  app.all('/dashboard', toDashboard)
+  app.all('/dashboard/*', toDashboard)
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`,
     'See GET /v1/openapi.json for the routes.'))

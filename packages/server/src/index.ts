@@ -25,7 +25,6 @@ export { buildForecast, forecastFrom, type Forecast } from './forecast.ts'
 export { buildStats, parseStatsQuery } from './stats/build.ts'
 export { toCsv } from './stats/csv.ts'
 export type { StatsRow, StatsResult, DailyPoint, ForecastRow, TriggerAggregate, StatsFilter } from './stats/types.ts'
-export { createDashboard, type DashboardOptions } from './dashboard/index.ts'
 export {
   createRouter,
   verifySignature,
