@@ -138,6 +138,18 @@ describe('mountGate', () => {
     expect(root.querySelectorAll('.nk-gate')).toHaveLength(1)
   })
 
+  it('replaces a gate mounted again on the same element; the stale unmount then does nothing', () => {
+    const element = gated()
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    const first = mountGate(element, nudge, 'segmentation')
+    unmounts.push(mountGate(element, nudge, 'segmentation'))
+    const root = shadowOf(element)
+    expect(root.querySelectorAll('.nk-gate')).toHaveLength(1)
+    first()
+    expect(root.querySelectorAll('.nk-gate')).toHaveLength(1)
+    expect(root.querySelector('slot')).toBeNull()
+  })
+
   it('refuses an element whose shadow root belongs to someone else', () => {
     const element = gated()
     element.attachShadow({ mode: 'open' })

@@ -21,8 +21,11 @@ export interface PageMountOptions extends MountOptions {
   target?: Element
 }
 
-/** Gate roots this module attached, so a gate can be mounted again on the same element after `unmount()`. */
-const gateRoots = new WeakMap<Element, ShadowRoot>()
+/**
+ * Per gated element: the shadow root this module attached (it cannot be removed, so later gates reuse it)
+ * and the container of the gate currently mounted there.
+ */
+const gates = new WeakMap<Element, { root: ShadowRoot; container?: HTMLElement }>()
 
 function check(nudge: Nudge, action: string, element?: Element, name?: string, value?: string): void {
   if (typeof nudge?.$prompts?.subscribe !== 'function') {
@@ -78,16 +81,14 @@ export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void 
   }
   const container = renderIn(
     appendHost(target),
-    ['banner', 'modal', 'toast'].map((placement) => (
-      <NudgeHost key={placement} nudge={nudge} placement={placement as 'banner' | 'modal' | 'toast'} />
-    )),
+    (['banner', 'modal', 'toast'] as const).map((placement) => <NudgeHost key={placement} nudge={nudge} placement={placement} />),
     rest,
   )
   return unmountHost(container)
 }
 
-function gateRoot(element: Element, action: string): ShadowRoot {
-  const existing = gateRoots.get(element)
+function gateOf(element: Element, action: string): { root: ShadowRoot; container?: HTMLElement } {
+  const existing = gates.get(element)
   if (existing) return existing
   if (element.shadowRoot) {
     throw widgetError('shadow_root_taken', 'element', action, 'the element already has a shadow root', 'Wrap the gated content in a plain <div> and pass that')
@@ -98,8 +99,9 @@ function gateRoot(element: Element, action: string): ShadowRoot {
   } catch {
     throw widgetError('invalid_element', 'element', action, `a <${element.localName}> cannot hold a shadow root`, 'Pass a <div>, <section>, <span> or a custom element')
   }
-  gateRoots.set(element, root)
-  return root
+  const gate = { root }
+  gates.set(element, gate)
+  return gate
 }
 
 /**
@@ -112,19 +114,24 @@ function gateRoot(element: Element, action: string): ShadowRoot {
 export function mountGate(element: Element, nudge: Nudge, feature: string, options: MountOptions = {}): () => void {
   const action = 'mount the feature gate'
   check(nudge, action, element, 'feature', feature)
-  const root = gateRoot(element, action)
-  root.replaceChildren()
+  const gate = gateOf(element, action)
+  // A gate mounted again without unmounting first replaces the previous one (and its subscriptions).
+  if (gate.container) render(null, gate.container)
+  gate.root.replaceChildren()
   const container = renderIn(
-    root,
+    gate.root,
     <FeatureGate nudge={nudge} feature={feature}>
       <slot />
     </FeatureGate>,
     options,
   )
+  gate.container = container
   return () => {
+    if (gate.container !== container) return
     render(null, container)
+    gate.container = undefined
     // The shadow root cannot be removed; a bare slot lets the element's own children show again.
-    root.replaceChildren(document.createElement('slot'))
+    gate.root.replaceChildren(document.createElement('slot'))
   }
 }
 
