@@ -1,3 +1,4 @@
+// Frequency state: lifetime/session/day counts, snooze and dismissal across tabs, server merge.
 import { expect, it } from 'vitest'
 import { createFrequency } from './frequency.ts'
 import { createStore, memoryStorage } from './storage.ts'

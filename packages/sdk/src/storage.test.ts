@@ -1,3 +1,4 @@
+// Safe storage: namespacing, refused writes, other tabs' writes and unreadable text.
 import { expect, it } from 'vitest'
 import { createStore, memoryStorage } from './storage.ts'
 import type { StorageLike } from './types.ts'

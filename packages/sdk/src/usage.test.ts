@@ -1,3 +1,4 @@
+// Usage periods: where each period starts and how counters reset.
 import { expect, it } from 'vitest'
 import { createStore, memoryStorage } from './storage.ts'
 import { createUsage, periodStart } from './usage.ts'

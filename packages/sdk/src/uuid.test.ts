@@ -1,3 +1,4 @@
+// UUIDv7 ids: layout, uniqueness and order.
 import { expect, it } from 'vitest'
 import { createUuid } from './uuid.ts'
 

@@ -1,3 +1,4 @@
+// The persisted queue: capacity and drop counting, in-flight marks, sharing between tabs.
 import { expect, it } from 'vitest'
 import { createStore, memoryStorage } from '../storage.ts'
 import type { NudgeEvent } from '../types.ts'

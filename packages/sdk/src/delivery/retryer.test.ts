@@ -1,3 +1,4 @@
+// Retry policy: which statuses are retried, backoff bounds and Retry-After parsing.
 import { expect, it } from 'vitest'
 import { backoff, isRetryable, retryAfterMs } from './retryer.ts'
 

@@ -1,3 +1,4 @@
+// Tab coordination: the storage lease, Web Locks, and change notices between tabs.
 import { afterEach, expect, it, vi } from 'vitest'
 import { createStore, memoryStorage } from '../storage.ts'
 import { createTabChannel, createTabLock } from './tabs.ts'

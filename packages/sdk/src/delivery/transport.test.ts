@@ -1,3 +1,4 @@
+// The events transport: answers, timeouts, and the unload path.
 import { afterEach, expect, it, vi } from 'vitest'
 import type { NudgeEvent, Timers } from '../types.ts'
 import { createTransport } from './transport.ts'
