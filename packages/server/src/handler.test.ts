@@ -323,6 +323,27 @@ describe('errors and limits', () => {
   })
 })
 
+describe('mounted under a prefix in another Hono app', () => {
+  it('serves the API and the dashboard under the prefix', async () => {
+    const { Hono } = await import('hono')
+    const host = new Hono()
+    host.route('/nudgekit', handler.app)
+    const rulesResponse = await host.request('/nudgekit/v1/rules', { headers: { authorization: `Bearer ${PK}` } })
+    expect(rulesResponse.status).toBe(200)
+    const login = await host.request('/nudgekit/dashboard/login', {
+      method: 'POST',
+      headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: SK }).toString(),
+    })
+    expect(login.status).toBe(303)
+    expect(login.headers.get('set-cookie')).toContain('Path=/nudgekit/dashboard')
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const page = await host.request('/nudgekit/dashboard', { headers: { cookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('contacts-80')
+  })
+})
+
 describe('CORS', () => {
   it('grants allowed origins, including on errors, and grants nothing to other origins', async () => {
     handler.close()

@@ -111,18 +111,24 @@ export function createHandler(options: HandlerOptions): Handler {
   eventsRoute(app, deps)
   conversionsRoute(app, deps)
   statsRoutes(app, deps)
-  // The dashboard (Preact SSR) loads on its first request: API-only deployments never pay for it.
-  let dashboard: Promise<Hono> | undefined
+  // The dashboard (Preact SSR) loads on its first request: API-only deployments never pay for it. It is
+  // mounted at the path it was reached under, so it still works when this app is routed under a prefix.
+  const dashboards = new Map<string, Promise<Hono>>()
   const toDashboard = async (c: Context<AppEnv>) => {
-    dashboard ??= import('./dashboard/index.ts').then(({ createDashboard }) =>
-      new Hono().route('/dashboard', createDashboard({
-        store: deps.store,
-        secretKey: options.keys.secret,
-        getRules: () => deps.rules.current(),
-        forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
-        now: deps.now,
-      })),
-    )
+    const base = c.req.routePath.replace(/\/dashboard(\/\*)?$/, '')
+    let dashboard = dashboards.get(base)
+    if (!dashboard) {
+      dashboard = import('./dashboard/index.ts').then(({ createDashboard }) =>
+        new Hono().route(`${base}/dashboard`, createDashboard({
+          store: deps.store,
+          secretKey: options.keys.secret,
+          getRules: () => deps.rules.current(),
+          forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
+          now: deps.now,
+        })),
+      )
+      dashboards.set(base, dashboard)
+    }
     return (await dashboard).fetch(c.req.raw, c.env)
   }
   app.all('/dashboard', toDashboard)
