@@ -84,6 +84,22 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
+  it('keeps the secret routes closed to the publishable key the browser holds', async () => {
+    const stats = (key?: string) =>
+      fetch(`${demo.url}/nudgekit/v1/stats`, { headers: key ? { authorization: `Bearer ${key}` } : {} }).then((r) => r.status)
+    assert.equal(await stats(), 401)
+    assert.equal(await stats(demo.keys.publishable), 403)
+    assert.equal(await stats(demo.keys.secret), 200)
+    const conversion = await fetch(`${demo.url}/nudgekit/v1/conversions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.keys.publishable}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'forged', account: 'acme-forged', to: 'pro' }),
+    })
+    assert.equal(conversion.status, 403)
+    const state = await (await fetch(`${demo.url}/api/state`)).text()
+    assert.ok(!state.includes(demo.keys.secret), 'the demo API handed the secret key to the browser')
+  })
+
   it('shows the usage meter and no prompt while the account is well under its limits', async () => {
     await open('#/contacts')
     await meter().waitFor()

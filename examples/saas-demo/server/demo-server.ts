@@ -18,10 +18,15 @@ export const DEMO_KEYS = {
   secret: 'sk_demo_acme_crm_0000000000000001',
 } as const
 
-/** The access log would drown the demo's console; warnings and errors (a bad edit of the rules file) still show. */
+/**
+ * Access lines (`request`, one per answer, 4xx as warnings) would drown the demo's console; other warnings
+ * (a bad edit of the rules file) and every error still show.
+ */
 const quietLogger = {
   info() {},
-  warn: (message: string, fields?: Record<string, unknown>) => console.warn(`[nudgekit] ${message}`, fields ?? ''),
+  warn: (message: string, fields?: Record<string, unknown>) => {
+    if (message !== 'request') console.warn(`[nudgekit] ${message}`, fields ?? '')
+  },
   error: (message: string, fields?: Record<string, unknown>) => console.error(`[nudgekit] ${message}`, fields ?? ''),
 }
 
@@ -65,7 +70,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const acme = demoRoutes({ bundles, state, nudgekit, keys: DEMO_KEYS })
   app.all('*', (c) => acme(c.req.raw))
 
-  const server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' })
+  // Keep Node's own Request/Response: @hono/node-server's lighter replacements break `instanceof Response`
+  // checks in handlers that are not its own (nudgekit's key check among them).
+  const server = serve({
+    fetch: app.fetch,
+    port: options.port ?? 3000,
+    hostname: options.host ?? '127.0.0.1',
+    overrideGlobalObjects: false,
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)
