@@ -39,6 +39,8 @@ export interface FaultProxyOptions {
   holdMs: number
   /** Source of randomness, for reproducible runs. */
   random?: () => number
+  /** Sees every upstream answer, also those the client never gets (to count what the server stored). */
+  observe?: (answer: { method: string; path: string; status: number; body: Buffer }) => void
 }
 
 type Fault = 'error5xx' | 'timeout' | 'reset' | 'none'
@@ -121,6 +123,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
         if (!res.destroyed) res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream unreachable')
         return
       }
+      options.observe?.({ method: req.method ?? 'GET', path: req.url ?? '/', status: answer.status, body: answer.body })
       if (fault !== 'none') {
         counts.afterUpstream++
         return inject(fault, res)

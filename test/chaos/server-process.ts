@@ -6,15 +6,19 @@ import { exited, freePort, spawnTracked, waitFor } from './processes.ts'
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = 'packages/server/src/cli/main.ts'
 
-export const PUBLISHABLE_KEY = 'pk_test_chaos'
-export const SECRET_KEY = 'sk_test_chaos'
+export const PUBLISHABLE_KEY = 'pk_test_chaos_suite_1'
+export const SECRET_KEY = 'sk_test_chaos_suite_1'
 
 export interface ServerOptions {
   /** Rules file path, relative to the repository root or absolute. */
   rules: string
-  /** SQLite path or `postgres://` URL. */
+  /** SQLite file, or a `postgres://` URL (passed as `--database-url`). */
   db: string
   port?: number
+  /** Origins allowed to call from a browser. */
+  cors?: string[]
+  /** Rate-limit by X-Forwarded-For, so a loader can act as many clients. */
+  trustProxy?: boolean
   /** Extra environment for the child. */
   env?: Record<string, string>
 }
@@ -55,11 +59,13 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
       CLI,
       'serve',
       '--rules', options.rules,
-      '--db', options.db,
+      /^postgres(ql)?:/.test(options.db) ? '--database-url' : '--db', options.db,
       '--host', '127.0.0.1',
       '--port', String(port),
       '--publishable-key', PUBLISHABLE_KEY,
       '--secret-key', SECRET_KEY,
+      ...(options.cors ?? []).flatMap((origin) => ['--cors', origin]),
+      ...(options.trustProxy ? ['--trust-proxy'] : []),
     ]
     const current = spawnTracked(process.execPath, args, {
       cwd: REPO_ROOT,

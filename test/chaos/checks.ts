@@ -1,0 +1,26 @@
+// The chaos suite's checks, in the order the runner runs them, each with the time it may take at most.
+import type { Report } from './report.ts'
+
+export interface Check {
+  name: string
+  /** What the check proves, for `run.ts --list`. */
+  title: string
+  /** The runner kills the check (and everything it started) after this long. */
+  budgetMs: number
+  load(): Promise<{ default: (report: Report) => Promise<void> }>
+}
+
+export const CHECKS: readonly Check[] = [
+  {
+    name: 'delivery',
+    title: 'SDK → fault proxy → server with reloads and a kill -9: nothing lost, nothing twice',
+    budgetMs: 150_000,
+    load: () => import('./delivery.ts'),
+  },
+  {
+    name: 'bad-rules',
+    title: '10,000 random and mutated rules files: loadRules never throws, never over 1 s',
+    budgetMs: 90_000,
+    load: () => import('./bad-rules.ts'),
+  },
+]

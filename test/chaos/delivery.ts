@@ -1,0 +1,135 @@
+// Check: the real SDK (jsdom) sends 10,000 events through a fault-injecting proxy to a real `nudgekit serve` on
+// SQLite, with page reloads mid-stream and one kill -9 of the server → every event stored exactly once.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { loadRulesOrThrow } from '@nudgekit/rules'
+import { createNudge, type Nudge } from '@nudgekit/sdk'
+import { installDom } from './dom.ts'
+import { createFastClock } from './fast-clock.ts'
+import { createFaultProxy } from './fault-proxy.ts'
+import { onExit } from './processes.ts'
+import { seconds, type Report } from './report.ts'
+import { PUBLISHABLE_KEY, REPO_ROOT, startServer } from './server-process.ts'
+
+const EVENTS = 10_000
+const PAGES = 20
+/** The SDK's clock runs this much faster: its 10 s timeout is 1 s of real time, its 1 s first backoff 100 ms. */
+const SPEED = 10
+/** Events made but not yet stored, at most: below the SDK's 1,000-event queue so none is dropped as overflow. */
+const WINDOW = 600
+/** The page after which the server is SIGKILLed, and how long it stays down. */
+const KILL_AFTER_PAGE = 9
+const DOWN_MS = 1500
+const DRAIN_TIMEOUT_MS = 90_000
+const RULES = 'examples/rules/acme-crm.yaml'
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs the check; figures go to `report`. */
+export default async function delivery(report: Report): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-chaos-delivery-'))
+  const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
+  const db = join(dir, 'delivery.db')
+  const run = `delivery-${Date.now()}`
+  const compiled = loadRulesOrThrow(readFileSync(join(REPO_ROOT, RULES), 'utf8'), { filename: RULES }).compiled
+  const clock = createFastClock(SPEED)
+  const server = await startServer({ rules: RULES, db })
+
+  let stored = 0
+  let absorbed = 0
+  const proxy = await createFaultProxy({
+    target: server.url,
+    rates: { error5xx: 0.2, timeout: 0.1, reset: 0.05 },
+    holdMs: clock.real(10_000) + 500,
+    observe: ({ path, status, body }) => {
+      if (!path.startsWith('/v1/events') || status !== 202) return
+      const answer = JSON.parse(body.toString()) as { accepted: number; duplicates: number }
+      stored += answer.accepted
+      absorbed += answer.duplicates
+    },
+  })
+
+  const dom = installDom('http://127.0.0.1/app')
+  const open = (): Nudge =>
+    createNudge({
+      endpoint: proxy.url,
+      key: PUBLISHABLE_KEY,
+      account: { id: 'acct_chaos', plan: 'business' },
+      user: { id: 'user_chaos', role: 'admin' },
+      rules: compiled,
+      storage: dom.localStorage,
+      sessionStorage: dom.sessionStorage,
+      fetch: (input, init) => fetch(input, init),
+      now: clock.now,
+      timers: clock.timers,
+      random: Math.random,
+    })
+
+  const started = performance.now()
+  let made = 0
+  let reloads = 0
+  let restart: Promise<void> | undefined
+  let nudge = open()
+  try {
+    for (let page = 0; page < PAGES; page++) {
+      const until = Math.round(((page + 1) * EVENTS) / PAGES)
+      while (made < until) {
+        if (made - stored >= WINDOW) {
+          await pause(20)
+          continue
+        }
+        nudge.track('chaos_probe', { run, seq: made++ })
+      }
+      if (page === KILL_AFTER_PAGE) {
+        await server.kill9()
+        restart = pause(DOWN_MS).then(() => server.restart())
+      }
+      if (page < PAGES - 1) {
+        // A reload: the page goes away without waiting for anything; the next one starts over the same storage.
+        nudge.destroy()
+        reloads++
+        nudge = open()
+      }
+    }
+    await restart
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS
+    while (stored < EVENTS && performance.now() < deadline) {
+      void nudge.flush()
+      await pause(200)
+    }
+  } finally {
+    nudge.destroy()
+    await pause(clock.real(10_000))
+    dom.close()
+    await proxy.close()
+    await server.stop()
+  }
+  const elapsed = performance.now() - started
+
+  const database = new DatabaseSync(db, { readOnly: true })
+  const row = database
+    .prepare(
+      `select count(*) as rows, count(distinct id) as ids, count(distinct json_extract(props, '$.seq')) as seqs
+       from events where json_extract(props, '$.run') = ?`,
+    )
+    .get(run) as { rows: number; ids: number; seqs: number }
+  database.close()
+  release()
+  rmSync(dir, { recursive: true, force: true })
+
+  const duplicates = row.rows - row.seqs
+  report.figure(
+    'delivery under faults',
+    `sent ${made}, stored ${row.seqs}, duplicates ${duplicates}`,
+    made === EVENTS && row.seqs === EVENTS && duplicates === 0 && row.ids === row.rows,
+  )
+  const c = proxy.counts
+  report.figure(
+    'faults survived',
+    `${c.requests} requests: ${c.error5xx} 5xx, ${c.timeouts} timeouts, ${c.resets} resets (${c.afterUpstream} after the server stored), ` +
+      `${c.upstreamDown} while killed; ${reloads} reloads, 1 kill -9; server absorbed ${absorbed} re-sent events; ${seconds(elapsed)}`,
+    c.error5xx > 0 && c.timeouts > 0 && c.resets > 0 && server.starts === 2,
+  )
+}
