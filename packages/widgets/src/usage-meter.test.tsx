@@ -57,6 +57,12 @@ describe('UsageMeter', () => {
     expect(screen.getByText('8.120 of 10.000')).toBeTruthy()
   })
 
+  it('falls back to the runtime locale when the configured one is invalid', () => {
+    const nudge = createFakeNudge({ usage: { contacts: contacts(8120, 10000) } })
+    renderInRoot(<UsageMeter nudge={nudge} metric="contacts" />, { locale: 'not a locale!' })
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('8,120 of 10,000, Nearly at the limit')
+  })
+
   it('follows usage as it changes', () => {
     const nudge = createFakeNudge({ usage: { contacts: contacts(100) } })
     renderInRoot(<UsageMeter nudge={nudge} metric="contacts" />)

@@ -14,6 +14,15 @@ export interface UsageMeterProps {
   criticalAt?: number
 }
 
+/** Formats with the host's locale; a locale Intl rejects falls back to the runtime's rather than breaking the meter. */
+function numberFormat(locale: string | undefined): (value: number) => string {
+  try {
+    return new Intl.NumberFormat(locale).format
+  } catch {
+    return new Intl.NumberFormat().format
+  }
+}
+
 /**
  * "812 of 1,000" with a `progressbar` (valuenow/min/max, valuetext), in the accent colour, the warning
  * colour from `warnAt` and the danger colour from `criticalAt`; the level is also written out, so colour
@@ -25,7 +34,7 @@ export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: Usa
   const { labels, locale } = useConfig()
   const id = useId()
   if (!view) return null
-  const format = new Intl.NumberFormat(locale).format
+  const format = numberFormat(locale)
   const used = format(view.used)
   if (view.limit === null) {
     return (
