@@ -20,13 +20,12 @@ export function armsOf(trigger: CompiledTrigger): string[] {
 }
 
 /**
- * Picks the arm for a hash: the first `holdoutPercent` of [0, 1) is the holdout, the rest splits equally
- * across the arms. Raising the holdout only moves accounts into it, never between variants' order.
+ * Picks the arm for a hash: its high bits decide the holdout (the first `holdoutPercent` of [0, 1)), its low
+ * 16 bits the variant. The two are independent, so changing the holdout only moves accounts into or out of
+ * it, never from one variant to another.
  */
 export function pickArm(unit: number, holdoutPercent: number, arms: readonly string[]): string {
-  const holdout = holdoutPercent / 100
-  if (unit < holdout) return 'holdout'
-  return arms[Math.min(arms.length - 1, Math.floor(((unit - holdout) / (1 - holdout)) * arms.length))]!
+  return unit * 100 < holdoutPercent ? 'holdout' : arms[Math.floor(((unit * 65536) % 1) * arms.length)]!
 }
 
 /**

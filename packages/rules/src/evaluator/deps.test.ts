@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { createDependencyIndex, subjectOf, triggerFacts } from './deps.ts'
+import type { CompiledTrigger, Condition } from './types.ts'
+
+const trigger = (id: string, when: Condition, audience: CompiledTrigger['audience'] = {}) =>
+  ({ id, when, audience, deps: triggerFacts({ when, audience }) }) as CompiledTrigger
+
+describe('triggerFacts', () => {
+  it('lists usage with the account, since the limit comes from the plan', () => {
+    expect(triggerFacts({ when: { usage: 'contacts', aboveLimit: true }, audience: {} })).toEqual(['account', 'usage:contacts'])
+  })
+
+  it('adds the clock for windows, dates and the age guard', () => {
+    expect(triggerFacts({ when: { gate: 'sso', countAtLeast: 1 }, audience: {} })).toEqual(['gate:sso'])
+    expect(triggerFacts({ when: { event: 'e', countAtLeast: 1, withinMs: 5 }, audience: {} })).toEqual(['event:e', 'time'])
+    expect(triggerFacts({ when: { renewalWithinMs: 5 }, audience: { minAccountAgeMs: 1 } })).toEqual(['account', 'time'])
+  })
+
+  it('reads through all, any and not, and the audience roles read the user', () => {
+    const when: Condition = { all: [{ not: { gate: 'sso', countAtLeast: 1 } }, { any: [{ hasAddon: 'x' }, { event: 'e', countAtLeast: 1 }] }] }
+    expect(triggerFacts({ when, audience: { roles: ['buyer'] } })).toEqual(['account', 'event:e', 'gate:sso', 'user'])
+  })
+})
+
+describe('createDependencyIndex', () => {
+  const affected = createDependencyIndex([
+    trigger('contacts', { usage: 'contacts', atLeast: { percent: 80 } }),
+    trigger('seats', { usage: 'seats', aboveLimit: true }),
+    trigger('sso', { gate: 'sso', countAtLeast: 1 }, { roles: ['buyer'] }),
+  ])
+
+  it('returns the triggers reading a fact', () => {
+    expect(affected(['usage:contacts'])).toEqual(['contacts'])
+    expect(affected(['user'])).toEqual(['sso'])
+  })
+
+  it('returns each trigger once for several facts', () => {
+    expect(affected(['account', 'usage:contacts']).sort()).toEqual(['contacts', 'seats'])
+  })
+
+  it('returns nothing for a fact no trigger reads', () => {
+    expect(affected(['event:unknown', 'time'])).toEqual([])
+  })
+})
+
+describe('subjectOf', () => {
+  it('finds the first usage metric and gated feature through all and any, not through not', () => {
+    const when: Condition = { all: [{ not: { usage: 'seats', aboveLimit: true } }, { any: [{ usage: 'contacts', aboveLimit: true }, { gate: 'sso', countAtLeast: 1 }] }] }
+    expect(subjectOf(when, 'usage')).toBe('contacts')
+    expect(subjectOf(when, 'gate')).toBe('sso')
+    expect(subjectOf({ hasFeature: 'sso' }, 'gate')).toBeUndefined()
+  })
+})
