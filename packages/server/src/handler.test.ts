@@ -291,11 +291,16 @@ describe('errors and limits', () => {
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'store unavailable', request_id: 'req-503' }))
     const events = await postJson('/v1/events', { events: [makeEvent({ type: 'track', ts: NOW, event: 'x' })] })
     expect(events.status).toBe(503)
+    handler.close()
+    handler = setup({ store: { ...store, ping: async () => down() } })
+    expect((await request('/readyz')).status).toBe(503)
+    expect((await request('/healthz')).status).toBe(200)
   })
 
-  it('answers 404 JSON for unknown routes and serves /healthz and /v1/openapi.json without a key', async () => {
+  it('answers 404 JSON for unknown routes and serves /healthz, /readyz and /v1/openapi.json without a key', async () => {
     expect((await request('/v2/nothing')).status).toBe(404)
     expect(await (await request('/healthz')).json()).toEqual({ ok: true })
+    expect(await (await request('/readyz')).json()).toEqual({ ok: true })
     const spec = await (await request('/v1/openapi.json')).json()
     expect(spec.openapi).toBe('3.1.0')
     expect(spec.components.schemas.Event.properties.type.enum).toContain('upgrade_requested')

@@ -96,6 +96,10 @@ export function createHandler(options: HandlerOptions): Handler {
     }))
   }
   app.get('/healthz', (c) => c.json({ ok: true }))
+  app.get('/readyz', async (c) => {
+    await deps.store.ping()
+    return c.json({ ok: true })
+  })
   const openapi = openApiDocument()
   app.get('/v1/openapi.json', (c) => c.json(openapi))
 

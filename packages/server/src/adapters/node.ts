@@ -71,11 +71,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 }
 
 /** Paths the handler answers; anything else goes to `next()`. */
-const OWN_PATH = /^\/(v1\/|healthz(\?|$)|dashboard(\/|\?|$))/
+const OWN_PATH = /^\/(v1\/|(healthz|readyz)(\?|$)|dashboard(\/|\?|$))/
 
 /**
  * nudgekit as Node middleware (Express, Connect, or a plain `http` server): requests under `/v1/`,
- * `/healthz` and `/dashboard` are answered, others go to `next`. Mount it before any body parser.
+ * `/healthz`, `/readyz` and `/dashboard` are answered, others go to `next`. Mount it before any body parser.
  * @example
  * const app = express()
  * app.use(nodeMiddleware({ rules: './nudgekit.yaml', store: sqlite('nudgekit.db'), keys }))

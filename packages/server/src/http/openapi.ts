@@ -98,6 +98,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: '{ expected_mrr, rows }' }, ...secretErrors } },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } } },
+      '/readyz': { get: { summary: 'Readiness: the store answers', responses: { 200: { description: '{ ok: true }' }, 503: errors[503] } } },
     },
   }
 }

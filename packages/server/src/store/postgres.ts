@@ -171,7 +171,6 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
   const byTrigger = (filter: StatsFilter) => (filter.trigger === undefined ? sql`` : sql`and trigger = ${filter.trigger}`)
 
   return {
-    dialect: 'postgres',
     migrate,
     ingest,
     recordConversion,

@@ -186,7 +186,6 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
   const triggerClause = (filter: { trigger?: string }) => (filter.trigger === undefined ? '' : ' AND trigger = ?')
 
   return {
-    dialect: 'sqlite',
     migrate: () => call(migrate),
     ingest: (source, events) => call(() => ingest(source, events)),
     accountState: (account) =>

@@ -103,8 +103,6 @@ export class StoreUnavailableError extends Error {
  * const rows = await store.aggregates({ from: 0, to: Date.now() })
  */
 export interface Store {
-  /** `sqlite` or `postgres`. */
-  readonly dialect: 'sqlite' | 'postgres'
   /** Applies pending migrations; returns the versions applied by this call. */
   migrate(): Promise<string[]>
   /**
@@ -131,7 +129,7 @@ export interface Store {
    * concurrency: of two simultaneous claims exactly one wins.
    */
   claimNotification(route: string, account: string, trigger: string, now: number, renotifyMs: number): Promise<boolean>
-  /** Throws `StoreUnavailableError` when the database cannot be reached. */
+  /** Resolves when the database answers; throws `StoreUnavailableError` when it cannot be reached (readiness). */
   ping(): Promise<void>
   close(): Promise<void>
 }
