@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import catalog from '../../spec/catalog.json' with { type: 'json' }
+import { compileAudience, isBuyer } from './audience.ts'
+import type { CompiledRules, EvalContext } from './types.ts'
+
+const rules = catalog as CompiledRules
+const ctx: EvalContext = { now: 100, account: { id: 'a', plan: 'free' }, user: { id: 'u', role: 'member' }, usage: {}, gates: {}, events: {} }
+
+describe('isBuyer', () => {
+  it('counts the buyer roles and a missing role as buyers', () => {
+    expect(isBuyer(rules, 'billing')).toBe(true)
+    expect(isBuyer(rules, undefined)).toBe(true)
+    expect(isBuyer(rules, 'member')).toBe(false)
+  })
+})
+
+describe('compileAudience', () => {
+  it('lets everyone into an empty audience', () => {
+    expect(compileAudience(rules, {})(ctx)).toBeUndefined()
+  })
+
+  it('reports the first check that fails: plan, then role, then age, then traits', () => {
+    const audience = { plans: ['pro'], roles: ['buyer'], minAccountAgeMs: 10, traits: [{ trait: 'x', op: 'exists' as const }] }
+    expect(compileAudience(rules, audience)(ctx)).toBe('audience_plan')
+    expect(compileAudience(rules, { ...audience, plans: ['free'] })(ctx)).toBe('audience_role')
+    expect(compileAudience(rules, { ...audience, plans: ['free'], roles: ['member'] })(ctx)).toBe('account_age')
+    expect(compileAudience(rules, { ...audience, plans: ['free'], roles: ['non_buyer'], minAccountAgeMs: undefined })(ctx)).toBe('audience_trait')
+  })
+})

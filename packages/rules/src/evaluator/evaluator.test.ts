@@ -1,0 +1,114 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import catalog from '../../spec/catalog.json' with { type: 'json' }
+import { triggerFacts } from './deps.ts'
+import { createEvaluator } from './index.ts'
+import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey } from './types.ts'
+
+const rules = catalog as CompiledRules
+const NOW = 1_750_000_000_000
+const DAY = 86_400_000
+const METRICS = ['contacts', 'seats', 'storage_gb']
+const NAMES = ['segmentation', 'sso', 'dashboards']
+
+const leaf: fc.Arbitrary<Condition> = fc.oneof(
+  fc.record({ usage: fc.constantFrom(...METRICS), atLeast: fc.oneof(fc.record({ percent: fc.integer({ min: 0, max: 150 }) }), fc.record({ value: fc.integer({ min: 0, max: 5000 }) })) }),
+  fc.record({ usage: fc.constantFrom(...METRICS), aboveLimit: fc.constant(true as const) }),
+  fc.record({ gate: fc.constantFrom(...NAMES), countAtLeast: fc.integer({ min: 1, max: 3 }), withinMs: fc.option(fc.constantFrom(DAY, 7 * DAY), { nil: undefined }) }),
+  fc.record({ event: fc.constantFrom('report', 'export'), countAtLeast: fc.integer({ min: 1, max: 4 }), withinMs: fc.constantFrom(DAY, 30 * DAY) }),
+  fc.record({ renewalWithinMs: fc.constantFrom(DAY, 60 * DAY) }),
+  fc.record({ accountAgeAtLeastMs: fc.constantFrom(DAY, 90 * DAY) }),
+  fc.record({ trait: fc.constant('employees'), op: fc.constantFrom('gt' as const, 'lte' as const, 'exists' as const), value: fc.integer({ min: 0, max: 100 }) }),
+  fc.record({ hasFeature: fc.constantFrom(...NAMES) }),
+  fc.record({ lacksAddon: fc.constantFrom('analytics', 'extra-contacts') }),
+)
+const condition: fc.Arbitrary<Condition> = fc.letrec<{ node: Condition }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ all: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ any: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ not: tie('node') }),
+  ),
+})).node
+
+const hits = fc.array(fc.integer({ min: 0, max: 40 * DAY }), { maxLength: 5 }).map((ages) => ages.map((age) => NOW - age).sort((a, b) => a - b))
+const context: fc.Arbitrary<EvalContext> = fc.record({
+  now: fc.constant(NOW),
+  account: fc.record({
+    id: fc.constant('acct_1'),
+    plan: fc.constantFrom('free', 'pro', 'business'),
+    addons: fc.subarray(['analytics', 'extra-contacts']),
+    createdAt: fc.option(fc.integer({ min: NOW - 200 * DAY, max: NOW }), { nil: undefined }),
+    renewsAt: fc.option(fc.integer({ min: NOW - DAY, max: NOW + 90 * DAY }), { nil: undefined }),
+    traits: fc.record({ employees: fc.integer({ min: 0, max: 100 }) }),
+  }),
+  user: fc.record({ id: fc.constant('user_1'), role: fc.constantFrom('owner', 'member') }),
+  usage: fc.record({ contacts: fc.integer({ min: 0, max: 12000 }), seats: fc.integer({ min: 0, max: 60 }), storage_gb: fc.integer({ min: 0, max: 60 }) }),
+  gates: fc.record({ segmentation: hits, sso: hits, dashboards: hits }),
+  events: fc.record({ report: hits, export: hits }),
+})
+
+/** One fact changed in place, as the SDK does between two evaluations. */
+const change: fc.Arbitrary<[FactKey, (ctx: EvalContext) => void]> = fc.oneof(
+  fc.tuple(fc.constantFrom(...METRICS), fc.integer({ min: 0, max: 12000 })).map(([metric, value]) => [`usage:${metric}` as FactKey, (ctx: EvalContext) => { ctx.usage[metric] = value }]),
+  fc.tuple(fc.constantFrom(...NAMES), hits).map(([feature, list]) => [`gate:${feature}` as FactKey, (ctx: EvalContext) => { ctx.gates[feature] = list }]),
+  fc.constantFrom('pro', 'business').map((plan) => ['account' as FactKey, (ctx: EvalContext) => { ctx.account = { ...ctx.account, plan } }]),
+  fc.integer({ min: 1, max: 60 * DAY }).map((ms) => ['time' as FactKey, (ctx: EvalContext) => { ctx.now += ms }]),
+)
+
+const triggersOf = (conditions: Condition[]): CompiledTrigger[] =>
+  conditions.map((when, index) => ({
+    id: `t${index}`, when, audience: {}, prompt: { placement: 'banner', title: 't' }, holdoutPercent: 0,
+    frequency: { stopAfterAccept: true }, priority: 0, deps: triggerFacts({ when, audience: {} }),
+  }))
+
+describe('createEvaluator', () => {
+  it('matching the affected triggers after a change equals matching them all', () => {
+    fc.assert(fc.property(fc.array(condition, { minLength: 1, maxLength: 12 }), context, change, (conditions, ctx, [fact, apply]) => {
+      const evaluator = createEvaluator({ ...rules, triggers: triggersOf(conditions) })
+      const incremental = evaluator.match(ctx)
+      apply(ctx)
+      evaluator.match(ctx, evaluator.affected([fact]), incremental)
+      expect(incremental).toEqual(evaluator.match(ctx))
+    }), { numRuns: 300 })
+  })
+
+  it('matches only the requested triggers into the given map', () => {
+    const evaluator = createEvaluator({ ...rules, triggers: triggersOf([{ hasFeature: 'sso' }, { lacksFeature: 'sso' }]) })
+    const into = new Map([['t0', true]])
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: {}, gates: {}, events: {} }
+    expect(evaluator.match(ctx, ['t1', 'unknown'], into)).toBe(into)
+    expect([...into]).toEqual([['t0', true], ['t1', true]])
+  })
+
+  it('returns the same decision object for an unmatched trigger on every evaluation', () => {
+    const evaluator = createEvaluator({ ...rules, triggers: triggersOf([{ hasFeature: 'sso' }]) })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: {}, gates: {}, events: {} }
+    const first = evaluator.decide(ctx, evaluator.match(ctx), () => undefined).decisions[0]
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).decisions[0]).toBe(first)
+  })
+
+  it('returns the same prompt object while its copy cannot change', () => {
+    const evaluator = createEvaluator({ ...rules, triggers: triggersOf([{ usage: 'contacts', atLeast: { percent: 80 } }]) })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 900 }, gates: {}, events: {} }
+    const first = evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).toBe(first)
+    ctx.usage.contacts = 950
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).not.toBe(first)
+  })
+
+  it('decides a new plan once the account object changes', () => {
+    const triggers = triggersOf([{ usage: 'contacts', atLeast: { value: 1 } }])
+    triggers[0]!.prompt.target = 'next_plan'
+    const evaluator = createEvaluator({ ...rules, triggers })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 5 }, gates: {}, events: {} }
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner?.target?.id).toBe('pro')
+    ctx.account = { ...ctx.account, plan: 'pro' }
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner?.target?.id).toBe('business')
+  })
+
+  it('refuses rules of a version it does not know, saying what to do', () => {
+    expect(() => createEvaluator({ ...rules, version: 2 } as unknown as CompiledRules)).toThrow(/\[nudgekit\] Failed to load rules: .*version 2.*Upgrade/)
+  })
+})
