@@ -7,47 +7,10 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { loadRulesOrThrow } from '@nudgekit/rules'
+import { rules } from '../test/rules.ts'
 
 const require = createRequire(import.meta.url)
 const ORIGIN = 'https://widgets.test'
-
-const rules = loadRulesOrThrow(`
-version: 1
-metrics:
-  contacts: { label: contacts }
-  seats: { label: seats }
-features:
-  segmentation: { label: Advanced segmentation }
-plans:
-  - { id: free, name: Free, price: { monthly: 0 }, limits: { contacts: 100, seats: 3 }, features: [] }
-  - { id: pro, name: Pro, price: { monthly: 49 }, limits: { contacts: 1000, seats: 10 }, features: [segmentation] }
-triggers:
-  - id: contacts-80
-    when: { usage: contacts, at_least: 80% }
-    prompt:
-      placement: banner
-      title: "You've used {used} of {limit} contacts"
-      body: "{target.name} raises the limit to {target.limit}."
-      cta: { label: "Upgrade to {target.name}", url: "/billing?plan={target.id}" }
-      target: next_plan_raising_limit
-  - id: seats-full
-    when: { usage: seats, at_least: 100% }
-    prompt:
-      placement: modal
-      title: "All {limit} seats are taken"
-      body: "{target.name} has {target.limit} seats."
-      cta: { label: "Upgrade to {target.name}", url: "/billing?plan={target.id}" }
-      target: next_plan_raising_limit
-  - id: reports
-    when: { event: report_viewed, count_at_least: 1 }
-    prompt: { placement: toast, title: "Teams like yours pick Pro", target: pro }
-  - id: segmentation-gate
-    when: { gate: segmentation }
-    prompt: { placement: inline, title: "Segmentation is on {target.name}", target: cheapest_plan_with_feature }
-defaults:
-  frequency: { max_per_session: 5 }
-`).compiled
 
 // The page allows nothing inline: scripts and styles only from its own origin.
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'"

@@ -3,26 +3,13 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterEach, expect, it, vi } from 'vitest'
-import { loadRulesOrThrow } from '@nudgekit/rules'
 import './helpers.tsx'
+import { rules } from './rules.ts'
 
 afterEach(() => {
   document.body.replaceChildren()
   Reflect.deleteProperty(window, 'Nudgekit')
 })
-
-const rules = loadRulesOrThrow(`
-version: 1
-metrics:
-  contacts: { label: contacts }
-plans:
-  - { id: free, name: Free, price: { monthly: 0 }, limits: { contacts: 100 }, features: [] }
-  - { id: pro, name: Pro, price: { monthly: 49 }, limits: { contacts: 1000 }, features: [] }
-triggers:
-  - id: contacts-full
-    when: { usage: contacts, at_least: 100% }
-    prompt: { placement: toast, title: "All {limit} contacts used", target: next_plan_raising_limit }
-`).compiled
 
 /** esbuild's JS API refuses jsdom's TextEncoder, so the bundle is built by its CLI in a child process. */
 function buildIife(): string {
@@ -51,10 +38,10 @@ it('exposes createNudge, mount, mountGate and mountMeter on window.Nudgekit and 
     fetch: async () => Response.json({ triggers: {}, accepted: 0, duplicates: 0, rejected: [] }, { status: 202 }),
   })
   const unmount = Nudgekit.mount(nudge)
-  nudge.setUsage('contacts', 100)
+  nudge.track('report_viewed')
   // The bundle carries its own Preact, which renders on its own schedule (not under the test's act()).
   const root = document.querySelector('[data-nudgekit]')?.shadowRoot
-  await vi.waitFor(() => expect(root?.querySelector('[role=status]')?.textContent).toContain('All 100 contacts used'))
+  await vi.waitFor(() => expect(root?.querySelector('[role=status]')?.textContent).toContain('Teams like yours pick Pro'))
   unmount()
   nudge.destroy()
 })

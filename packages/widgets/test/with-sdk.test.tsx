@@ -2,32 +2,10 @@
 import { act, within } from '@testing-library/preact'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadRulesOrThrow } from '@nudgekit/rules'
 import { createNudge, memoryStorage, type Nudge } from '@nudgekit/sdk'
 import { mount, mountGate } from '../src/mount.tsx'
 import './helpers.tsx'
-
-const rules = loadRulesOrThrow(`
-version: 1
-metrics:
-  contacts: { label: contacts }
-features:
-  segmentation: { label: Advanced segmentation }
-plans:
-  - { id: free, name: Free, price: { monthly: 0 }, limits: { contacts: 100 }, features: [] }
-  - { id: pro, name: Pro, price: { monthly: 49 }, limits: { contacts: 1000 }, features: [segmentation] }
-triggers:
-  - id: contacts-80
-    when: { usage: contacts, at_least: 80% }
-    prompt:
-      placement: banner
-      title: "You've used {used} of {limit} contacts"
-      cta: { label: "Upgrade to {target.name}", url: "/billing?plan={target.id}" }
-      target: next_plan_raising_limit
-  - id: segmentation-gate
-    when: { gate: segmentation }
-    prompt: { placement: inline, title: "Segmentation is on {target.name}", target: cheapest_plan_with_feature }
-`).compiled
+import { rules } from './rules.ts'
 
 const sent: string[] = []
 const clients: Nudge[] = []
