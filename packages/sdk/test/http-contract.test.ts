@@ -141,6 +141,17 @@ it('pauses after 10 failed attempts, keeps the events, and sends them when the b
   expect(fake.events.map((e) => e.event)).toEqual(['a'])
 })
 
+it('resumes a paused sender when the page becomes visible again', async () => {
+  fake.failWith.push(...Array(10).fill(503))
+  const nudge = open()
+  nudge.track('a')
+  await clock.advance(3_600_000)
+  expect(fake.events).toHaveLength(0)
+  document.dispatchEvent(new Event('visibilitychange'))
+  await clock.settle()
+  expect(fake.events.map((e) => e.event)).toEqual(['a'])
+})
+
 it('on pagehide sends the queue with a keepalive text/plain request that carries the key in the body', async () => {
   const nudge = open()
   nudge.track('a')

@@ -1,4 +1,4 @@
-// Event delivery: batches from the persisted queue, one sending tab at a time, retries, unload and online.
+// Event delivery: batches from the persisted queue, one sending tab at a time, retries, unload, online and visible.
 import type { Store } from '../storage.ts'
 import type { NudgeEvent, Timers } from '../types.ts'
 import { createQueue } from './queue.ts'
@@ -9,7 +9,7 @@ import type { Outcome, Transport } from './transport.ts'
 export interface Delivery {
   /** Queues an event; a full batch goes out at once, a partial one after `intervalMs`. */
   enqueue(event: NudgeEvent): void
-  /** Sends everything queued (resumes a sender paused after too many failed attempts). */
+  /** Sends everything queued (resumes a sender paused after too many failed attempts, as do `online` and the page becoming visible). */
   flush(): Promise<void>
   /** Hands what is queued to the browser for a page that is going away. */
   unload(): void
@@ -119,16 +119,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   const win = globalThis.window
-  const onHidden = (): void => {
-    if (document.visibilityState === 'hidden') unload()
-  }
-  const onOnline = (): void => {
+  const resume = (): void => {
     paused = false
     void run()
   }
+  const onVisibility = (): void => (document.visibilityState === 'hidden' ? unload() : resume())
   win?.addEventListener('pagehide', unload)
-  win?.addEventListener('online', onOnline)
-  win?.document?.addEventListener('visibilitychange', onHidden)
+  win?.addEventListener('online', resume)
+  win?.document?.addEventListener('visibilitychange', onVisibility)
   if (queue.size()) schedule(0)
 
   return {
@@ -148,8 +146,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       transport.abort()
       lock.release()
       win?.removeEventListener('pagehide', unload)
-      win?.removeEventListener('online', onOnline)
-      win?.document?.removeEventListener('visibilitychange', onHidden)
+      win?.removeEventListener('online', resume)
+      win?.document?.removeEventListener('visibilitychange', onVisibility)
     },
   }
 }

@@ -1,6 +1,6 @@
 // When to try a failed send again: which failures are worth retrying, jittered exponential backoff, Retry-After.
 
-/** Attempts per batch before the sender pauses until the next flush, `online` event or page load. */
+/** Attempts per batch before the sender pauses until the next flush, `online`, visible page or page load. */
 export const MAX_ATTEMPTS = 10
 
 /** Timeouts, rate limits and server errors pass; other client errors would fail the same way again. */
