@@ -1,11 +1,10 @@
 // createHandler: the web-standard (Request) => Response server, routing with Hono; adapters wrap it.
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
-import { forecastFrom } from './forecast.ts'
 import type { RouteDeps } from './http/deps.ts'
 import type { AppEnv, ConnectionInfo } from './http/env.ts'
 import { errorResponse } from './http/errors.ts'
@@ -16,6 +15,7 @@ import { accessLog } from './middleware/access-log/index.ts'
 import { rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.ts'
 import { createRulesSource } from './rules-source.ts'
 import { conversionsRoute } from './routes/conversions.ts'
+import { dashboardRoute } from './routes/dashboard.ts'
 import { eventsRoute } from './routes/events.ts'
 import { rulesRoutes } from './routes/rules.ts'
 import { statsRoutes } from './routes/stats.ts'
@@ -115,28 +115,7 @@ export function createHandler(options: HandlerOptions): Handler {
   eventsRoute(app, deps)
   conversionsRoute(app, deps)
   statsRoutes(app, deps)
-  // The dashboard (Preact SSR) loads on its first request: API-only deployments never pay for it. It is
-  // mounted at the path it was reached under, so it still works when this app is routed under a prefix.
-  const dashboards = new Map<string, Promise<Hono>>()
-  const toDashboard = async (c: Context<AppEnv>) => {
-    const base = c.req.routePath.replace(/\/dashboard(\/\*)?$/, '')
-    let dashboard = dashboards.get(base)
-    if (!dashboard) {
-      dashboard = import('./dashboard/index.ts').then(({ createDashboard }) =>
-        new Hono().route(`${base}/dashboard`, createDashboard({
-          store: deps.store,
-          secretKey: options.keys.secret,
-          getRules: () => deps.rules.current(),
-          forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
-          now: deps.now,
-        })),
-      )
-      dashboards.set(base, dashboard)
-    }
-    return (await dashboard).fetch(c.req.raw, c.env)
-  }
-  app.all('/dashboard', toDashboard)
-  app.all('/dashboard/*', toDashboard)
+  dashboardRoute(app, deps, options.keys.secret)
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`,
     'See GET /v1/openapi.json for the routes.'))
