@@ -20,19 +20,14 @@ export function isBuyer(rules: CompiledRules, role: string | undefined): boolean
  */
 export function compileAudience(rules: CompiledRules, audience: CompiledAudience): AudienceCheck {
   const { plans, roles, minAccountAgeMs } = audience
-  const traits = audience.traits?.map((trait) => compileCondition(rules, trait)) ?? []
+  const age = compileCondition(rules, { accountAgeAtLeastMs: minAccountAgeMs ?? 0 })
+  const traits = compileCondition(rules, { all: audience.traits ?? [] })
   return (ctx) => {
+    const { role } = ctx.user
+    const buyer = isBuyer(rules, role)
     if (plans && !plans.includes(ctx.account.plan)) return 'audience_plan'
-    if (roles) {
-      const role = ctx.user.role
-      const buyer = isBuyer(rules, role)
-      if (!roles.some((name) => (name === 'buyer' ? buyer : name === 'non_buyer' ? !buyer : name === role))) return 'audience_role'
-    }
-    if (minAccountAgeMs !== undefined) {
-      const createdAt = ctx.account.createdAt
-      if (createdAt === undefined || ctx.now - createdAt < minAccountAgeMs) return 'account_age'
-    }
-    for (const trait of traits) if (!trait(ctx)) return 'audience_trait'
-    return undefined
+    if (roles && !roles.some((name) => (name === 'buyer' ? buyer : name === 'non_buyer' ? !buyer : name === role))) return 'audience_role'
+    if (minAccountAgeMs !== undefined && !age(ctx)) return 'account_age'
+    return traits(ctx) ? undefined : 'audience_trait'
   }
 }

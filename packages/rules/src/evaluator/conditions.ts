@@ -75,15 +75,15 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
     const { trait, op, value } = condition
     return (ctx) => traitHolds(op, ctx.account.traits?.[trait], value)
   }
-  if ('hasFeature' in condition || 'lacksFeature' in condition) {
-    const has = 'hasFeature' in condition
-    const feature = has ? condition.hasFeature : condition.lacksFeature
-    return (ctx) => hasFeature(rules, ctx.account, feature) === has
+  if ('lacksFeature' in condition) return compileCondition(rules, { not: { hasFeature: condition.lacksFeature } })
+  if ('lacksAddon' in condition) return compileCondition(rules, { not: { hasAddon: condition.lacksAddon } })
+  if ('hasFeature' in condition) {
+    const feature = condition.hasFeature
+    return (ctx) => hasFeature(rules, ctx.account, feature)
   }
-  if ('hasAddon' in condition || 'lacksAddon' in condition) {
-    const has = 'hasAddon' in condition
-    const addon = has ? condition.hasAddon : condition.lacksAddon
-    return (ctx) => (ctx.account.addons?.includes(addon) === true) === has
+  if ('hasAddon' in condition) {
+    const addon = condition.hasAddon
+    return (ctx) => ctx.account.addons?.includes(addon) === true
   }
   return () => false
 }

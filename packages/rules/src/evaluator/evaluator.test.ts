@@ -49,12 +49,14 @@ const context: fc.Arbitrary<EvalContext> = fc.record({
   events: fc.record({ report: hits, export: hits }),
 })
 
+type Change = [FactKey, (ctx: EvalContext) => void]
+
 /** One fact changed in place, as the SDK does between two evaluations. */
-const change: fc.Arbitrary<[FactKey, (ctx: EvalContext) => void]> = fc.oneof(
-  fc.tuple(fc.constantFrom(...METRICS), fc.integer({ min: 0, max: 12000 })).map(([metric, value]) => [`usage:${metric}` as FactKey, (ctx: EvalContext) => { ctx.usage[metric] = value }]),
-  fc.tuple(fc.constantFrom(...NAMES), hits).map(([feature, list]) => [`gate:${feature}` as FactKey, (ctx: EvalContext) => { ctx.gates[feature] = list }]),
-  fc.constantFrom('pro', 'business').map((plan) => ['account' as FactKey, (ctx: EvalContext) => { ctx.account = { ...ctx.account, plan } }]),
-  fc.integer({ min: 1, max: 60 * DAY }).map((ms) => ['time' as FactKey, (ctx: EvalContext) => { ctx.now += ms }]),
+const change: fc.Arbitrary<Change> = fc.oneof(
+  fc.tuple(fc.constantFrom(...METRICS), fc.integer({ min: 0, max: 12000 })).map(([metric, value]): Change => [`usage:${metric}`, (ctx) => { ctx.usage[metric] = value }]),
+  fc.tuple(fc.constantFrom(...NAMES), hits).map(([feature, list]): Change => [`gate:${feature}`, (ctx) => { ctx.gates[feature] = list }]),
+  fc.constantFrom('pro', 'business').map((plan): Change => ['account', (ctx) => { ctx.account = { ...ctx.account, plan } }]),
+  fc.integer({ min: 1, max: 60 * DAY }).map((ms): Change => ['time', (ctx) => { ctx.now += ms }]),
 )
 
 const triggersOf = (conditions: Condition[]): CompiledTrigger[] =>

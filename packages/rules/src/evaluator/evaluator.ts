@@ -32,7 +32,7 @@ export interface Evaluator {
  */
 export function createEvaluator(rules: CompiledRules): Evaluator {
   if (rules.version !== 1) {
-    throw new Error(`[nudgekit] Failed to load rules: version ${String(rules.version)} is not supported. Upgrade @nudgekit/rules to match your server.`)
+    throw new Error(`[nudgekit] Failed to load rules: version ${rules.version} is not supported. Upgrade @nudgekit/rules.`)
   }
   const entries = rules.triggers.map((trigger) => prepareTrigger(rules, trigger))
   const byId = new Map(entries.map((entry) => [entry.trigger.id, entry]))

@@ -1,5 +1,5 @@
 // Builds the `Prompt` a trigger shows: variant copy, buyer or non-buyer copy, template variables filled.
-import type { CompiledRules, CompiledTrigger, CtaTemplate, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
+import type { CompiledRules, CompiledTrigger, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 import { limitOf, planIndex } from './targets.ts'
 import { fillTemplate, renderTemplate } from './template.ts'
@@ -28,18 +28,17 @@ export function templateOf(trigger: CompiledTrigger, variant: string): PromptTem
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger): PromptBuilder {
   const metric = subjectOf(trigger.when, 'usage')
   const feature = subjectOf(trigger.when, 'gate')
-  const { defaults, metrics, features, plans } = rules
+  const { defaults } = rules
   let inputs: unknown[] = []
   let last: Prompt | undefined
 
   return (ctx, variant, template, buyer, target) => {
     const { account } = ctx
-    const plan = account.plan
-    const limit = metric === undefined ? null : limitOf(rules, account, metric)
     const used = metric === undefined ? undefined : (ctx.usage[metric] ?? 0)
-    const locale = ctx.locale ?? defaults.locale
+    const limit = metric === undefined ? null : limitOf(rules, account, metric)
     const days = account.renewsAt === undefined ? undefined : Math.max(0, Math.ceil((account.renewsAt - ctx.now) / 86_400_000))
-    const next = [template, variant, buyer, used, limit, target?.id, target?.limit, plan, locale, days]
+    const locale = ctx.locale ?? defaults.locale
+    const next = [template, variant, buyer, used, limit, target?.id, target?.limit, account.plan, locale, days]
     if (last && next.every((value, index) => value === inputs[index])) return last
     inputs = next
 
@@ -48,10 +47,10 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
       limit: limit ?? undefined,
       remaining: limit === null ? undefined : Math.max(0, limit - used!),
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
-      metric: metric && (metrics[metric]?.label ?? metric),
-      feature: feature && (features[feature]?.label ?? feature),
-      'plan.id': plan,
-      'plan.name': plans[planIndex(rules, plan)]?.name,
+      metric: metric && (rules.metrics[metric]?.label ?? metric),
+      feature: feature && (rules.features[feature]?.label ?? feature),
+      'plan.id': account.plan,
+      'plan.name': rules.plans[planIndex(rules, account.plan)]?.name,
       'target.id': target?.id,
       'target.name': target?.name,
       'target.limit': target?.limit ?? undefined,
@@ -59,23 +58,21 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
       'target.annual_price': target?.price.annual,
       days_to_renewal: days,
     }
-    const text = (value: string) => renderTemplate(value, vars, locale, defaults.currency)
-    // Non-buyers get `prompt.nonBuyer` over `defaults.nonBuyer` over the buyer copy, and never the buyer's CTA.
-    const pick = (key: 'title' | 'body') => (buyer ? undefined : (template.nonBuyer?.[key] ?? defaults.nonBuyer[key])) ?? template[key]
-    const cta: CtaTemplate = (buyer ? template.cta : (template.nonBuyer?.cta ?? defaults.nonBuyer.cta)) ??
-      { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }
+    // Non-buyers get `prompt.nonBuyer` over `defaults.nonBuyer` over the buyer copy: never the buyer's CTA.
+    const copy = buyer ? template : { ...template, ...defaults.nonBuyer, ...template.nonBuyer }
+    const cta = copy.cta ?? { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }
+    const text = (value: string | undefined) => value && renderTemplate(value, vars, locale, defaults.currency)
     const url = cta.url && fillTemplate(cta.url, (name) => encodeURIComponent(vars[name] ?? ''))
-    const body = pick('body')
     return (last = {
       key: `${trigger.id}:${variant}`,
       trigger: trigger.id,
       variant,
       placement: template.placement,
       audience: buyer ? 'buyer' : 'non_buyer',
-      title: text(pick('title')!),
-      body: body && text(body),
-      cta: { label: text(cta.label), url: url && isSafeUrl(url) ? url : undefined },
-      dismissLabel: template.dismissLabel && text(template.dismissLabel),
+      title: text(copy.title)!,
+      body: text(copy.body),
+      cta: { label: text(cta.label)!, url: url && isSafeUrl(url) ? url : undefined },
+      dismissLabel: text(copy.dismissLabel),
       target,
       feature,
       metric,
