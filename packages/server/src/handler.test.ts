@@ -158,6 +158,17 @@ describe('GET /v1/state', () => {
     })
   })
 
+  it('snoozes for one day after a snooze of a trigger without snooze_on_dismiss, and not after a dismissal', async () => {
+    await postJson('/v1/events', { events: [
+      makeEvent({ type: 'snooze', ts: NOW - 3000, trigger: 'segmentation-gate', account: 'acme' }),
+      makeEvent({ type: 'dismiss', ts: NOW - 2000, trigger: 'segmentation-gate', account: 'other' }),
+    ] })
+    const acme = await (await request('/v1/state?account=acme', { key: PK })).json()
+    expect(acme.triggers['segmentation-gate']).toEqual({ impressions: 0, snoozedUntil: NOW - 3000 + DAY })
+    const other = await (await request('/v1/state?account=other', { key: PK })).json()
+    expect(other.triggers['segmentation-gate']).toEqual({ impressions: 0, dismissedAt: NOW - 2000 })
+  })
+
   it('answers 400 without an account', async () => {
     const response = await request('/v1/state', { key: PK })
     expect(response.status).toBe(400)

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import type { ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
 import { StoreUnavailableError } from '../store/types.ts'
-import { createDashboard, type DashboardData, type DashboardOptions } from './app.tsx'
+import { createDashboard, type DashboardData, type DashboardOptions } from './app.ts'
 
 const secretKey = 'sk_test_0123456789abcdef'
 const now = Date.UTC(2026, 0, 31, 12)

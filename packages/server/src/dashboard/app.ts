@@ -8,7 +8,7 @@ import { formatDay } from '../stats/days.ts'
 import type { DailyPoint, ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
 import { StoreUnavailableError } from '../store/types.ts'
 import { createFormatters } from './format.ts'
-import { renderDashboard, renderLogin } from './page.tsx'
+import { renderDashboard, renderLogin } from './page.ts'
 import { createSessions, SESSION_COOKIE, SESSION_TTL_MS } from './session.ts'
 import { DASHBOARD_CSS } from './styles.ts'
 

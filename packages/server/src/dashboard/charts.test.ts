@@ -1,7 +1,8 @@
+import { h } from 'preact'
 import { renderToString } from 'preact-render-to-string'
 import { describe, expect, it } from 'vitest'
 import type { StatsRow } from '../stats/types.ts'
-import { DailyChart, Funnel, RateChart } from './charts.tsx'
+import { DailyChart, Funnel, RateChart } from './charts.ts'
 import { createFormatters } from './format.ts'
 
 const format = createFormatters('en-US', 'USD')
@@ -28,7 +29,7 @@ const row = (overrides: Partial<StatsRow>): StatsRow => ({
 
 describe('RateChart', () => {
   it('draws the bar to the rate and the whisker across the interval, on a scale ending at the highest bound', () => {
-    const svg = renderToString(<RateChart rows={[row({})]} format={format} />)
+    const svg = renderToString(h(RateChart, { rows: [row({})], format }))
     // plot from x = 210 over 440 px; top of scale = 0.2 → rate 0.12 ends at 210 + 0.6 · 440 = 474
     expect(svg).toContain('<rect class="bar" x="210" y="6" width="264" height="16">')
     // whisker from 0.07 (210 + 0.35 · 440 = 364) to 0.2 (650)
@@ -39,7 +40,7 @@ describe('RateChart', () => {
 
 describe('Funnel', () => {
   it('sums variants per trigger and gives each step as a share of the one before', () => {
-    const svg = renderToString(<Funnel rows={[row({}), row({ variant: 'b', impressions: 100, clicks: 10, conversions: 3 })]} format={format} />)
+    const svg = renderToString(h(Funnel, { rows: [row({}), row({ variant: 'b', impressions: 100, clicks: 10, conversions: 3 })], format }))
     expect(svg).toContain('contacts-80: 300 impressions, 60 clicks, 15 conversions')
     expect(svg).toContain('60 (20.0%)')
     expect(svg).toContain('15 (25.0%)')
@@ -49,18 +50,18 @@ describe('Funnel', () => {
 describe('DailyChart', () => {
   it('draws one bar per day with data on its day, scaled to the series maximum, ignoring days outside the range', () => {
     const svg = renderToString(
-      <DailyChart
-        trigger="contacts-80"
-        from="2026-01-01"
-        to="2026-01-10"
-        index={0}
-        format={format}
-        points={[
+      h(DailyChart, {
+        trigger: 'contacts-80',
+        from: '2026-01-01',
+        to: '2026-01-10',
+        index: 0,
+        format,
+        points: [
           { day: '2026-01-01', trigger: 'contacts-80', impressions: 10, clicks: 0, conversions: 0 },
           { day: '2026-01-06', trigger: 'contacts-80', impressions: 5, clicks: 1, conversions: 0 },
           { day: '2026-02-01', trigger: 'contacts-80', impressions: 99, clicks: 0, conversions: 0 },
-        ]}
-      />,
+        ],
+      }),
     )
     // 10 days over 440 px: 44 px a day, bars 35.2 px wide, strip 44 px high
     expect(svg).toContain('d="M210 44v-44h35.2v44zM430 44v-22h35.2v22z"')
@@ -79,7 +80,7 @@ describe('DailyChart over a long range', () => {
       clicks: 0,
       conversions: 0,
     }))
-    const svg = renderToString(<DailyChart trigger="t" from="2025-01-01" to="2025-12-31" index={0} format={format} points={points} />)
+    const svg = renderToString(h(DailyChart, { trigger: 't', from: '2025-01-01', to: '2025-12-31', index: 0, format, points }))
     // ceil(365 / 120) = 4 days a bar → 92 bars, the last holding one day
     expect(svg).toContain('4-day series of t, 2025-01-01 to 2025-12-31')
     const bars = /class="bars step-0" d="([^"]*)"/.exec(svg)![1]!.split('z').filter(Boolean)

@@ -1,4 +1,5 @@
 // Inline SVG charts: conversion-rate bars with interval whiskers, the funnel, and daily series.
+import { h } from 'preact'
 import type { DailyPoint, StatsRow } from '../stats/types.ts'
 import { DAY_MS, formatDay, parseDay } from '../stats/days.ts'
 import type { Formatters } from './format.ts'
@@ -18,44 +19,44 @@ export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatte
   const height = rows.length * rowHeight + 30
   const top = Math.max(0.01, ...rows.map((row) => row.conversion_rate_ci[1]))
   const x = (value: number) => PLOT_LEFT + (value / top) * PLOT_WIDTH
-  return (
-    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="rate-title rate-desc">
-      <title id="rate-title">Conversion rate by trigger and variant, with 95 % intervals</title>
-      <desc id="rate-desc">
-        {rows
-          .map((row) => `${row.trigger} ${row.variant}: ${format.percent(row.conversion_rate)} (${format.interval(row.conversion_rate_ci)})`)
-          .join('; ')}
-      </desc>
-      {[0, top / 2, top].map((tick) => (
-        <g class="tick">
-          <line x1={x(tick)} x2={x(tick)} y1={0} y2={height - 20} />
-          <text x={x(tick)} y={height - 5} text-anchor="middle">
-            {format.percent(tick)}
-          </text>
-        </g>
-      ))}
-      {rows.map((row, index) => {
-        const y = index * rowHeight + 6
-        const middle = y + 8
-        const [low, high] = row.conversion_rate_ci
-        return (
-          <g>
-            <text class="label" x={LABEL_WIDTH} y={middle + 4} text-anchor="end">
-              {label(`${row.trigger} · ${row.variant}`)}
-            </text>
-            <rect class="bar" x={PLOT_LEFT} y={y} width={Math.max(0, x(row.conversion_rate) - PLOT_LEFT)} height={16} />
-            <g class="whisker">
-              <line x1={x(low)} x2={x(high)} y1={middle} y2={middle} />
-              <line x1={x(low)} x2={x(low)} y1={middle - 6} y2={middle + 6} />
-              <line x1={x(high)} x2={x(high)} y1={middle - 6} y2={middle + 6} />
-            </g>
-            <text class="value" x={x(high) + 6} y={middle + 4}>
-              {format.percent(row.conversion_rate)}
-            </text>
-          </g>
-        )
-      })}
-    </svg>
+  return h(
+    'svg',
+    { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': 'rate-title rate-desc' },
+    h('title', { id: 'rate-title' }, 'Conversion rate by trigger and variant, with 95 % intervals'),
+    h(
+      'desc',
+      { id: 'rate-desc' },
+      rows
+        .map((row) => `${row.trigger} ${row.variant}: ${format.percent(row.conversion_rate)} (${format.interval(row.conversion_rate_ci)})`)
+        .join('; '),
+    ),
+    [0, top / 2, top].map((tick) =>
+      h(
+        'g',
+        { class: 'tick' },
+        h('line', { x1: x(tick), x2: x(tick), y1: 0, y2: height - 20 }),
+        h('text', { x: x(tick), y: height - 5, 'text-anchor': 'middle' }, format.percent(tick)),
+      ),
+    ),
+    rows.map((row, index) => {
+      const y = index * rowHeight + 6
+      const middle = y + 8
+      const [low, high] = row.conversion_rate_ci
+      return h(
+        'g',
+        null,
+        h('text', { class: 'label', x: LABEL_WIDTH, y: middle + 4, 'text-anchor': 'end' }, label(`${row.trigger} · ${row.variant}`)),
+        h('rect', { class: 'bar', x: PLOT_LEFT, y, width: Math.max(0, x(row.conversion_rate) - PLOT_LEFT), height: 16 }),
+        h(
+          'g',
+          { class: 'whisker' },
+          h('line', { x1: x(low), x2: x(high), y1: middle, y2: middle }),
+          h('line', { x1: x(low), x2: x(low), y1: middle - 6, y2: middle + 6 }),
+          h('line', { x1: x(high), x2: x(high), y1: middle - 6, y2: middle + 6 }),
+        ),
+        h('text', { class: 'value', x: x(high) + 6, y: middle + 4 }, format.percent(row.conversion_rate)),
+      )
+    }),
   )
 }
 
@@ -82,40 +83,37 @@ export function Funnel({ rows, format }: { rows: StatsRow[]; format: Formatters 
   const height = groups.length * groupHeight
   const share = (step: FunnelStep, previous: FunnelStep | undefined) =>
     previous === undefined ? '' : ` (${previous.value > 0 ? format.percent(step.value / previous.value) : '–'})`
-  return (
-    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="funnel-title funnel-desc">
-      <title id="funnel-title">Funnel per trigger: impressions, clicks, conversions</title>
-      <desc id="funnel-desc">
-        {groups
-          .map(({ trigger, steps }) => `${trigger}: ${steps.map((step) => `${format.count(step.value)} ${step.name.toLowerCase()}`).join(', ')}`)
-          .join('; ')}
-      </desc>
-      {groups.map(({ trigger, steps }, groupIndex) => {
-        const y0 = groupIndex * groupHeight
-        const widest = Math.max(1, steps[0]!.value)
-        return (
-          <g>
-            <text class="group" x={0} y={y0 + 16}>
-              {label(trigger, 60)}
-            </text>
-            {steps.map((step, index) => {
-              const y = y0 + 24 + index * stepHeight
-              return (
-                <g>
-                  <text class="label" x={LABEL_WIDTH} y={y + 13} text-anchor="end">
-                    {step.name}
-                  </text>
-                  <rect class={`bar step-${index}`} x={PLOT_LEFT} y={y} width={(step.value / widest) * PLOT_WIDTH} height={16} />
-                  <text class="value" x={PLOT_LEFT + (step.value / widest) * PLOT_WIDTH + 6} y={y + 13}>
-                    {format.count(step.value) + share(step, steps[index - 1])}
-                  </text>
-                </g>
-              )
-            })}
-          </g>
-        )
-      })}
-    </svg>
+  return h(
+    'svg',
+    { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': 'funnel-title funnel-desc' },
+    h('title', { id: 'funnel-title' }, 'Funnel per trigger: impressions, clicks, conversions'),
+    h(
+      'desc',
+      { id: 'funnel-desc' },
+      groups
+        .map(({ trigger, steps }) => `${trigger}: ${steps.map((step) => `${format.count(step.value)} ${step.name.toLowerCase()}`).join(', ')}`)
+        .join('; '),
+    ),
+    groups.map(({ trigger, steps }, groupIndex) => {
+      const y0 = groupIndex * groupHeight
+      const widest = Math.max(1, steps[0]!.value)
+      return h(
+        'g',
+        null,
+        h('text', { class: 'group', x: 0, y: y0 + 16 }, label(trigger, 60)),
+        steps.map((step, index) => {
+          const y = y0 + 24 + index * stepHeight
+          const width = (step.value / widest) * PLOT_WIDTH
+          return h(
+            'g',
+            null,
+            h('text', { class: 'label', x: LABEL_WIDTH, y: y + 13, 'text-anchor': 'end' }, step.name),
+            h('rect', { class: `bar step-${index}`, x: PLOT_LEFT, y, width, height: 16 }),
+            h('text', { class: 'value', x: PLOT_LEFT + width + 6, y: y + 13 }, format.count(step.value) + share(step, steps[index - 1])),
+          )
+        }),
+      )
+    }),
   )
 }
 
@@ -185,34 +183,32 @@ export function DailyChart(props: { trigger: string; points: DailyPoint[]; from:
   const id = `daily-${index}`
   const totals = SERIES.map(({ key }) => buckets.reduce((total, bucket) => total + bucket[key], 0))
   const period = size === 1 ? 'Daily' : `${size}-day`
-  return (
-    <svg class="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-      <title id={`${id}-title`}>{`${period} series of ${trigger}, ${from} to ${to}`}</title>
-      <desc id={`${id}-desc`}>
-        {SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total'}
-      </desc>
-      {SERIES.map(({ key, name }, series) => {
-        const y0 = series * (stripHeight + 12)
-        const max = Math.max(1, ...buckets.map((bucket) => bucket[key]))
-        return (
-          <g>
-            <text class="label" x={LABEL_WIDTH} y={y0 + stripHeight / 2 + 4} text-anchor="end">
-              {name}
-            </text>
-            <line class="axis" x1={PLOT_LEFT} x2={PLOT_LEFT + PLOT_WIDTH} y1={y0 + stripHeight} y2={y0 + stripHeight} />
-            <path class={`bars step-${series}`} d={barsPath(buckets, key, { max, left: PLOT_LEFT, bottom: y0 + stripHeight, height: stripHeight, step })} />
-            <text class="value" x={PLOT_LEFT + PLOT_WIDTH + 6} y={y0 + 10}>
-              {totals[series] === 0 ? 'none' : `max ${format.count(max)}`}
-            </text>
-          </g>
-        )
-      })}
-      <text class="tick" x={PLOT_LEFT} y={height - 4}>
-        {from}
-      </text>
-      <text class="tick" x={PLOT_LEFT + PLOT_WIDTH} y={height - 4} text-anchor="end">
-        {to}
-      </text>
-    </svg>
+  return h(
+    'svg',
+    { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
+    h('title', { id: `${id}-title` }, `${period} series of ${trigger}, ${from} to ${to}`),
+    h(
+      'desc',
+      { id: `${id}-desc` },
+      SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total',
+    ),
+    SERIES.map(({ key, name }, series) => {
+      const y0 = series * (stripHeight + 12)
+      const bottom = y0 + stripHeight
+      const max = Math.max(1, ...buckets.map((bucket) => bucket[key]))
+      return h(
+        'g',
+        null,
+        h('text', { class: 'label', x: LABEL_WIDTH, y: y0 + stripHeight / 2 + 4, 'text-anchor': 'end' }, name),
+        h('line', { class: 'axis', x1: PLOT_LEFT, x2: PLOT_LEFT + PLOT_WIDTH, y1: bottom, y2: bottom }),
+        h('path', {
+          class: `bars step-${series}`,
+          d: barsPath(buckets, key, { max, left: PLOT_LEFT, bottom, height: stripHeight, step }),
+        }),
+        h('text', { class: 'value', x: PLOT_LEFT + PLOT_WIDTH + 6, y: y0 + 10 }, totals[series] === 0 ? 'none' : `max ${format.count(max)}`),
+      )
+    }),
+    h('text', { class: 'tick', x: PLOT_LEFT, y: height - 4 }, from),
+    h('text', { class: 'tick', x: PLOT_LEFT + PLOT_WIDTH, y: height - 4, 'text-anchor': 'end' }, to),
   )
 }

@@ -1,3 +1,3 @@
 // Public entry of the dashboard module.
-export { createDashboard } from './app.tsx'
-export type { DashboardData, DashboardOptions } from './app.tsx'
+export { createDashboard } from './app.ts'
+export type { DashboardData, DashboardOptions } from './app.ts'

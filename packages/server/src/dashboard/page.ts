@@ -1,60 +1,70 @@
 // The dashboard's HTML pages: the login form and the stats page, rendered to strings on the server.
-import type { ComponentChildren } from 'preact'
+import { Fragment, h, type ComponentChildren, type RenderableProps, type VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
 import type { StatsQueryIssue } from '../stats/build.ts'
 import type { DailyPoint, ForecastRow, StatsResult } from '../stats/types.ts'
-import { DailyChart, Funnel, RateChart } from './charts.tsx'
+import { DailyChart, Funnel, RateChart } from './charts.ts'
 import type { Formatters } from './format.ts'
-import { ForecastTable, HoldoutTable, StatsTable } from './tables.tsx'
+import { ForecastTable, HoldoutTable, StatsTable } from './tables.ts'
 
-function Layout({ base, title, children }: { base: string; title: string; children: ComponentChildren }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{title}</title>
-        <link rel="stylesheet" href={`${base}/app.css`} />
-      </head>
-      <body>{children}</body>
-    </html>
+function Layout({ base, title, children }: RenderableProps<{ base: string; title: string }>) {
+  return h(
+    'html',
+    { lang: 'en' },
+    h(
+      'head',
+      null,
+      h('meta', { charset: 'utf-8' }),
+      h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+      h('meta', { name: 'color-scheme', content: 'light dark' }),
+      h('title', null, title),
+      h('link', { rel: 'stylesheet', href: `${base}/app.css` }),
+    ),
+    h('body', null, children),
   )
 }
 
-function html(node: preact.VNode): string {
+function html<P>(node: VNode<P>): string {
   return '<!doctype html>' + renderToString(node)
 }
 
 /** The login form; `error` explains why the last attempt failed. */
 export function renderLogin(base: string, error?: string): string {
   return html(
-    <Layout base={base} title="Sign in · nudgekit">
-      <main class="login">
-        <h1>nudgekit dashboard</h1>
-        <form method="post" action={`${base}/login`}>
-          {error ? (
-            <p class="error" role="alert" id="login-error">
-              {error}
-            </p>
-          ) : null}
-          <label for="key">Secret key</label>
-          <input
-            id="key"
-            name="key"
-            type="password"
-            autocomplete="current-password"
-            required
-            spellcheck={false}
-            aria-describedby={error ? 'key-hint login-error' : 'key-hint'}
-          />
-          <p class="hint" id="key-hint">
-            The server's secret key (<code>sk_…</code>), as given to <code>nudgekit serve</code>.
-          </p>
-          <button type="submit">Sign in</button>
-        </form>
-      </main>
-    </Layout>,
+    h(
+      Layout,
+      { base, title: 'Sign in · nudgekit' },
+      h(
+        'main',
+        { class: 'login' },
+        h('h1', null, 'nudgekit dashboard'),
+        h(
+          'form',
+          { method: 'post', action: `${base}/login` },
+          error ? h('p', { class: 'error', role: 'alert', id: 'login-error' }, error) : null,
+          h('label', { for: 'key' }, 'Secret key'),
+          h('input', {
+            id: 'key',
+            name: 'key',
+            type: 'password',
+            autocomplete: 'current-password',
+            required: true,
+            spellcheck: false,
+            'aria-describedby': error ? 'key-hint login-error' : 'key-hint',
+          }),
+          h(
+            'p',
+            { class: 'hint', id: 'key-hint' },
+            "The server's secret key (",
+            h('code', null, 'sk_…'),
+            '), as given to ',
+            h('code', null, 'nudgekit serve'),
+            '.',
+          ),
+          h('button', { type: 'submit' }, 'Sign in'),
+        ),
+      ),
+    ),
   )
 }
 
@@ -74,130 +84,109 @@ export interface DashboardView {
 
 /** The analysts' page. */
 export function renderDashboard(view: DashboardView): string {
-  const { base, query, format, stats } = view
+  const { base, query, stats } = view
   const csv = new URLSearchParams({ from: stats?.from ?? query.from, to: stats?.to ?? query.to })
   if (query.trigger) csv.set('trigger', query.trigger)
   return html(
-    <Layout base={base} title="Acceptance by trigger · nudgekit">
-      <header>
-        <h1>Acceptance by trigger</h1>
-        <form method="post" action={`${base}/logout`}>
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
-      </header>
-      <main>
-        <form method="get" action={base} class="range" aria-label="Date range">
-          <div>
-            <label for="from">From</label>
-            <input id="from" name="from" type="date" value={query.from} />
-          </div>
-          <div>
-            <label for="to">To</label>
-            <input id="to" name="to" type="date" value={query.to} />
-          </div>
-          <div>
-            <label for="trigger">Trigger</label>
-            <select id="trigger" name="trigger">
-              <option value="" selected={query.trigger === ''}>
-                All triggers
-              </option>
-              {view.triggers.map((id) => (
-                <option value={id} selected={query.trigger === id}>
-                  {id}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit">Apply</button>
-          {stats ? (
-            <a class="download" href={`${base}/stats.csv?${csv}`} download>
-              Download CSV
-            </a>
-          ) : null}
-        </form>
-        {view.issues ? <Issues issues={view.issues} /> : null}
-        {stats ? <Report {...view} stats={stats} /> : null}
-      </main>
-      <footer>
-        <p>
-          Conversion rate: converted accounts ÷ accounts reached, with a Wilson 95 % interval. Lift: conversion rate minus
-          holdout rate, with Newcombe's hybrid score 95 % interval; p-value from a two-sided pooled two-proportion z-test.
-          Days are UTC.
-        </p>
-      </footer>
-    </Layout>,
+    h(
+      Layout,
+      { base, title: 'Acceptance by trigger · nudgekit' },
+      h(
+        'header',
+        null,
+        h('h1', null, 'Acceptance by trigger'),
+        h('form', { method: 'post', action: `${base}/logout` }, h('button', { type: 'submit', class: 'secondary' }, 'Sign out')),
+      ),
+      h(
+        'main',
+        null,
+        h(
+          'form',
+          { method: 'get', action: base, class: 'range', 'aria-label': 'Date range' },
+          h('div', null, h('label', { for: 'from' }, 'From'), h('input', { id: 'from', name: 'from', type: 'date', value: query.from })),
+          h('div', null, h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'date', value: query.to })),
+          h(
+            'div',
+            null,
+            h('label', { for: 'trigger' }, 'Trigger'),
+            h(
+              'select',
+              { id: 'trigger', name: 'trigger' },
+              h('option', { value: '', selected: query.trigger === '' }, 'All triggers'),
+              view.triggers.map((id) => h('option', { value: id, selected: query.trigger === id }, id)),
+            ),
+          ),
+          h('button', { type: 'submit' }, 'Apply'),
+          stats ? h('a', { class: 'download', href: `${base}/stats.csv?${csv}`, download: true }, 'Download CSV') : null,
+        ),
+        view.issues ? h(Issues, { issues: view.issues }) : null,
+        stats ? h(Report, { ...view, stats }) : null,
+      ),
+      h(
+        'footer',
+        null,
+        h(
+          'p',
+          null,
+          'Conversion rate: converted accounts ÷ accounts reached, with a Wilson 95 % interval. Lift: conversion rate minus ' +
+            "holdout rate, with Newcombe's hybrid score 95 % interval; p-value from a two-sided pooled two-proportion z-test. " +
+            'Days are UTC.',
+        ),
+      ),
+    ),
   )
 }
 
 function Issues({ issues }: { issues: StatsQueryIssue[] }) {
-  return (
-    <div class="error" role="alert">
-      <p>The date range cannot be shown:</p>
-      <ul>
-        {issues.map((issue) => (
-          <li>
-            {issue.message}. {issue.hint}.
-          </li>
-        ))}
-      </ul>
-    </div>
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', null, 'The date range cannot be shown:'),
+    h('ul', null, issues.map((issue) => h('li', null, `${issue.message}. ${issue.hint}.`))),
   )
+}
+
+/** A titled section of the report; `id` names its heading for `aria-labelledby`. */
+function section(id: string, heading: string, ...content: ComponentChildren[]) {
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, heading), ...content)
 }
 
 function Report({ stats, daily = [], forecast, format }: DashboardView & { stats: StatsResult }) {
   const { rows } = stats
   const triggers = [...new Set(rows.map((row) => row.trigger))]
-  return (
-    <>
-      <p class="range-note">
-        {stats.from} to {stats.to}, exposures first made in that range.
-      </p>
-      {rows.length === 0 ? (
-        <p class="note">No prompt was shown in this range.</p>
-      ) : (
-        <>
-          <section aria-labelledby="table-heading">
-            <h2 id="table-heading">By trigger and variant</h2>
-            <StatsTable rows={rows} format={format} />
-          </section>
-          <section aria-labelledby="rate-heading">
-            <h2 id="rate-heading">Conversion rate</h2>
-            <RateChart rows={rows} format={format} />
-          </section>
-          <section aria-labelledby="funnel-heading">
-            <h2 id="funnel-heading">Funnel</h2>
-            <Funnel rows={rows} format={format} />
-          </section>
-          <section aria-labelledby="daily-heading">
-            <h2 id="daily-heading">Daily</h2>
-            {triggers.map((trigger, index) => (
-              <figure>
-                <figcaption>{trigger}</figcaption>
-                <DailyChart
-                  trigger={trigger}
-                  points={daily.filter((point) => point.trigger === trigger)}
-                  from={stats.from}
-                  to={stats.to}
-                  index={index}
-                  format={format}
-                />
-              </figure>
-            ))}
-          </section>
-          <section aria-labelledby="holdout-heading">
-            <h2 id="holdout-heading">Variant against holdout</h2>
-            <HoldoutTable rows={rows} format={format} />
-          </section>
-        </>
-      )}
-      {forecast ? (
-        <section aria-labelledby="forecast-heading">
-          <h2 id="forecast-heading">Forecast</h2>
-          <ForecastTable rows={forecast} format={format} />
-        </section>
-      ) : null}
-    </>
+  return h(
+    Fragment,
+    null,
+    h('p', { class: 'range-note' }, `${stats.from} to ${stats.to}, exposures first made in that range.`),
+    rows.length === 0
+      ? h('p', { class: 'note' }, 'No prompt was shown in this range.')
+      : h(
+          Fragment,
+          null,
+          section('table-heading', 'By trigger and variant', h(StatsTable, { rows, format })),
+          section('rate-heading', 'Conversion rate', h(RateChart, { rows, format })),
+          section('funnel-heading', 'Funnel', h(Funnel, { rows, format })),
+          section(
+            'daily-heading',
+            'Daily',
+            ...triggers.map((trigger, index) =>
+              h(
+                'figure',
+                null,
+                h('figcaption', null, trigger),
+                h(DailyChart, {
+                  trigger,
+                  points: daily.filter((point) => point.trigger === trigger),
+                  from: stats.from,
+                  to: stats.to,
+                  index,
+                  format,
+                }),
+              ),
+            ),
+          ),
+          section('holdout-heading', 'Variant against holdout', h(HoldoutTable, { rows, format })),
+        ),
+    forecast ? section('forecast-heading', 'Forecast', h(ForecastTable, { rows: forecast, format })) : null,
   )
 }

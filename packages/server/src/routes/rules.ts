@@ -41,9 +41,12 @@ export function rulesRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   })
 }
 
+/** Snooze length when the trigger sets no `snooze_on_dismiss` (the SDK uses the same). */
+export const DEFAULT_SNOOZE_MS = 86_400_000
+
 /**
- * The state in the SDK's terms (`TriggerState` fields): a dismissal or snooze lasts the trigger's
- * `snooze_on_dismiss` from the current rules.
+ * The state in the SDK's terms (`TriggerState` fields). As in the SDK, a dismissal snoozes for the trigger's
+ * `snooze_on_dismiss` (when set) and a snooze for that or one day, from the current rules.
  */
 function sharedState(state: AccountTriggerState, rules: CompiledRules): Record<string, number> {
   const out: Record<string, number> = { impressions: state.impressions }
@@ -51,7 +54,10 @@ function sharedState(state: AccountTriggerState, rules: CompiledRules): Record<s
   if (state.dismissedAt !== null) out.dismissedAt = state.dismissedAt
   if (state.acceptedAt !== null) out.acceptedAt = state.acceptedAt
   const snoozeMs = rules.triggers.find((t) => t.id === state.trigger)?.frequency.snoozeOnDismissMs
-  const snoozeStart = Math.max(state.dismissedAt ?? -Infinity, state.snoozedAt ?? -Infinity)
-  if (snoozeMs !== undefined && Number.isFinite(snoozeStart)) out.snoozedUntil = snoozeStart + snoozeMs
+  const until = [
+    state.dismissedAt !== null && snoozeMs !== undefined ? state.dismissedAt + snoozeMs : undefined,
+    state.snoozedAt !== null ? state.snoozedAt + (snoozeMs ?? DEFAULT_SNOOZE_MS) : undefined,
+  ].filter((value) => value !== undefined)
+  if (until.length > 0) out.snoozedUntil = Math.max(...until)
   return out
 }
