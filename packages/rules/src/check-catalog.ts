@@ -2,14 +2,14 @@
 import { isSafeUrl } from './evaluator/url.ts'
 import type { IssueDraft } from './issues.ts'
 import { listOf, mapOf, textOf } from './raw.ts'
-import { suggest } from './suggest.ts'
+import { didYouMean, suggest } from './suggest.ts'
 
 /** The names the rest of the file may refer to, read defensively from unvalidated data. */
 export interface Catalog {
   metrics: Set<string>
   features: Set<string>
-  /** Plan ids in ladder order. */
-  plans: string[]
+  /** Plan id → position on the ladder (0 = cheapest). */
+  plans: Map<string, number>
   addons: Set<string>
   triggers: Set<string>
   /** Metrics some plan or add-on limits (a percentage of an unlimited metric never matches). */
@@ -27,7 +27,7 @@ export function readCatalog(rules: unknown): Catalog {
   return {
     metrics: new Set(Object.keys(mapOf(root.metrics))),
     features: new Set(Object.keys(mapOf(root.features))),
-    plans: idsOf(root.plans),
+    plans: new Map(idsOf(root.plans).map((id, rank) => [id, rank] as const).reverse()),
     addons: new Set(idsOf(root.addons)),
     triggers: new Set(idsOf(root.triggers)),
     limitedMetrics,
@@ -35,11 +35,8 @@ export function readCatalog(rules: unknown): Catalog {
 }
 
 /** `unknown_x` with a suggestion, or nothing when `name` is known (or not text: the schema reports that). */
-export function checkReference(kind: 'metric' | 'feature' | 'plan' | 'addon' | 'trigger', name: unknown, known: Iterable<string>, path: PropertyKey[], at: 'key' | 'value' = 'value'): IssueDraft[] {
-  if (typeof name !== 'string') return []
-  const names = [...known]
-  if (names.includes(name)) return []
-  const match = suggest(name, names)
+export function checkReference(kind: 'metric' | 'feature' | 'plan' | 'addon' | 'trigger', name: unknown, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, path: PropertyKey[], at: 'key' | 'value' = 'value'): IssueDraft[] {
+  if (typeof name !== 'string' || known.has(name)) return []
   const section = { metric: 'metrics', feature: 'features', plan: 'plans', addon: 'addons', trigger: 'triggers' }[kind]
   const label = kind === 'addon' ? 'add-on' : kind
   return [{
@@ -47,7 +44,12 @@ export function checkReference(kind: 'metric' | 'feature' | 'plan' | 'addon' | '
     path,
     at,
     message: `unknown ${label} '${name}'`,
-    hint: match ? `did you mean '${match}'?` : names.length ? `declare it under ${section} (known: ${names.slice(0, 10).join(', ')})` : `declare it under ${section}`,
+    hint: () => {
+      const match = suggest(name, known.keys())
+      if (match) return `did you mean '${match}'?`
+      const names = [...known.keys()].slice(0, 10)
+      return names.length ? `declare it under ${section} (known: ${names.join(', ')}${known.size > 10 ? ', …' : ''})` : `declare it under ${section}`
+    },
   }]
 }
 
@@ -124,7 +126,7 @@ function checkRoutes(routes: unknown, catalog: Catalog): IssueDraft[] {
     listOf(route.on).forEach((name, i) => {
       if (typeof name !== 'string' || name === 'upgrade_requested') return
       const drafts = checkReference('trigger', name, catalog.triggers, [...path, 'on', i])
-      out.push(...drafts.map((draft) => (draft.hint?.startsWith('did you mean') ? draft : { ...draft, hint: "use 'upgrade_requested' or a trigger id" })))
+      out.push(...drafts.map((draft) => ({ ...draft, hint: () => didYouMean(name, catalog.triggers.keys()) ?? "use 'upgrade_requested' or a trigger id" })))
     })
   })
   return out

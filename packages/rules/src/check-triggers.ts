@@ -5,7 +5,7 @@ import { checkPromptCopy } from './check-copy.ts'
 import type { IssueDraft } from './issues.ts'
 import { isPlainObject, listOf, mapOf, textOf } from './raw.ts'
 import { TRAIT_OPERATORS } from './schema.ts'
-import { suggest } from './suggest.ts'
+import { didYouMean } from './suggest.ts'
 
 /** Targets that resolve against the ladder rather than naming a plan or add-on. */
 export const TARGET_KEYWORDS = ['next_plan', 'next_plan_raising_limit', 'cheapest_plan_with_feature'] as const
@@ -126,12 +126,12 @@ function checkTarget(value: unknown, path: PropertyKey[], catalog: Catalog, fact
     return [{ code: 'unknown_target', path, message: 'cheapest_plan_with_feature needs a gate, has_feature or lacks_feature condition', hint: 'add a gate condition or name the plan' }]
   }
   if ((TARGET_KEYWORDS as readonly string[]).includes(target) || catalog.addons.has(target)) return []
-  const rank = catalog.plans.indexOf(target)
-  if (rank === -1) {
-    const match = suggest(target, [...TARGET_KEYWORDS, ...catalog.plans, ...catalog.addons])
-    return [{ code: 'unknown_target', path, message: `unknown target '${target}'`, hint: match ? `did you mean '${match}'?` : `use a plan or add-on id, or one of ${TARGET_KEYWORDS.join(', ')}` }]
+  const rank = catalog.plans.get(target)
+  if (rank === undefined) {
+    const hint = () => didYouMean(target, [...TARGET_KEYWORDS, ...catalog.plans.keys(), ...catalog.addons]) ?? `use a plan or add-on id, or one of ${TARGET_KEYWORDS.join(', ')}`
+    return [{ code: 'unknown_target', path, message: `unknown target '${target}'`, hint }]
   }
-  const notBelow = audiencePlans.filter((plan): plan is string => typeof plan === 'string' && catalog.plans.indexOf(plan) >= rank)
+  const notBelow = audiencePlans.filter((plan): plan is string => typeof plan === 'string' && (catalog.plans.get(plan) ?? -1) >= rank)
   if (notBelow.length === 0) return []
   return [{
     code: 'suspicious_target',

@@ -25,6 +25,8 @@ export type RulesIssueCode =
   | 'unknown_variable'
   | 'unavailable_variable'
   | 'duplicate_id'
+  | 'duplicate_key'
+  | 'too_many_issues'
   | 'negative_limit'
   | 'unsafe_url'
   | 'suspicious_target'
@@ -117,5 +119,6 @@ export interface IssueDraft {
   /** Point at the key (unknown keys) rather than the value. */
   at?: 'key' | 'value'
   message: string
-  hint?: string
+  /** A function when the hint costs work (a suggestion): only issues that get reported compute it. */
+  hint?: string | (() => string | undefined)
 }

@@ -24,8 +24,8 @@ export function loadRules(input: string | object, options: ParseOptions = {}): L
     const parsed = parseRulesText(input, options)
     if (parsed.value === undefined) return { ok: false, issues: parsed.issues }
     const validated = validateRules(parsed.value, { locate: parsed.locate, ...filenameOf(options) })
-    issues = [...parsed.issues, ...validated.issues]
-    rules = validated.rules
+    issues = [...parsed.issues, ...validated.issues].sort((a, b) => a.line - b.line || a.column - b.column)
+    rules = parsed.issues.some((issue) => issue.severity === 'error') ? undefined : validated.rules
   } else {
     const validated = validateRules(input, filenameOf(options))
     issues = validated.issues

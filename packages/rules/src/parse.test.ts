@@ -45,8 +45,17 @@ describe('parseRulesText', () => {
     expect(issues[0]).toMatchObject({ code: 'syntax_error', file: 'a.yaml', line: 4 })
   })
 
-  it('reports duplicate keys as a syntax error', () => {
-    expect(parseRulesText('version: 1\nversion: 1\n').issues[0]).toMatchObject({ code: 'syntax_error', line: 2, column: 1, message: 'Map keys must be unique' })
+  it('reports duplicate keys at the second one, in YAML and JSON', () => {
+    expect(parseRulesText('version: 1\nplans:\n  - { id: a, id: b }\n').issues).toEqual([
+      { code: 'duplicate_key', severity: 'error', line: 3, column: 14, path: 'plans[0].id', message: "duplicate key 'id'", hint: 'a key appears once per map; all but the last would be ignored' },
+    ])
+    expect(parseRulesText('{\n "version": 1,\n "version": 1\n}', { format: 'json' }).issues[0]).toMatchObject({ code: 'duplicate_key', line: 3, column: 2 })
+  })
+
+  it('refuses thousands of nested brackets before parsing them', () => {
+    const started = performance.now()
+    expect(parseRulesText('a: ' + '['.repeat(300_000) + ']'.repeat(300_000)).issues[0]).toMatchObject({ code: 'too_deep', message: 'the file nests brackets more than 1000 levels deep' })
+    expect(performance.now() - started).toBeLessThan(200)
   })
 
   it('locates keys and values of YAML, and the nearest ancestor of a missing path', () => {

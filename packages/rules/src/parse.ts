@@ -1,6 +1,6 @@
 // Rules text (YAML or JSON) → plain data plus a locator mapping any path back to line:column. Never throws.
-import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import type { RulesIssue } from './issues.ts'
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
+import { formatPath, type RulesIssue } from './issues.ts'
 
 /** Rules files larger than this are refused before parsing. */
 export const MAX_RULES_BYTES = 1024 * 1024
@@ -8,6 +8,8 @@ export const MAX_RULES_BYTES = 1024 * 1024
 export const MAX_ALIASES = 100
 /** Deepest nesting of maps and lists; deeper is refused before schema checks (it would only be an attack). */
 export const MAX_DEPTH = 64
+/** Brackets nested this deep are refused before parsing: the YAML parser slows down far beyond it. */
+const MAX_BRACKET_DEPTH = 1000
 
 export interface SourcePosition {
   line: number
@@ -55,11 +57,14 @@ export function parseRulesText(text: string, options: ParseOptions = {}): Parsed
     ])
   }
   if (text.trim() === '') return failed([issue('empty_file', 'the file is empty', 'start with `version: 1` and a `plans:` list')])
+  if (bracketDepth(text) > MAX_BRACKET_DEPTH) {
+    return failed([issue('too_deep', `the file nests brackets more than ${MAX_BRACKET_DEPTH} levels deep`, `keep nesting under ${MAX_DEPTH} levels`)])
+  }
   const json = options.format === 'json' || (options.format === undefined && /\.json$/i.test(options.filename ?? ''))
   try {
     return json ? parseJson(text, issue) : parseYaml(text, issue)
   } catch (error) {
-    if (error instanceof RangeError) return failed([issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`)])
+    if (error instanceof RangeError || /call stack/i.test(String(error))) return failed([issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`)])
     return failed([issue('syntax_error', `the file could not be read: ${error instanceof Error ? error.message : String(error)}`)])
   }
 }
@@ -68,11 +73,12 @@ type MakeIssue = (code: RulesIssue['code'], message: string, hint?: string, at?:
 
 function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' })
+  // Unique keys are checked below in one pass: the parser's own check is quadratic in the size of a map.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
   const position = (offset: number) => toPosition(lineCounter, offset)
   const locate = createLocator(doc, position)
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((error) => issue('syntax_error', firstLine(error.message), undefined, position(error.pos[0])))
+    const issues = doc.errors.map((error) => syntaxIssue(issue, error.message, position(error.pos[0])))
     return { value: undefined, issues, locate }
   }
   const warnings: RulesIssue[] = doc.warnings.map((warning) => ({
@@ -94,7 +100,7 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
     throw error
   }
   const checked = checkDepth(value, issue)
-  return { value: checked.value, issues: warnings.concat(checked.issues), locate }
+  return { value: checked.value, issues: [...warnings, ...checked.issues, ...duplicateKeys(doc, position, issue)], locate }
 }
 
 function parseJson(text: string, issue: MakeIssue): ParsedRules {
@@ -105,11 +111,14 @@ function parseJson(text: string, issue: MakeIssue): ParsedRules {
     const message = error instanceof Error ? error.message : String(error)
     return { value: undefined, issues: [issue('syntax_error', `invalid JSON: ${cleanJsonMessage(message)}`, undefined, jsonErrorPosition(text, message))], locate: () => START }
   }
+  const checked = checkDepth(value, issue)
+  if (checked.value === undefined) return { ...checked, locate: () => START }
   // JSON is YAML 1.2, so the YAML parser gives positions; the JSON value stays the truth.
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
-  const locate = doc.errors.length === 0 ? createLocator(doc, (offset) => toPosition(lineCounter, offset)) : () => START
-  return { ...checkDepth(value, issue), locate }
+  if (doc.errors.length > 0) return { value, issues: [], locate: () => START }
+  const position = (offset: number) => toPosition(lineCounter, offset)
+  return { value, issues: duplicateKeys(doc, position, issue), locate: createLocator(doc, position) }
 }
 
 /** V8 gives an offset for some JSON errors only; the YAML parser finds the others. */
@@ -125,6 +134,46 @@ function cleanJsonMessage(message: string): string {
   return firstLine(message.replace(/, (\.\.\.)?".*$/s, '').replace(/ in JSON at position.*$/, ''))
 }
 
+function syntaxIssue(issue: MakeIssue, message: string, at: SourcePosition): RulesIssue {
+  if (/call stack/i.test(message)) return issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`, at)
+  return issue('syntax_error', firstLine(message), undefined, at)
+}
+
+/** Keys that appear twice in one map: an error, since all but the last would be silently ignored. */
+function duplicateKeys(doc: Document, position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
+  const out: RulesIssue[] = []
+  const stack: [unknown, PropertyKey[]][] = [[doc.contents, []]]
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!
+    if (isMap(node)) {
+      const seen = new Set<string>()
+      for (const pair of node.items) {
+        const name = keyName(pair.key)
+        if (seen.has(name)) {
+          const at = isScalar(pair.key) || isCollection(pair.key) ? pair.key.range?.[0] : undefined
+          out.push({ ...issue('duplicate_key', `duplicate key '${name}'`, 'a key appears once per map; all but the last would be ignored', at === undefined ? START : position(at)), path: formatPath([...path, name]) })
+        }
+        seen.add(name)
+        stack.push([pair.value, [...path, name]])
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => stack.push([item, [...path, index]]))
+    }
+  }
+  return out
+}
+
+function bracketDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x5b || code === 0x7b) deepest = Math.max(deepest, ++depth)
+    else if ((code === 0x5d || code === 0x7d) && depth > 0) depth--
+  }
+  return deepest
+}
+
 function checkDepth(value: unknown, issue: MakeIssue): { value: unknown; issues: RulesIssue[] } {
   const stack: [unknown, number][] = [[value, 0]]
   while (stack.length > 0) {
@@ -137,6 +186,20 @@ function checkDepth(value: unknown, issue: MakeIssue): { value: unknown; issues:
 }
 
 function createLocator(doc: Document, position: (offset: number) => SourcePosition): ParsedRules['locate'] {
+  // Pairs by key, built once per map on first use: a file with many issues in one big map stays linear.
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>()
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map)
+    if (!index) {
+      index = new Map()
+      for (const item of map.items) {
+        const name = keyName(item.key)
+        if (!index.has(name)) index.set(name, item)
+      }
+      indexes.set(map, index)
+    }
+    return index.get(key)
+  }
   return (path, at = 'value') => {
     let node: unknown = doc.contents
     let key: Node | undefined
@@ -144,7 +207,7 @@ function createLocator(doc: Document, position: (offset: number) => SourcePositi
     for (const segment of path) {
       if (isAlias(node)) node = node.resolve(doc)
       if (isMap(node)) {
-        const pair = node.items.find((item) => keyName(item.key) === String(segment))
+        const pair = pairOf(node, String(segment))
         if (!pair) {
           found = false
           break

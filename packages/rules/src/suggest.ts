@@ -25,18 +25,26 @@ export function editDistance(a: string, b: string): number {
   return rows[s.length]![t.length]!
 }
 
+/** Longer names are not typos worth suggesting for, and would make the comparison slow. */
+const MAX_NAME = 100
+/** Suggestions look at this many known names at most, so a hostile file cannot make validation quadratic. */
+const MAX_CANDIDATES = 1000
+
 /**
  * The known name closest to `name`, when it is close enough to be a likely typo.
  * @example suggest('invoice', ['invoices', 'contacts']) // 'invoices'
  */
 export function suggest(name: string, known: Iterable<string>): string | undefined {
-  if (name.length > 100) return undefined
+  if (name.length > MAX_NAME) return undefined
   const lower = name.toLowerCase()
   let best: string | undefined
   let bestDistance = Infinity
+  let compared = 0
   for (const candidate of known) {
-    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(name, candidate)
+    if (++compared > MAX_CANDIDATES) break
     const allowed = Math.max(1, Math.floor(Math.max(name.length, candidate.length) / 3))
+    if (candidate.length > MAX_NAME || Math.abs(candidate.length - name.length) > allowed) continue
+    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(name, candidate)
     if (distance <= allowed && distance < bestDistance) {
       best = candidate
       bestDistance = distance
@@ -45,8 +53,8 @@ export function suggest(name: string, known: Iterable<string>): string | undefin
   return best
 }
 
-/** `" — did you mean 'x'?"` or an empty string. */
-export function didYouMean(name: string, known: Iterable<string>): string {
+/** `did you mean 'x'?` for the closest known name, or `undefined`. */
+export function didYouMean(name: string, known: Iterable<string>): string | undefined {
   const match = suggest(name, known)
-  return match === undefined ? '' : ` — did you mean '${match}'?`
+  return match === undefined ? undefined : `did you mean '${match}'?`
 }

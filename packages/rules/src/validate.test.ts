@@ -196,4 +196,12 @@ describe('all problems at once', () => {
       { code: 'unknown_feature', severity: 'error', line: 0, column: 0, path: 'triggers[0].when.gate', message: "unknown feature 'x'", hint: 'declare it under features' },
     ])
   })
+
+  it('reports the first 200 problems and counts the rest in one last issue', () => {
+    const text = `version: 1\nplans: [{ id: free, name: Free }]\n${Array.from({ length: 500 }, (_, i) => `k${i}: 1`).join('\n')}\n`
+    const issues = issuesOf(text)
+    expect(issues).toHaveLength(201)
+    expect(issues[199]).toMatchObject({ code: 'unknown_key', path: 'k199', line: 202 })
+    expect(issues[200]).toMatchObject({ code: 'too_many_issues', severity: 'error', line: 203, column: 1, message: '300 more problems not shown', hint: 'fix the problems above first' })
+  })
 })

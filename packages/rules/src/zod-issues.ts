@@ -4,7 +4,7 @@ import { DURATION_PATTERN, PERCENT_PATTERN } from './evaluator/duration.ts'
 import type { IssueDraft } from './issues.ts'
 import { CONDITION_KINDS, conditionSchema, ID_PATTERN, rulesSchema } from './schema.ts'
 import { describeValue, isPlainObject, valueAt } from './raw.ts'
-import { suggest } from './suggest.ts'
+import { didYouMean, suggest } from './suggest.ts'
 
 type ZodIssue = z.core.$ZodIssue
 interface SchemaLike {
@@ -38,13 +38,12 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
     case 'unrecognized_keys': {
       const known = knownKeys(path, input)
       for (const key of issue.keys) {
-        const match = suggest(key, known)
         out.push({
           code: 'unknown_key',
           path: [...path, key],
           at: 'key',
           message: `unknown key '${key}'${path.length ? ` in ${describePlace(path)}` : ''}`,
-          hint: match ? `did you mean '${match}'?` : `allowed here: ${known.join(', ')}`,
+          hint: () => didYouMean(key, known) ?? `allowed here: ${known.join(', ')}`,
         })
       }
       return
