@@ -93,6 +93,7 @@ describe('POST /v1/events', () => {
     ])
     const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })
     expect(row).toMatchObject({ trigger: 'contacts-80', variant: 'a', impressions: 1 })
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'events rejected', rejected: 6, first: 'events.1.id: Invalid UUID' }))
   })
 
   it('counts an id seen before as a duplicate, so retries never double-count', async () => {
