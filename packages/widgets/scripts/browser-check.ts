@@ -18,7 +18,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 const html = (dir: string) => `<!doctype html><html lang="en" dir="${dir}"><head><meta charset="utf-8"><title>Host</title>
 <meta http-equiv="Content-Security-Policy" content="${CSP}"></head>
 <body><main><h1>Host app</h1><button id="opener" type="button">Invite teammate</button>
-<div id="meter"></div><div id="gate"><button type="button">New segment</button></div></main>
+<div id="meter"></div><div id="gate"><button type="button">New segment</button></div>
+<div id="spacer"></div><button id="before-far" type="button">Before</button><button id="far" type="button">Far below</button><div id="spacer-2"></div></main>
 <script src="/nudgekit.js"></script><script src="/app.js"></script></body></html>`
 
 const app = `
@@ -27,6 +28,8 @@ document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(e
 const sent = (window.sent = [])
 const query = new URLSearchParams(location.search)
 const theme = query.get('theme')
+if (query.get('banner')) document.documentElement.style.setProperty('--nudgekit-banner-position', query.get('banner'))
+for (const id of ['spacer', 'spacer-2']) document.getElementById(id).style.setProperty('block-size', '2000px')
 const nudge = Nudgekit.createNudge({
   endpoint: '${ORIGIN}/nudgekit', key: 'pk_test_1',
   account: { id: 'acct_1', plan: 'free' }, user: { id: 'user_1', role: query.get('role') },
@@ -69,9 +72,10 @@ interface Setup {
   theme: 'light' | 'dark' | 'system'
   role?: string
   dir?: 'ltr' | 'rtl'
+  banner?: 'fixed'
 }
 
-async function open({ colorScheme, theme, role = 'admin', dir = 'ltr' }: Setup): Promise<Page> {
+async function open({ colorScheme, theme, role = 'admin', dir = 'ltr', banner }: Setup): Promise<Page> {
   const page = await browser.newPage()
   await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' })
   await page.route(`${ORIGIN}/**`, (route) => {
@@ -80,7 +84,7 @@ async function open({ colorScheme, theme, role = 'admin', dir = 'ltr' }: Setup):
     const script = scripts[path]
     return route.fulfill(script ? { body: script, contentType: 'text/javascript' } : { body: html(dir), contentType: 'text/html' })
   })
-  await page.goto(`${ORIGIN}/?theme=${theme}&role=${role}`)
+  await page.goto(`${ORIGIN}/?theme=${theme}&role=${role}${banner ? `&banner=${banner}` : ''}`)
   await page.locator('.nk-toast').waitFor()
   return page
 }
@@ -136,8 +140,8 @@ describe('widgets under a strict CSP in Chromium', () => {
     const page = await open({ colorScheme: 'light', theme: 'light' })
     await page.locator('#opener').focus()
     await showModal(page)
-    await page.locator('[role=dialog]').waitFor()
-    assert.equal(await focusedInWidgets(page), 'dialog')
+    // Focus moves in from an effect, just after the dialog paints.
+    await page.waitForFunction(() => document.querySelector('body > [data-nudgekit]')?.shadowRoot?.activeElement?.getAttribute('role') === 'dialog')
     const seen: Array<string | null> = []
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab')
@@ -174,6 +178,38 @@ describe('widgets under a strict CSP in Chromium', () => {
       impressions = await sentImpressions()
     }
     assert.deepEqual(impressions, ['impression:contacts-80', 'impression:reports', 'impression:segmentation-gate'])
+    await page.close()
+  })
+
+  it('places the banner in the page flow by default, covering none of the host page', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light' })
+    const boxes = await page.evaluate(() => ({
+      banner: document.querySelector('body > [data-nudgekit]')?.shadowRoot?.querySelector('.nk-banner')?.getBoundingClientRect().bottom,
+      heading: document.querySelector('h1')?.getBoundingClientRect().top,
+    }))
+    assert.ok(boxes.banner && boxes.heading && boxes.heading >= boxes.banner, JSON.stringify(boxes))
+    await page.close()
+  })
+
+  it('keeps Tab focus clear of a fixed banner through scroll padding, and restores it on dismiss', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light', banner: 'fixed' })
+    const bannerBottom = await page.evaluate(
+      () => document.querySelector('body > [data-nudgekit]')?.shadowRoot?.querySelector('.nk-banner')?.getBoundingClientRect().bottom ?? 0,
+    )
+    // Scroll so the far button sits right under the banner, then reach it with Tab from the element before.
+    await page.evaluate((bottom) => {
+      const far = document.getElementById('far') as HTMLElement
+      scrollTo(0, far.getBoundingClientRect().top + scrollY - bottom / 2)
+      ;(document.getElementById('before-far') as HTMLElement).focus({ preventScroll: true })
+    }, bannerBottom)
+    await page.keyboard.press('Tab')
+    const top = await page.evaluate(() => ({ active: document.activeElement?.id, top: document.getElementById('far')?.getBoundingClientRect().top }))
+    assert.equal(top.active, 'far')
+    assert.ok((top.top ?? 0) >= bannerBottom, `focused button at ${top.top}px, under the banner ending at ${bannerBottom}px`)
+    const banner = page.locator('.nk-banner')
+    await banner.getByRole('button', { name: 'Dismiss' }).click()
+    await banner.waitFor({ state: 'detached' })
+    assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('scroll-padding-block-start')), '')
     await page.close()
   })
 

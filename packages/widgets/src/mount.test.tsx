@@ -20,32 +20,35 @@ function shadowOf(host: Element | null | undefined): ShadowRoot {
 const inShadow = (root: ShadowRoot) => within(root as unknown as HTMLElement)
 
 describe('mount', () => {
-  it('renders every placement into a shadow root appended to the body', () => {
+  it('renders every placement into a shadow root at the start of the body', () => {
     const nudge = createFakeNudge({
       prompts: {
         banner: makePrompt({ title: 'Banner title' }),
         toast: makePrompt({ key: 't:default', placement: 'toast', title: 'Toast title' }),
       },
     })
+    document.body.innerHTML = '<header>Host app</header>'
     act(() => {
       unmounts.push(mount(nudge))
     })
-    const host = document.body.querySelector('[data-nudgekit]')
+    const host = document.body.firstElementChild
+    expect(host?.hasAttribute('data-nudgekit')).toBe(true)
     const root = shadowOf(host)
     expect(inShadow(root).getByText('Banner title')).toBeTruthy()
     expect(inShadow(root).getByText('Toast title')).toBeTruthy()
     act(() => nudge.show('modal', makePrompt({ key: 'm:default', placement: 'modal', title: 'Modal title' })))
     expect(root.querySelector('[role=dialog]')?.textContent).toContain('Modal title')
-    expect(document.body.textContent).toBe('')
+    expect(document.body.textContent).toBe('Host app')
   })
 
-  it('appends to the given target and removes everything on unmount', () => {
+  it('goes first in the given target and removes everything on unmount', () => {
     const target = document.createElement('div')
+    target.innerHTML = '<main>App</main>'
     document.body.append(target)
     const unmount = mount(createFakeNudge({ prompts: { banner: makePrompt() } }), { target })
-    expect(target.querySelector('[data-nudgekit]')).toBeTruthy()
+    expect(target.firstElementChild?.hasAttribute('data-nudgekit')).toBe(true)
     unmount()
-    expect(target.childElementCount).toBe(0)
+    expect(target.innerHTML).toBe('<main>App</main>')
   })
 
   it('applies the theme and passes onCta through', () => {

@@ -17,7 +17,11 @@ export interface MountOptions extends WidgetConfig {
 }
 
 export interface PageMountOptions extends MountOptions {
-  /** Where the widgets' host element is appended. Default `document.body`. */
+  /**
+   * The element whose start receives the widgets' host: the banner sits there in the page flow (so it
+   * covers nothing); modal and toast are fixed to the viewport. Default `document.body`; app shells with a
+   * full-height layout pass an element inside it, above their content.
+   */
   target?: Element
 }
 
@@ -52,10 +56,11 @@ function renderIn(root: ShadowRoot, children: ComponentChildren, { theme, nonce,
   return container
 }
 
-function appendHost(parent: Element): ShadowRoot {
+function attachHost(parent: Element, at: 'start' | 'end'): ShadowRoot {
   const host = document.createElement('div')
   host.setAttribute('data-nudgekit', '')
-  parent.append(host)
+  if (at === 'start') parent.prepend(host)
+  else parent.append(host)
   return host.attachShadow({ mode: 'open' })
 }
 
@@ -67,7 +72,7 @@ function unmountHost(container: HTMLElement): () => void {
 }
 
 /**
- * Renders the banner, modal and toast placements into a Shadow DOM root appended to `target`.
+ * Renders the banner, modal and toast placements into a Shadow DOM root at the start of `target`.
  * Returns `unmount()`.
  * @example
  * const unmount = mount(nudge, { theme: 'system', onCta: (prompt) => openCheckout(prompt.target?.id) })
@@ -80,7 +85,7 @@ export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void 
     throw widgetError('invalid_target', 'options.target', 'mount the widgets', 'target is not a DOM element', 'Pass an element, or omit target to use document.body')
   }
   const container = renderIn(
-    appendHost(target),
+    attachHost(target, 'start'),
     (['banner', 'modal', 'toast'] as const).map((placement) => <NudgeHost key={placement} nudge={nudge} placement={placement} />),
     rest,
   )
@@ -142,5 +147,5 @@ export function mountGate(element: Element, nudge: Nudge, feature: string, optio
  */
 export function mountMeter(element: Element, nudge: Nudge, metric: string, options: MountOptions = {}): () => void {
   check(nudge, 'mount the usage meter', element, 'metric', metric)
-  return unmountHost(renderIn(appendHost(element), <UsageMeter nudge={nudge} metric={metric} />, options))
+  return unmountHost(renderIn(attachHost(element, 'end'), <UsageMeter nudge={nudge} metric={metric} />, options))
 }

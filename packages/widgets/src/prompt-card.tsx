@@ -4,6 +4,7 @@ import { useId, useRef } from 'preact/hooks'
 import type { Prompt } from '@nudgekit/rules/evaluator'
 import type { Nudge } from '@nudgekit/sdk'
 import { PromptContent } from './prompt-content.tsx'
+import { useScrollClearance } from './scroll-clearance.ts'
 import { useImpression } from './use-impression.ts'
 
 export interface PromptCardProps {
@@ -17,6 +18,7 @@ export function PromptCard({ nudge, prompt, kind }: PromptCardProps) {
   const ref = useRef<HTMLDivElement>(null)
   const id = useId()
   useImpression(ref, nudge, prompt)
+  useScrollClearance(ref, kind === 'banner')
   const Surface = kind === 'banner' ? 'section' : 'div'
   return (
     <Surface

@@ -34,7 +34,7 @@ export const css = `.nk{${light};--r:var(--nudgekit-radius,8px);--z:var(--nudgek
 .nk :focus-visible{outline:2px solid var(--a);outline-offset:2px}
 .nk [tabindex="-1"]:focus{outline:none}
 .nk-status{margin:0;font-weight:600}
-.nk-banner{position:var(--nudgekit-banner-position,fixed);inset-block-start:0;inset-inline:0;z-index:var(--z);border-radius:0;border-width:0 0 1px}
+.nk-banner{position:var(--nudgekit-banner-position,static);inset-block-start:0;inset-inline:0;z-index:var(--z);border-radius:0;border-width:0 0 1px}
 .nk-toast{position:fixed;inset-block-end:16px;inset-inline-end:16px;max-inline-size:min(360px,calc(100vw - 32px));z-index:var(--z);box-shadow:0 8px 24px rgb(0 0 0/.2);animation:nk-in .2s ease-out}
 .nk-backdrop{position:fixed;inset:0;background:var(--ov);display:grid;place-items:center;padding:16px;z-index:var(--z)}
 .nk-modal{max-inline-size:28rem;inline-size:100%;box-shadow:0 16px 48px rgb(0 0 0/.3);animation:nk-in .2s ease-out}
