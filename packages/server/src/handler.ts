@@ -21,6 +21,7 @@ import { rulesRoutes } from './routes/rules.ts'
 import { statsRoutes } from './routes/stats.ts'
 import { StoreUnavailableError, type Store } from './store/types.ts'
 import type { WebhookRouter } from './webhooks/index.ts'
+import type { Route } from '@nudgekit/rules'
 
 export interface Limits extends RateLimitOptions {
   /** Largest request body in bytes (413 above). Default 512 KB. */
@@ -40,20 +41,24 @@ export interface HandlerOptions {
   keys: KeysOption
   /** Origins allowed to call the API from a browser. Default: none (same origin only). */
   cors?: readonly string[]
-  /** Routes expansion signals to the account owner (see `createRouter`). */
-  webhooks?: WebhookRouter
+  /**
+   * Routes expansion signals to the account owner: a router (`createRouter`), or a function making one from
+   * the rules file's `routes`, called again after each valid edit so route changes apply without a restart.
+   */
+  webhooks?: WebhookRouter | ((routes: readonly Route[]) => WebhookRouter)
   limits?: Limits
   logger?: Logger
   /** Clock, for tests. */
   now?: () => number
 }
 
-/** The handler; `close()` stops watching the rules file (the store is the caller's to close). */
+/** The handler. The store stays the caller's to close. */
 export interface Handler {
   (request: Request, connection?: ConnectionInfo): Promise<Response>
   /** The Hono app, to mount under another Hono app (`app.route('/nudgekit', handler.app)`). */
   readonly app: Hono<AppEnv>
-  close(): void
+  /** Stops watching the rules file; resolves once webhook deliveries already started have finished. */
+  close(): Promise<void>
 }
 
 /**
@@ -72,12 +77,28 @@ export interface Handler {
 export function createHandler(options: HandlerOptions): Handler {
   const logger = options.logger ?? jsonLinesLogger()
   const limits = options.limits ?? {}
+  const keyring = createKeyring(options.keys)
+  const rules = createRulesSource(options.rules, logger)
+  const routers = new Set<WebhookRouter>()
+  let webhooks: WebhookRouter | undefined
+  const makeRouter = options.webhooks
+  if (typeof makeRouter === 'function') {
+    const rebuild = () => {
+      webhooks = makeRouter(rules.routes())
+      routers.add(webhooks)
+    }
+    rebuild()
+    rules.onReload(rebuild)
+  } else if (makeRouter) {
+    webhooks = makeRouter
+    routers.add(makeRouter)
+  }
   const deps: RouteDeps = {
     store: options.store,
-    rules: createRulesSource(options.rules, logger),
-    keyring: createKeyring(options.keys),
+    rules,
+    keyring,
     logger,
-    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    webhooks: () => webhooks,
     now: options.now ?? Date.now,
     limits: { maxEventsPerBatch: limits.maxEventsPerBatch ?? 500, maxEventBytes: limits.maxEventBytes ?? 8 * 1024 },
   }
@@ -134,6 +155,9 @@ export function createHandler(options: HandlerOptions): Handler {
   const handler = ((request: Request, connection: ConnectionInfo = {}) =>
     Promise.resolve(app.fetch(request, connection))) as Handler
   Object.defineProperty(handler, 'app', { value: app })
-  handler.close = () => deps.rules.close()
+  handler.close = async () => {
+    rules.close()
+    await Promise.all([...routers].map((router) => router.idle()))
+  }
   return handler
 }

@@ -84,6 +84,29 @@ describe('rules from a file', () => {
     expect(await triggersOf()).toContain('contacts-90')
   })
 
+  it('rebuilds the webhooks router when an edit changes the routes', async () => {
+    const seen: string[][] = []
+    const withRoutes = (url: string) =>
+      `${RULES_YAML}routes:\n  - { id: cs, url: "${url}", on: [upgrade_requested] }\n`
+    writeFileSync(file, withRoutes('https://hooks.example.com/a'))
+    const routed = createHandler({
+      rules: file,
+      store,
+      keys: { publishable: PK, secret: SK },
+      logger: { info() {}, warn() {}, error() {} },
+      webhooks: (routes) => {
+        seen.push(routes.map((route) => route.url))
+        return { onEvents() {}, idle: async () => {} }
+      },
+    })
+    try {
+      writeFileSync(file, withRoutes('https://hooks.example.com/b'))
+      await eventually(async () => expect(seen).toEqual([['https://hooks.example.com/a'], ['https://hooks.example.com/b']]))
+    } finally {
+      await routed.close()
+    }
+  })
+
   it('refuses to start on an invalid file, with every issue formatted', () => {
     writeFileSync(file, RULES_YAML.replace('usage: contacts', 'usage: contact'))
     expect(() => createHandler({ rules: file, store, keys: { publishable: PK, secret: SK } })).toThrow(

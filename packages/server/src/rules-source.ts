@@ -1,13 +1,17 @@
 // The rules being served: loaded once from an object, or from a file that is watched and hot-reloaded.
 import { readFileSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
-import { formatIssues, loadRules } from '@nudgekit/rules'
+import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import type { Logger } from './logger.ts'
 
 export interface RulesSource {
   /** The last good compiled rules. */
   current(): CompiledRules
+  /** The webhook `routes` of the last good rules file (none for compiled rules, which carry no routes). */
+  routes(): readonly Route[]
+  /** Calls `listener` after each valid edit has been put in service. */
+  onReload(listener: () => void): void
   /** Stops watching the file. */
   close(): void
 }
@@ -24,7 +28,7 @@ export class RulesLoadError extends Error {
  * @example const source = createRulesSource('./nudgekit.yaml', logger); source.current().hash
  */
 export function createRulesSource(rules: string | CompiledRules, logger: Logger, debounceMs = 30): RulesSource {
-  if (typeof rules !== 'string') return { current: () => rules, close: () => {} }
+  if (typeof rules !== 'string') return { current: () => rules, routes: () => [], onReload: () => {}, close: () => {} }
 
   const path = resolve(rules)
   const read = (): { text: string } | { error: string } => {
@@ -45,7 +49,9 @@ export function createRulesSource(rules: string | CompiledRules, logger: Logger,
     throw new RulesLoadError(`Failed to load rules from ${rules}:\n${formatIssues(first.issues)}`)
   }
   let current = first.compiled
+  let routes: readonly Route[] = first.rules.routes ?? []
   let lastText = initial.text
+  const listeners: (() => void)[] = []
 
   const reload = () => {
     const next = read()
@@ -61,10 +67,13 @@ export function createRulesSource(rules: string | CompiledRules, logger: Logger,
       })
       return
     }
+    // Routes are not part of the compiled payload (the hash), so they are swapped on every valid edit.
+    routes = result.rules.routes ?? []
     if (result.compiled.hash !== current.hash) {
       current = result.compiled
       logger.info('rules reloaded', { file: rules, hash: current.hash })
     }
+    for (const listener of listeners) listener()
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -78,6 +87,8 @@ export function createRulesSource(rules: string | CompiledRules, logger: Logger,
 
   return {
     current: () => current,
+    routes: () => routes,
+    onReload: (listener) => void listeners.push(listener),
     close() {
       clearTimeout(timer)
       watcher.close()

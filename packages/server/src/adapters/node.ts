@@ -16,7 +16,10 @@ export interface RunningServer {
   url: string
   port: number
   handler: Handler
-  /** Stops accepting connections, waits for open requests, stops watching rules. The store stays open. */
+  /**
+   * Stops accepting connections, waits for open requests and webhook deliveries in flight, stops watching
+   * rules. The store stays open.
+   */
   close(): Promise<void>
 }
 
@@ -47,7 +50,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       })
     })
   } catch (error) {
-    handler.close()
+    await handler.close()
     const code = (error as NodeJS.ErrnoException).code
     const reason = code === 'EADDRINUSE' ? `port ${port} on ${host} is in use. Pass --port with a free port, or stop the other server`
       : code === 'EACCES' ? `no permission to listen on port ${port}. Use a port above 1023`
@@ -61,12 +64,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
     handler,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        handler.close()
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeIdleConnections()
-      }),
+      })
+      await handler.close()
+    },
   }
 }
 

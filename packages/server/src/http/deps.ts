@@ -10,7 +10,8 @@ export interface RouteDeps {
   rules: RulesSource
   keyring: Keyring
   logger: Logger
-  webhooks?: WebhookRouter
+  /** The router in service (it changes when an edit of the rules file changes the routes). */
+  webhooks: () => WebhookRouter | undefined
   now: () => number
   limits: { maxEventsPerBatch: number; maxEventBytes: number }
 }

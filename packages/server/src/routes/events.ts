@@ -80,7 +80,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
 
     const source = sourceOf(key!)
     const result = valid.length > 0 ? await deps.store.ingest(source, valid) : { accepted: [], duplicates: 0 }
-    if (result.accepted.length > 0) deps.webhooks?.onEvents(result.accepted, source)
+    if (result.accepted.length > 0) deps.webhooks()?.onEvents(result.accepted, source)
     if (rejected.length > 0) {
       deps.logger.warn('events rejected', { request_id: c.get('requestId'), rejected: rejected.length, first: rejected[0]!.error })
     }

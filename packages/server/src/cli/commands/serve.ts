@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { formatIssues, loadRules } from '@nudgekit/rules'
+import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
 import { ListenError, serve } from '../../adapters/node.ts'
 import { generateKeys } from '../../keys.ts'
 import { jsonLinesLogger } from '../../logger.ts'
@@ -97,10 +97,8 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   await migrateOrExplain(store, label, 'start the server')
 
   const logger = jsonLinesLogger((line) => io.out(line))
-  const routes = loaded.rules.routes ?? []
-  const webhooks = routes.length > 0
-    ? createRouter({ routes, claim: store.claimNotification.bind(store), logger, env: io.env })
-    : undefined
+  const webhooks = (routes: readonly Route[]) =>
+    createRouter({ routes, claim: store.claimNotification.bind(store), logger, env: io.env })
   let server
   try {
     server = await serve({
@@ -112,7 +110,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
       cors: flags.cors ?? [],
       limits: { trustProxy: flags['trust-proxy'] ?? false },
       logger,
-      ...(webhooks ? { webhooks } : {}),
+      webhooks,
     })
   } catch (error) {
     await store.close()
@@ -129,7 +127,6 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
     keys,
     async stop() {
       await server.close()
-      await webhooks?.idle()
       await store.close()
     },
   }
