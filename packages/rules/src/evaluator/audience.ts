@@ -19,15 +19,17 @@ export function isBuyer(rules: CompiledRules, role: string | undefined): boolean
  * @example compileAudience(rules, { plans: ['free'] })(ctx) // 'audience_plan' for a pro account
  */
 export function compileAudience(rules: CompiledRules, audience: CompiledAudience): AudienceCheck {
-  const { plans, roles, minAccountAgeMs } = audience
+  const { plans, roles, minAccountAgeMs, traits = [] } = audience
   const age = compileCondition(rules, { accountAgeAtLeastMs: minAccountAgeMs ?? 0 })
-  const traits = compileCondition(rules, { all: audience.traits ?? [] })
+  const traitsHold = compileCondition(rules, { all: traits })
+  if (!plans && !roles && minAccountAgeMs === undefined && !traits.length) return () => undefined
   return (ctx) => {
     const { role } = ctx.user
-    const buyer = isBuyer(rules, role)
     if (plans && !plans.includes(ctx.account.plan)) return 'audience_plan'
-    if (roles && !roles.some((name) => (name === 'buyer' ? buyer : name === 'non_buyer' ? !buyer : name === role))) return 'audience_role'
+    if (roles && !roles.some((name) => (name === 'buyer' || name === 'non_buyer' ? isBuyer(rules, role) === (name === 'buyer') : name === role))) {
+      return 'audience_role'
+    }
     if (minAccountAgeMs !== undefined && !age(ctx)) return 'account_age'
-    return traits(ctx) ? undefined : 'audience_trait'
+    return traitsHold(ctx) ? undefined : 'audience_trait'
   }
 }

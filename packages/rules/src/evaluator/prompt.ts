@@ -31,6 +31,8 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
   const { defaults } = rules
   let inputs: unknown[] = []
   let last: Prompt | undefined
+  let lastUrl: string | undefined
+  let safe = false
 
   return (ctx, variant, template, buyer, target) => {
     const { account } = ctx
@@ -63,6 +65,10 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
     const cta = copy.cta ?? { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }
     const text = (value: string | undefined) => value && renderTemplate(value, vars, locale, defaults.currency)
     const url = cta.url && fillTemplate(cta.url, (name) => encodeURIComponent(vars[name] ?? ''))
+    if (url !== lastUrl) {
+      lastUrl = url
+      safe = url !== undefined && isSafeUrl(url)
+    }
     return (last = {
       key: `${trigger.id}:${variant}`,
       trigger: trigger.id,
@@ -71,7 +77,7 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
       audience: buyer ? 'buyer' : 'non_buyer',
       title: text(copy.title)!,
       body: text(copy.body),
-      cta: { label: text(cta.label)!, url: url && isSafeUrl(url) ? url : undefined },
+      cta: { label: text(cta.label)!, url: safe ? url : undefined },
       dismissLabel: text(copy.dismissLabel),
       target,
       feature,

@@ -26,7 +26,9 @@ export interface PreparedTrigger {
   variant: string
   template: PromptTemplate
   target?: ResolvedTarget
-  /** This evaluation's decision, while the winner of each placement is picked. */
+  /** Where the prompt competes: its placement, or `inline:` and the gated feature (else the trigger id). */
+  slot: string
+  /** The latest decision: reused while it stays the same, the current one while winners are picked. */
   decision: TriggerDecision
 }
 
@@ -45,8 +47,17 @@ export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger): 
     notMatched,
     variant: 'default',
     template: trigger.prompt,
+    slot: '',
     decision: notMatched,
   }
+}
+
+/** The decision of a trigger held back or held out: the previous object while nothing about it changed. */
+function settle(entry: PreparedTrigger, status: TriggerDecision['status'], reason: SuppressReason | undefined, variant?: string): TriggerDecision {
+  const last = entry.decision
+  return last.status === status && last.reason === reason && last.variant === variant && !last.prompt
+    ? last
+    : (entry.decision = decision(entry.trigger.id, status, reason, variant))
 }
 
 /** Bucketing, variant copy and the ladder walk only run again when the account, its plan or add-ons change. */
@@ -58,8 +69,10 @@ function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAcco
   entry.addons = account.addons
   entry.variant = assignVariant(trigger, account.id)
   const template = (entry.template = templateOf(trigger, entry.variant))
+  const feature = subjectOf(trigger.when, 'gate')
+  entry.slot = template.placement === 'inline' ? `inline:${feature ?? trigger.id}` : template.placement
   entry.target = template.target === undefined ? undefined
-    : resolveTargetName(rules, template.target, account, subjectOf(trigger.when, 'usage'), subjectOf(trigger.when, 'gate'))
+    : resolveTargetName(rules, template.target, account, subjectOf(trigger.when, 'usage'), feature)
 }
 
 function outrank(loser: PreparedTrigger, winner: PreparedTrigger): void {
@@ -89,16 +102,19 @@ export function decideAll(
     const id = trigger.id
     let reason = matched.get(id) ? entry.audience(ctx) : 'not_matched'
     if (reason) {
-      decisions.push(reason === 'not_matched' ? entry.notMatched : decision(id, 'suppressed', reason))
+      decisions.push(reason === 'not_matched' ? entry.notMatched : settle(entry, 'suppressed', reason))
       continue
     }
     refresh(rules, entry, ctx.account)
     const { variant, template } = entry
     const holdout = variant === 'holdout'
     reason = template.target !== undefined && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)
-    decisions.push((entry.decision = decision(id, reason ? 'suppressed' : holdout ? 'holdout' : 'show', reason, variant)))
-    if (reason || holdout) continue
-    const slot = template.placement === 'inline' ? `inline:${subjectOf(trigger.when, 'gate') ?? id}` : template.placement
+    if (reason || holdout) {
+      decisions.push(settle(entry, reason ? 'suppressed' : 'holdout', reason, variant))
+      continue
+    }
+    decisions.push((entry.decision = decision(id, 'show', undefined, variant)))
+    const { slot } = entry
     const winner = winners[slot]
     if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
     else {

@@ -1,25 +1,46 @@
 // Copy templating: `{name}` placeholders filled as plain text, numbers and prices formatted with Intl.
 import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 
-const FORMATS: Record<string, Intl.NumberFormat> = {}
+/** A formatter and the text of the numbers it formatted last: copy repeats the same few numbers. */
+type Format = (value: number) => string
 
-function createFormat(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
+const FORMATS: Record<string, Format> = {}
+
+function createIntl(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
   try {
     return new Intl.NumberFormat(locale, currency ? { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' } : undefined)
   } catch {
     // An unknown locale or currency code must not break a prompt: fall back to the runtime's, then to numbers.
-    return locale ? createFormat(undefined, currency) : new Intl.NumberFormat()
+    return locale ? createIntl(undefined, currency) : new Intl.NumberFormat()
   }
 }
 
-/** A cached `Intl.NumberFormat` (constructing one costs far more than formatting with it). */
-function numberFormat(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
-  return (FORMATS[`${locale}|${currency}`] ??= createFormat(locale, currency))
+/**
+ * A cached formatter per locale and currency: building an `Intl.NumberFormat` costs far more than using one,
+ * and using one far more than looking up the text of a number formatted before (bounded to 256 numbers).
+ */
+function numberFormat(locale: string | undefined, currency: string | undefined): Format {
+  return (FORMATS[`${locale}|${currency}`] ??= ((intl, texts: Map<number, string>) => (value: number) => {
+    let text = texts.get(value)
+    if (text === undefined) {
+      if (texts.size > 255) texts.clear()
+      texts.set(value, (text = intl.format(value)))
+    }
+    return text
+  })(createIntl(locale, currency), new Map()))
 }
 
-/** Replaces each `{name}` with `value(name)`; `{{` and `}}` become literal braces. */
+const PARTS: Record<string, string[]> = {}
+
+/**
+ * Replaces each `{name}` with `value(name)`; `{{` and `}}` become literal braces. Each text is split once
+ * into literals (even indexes) and names (odd indexes), so filling it again is a loop of concatenations.
+ */
 export function fillTemplate(text: string, value: (name: string) => string): string {
-  return text.replace(PLACEHOLDER_PATTERN, (token, name: string | undefined) => (name === undefined ? token[0]! : value(name)))
+  const parts = (PARTS[text] ??= text.replace(PLACEHOLDER_PATTERN, (token, name?: string) => (name ? `\0${name}\0` : token[0]!)).split('\0'))
+  let filled = ''
+  for (let index = 0; index < parts.length; index++) filled += index % 2 ? value(parts[index]!) : parts[index]
+  return filled
 }
 
 /**
@@ -37,6 +58,6 @@ export function renderTemplate(
 ): string {
   return fillTemplate(text, (name) => {
     const value = vars[name]
-    return typeof value === 'number' ? numberFormat(locale, name.endsWith('price') ? currency : undefined).format(value) : (value ?? '')
+    return typeof value === 'number' ? numberFormat(locale, name.endsWith('price') ? currency : undefined)(value) : (value ?? '')
   })
 }
