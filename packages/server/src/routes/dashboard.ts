@@ -1,5 +1,6 @@
 // GET /dashboard: the analysts' page, loaded on its first request so API-only deployments never pay for it.
 import { Hono, type Context } from 'hono'
+import { routePath } from 'hono/route'
 import { forecastFrom } from '../forecast.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
@@ -12,7 +13,7 @@ import type { KeysOption } from '../keys.ts'
 export function dashboardRoute(app: Hono<AppEnv>, deps: RouteDeps, secretKey: KeysOption['secret']): void {
   const dashboards = new Map<string, Promise<Hono>>()
   const toDashboard = async (c: Context<AppEnv>) => {
-    const base = c.req.routePath.replace(/\/dashboard(\/\*)?$/, '')
+    const base = routePath(c).replace(/\/dashboard(\/\*)?$/, '')
     let dashboard = dashboards.get(base)
     if (!dashboard) {
       dashboard = import('../dashboard/index.ts').then(({ createDashboard }) =>
