@@ -6,7 +6,7 @@ import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue } from '../http/errors.ts'
 import { readJson } from '../http/json-body.ts'
-import { eventBatchSchema, eventSchema } from '../http/schemas.ts'
+import { eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { NudgeEvent } from '../store/types.ts'
 
 const DAY_MS = 86_400_000
@@ -34,7 +34,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     const batch = eventBatchSchema.safeParse(body)
     const headerKey = bearerKey(c.req.header('authorization'))
     const bodyKey = typeof (body as { key?: unknown } | null)?.key === 'string' ? (body as { key: string }).key : undefined
-    const key = headerKey ?? bodyKey
+    const key = headerKey ?? bodyKey ?? ''
     const kind = authorize(deps.keyring, key, 'publishable')
     if (kind instanceof Response) return kind
     if (!batch.success) {
@@ -78,7 +78,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       valid.push(normalise(event))
     })
 
-    const source = sourceOf(key!)
+    const source = sourceOf(key)
     const result = valid.length > 0 ? await deps.store.ingest(source, valid) : { accepted: [], duplicates: 0 }
     if (result.accepted.length > 0) deps.webhooks()?.onEvents(result.accepted, source)
     if (rejected.length > 0) {
@@ -101,7 +101,7 @@ function serialize(raw: unknown): string | undefined {
 }
 
 /** The stored shape: no undefined fields, so both stores see the same object. */
-function normalise(event: ReturnType<typeof eventSchema.parse>): NudgeEvent {
+function normalise(event: EventInput): NudgeEvent {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(event)) if (value !== undefined) out[name] = value
   return out as unknown as NudgeEvent
