@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadRules } from './load.ts'
-import { MAX_RULES_BYTES, parseRulesText } from './parse.ts'
+import { MAX_ENTRIES, MAX_RULES_BYTES, parseRulesText } from './parse.ts'
 
 describe('parseRulesText', () => {
   it('refuses an empty file and a comments-only file with a clear message', () => {
@@ -50,6 +50,12 @@ describe('parseRulesText', () => {
       { code: 'duplicate_key', severity: 'error', line: 3, column: 14, path: 'plans[0].id', message: "duplicate key 'id'", hint: 'a key appears once per map; all but the last would be ignored' },
     ])
     expect(parseRulesText('{\n "version": 1,\n "version": 1\n}', { format: 'json' }).issues[0]).toMatchObject({ code: 'duplicate_key', line: 3, column: 2 })
+  })
+
+  it('refuses a file with more entries than a rules file could need before parsing it', () => {
+    const started = performance.now()
+    expect(parseRulesText('- a\n'.repeat(MAX_ENTRIES + 1)).issues[0]).toMatchObject({ code: 'file_too_large', message: 'the file has more than 30,000 lines and list entries' })
+    expect(performance.now() - started).toBeLessThan(200)
   })
 
   it('refuses thousands of nested brackets before parsing them', () => {

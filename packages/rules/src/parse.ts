@@ -10,6 +10,11 @@ export const MAX_ALIASES = 100
 export const MAX_DEPTH = 64
 /** Brackets nested this deep are refused before parsing: the YAML parser slows down far beyond it. */
 const MAX_BRACKET_DEPTH = 1000
+/**
+ * Lines plus commas (an upper bound on entries) allowed in a file. Parsing costs a few microseconds per
+ * entry, so this keeps any file under a second; a hand-written rules file is far below it.
+ */
+export const MAX_ENTRIES = 30_000
 
 export interface SourcePosition {
   line: number
@@ -57,6 +62,9 @@ export function parseRulesText(text: string, options: ParseOptions = {}): Parsed
     ])
   }
   if (text.trim() === '') return failed([issue('empty_file', 'the file is empty', 'start with `version: 1` and a `plans:` list')])
+  if (entryCount(text) > MAX_ENTRIES) {
+    return failed([issue('file_too_large', `the file has more than ${MAX_ENTRIES.toLocaleString('en-US')} lines and list entries`, 'a rules file lists the plans and triggers you ship; keep data such as accounts out of it')])
+  }
   if (bracketDepth(text) > MAX_BRACKET_DEPTH) {
     return failed([issue('too_deep', `the file nests brackets more than ${MAX_BRACKET_DEPTH} levels deep`, `keep nesting under ${MAX_DEPTH} levels`)])
   }
@@ -161,6 +169,15 @@ function duplicateKeys(doc: Document, position: (offset: number) => SourcePositi
     }
   }
   return out
+}
+
+function entryCount(text: string): number {
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x0a || code === 0x2c) count++
+  }
+  return count
 }
 
 function bracketDepth(text: string): number {
