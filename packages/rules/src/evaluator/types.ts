@@ -241,10 +241,15 @@ export interface TriggerDecision {
    */
   status: 'show' | 'holdout' | 'suppressed' | 'not_matched'
   reason?: SuppressReason
-  /** Human-readable reason for debug logs and `nudgekit simulate`. */
+  /** What outranked it (`outranked by <trigger> (priority <n>)`); `explainDecision` words every reason. */
   detail?: string
+  /** The arm, once the audience holds (`holdout` for held-out accounts). */
   variant?: string
-  /** The rendered prompt, for `show` and for `suppressed` with reason `outranked`/caps (what would show). */
+  /**
+   * The rendered prompt, for `show` only: copy is rendered for the prompts that win their placement, never
+   * for ones held back, so a re-evaluation costs little. Decisions and prompts are read-only and reused
+   * while unchanged.
+   */
   prompt?: Prompt
 }
 
