@@ -86,6 +86,20 @@ describe('nudgekit serve', () => {
     expect(io.stderr[0]).toMatch(/^\[nudgekit\] Failed to start the server: the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test is unreachable/)
   }, 15_000)
 
+  it('applies --rate-limit and --rate-burst, and refuses a non-positive value', async () => {
+    const io = capture()
+    const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0', '--rate-limit', '1', '--rate-burst', '2'], io)
+    try {
+      const get = () => fetch(`${started!.url}/v1/rules`, { headers: { authorization: `Bearer ${started!.keys.publishable}` } })
+      expect([(await get()).status, (await get()).status, (await get()).status]).toEqual([200, 200, 429])
+    } finally {
+      await started!.stop()
+    }
+    const bad = capture()
+    expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:', '--rate-limit', '0'], bad)).toBe(1)
+    expect(bad.stderr).toEqual(["[nudgekit] Failed to start the server: --rate-limit '0' is not a positive number. Pass e.g. --rate-limit 50."])
+  })
+
   it('refuses a single key', async () => {
     const io = capture({ NUDGEKIT_SECRET_KEY: 'sk_test_0123456789abcdef' })
     expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:'], io)).toBe(1)

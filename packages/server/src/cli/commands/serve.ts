@@ -23,6 +23,8 @@ Options:
   --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY
   --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
   --trust-proxy             Rate-limit by the first X-Forwarded-For address (only behind your own proxy)
+  --rate-limit <n>          Requests a second per key and client address (default 20)
+  --rate-burst <n>          Requests allowed in a burst (default 100)
 
 Without keys, a key pair is generated and printed (for local use).`
 
@@ -40,12 +42,25 @@ function readFlags(argv: string[]) {
         'secret-key': { type: 'string' },
         cors: { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
+        'rate-burst': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
   } catch (error) {
     throw new UsageError(`Failed to start the server: ${(error as Error).message}. Run 'nudgekit serve --help'.`)
   }
+}
+
+/** A positive number flag, or undefined when not given. */
+function positive(flags: ReturnType<typeof readFlags>, name: 'rate-limit' | 'rate-burst'): number | undefined {
+  const text = flags[name]
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`Failed to start the server: --${name} '${text}' is not a positive number. Pass e.g. --${name} 50.`)
+  }
+  return value
 }
 
 function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
@@ -81,6 +96,8 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`Failed to start the server: --port '${flags.port}' is not a port number. Pass 0–65535.`)
   }
+  const perSecond = positive(flags, 'rate-limit')
+  const burst = positive(flags, 'rate-burst')
   const rulesPath = resolve(io.cwd, flags.rules)
   let text: string
   try {
@@ -108,7 +125,11 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
       store,
       keys,
       cors: flags.cors ?? [],
-      limits: { trustProxy: flags['trust-proxy'] ?? false },
+      limits: {
+        trustProxy: flags['trust-proxy'] ?? false,
+        ...(perSecond === undefined ? {} : { perSecond }),
+        ...(burst === undefined ? {} : { burst }),
+      },
       logger,
       webhooks,
     })
