@@ -89,15 +89,22 @@ export function createNudge(options: NudgeOptions): Nudge {
     const { ctx } = facts
     if (rules) {
       const values = usage.values(rules.metrics)
+      const before = $usage.get()
       const views: Record<string, UsageView> = {}
+      let moved = Object.keys(before).length !== Object.keys(rules.metrics).length
       for (const [metric, { label }] of Object.entries(rules.metrics)) {
         const used = values[metric]!
         const limit = limitOf(rules, ctx.account, metric)
+        const view = before[metric]
         if (used !== ctx.usage[metric]) changed?.push(`usage:${metric}`)
-        views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
+        if (view?.used === used && view.limit === limit && view.label === label) views[metric] = view
+        else {
+          moved = true
+          views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
+        }
       }
       ctx.usage = values
-      if (JSON.stringify(views) !== JSON.stringify($usage.get())) $usage.set(views)
+      if (moved) $usage.set(views)
     }
     engine.update(ctx, changed)
   }

@@ -15,6 +15,14 @@ const RESTRAINED: ReadonlySet<SuppressReason | undefined> = new Set([
   'outranked',
 ])
 
+/** `true` when both hold the same prompt objects in the same places. */
+function samePrompts(a: ActivePrompts, b: ActivePrompts): boolean {
+  const placements = (p: ActivePrompts) => [p.banner, p.modal, p.toast, ...Object.keys(p.inline), ...Object.values(p.inline)]
+  const x = placements(a)
+  const y = placements(b)
+  return x.length === y.length && x.every((value, i) => value === y[i])
+}
+
 export interface DecisionsOptions {
   frequency: () => FrequencyState
   /** Triggers dismissed in this page without a snooze: kept off screen until the page reloads. */
@@ -42,7 +50,7 @@ export function createDecisions(options: DecisionsOptions): DecisionEngine {
   const decisions = new Map<string, TriggerDecision>()
   let evaluator: Evaluator | undefined
   let matched = new Map<string, boolean>()
-  let published = ''
+  let published: ActivePrompts = { inline: {} }
 
   return {
     decisions,
@@ -72,9 +80,9 @@ export function createDecisions(options: DecisionsOptions): DecisionEngine {
           else active[prompt.placement] = prompt
         }
       }
-      const text = JSON.stringify(active)
-      if (text !== published) {
-        published = text
+      // The evaluator reuses a prompt object while its copy is unchanged, so identity tells what changed.
+      if (!samePrompts(active, published)) {
+        published = active
         options.publish(active)
       }
     },

@@ -18,14 +18,16 @@ const refusing = (error: Error): StorageLike => ({
 it('namespaces keys and round-trips JSON', () => {
   const backing = memoryStorage()
   const store = createStore(backing)
-  expect(store.set('queue:pk', { events: [1] })).toBe(true)
+  store.set('queue:pk', { events: [1] })
+  store.flush()
   expect(backing.getItem('nudgekit:queue:pk')).toBe('{"events":[1]}')
   expect(store.get('queue:pk')).toEqual({ events: [1] })
 })
 
 it('never throws on quota or security errors and keeps the refused value readable in this page', () => {
   const store = createStore(refusing(new DOMException('full', 'QuotaExceededError')))
-  expect(store.set('k', { a: 1 })).toBe(false)
+  store.set('k', { a: 1 })
+  expect(() => store.flush()).not.toThrow()
   expect(store.get('k')).toEqual({ a: 1 })
   expect(() => store.remove('k')).not.toThrow()
 })
@@ -34,8 +36,26 @@ it('reads what another tab wrote and ignores text that is not JSON', () => {
   const backing = memoryStorage()
   const store = createStore(backing)
   store.set('k', 1)
+  store.flush()
   backing.setItem('nudgekit:k', '2')
   expect(store.get('k')).toBe(2)
   backing.setItem('nudgekit:k', '{oops')
   expect(store.get('k')).toBeUndefined()
+})
+
+it('writes a burst of changes once, at the end of the task', async () => {
+  const writes: string[] = []
+  const backing = memoryStorage()
+  const store = createStore({ ...backing, setItem: (key, value) => (writes.push(value), backing.setItem(key, value)) })
+  for (let n = 1; n <= 3; n++) store.set('k', { n })
+  expect(store.get('k')).toEqual({ n: 3 })
+  expect(writes).toEqual([])
+  await Promise.resolve()
+  expect(writes).toEqual(['{"n":3}'])
+})
+
+it('is one store per backing storage, so clients in one page see each other’s pending writes', () => {
+  const backing = memoryStorage()
+  createStore(backing).set('k', 1)
+  expect(createStore(backing).get('k')).toBe(1)
 })

@@ -1,12 +1,15 @@
-// Safe Web Storage: JSON values under `nudgekit:` keys; quota, security and parse errors never throw.
+// Safe Web Storage: JSON values under `nudgekit:` keys, written behind (once per microtask, or at `flush`);
+// quota, security and parse errors never throw.
 import type { StorageLike } from './types.ts'
 
 export interface Store {
   /** The parsed value, or `undefined` when absent or unreadable. Unchanged raw text returns the same object. */
   get<T>(key: string): T | undefined
-  /** Writes the value; `false` when the browser refused (quota, privacy mode). */
-  set(key: string, value: unknown): boolean
+  /** Sets the value now for every reader in this page; it reaches the backing storage at the next `flush`. */
+  set(key: string, value: unknown): void
   remove(key: string): void
+  /** Writes pending values now (also done by itself once per microtask). */
+  flush(): void
 }
 
 /** A `StorageLike` that keeps values in memory: the fallback without Web Storage, and handy in tests. */
@@ -30,10 +33,20 @@ export function webStorage(kind: 'localStorage' | 'sessionStorage'): StorageLike
   }
 }
 
-/** A JSON store over `backing`; parsed values are cached until another tab changes the raw text. */
+// One store per backing storage, so clients in one page share pending writes and parsed values.
+const stores = new WeakMap<StorageLike, Store>()
+
+/**
+ * The JSON store over `backing`. A burst of changes costs one serialisation per key: writes wait for the
+ * end of the current task's microtasks, which always run before the page can go away.
+ * @example const store = createStore(localStorage); store.set('k', { a: 1 }); store.get('k') // { a: 1 }
+ */
 export function createStore(backing: StorageLike): Store {
-  // A value the browser refused to store stays readable here while the stored text is unchanged.
+  const existing = stores.get(backing)
+  if (existing) return existing
+  // Parsed values by key with the raw text they came from; a refused write stays readable here.
   const cache = new Map<string, { raw: string | null; value: unknown }>()
+  const dirty = new Map<string, unknown>()
   const read = (key: string): string | null => {
     try {
       return backing.getItem('nudgekit:' + key)
@@ -41,8 +54,9 @@ export function createStore(backing: StorageLike): Store {
       return null
     }
   }
-  return {
+  const store: Store = {
     get<T>(key: string) {
+      if (dirty.has(key)) return dirty.get(key) as T
       const raw = read(key)
       const hit = cache.get(key)
       if (hit && hit.raw === raw) return hit.value as T
@@ -56,17 +70,11 @@ export function createStore(backing: StorageLike): Store {
       }
     },
     set(key, value) {
-      const raw = JSON.stringify(value)
-      try {
-        backing.setItem('nudgekit:' + key, raw)
-        cache.set(key, { raw, value })
-        return true
-      } catch {
-        cache.set(key, { raw: read(key), value })
-        return false
-      }
+      if (!dirty.size) queueMicrotask(store.flush)
+      dirty.set(key, value)
     },
     remove(key) {
+      dirty.delete(key)
       cache.delete(key)
       try {
         backing.removeItem('nudgekit:' + key)
@@ -74,5 +82,19 @@ export function createStore(backing: StorageLike): Store {
         /* a blocked storage has nothing to remove */
       }
     },
+    flush() {
+      for (const [key, value] of dirty) {
+        let raw: string | null = JSON.stringify(value)
+        try {
+          backing.setItem('nudgekit:' + key, raw)
+        } catch {
+          raw = read(key)
+        }
+        cache.set(key, { raw, value })
+      }
+      dirty.clear()
+    },
   }
+  stores.set(backing, store)
+  return store
 }

@@ -1,30 +1,29 @@
 // UUIDv7 event ids: time-ordered, random enough to be unique across tabs, monotonic within a millisecond.
 
+const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0')
+
 /**
  * A UUIDv7 generator. Ids made in the same millisecond count up in the 12-bit `rand_a` field
- * (RFC 9562 method 1), so they sort in creation order.
+ * (RFC 9562 method 1), so they sort in creation order. Random bits come from a pooled `getRandomValues`.
  * @example const uuid = createUuid(Date.now); uuid() // '01932c4e-7a1b-7c3d-8e9f-…'
  */
 export function createUuid(now: () => number): () => string {
   let last = -1
   let seq = 0
+  const pool = new Uint32Array(64)
+  let used = 64
+  const random = () => {
+    if (used === 64) crypto.getRandomValues(pool), (used = 0)
+    return pool[used++]!
+  }
   return () => {
-    const bytes = crypto.getRandomValues(new Uint8Array(16))
     let ms = now()
-    if (ms > last) {
-      seq = ((bytes[6]! & 7) << 8) | bytes[7]!
-    } else if (++seq > 0xfff) {
-      ms = last + 1
-      seq = 0
-    } else {
-      ms = last
-    }
+    if (ms > last) seq = random() & 0x7ff
+    else if (++seq > 0xfff) (ms = last + 1), (seq = 0)
+    else ms = last
     last = ms
-    for (let i = 5; i >= 0; i--, ms = Math.floor(ms / 256)) bytes[i] = ms % 256
-    bytes[6] = 0x70 | (seq >> 8)
-    bytes[7] = seq & 0xff
-    bytes[8] = 0x80 | (bytes[8]! & 0x3f)
-    const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('')
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+    const time = hex(ms, 12)
+    const high = random()
+    return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0x7000 | seq, 4)}-${hex(0x8000 | (high & 0x3fff), 4)}-${hex(high >>> 16, 4)}${hex(random(), 8)}`
   }
 }

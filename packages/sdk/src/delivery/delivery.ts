@@ -79,6 +79,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const ids = batch.map((e) => e.id)
     const dropped = queue.dropped()
     queue.mark(ids, now() + inflightMs)
+    options.store.flush()
     const outcome = await transport.post(batch, dropped)
     settle(ids, dropped, outcome, batch)
     if (stopped) return false
@@ -108,14 +109,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (!paused && queue.size()) schedule(wait > 0 ? wait : intervalMs)
     }))
 
+  /** Hands the queue to the browser (unless backing off) and writes pending state now: the page may go away. */
   const unload = (): void => {
-    if (queue.retryAt() > now()) return
-    const dropped = queue.dropped()
-    const batch = queue.take(500)
-    const { ids, done } = transport.unload(batch, dropped)
-    if (!ids.length) return
-    queue.mark(ids, now() + inflightMs)
-    void done?.then((outcome) => settle(ids, dropped, outcome, batch))
+    if (queue.retryAt() <= now()) {
+      const dropped = queue.dropped()
+      const batch = queue.take(500)
+      const { ids, done } = transport.unload(batch, dropped)
+      if (ids.length) queue.mark(ids, now() + inflightMs)
+      void done?.then((outcome) => settle(ids, dropped, outcome, batch))
+    }
+    options.store.flush()
   }
 
   const win = globalThis.window

@@ -41,3 +41,16 @@ it('is shared by the queues of two tabs over one storage', () => {
   second.setRetryAt(3000)
   expect(first.retryAt()).toBe(3000)
 })
+
+it('keeps only the latest waiting usage event per account and metric', () => {
+  const queue = createQueue(createStore(memoryStorage()), 'pk', () => 0)
+  const usage = (n: number, metric: string): NudgeEvent => ({ id: `id-${n}`, type: 'usage', ts: n, account: 'a', user: 'u', metric, value: n })
+  queue.push(usage(1, 'contacts'))
+  queue.mark(['id-1'], 10_000)
+  queue.push(usage(2, 'contacts'))
+  queue.push(usage(3, 'seats'))
+  queue.push(event(4))
+  queue.push(usage(5, 'contacts'))
+  expect(queue.take(10).map((e) => e.id)).toEqual(['id-3', 'id-4', 'id-5'])
+  expect(queue.size()).toBe(4)
+})

@@ -14,7 +14,10 @@ interface Stored {
 }
 
 export interface Queue {
-  /** Appends an event; returns how many events are queued and how many old ones this push dropped. */
+  /**
+   * Appends an event; returns how many events are queued and how many old ones this push dropped. A `usage`
+   * event replaces a waiting one of the same account and metric: only the latest value matters.
+   */
   push(event: NudgeEvent): { size: number; dropped: number }
   /** Up to `max` queued events that are not in flight, oldest first. */
   take(max: number): NudgeEvent[]
@@ -62,6 +65,17 @@ export function createQueue(store: Store, key: string, now: () => number, capaci
       let size = 0
       let over = 0
       update((state) => {
+        const stale =
+          event.type === 'usage'
+            ? state.events.findIndex(
+                (e) =>
+                  e.type === 'usage' &&
+                  e.metric === event.metric &&
+                  e.account === event.account &&
+                  !state.inflight.some((batch) => batch.until > now() && batch.ids.includes(e.id)),
+              )
+            : -1
+        if (stale >= 0) state.events.splice(stale, 1)
         over = state.events.push(event) - capacity
         if (over > 0) {
           without(state.events.splice(0, over).map((e) => e.id))(state)
