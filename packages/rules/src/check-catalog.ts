@@ -91,12 +91,14 @@ function checkLadder(plans: unknown[]): IssueDraft[] {
   for (let i = 1; i < plans.length; i++) {
     const previous = mapOf(plans[i - 1])
     const current = mapOf(plans[i])
+    const previousLimits = mapOf(previous.limits)
     for (const [metric, limit] of Object.entries(mapOf(current.limits))) {
-      const before = mapOf(previous.limits)[metric]
-      const lower = typeof limit === 'number' && (before === null || before === undefined || (typeof before === 'number' && limit < before))
-      if (lower && Object.hasOwn(mapOf(previous.limits), metric) && limit >= 0) {
+      if (typeof limit !== 'number' || limit < 0 || !Object.hasOwn(previousLimits, metric)) continue
+      const before = previousLimits[metric]
+      // null before means unlimited: any number after it is a step down.
+      if (before === null || (typeof before === 'number' && limit < before)) {
         out.push({
-          code: 'invalid_value',
+          code: 'ladder_order',
           severity: 'warning',
           path: ['plans', i, 'limits', metric],
           message: `'${String(current.id)}' allows less '${metric}' than '${String(previous.id)}' before it`,

@@ -74,7 +74,7 @@ function checkText(value: unknown, path: PropertyKey[], context: CopyContext): I
   }
   const leftover = text.replace(PLACEHOLDER_PATTERN, '')
   if (/[{}]/.test(leftover)) {
-    out.push({ code: 'invalid_value', severity: 'warning', path, message: 'unmatched brace in copy; it will show as is', hint: 'variables look like {target.name}; write {{ and }} for literal braces' })
+    out.push({ code: 'unmatched_brace', severity: 'warning', path, message: 'unmatched brace in copy; it will show as is', hint: 'variables look like {target.name}; write {{ and }} for literal braces' })
   }
   return out
 }

@@ -42,7 +42,7 @@ export function checkTriggers(rules: unknown, catalog: Catalog): IssueDraft[] {
     out.push(...checkTarget(prompt.target, [...path, 'prompt', 'target'], catalog, facts, audiencePlans))
     out.push(...checkPromptCopy(prompt, [...path, 'prompt'], { usage: facts.usage, gate: facts.gate, target: target !== undefined }))
     if (prompt.placement === 'inline' && !facts.gate) {
-      out.push({ code: 'invalid_value', severity: 'warning', path: [...path, 'prompt', 'placement'], message: 'an inline prompt without a gate condition has no feature gate to attach to', hint: 'use banner, modal or toast, or add a gate condition' })
+      out.push({ code: 'unattached_inline', severity: 'warning', path: [...path, 'prompt', 'placement'], message: 'an inline prompt without a gate condition has no feature gate to attach to', hint: 'use banner, modal or toast, or add a gate condition' })
     }
     const experiment = mapOf(trigger.experiment)
     const holdout = textOf(experiment.holdout)

@@ -31,6 +31,9 @@ export type RulesIssueCode =
   | 'unsafe_url'
   | 'suspicious_target'
   | 'unreachable'
+  | 'ladder_order'
+  | 'unattached_inline'
+  | 'unmatched_brace'
 
 /**
  * One problem in a rules file. `line` and `column` are 1-based; 0 when the rules did not come from text.

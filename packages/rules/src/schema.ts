@@ -99,7 +99,10 @@ export const CONDITION_KINDS = [
   'not',
 ] as const
 
-/** A condition: one kind per object; compose kinds with `all`, `any` and `not`. */
+/**
+ * A condition: one kind per object; compose kinds with `all`, `any` and `not`.
+ * @example conditionSchema.parse({ all: [{ usage: 'contacts', at_least: '80%' }, { not: { has_addon: 'analytics' } }] })
+ */
 export const conditionSchema = z
     .union([
       z.strictObject({
@@ -226,7 +229,10 @@ const route = z.strictObject({
   renotify_after: duration.optional().describe('Notify again about the same account after this long'),
 })
 
-/** The rules file. */
+/**
+ * The rules file's shape. Use `loadRules` for files: it adds positions, cross-reference checks and compiling.
+ * @example const shapeOk = rulesSchema.safeParse(yaml.parse(text)).success
+ */
 export const rulesSchema = z
   .strictObject({
     $schema: z.string().optional(),

@@ -136,6 +136,11 @@ describe('reference errors', () => {
     expect(issuesOf(trigger('    when: { event: e, count_at_least: 2 }\n    prompt: { placement: toast, title: Hi, target: cheapest_plan_with_feature }\n'))[0]).toMatchObject({ code: 'unknown_target' })
   })
 
+  it('warns about a plan that limits less than the plan below it, and an inline prompt without a gate', () => {
+    const text = trigger('    when: { event: e, count_at_least: 1 }\n    prompt: { placement: inline, title: Hi }\n').replace('limits: { contacts: 5000, seats: 10 }', 'limits: { contacts: 40, seats: 10 }')
+    expect(brief(text)).toEqual(['13:25 ladder_order plans[1].limits.contacts', '22:26 unattached_inline triggers[0].prompt.placement'])
+  })
+
   it('warns when a target is not above the audience plan', () => {
     const [issue] = issuesOf(trigger('    when: { usage: contacts, at_least: 80% }\n    audience: { plans: [pro] }\n    prompt: { placement: toast, title: Hi, target: free }\n'))
     expect(issue).toMatchObject({ code: 'suspicious_target', severity: 'warning', line: 23, column: 52 })
@@ -177,7 +182,7 @@ describe('copy', () => {
 
   it('warns about unmatched braces and accepts doubled ones', () => {
     const warn = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{Used} {{literal}}" }\n'))
-    expect(warn.map((i) => [i.code, i.severity])).toEqual([['invalid_value', 'warning']])
+    expect(warn.map((i) => [i.code, i.severity])).toEqual([['unmatched_brace', 'warning']])
     expect(issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{{literal}}" }\n'))).toEqual([])
   })
 })
