@@ -18,6 +18,18 @@ export const CHECKS: readonly Check[] = [
     load: () => import('./delivery.ts'),
   },
   {
+    name: 'durability',
+    title: 'kill -9 during sustained ingest: every 202-acknowledged event survives',
+    budgetMs: 45_000,
+    load: () => import('./durability.ts'),
+  },
+  {
+    name: 'postgres-outage',
+    title: 'PostgreSQL cut off during ingest: 503 + Retry-After, SDK retries, nothing lost',
+    budgetMs: 60_000,
+    load: () => import('./postgres-outage.ts'),
+  },
+  {
     name: 'bad-rules',
     title: '10,000 random and mutated rules files: loadRules never throws, never over 1 s',
     budgetMs: 90_000,

@@ -1,17 +1,16 @@
 // Check: the real SDK (jsdom) sends 10,000 events through a fault-injecting proxy to a real `nudgekit serve` on
 // SQLite, with page reloads mid-stream and one kill -9 of the server → every event stored exactly once.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { loadRulesOrThrow } from '@nudgekit/rules'
-import { createNudge, type Nudge } from '@nudgekit/sdk'
 import { installDom } from './dom.ts'
 import { createFastClock } from './fast-clock.ts'
 import { createFaultProxy } from './fault-proxy.ts'
 import { onExit } from './processes.ts'
 import { seconds, type Report } from './report.ts'
-import { PUBLISHABLE_KEY, REPO_ROOT, startServer } from './server-process.ts'
+import { RULES_FILE, startServer } from './server-process.ts'
+import { exampleRules, openPage } from './sdk-page.ts'
 
 const EVENTS = 10_000
 const PAGES = 20
@@ -23,7 +22,6 @@ const WINDOW = 600
 const KILL_AFTER_PAGE = 9
 const DOWN_MS = 1500
 const DRAIN_TIMEOUT_MS = 90_000
-const RULES = 'examples/rules/acme-crm.yaml'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -33,9 +31,9 @@ export default async function delivery(report: Report): Promise<void> {
   const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
   const db = join(dir, 'delivery.db')
   const run = `delivery-${Date.now()}`
-  const compiled = loadRulesOrThrow(readFileSync(join(REPO_ROOT, RULES), 'utf8'), { filename: RULES }).compiled
+  const compiled = exampleRules()
   const clock = createFastClock(SPEED)
-  const server = await startServer({ rules: RULES, db })
+  const server = await startServer({ rules: RULES_FILE, db })
 
   let stored = 0
   let absorbed = 0
@@ -52,20 +50,7 @@ export default async function delivery(report: Report): Promise<void> {
   })
 
   const dom = installDom('http://127.0.0.1/app')
-  const open = (): Nudge =>
-    createNudge({
-      endpoint: proxy.url,
-      key: PUBLISHABLE_KEY,
-      account: { id: 'acct_chaos', plan: 'business' },
-      user: { id: 'user_chaos', role: 'admin' },
-      rules: compiled,
-      storage: dom.localStorage,
-      sessionStorage: dom.sessionStorage,
-      fetch: (input, init) => fetch(input, init),
-      now: clock.now,
-      timers: clock.timers,
-      random: Math.random,
-    })
+  const open = () => openPage({ endpoint: proxy.url, rules: compiled, dom, clock })
 
   const started = performance.now()
   let made = 0

@@ -6,6 +6,9 @@ import { exited, freePort, spawnTracked, waitFor } from './processes.ts'
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = 'packages/server/src/cli/main.ts'
 
+/** The rules file every chaos server runs with, relative to the repository root. */
+export const RULES_FILE = 'examples/rules/acme-crm.yaml'
+
 export const PUBLISHABLE_KEY = 'pk_test_chaos_suite_1'
 export const SECRET_KEY = 'sk_test_chaos_suite_1'
 
