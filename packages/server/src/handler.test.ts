@@ -316,6 +316,8 @@ describe('errors and limits', () => {
     const spec = await (await request('/v1/openapi.json')).json()
     expect(spec.openapi).toBe('3.1.0')
     expect(spec.components.schemas.Event.properties.type.enum).toContain('upgrade_requested')
+    expect(spec.components.schemas.EventBatch.properties.events.items).toEqual({ $ref: '#/components/schemas/Event' })
+    expect(spec.components.schemas.Conversion.$id).toBeUndefined()
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/conversions', '/v1/stats']))
   })
 

@@ -5,7 +5,12 @@ import { conversionSchema, eventBatchSchema, eventSchema, stateQuerySchema, stat
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
 const registry = z.registry<{ id: string }>()
 registry.add(eventSchema, { id: 'Event' }).add(eventBatchSchema, { id: 'EventBatch' }).add(conversionSchema, { id: 'Conversion' })
-const bodies = z.toJSONSchema(registry, { io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }).schemas
+/** Component schemas: OpenAPI takes them without `$schema`/`$id`; batch items are validated one by one as Events. */
+const bodies = Object.fromEntries(
+  Object.entries(z.toJSONSchema(registry, { io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }).schemas)
+    .map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
+)
+bodies.EventBatch!.properties!.events = { ...bodies.EventBatch!.properties!.events as object, items: { $ref: '#/components/schemas/Event' } }
 const error = { $ref: '#/components/schemas/Error' }
 const answer = (description: string) => ({ description, content: { 'application/json': { schema: error } } })
 const errors = {
