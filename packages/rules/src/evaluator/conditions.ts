@@ -1,5 +1,5 @@
 // Compiles each `Condition` once into a closure over the evaluation context.
-import type { CompiledRules, Condition, EvalContext, TraitOp } from './types.ts'
+import type { CompiledRules, Condition, EvalAccount, EvalContext, TraitOp } from './types.ts'
 import { hasFeature, limitOf } from './targets.ts'
 
 /** A compiled condition. */
@@ -43,10 +43,12 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   if ('usage' in condition) {
     const metric = condition.usage
     const { value, percent } = ('atLeast' in condition ? condition.atLeast : {}) as { value?: number; percent?: number }
+    let account: EvalAccount | undefined
+    let limit: number | null = null
     return (ctx) => {
       const used = ctx.usage[metric] ?? 0
       if (value !== undefined) return used >= value
-      const limit = limitOf(rules, ctx.account, metric)
+      if (ctx.account !== account) limit = limitOf(rules, (account = ctx.account), metric)
       return limit !== null && (percent === undefined ? used > limit : used * 100 >= limit * percent)
     }
   }

@@ -19,10 +19,8 @@ export interface PreparedTrigger {
   prompt: PromptBuilder
   /** The decision of an unmatched trigger never changes: one object, reused. */
   notMatched: TriggerDecision
-  /** The account id, plan and add-ons that `variant`, `template` and `target` were worked out for. */
-  account?: string
-  plan?: string
-  addons?: readonly string[]
+  /** The account that `variant`, `template`, `target` and `slot` were worked out for. */
+  account?: EvalAccount
   variant: string
   template: PromptTemplate
   target?: ResolvedTarget
@@ -60,13 +58,11 @@ function settle(entry: PreparedTrigger, status: TriggerDecision['status'], reaso
     : (entry.decision = decision(entry.trigger.id, status, reason, variant))
 }
 
-/** Bucketing, variant copy and the ladder walk only run again when the account, its plan or add-ons change. */
+/** Bucketing, variant copy and the ladder walk only run again for another account object. */
 function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAccount): void {
   const { trigger } = entry
-  if (entry.account === account.id && entry.plan === account.plan && entry.addons === account.addons) return
-  entry.account = account.id
-  entry.plan = account.plan
-  entry.addons = account.addons
+  if (entry.account === account) return
+  entry.account = account
   entry.variant = assignVariant(trigger, account.id)
   const template = (entry.template = templateOf(trigger, entry.variant))
   const feature = subjectOf(trigger.when, 'gate')

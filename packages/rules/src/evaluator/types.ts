@@ -157,6 +157,10 @@ export interface EvalUser {
 /** Everything a condition can read. The SDK keeps it up to date. */
 export interface EvalContext {
   now: number
+  /**
+   * Replace the object to change the account: limits, targets and experiment arms are worked out once per
+   * account object. `usage`, `gates` and `events` may change in place.
+   */
   account: EvalAccount
   user: EvalUser
   /** metric id → current value (for periodic metrics: the value in the current period). */
