@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { compile, hashPayload } from './compile.ts'
 import { loadRules } from './load.ts'
 import type { Rules } from './schema.ts'
@@ -16,6 +17,12 @@ function load(text: string) {
 describe('the Acme CRM example', () => {
   it('loads without errors or warnings', () => {
     expect(load(acme).warnings).toEqual([])
+  })
+
+  it('loads from JSON to the same compiled rules as from YAML', () => {
+    const json = JSON.stringify(parse(acme), null, 2)
+    const fromJson = loadRules(json, { filename: 'acme-crm.json' })
+    expect(fromJson.ok && fromJson.compiled).toEqual(load(acme).compiled)
   })
 
   it('uses every condition kind', () => {
