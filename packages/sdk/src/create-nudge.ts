@@ -7,7 +7,7 @@ import { createDecisions } from './decisions.ts'
 import { createDelivery } from './delivery/delivery.ts'
 import { createTabChannel, createTabLock } from './delivery/tabs.ts'
 import { createTransport } from './delivery/transport.ts'
-import { createWarnOnce, nudgeError } from './errors.ts'
+import { nudgeError } from './errors.ts'
 import { createFacts } from './facts.ts'
 import { createFrequency, type FrequencyState } from './frequency.ts'
 import { optionsIssue } from './options.ts'
@@ -160,7 +160,6 @@ export function createNudge(options: NudgeOptions): Nudge {
     frequency: () => frequency,
     usage: () => usage,
     hidden,
-    warn: createWarnOnce(),
     send,
     refresh,
     load,

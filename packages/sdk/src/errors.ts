@@ -1,11 +1,19 @@
 // Errors and warnings as data first (code, path, message, hint), formatted once with the `[nudgekit]`
-// prefix: "Failed to <action>: <reason>. <fix>."
+// prefix: "Failed to <action>: <path> <message>. <hint>." Hints are development-only text.
+
+/**
+ * `true` outside production builds. Bundlers replace `process.env.NODE_ENV` (esbuild does when minifying
+ * for the browser), so production bundles drop the hints; imported as a constant, they fold it away.
+ */
+export const DEV = process.env.NODE_ENV !== 'production'
 
 export interface NudgeIssue {
-  code: string
-  /** Where the bad input is, e.g. `options.account.id` or `setUsage(metric)`. */
+  code: 'invalid_option' | 'invalid_argument'
+  /** Where the bad input is, e.g. `options.account.id` or `metric`. */
   path: string
+  /** What is wrong with it, e.g. `is missing`. */
   message: string
+  /** How to fix it; empty in production builds. */
   hint: string
 }
 
@@ -14,26 +22,15 @@ export interface NudgeError extends Error, NudgeIssue {
   action: string
 }
 
-/** "[nudgekit] Failed to <action>: <message>. <hint>." */
-export function formatIssue(action: string, issue: NudgeIssue): string {
-  return `[nudgekit] Failed to ${action}: ${issue.message}. ${issue.hint}.`
+/** "[nudgekit] Failed to <action>: <path> <message>. <hint>." */
+export function formatIssue(action: string, { path, message, hint }: NudgeIssue): string {
+  return `[nudgekit] Failed to ${action}: ${path} ${message}.${hint && ` ${hint}.`}`
 }
 
 /**
  * Builds the error `createNudge` throws for bad options.
- * @example throw nudgeError('create the client', { code: 'missing_key', path: 'options.key', message: 'key is missing', hint: 'Pass your publishable key' })
+ * @example throw nudgeError('create the client', { code: 'invalid_option', path: 'options.key', message: 'is missing', hint: 'Pass your publishable key' })
  */
 export function nudgeError(action: string, issue: NudgeIssue): NudgeError {
   return Object.assign(new Error(), issue, { name: 'NudgeError', action, message: formatIssue(action, issue) })
-}
-
-/** A console warning printed once per distinct text, for bad input to SDK calls that must not throw. */
-export function createWarnOnce(): (action: string, issue: NudgeIssue) => void {
-  const seen = new Set<string>()
-  return (action, issue) => {
-    const text = formatIssue(action, issue)
-    if (seen.has(text)) return
-    seen.add(text)
-    console.warn(text)
-  }
 }

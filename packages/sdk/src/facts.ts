@@ -15,7 +15,7 @@ export function toEpoch(value: Date | string | number | undefined): number | und
 }
 
 /** The evaluator's account from the host's input. */
-export function toEvalAccount(account: AccountInput): EvalAccount {
+function toEvalAccount(account: AccountInput): EvalAccount {
   return {
     id: account.id,
     plan: account.plan,

@@ -1,33 +1,27 @@
 // Checks what `createNudge`, `identify` and `setAccount` receive, so mistakes surface as one clear message.
-import type { NudgeIssue } from './errors.ts'
+import { DEV, type NudgeIssue } from './errors.ts'
 import { isCompiledRules } from './rules-source.ts'
 import type { AccountInput, NudgeOptions, UserInput } from './types.ts'
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== ''
 
-const issue = (path: string, message: string, hint: string): NudgeIssue => ({
-  code: 'invalid_option',
-  path,
-  message: path + message,
-  hint,
-})
+const invalid = (path: string, message: string, hint: string): NudgeIssue => ({ code: 'invalid_option', path, message, hint })
 
 /** The first problem with an account or user (`kind` names it in hints), or `undefined`. */
 export function identityIssue(value: AccountInput | UserInput | undefined, path: string, kind: 'account' | 'user'): NudgeIssue | undefined {
-  if (typeof value !== 'object' || !value) return issue(path, ' is missing', `Pass the signed-in ${kind}: { id, ${kind === 'user' ? 'role' : 'plan'} }`)
-  if (!isText(value.id)) return issue(path + '.id', ' must be a non-empty string', `Pass the ${kind}'s id`)
-  if (kind === 'account' && !isText((value as AccountInput).plan)) {
-    return issue(path + '.plan', ' must be a non-empty string', "Pass the account's plan id from the rules")
-  }
-  return undefined
+  const field = !value || typeof value !== 'object' ? '' : !isText(value.id) ? '.id' : kind === 'account' && !isText((value as AccountInput).plan) ? '.plan' : undefined
+  return field === undefined
+    ? undefined
+    : invalid(path + field, field ? 'must be a non-empty string' : 'is missing', DEV ? `Pass the signed-in ${kind}: { id, ${kind === 'user' ? 'role' : 'plan'} }` : '')
 }
 
 /** The first problem with `createNudge` options, or `undefined`. */
 export function optionsIssue(options: NudgeOptions): NudgeIssue | undefined {
   const { endpoint, key, rules } = options ?? {}
-  if (!isText(endpoint)) return issue('options.endpoint', ' is missing', 'Pass the base URL of your nudgekit server, e.g. https://app.example.com/nudgekit')
-  if (!isText(key)) return issue('options.key', ' is missing', 'Pass your publishable key (pk_…)')
-  if (key.startsWith('sk_')) return issue('options.key', ' is a secret key', 'Pass the publishable key (pk_…); sk_ keys must never reach a browser')
-  if (rules && !isCompiledRules(rules)) return issue('options.rules', ' are not compiled rules', 'Pass what GET /v1/rules returns, or leave rules out')
+  const keyHint = DEV ? 'Pass your publishable key (pk_…); secret sk_ keys must never reach a browser' : ''
+  if (!isText(endpoint)) return invalid('options.endpoint', 'is missing', DEV ? 'Pass the base URL of your nudgekit server, e.g. https://app.example.com/nudgekit' : '')
+  if (!isText(key)) return invalid('options.key', 'is missing', keyHint)
+  if (key.startsWith('sk_')) return invalid('options.key', 'is a secret key', keyHint)
+  if (rules && !isCompiledRules(rules)) return invalid('options.rules', 'are not compiled rules', DEV ? 'Pass what GET /v1/rules returns, or leave rules out' : '')
   return identityIssue(options.account, 'options.account', 'account') ?? identityIssue(options.user, 'options.user', 'user')
 }

@@ -174,10 +174,10 @@ it('warns once about bad usage input and keeps the last valid value', () => {
   nudge.setUsage('contacts', -1)
   nudge.increment('api_calls', Number.POSITIVE_INFINITY)
   expect(warn.mock.calls.map((call) => call[0])).toEqual([
-    "[nudgekit] Failed to set usage of 'contact': unknown metric 'contact'. Use one of the rules' metrics: contacts, api_calls.",
-    "[nudgekit] Failed to set usage of 'contacts': NaN is not a finite number ≥ 0. Pass a count such as 812.",
-    "[nudgekit] Failed to set usage of 'contacts': -1 is not a finite number ≥ 0. Pass a count such as 812.",
-    "[nudgekit] Failed to increment 'api_calls': Infinity is not a finite number ≥ 0. Pass a count such as 812.",
+    "[nudgekit] Failed to call setUsage(): metric 'contact' is not in the rules. Use one of: contacts, api_calls.",
+    '[nudgekit] Failed to call setUsage(): value NaN is not a finite number ≥ 0. Pass a count such as 812.',
+    '[nudgekit] Failed to call setUsage(): value -1 is not a finite number ≥ 0. Pass a count such as 812.',
+    '[nudgekit] Failed to call increment(): value Infinity is not a finite number ≥ 0. Pass a count such as 812.',
   ])
   expect(nudge.$usage.get().contacts?.used).toBe(90)
   expect(nudge.$usage.get().api_calls?.used).toBe(0)
@@ -189,7 +189,7 @@ it('warns about a prompt-less dismiss and an unknown feature instead of throwing
   nudge.dismiss(undefined as never)
   expect(nudge.gate('segmentaton')).toEqual({ allowed: false })
   expect(warn.mock.calls.map((call) => call[0])).toEqual([
-    '[nudgekit] Failed to dismiss a prompt: this is not a prompt. Pass a prompt from $prompts or gate().',
-    "[nudgekit] Failed to check feature 'segmentaton': it is not in the rules. Use one of: segmentation.",
+    '[nudgekit] Failed to call dismiss(): prompt is not a prompt from $prompts or gate().',
+    "[nudgekit] Failed to call gate(): feature 'segmentaton' is not in the rules. Use one of: segmentation.",
   ])
 })
