@@ -27,7 +27,8 @@ const defaultIO: CliIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
   env: process.env,
-  cwd: process.cwd(),
+  // Under `pnpm nudgekit …` the script runs at the workspace root; INIT_CWD is where the user typed it.
+  cwd: process.env.INIT_CWD ?? process.cwd(),
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
