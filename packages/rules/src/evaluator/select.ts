@@ -89,35 +89,28 @@ export function decideAll(
   matched: ReadonlyMap<string, boolean>,
   state: (trigger: string) => TriggerState | undefined,
 ): Decisions {
-  const decisions: TriggerDecision[] = []
   const winners: Record<string, PreparedTrigger> = {}
   const prompts: Decisions['prompts'] = {}
   const inline: Record<string, Prompt> = {}
-  for (const entry of entries) {
+  const decisions = entries.map((entry) => {
     const { trigger } = entry
     const id = trigger.id
     let reason = matched.get(id) ? entry.audience(ctx) : 'not_matched'
-    if (reason) {
-      decisions.push(reason === 'not_matched' ? entry.notMatched : settle(entry, 'suppressed', reason))
-      continue
-    }
+    if (reason) return reason === 'not_matched' ? entry.notMatched : settle(entry, 'suppressed', reason)
     refresh(rules, entry, ctx.account)
-    const { variant, template } = entry
+    const { variant, template, slot } = entry
     const holdout = variant === 'holdout'
     reason = template.target !== undefined && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)
-    if (reason || holdout) {
-      decisions.push(settle(entry, reason ? 'suppressed' : 'holdout', reason, variant))
-      continue
-    }
-    decisions.push((entry.decision = decision(id, 'show', undefined, variant)))
-    const { slot } = entry
+    if (reason || holdout) return settle(entry, reason ? 'suppressed' : 'holdout', reason, variant)
+    const current = (entry.decision = decision(id, 'show', undefined, variant))
     const winner = winners[slot]
     if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
     else {
       if (winner) outrank(winner, entry)
       winners[slot] = entry
     }
-  }
+    return current
+  })
   const buyer = isBuyer(rules, ctx.user.role)
   for (const slot in winners) {
     const { decision, template, variant, target } = winners[slot]!

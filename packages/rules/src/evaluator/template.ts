@@ -4,7 +4,7 @@ import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 /** A formatter and the text of the numbers it formatted last: copy repeats the same few numbers. */
 type Format = (value: number) => string
 
-const FORMATS: Record<string, Format> = {}
+const FORMATS: Record<string, Record<string, Format>> = {}
 
 function createIntl(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
   try {
@@ -20,7 +20,7 @@ function createIntl(locale: string | undefined, currency: string | undefined): I
  * and using one far more than looking up the text of a number formatted before (bounded to 256 numbers).
  */
 function numberFormat(locale: string | undefined, currency: string | undefined): Format {
-  return (FORMATS[`${locale}|${currency}`] ??= ((intl, texts: Map<number, string>) => (value: number) => {
+  return ((FORMATS[String(locale)] ??= {})[String(currency)] ??= ((intl, texts: Map<number, string>) => (value: number) => {
     let text = texts.get(value)
     if (text === undefined) {
       if (texts.size > 255) texts.clear()
