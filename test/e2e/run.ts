@@ -33,11 +33,11 @@ async function assertAccessible(what: string, target: Page = page) {
 
 async function open(hash: string) {
   await page.goto(`${demo.url}/${hash}`)
-  await meterOrPage()
+  await appReady()
 }
 
 /** The app is ready when its main heading is there and nudgekit's rules have loaded (meters render). */
-async function meterOrPage() {
+async function appReady() {
   await page.locator('main h1').first().waitFor()
   await page.waitForFunction(() => document.querySelector('[data-nudgekit]') !== null)
 }
@@ -129,7 +129,8 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
       return row && row.dismissals === 1 ? row : undefined
     })
     await page.reload()
-    await meterOrPage()
+    await appReady()
+    // A negative check: give the SDK time to load rules and state and decide, then look.
     await page.waitForTimeout(1500)
     assert.equal(await banner().count(), 0, 'the dismissed banner came back after a reload')
   })

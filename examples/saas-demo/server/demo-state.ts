@@ -118,6 +118,7 @@ function load(file: string): DemoAccount | undefined {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoAccount>
     return typeof parsed.accountId === 'string' && typeof parsed.plan === 'string' ? { ...freshAccount(), ...parsed } : undefined
   } catch {
+    // No file yet, or one a crash left unreadable: the demo starts with a fresh account.
     return undefined
   }
 }
