@@ -22,7 +22,7 @@ export function templateOf(trigger: CompiledTrigger, variant: string): PromptTem
 
 /**
  * A memoising prompt builder for one trigger: while the inputs of its copy are unchanged it returns the same
- * `Prompt` object, so re-evaluations allocate nothing and subscribers can compare prompts by identity.
+ * `Prompt` object, so re-evaluations render nothing and subscribers can compare prompts by identity.
  * @example createPromptBuilder(rules, trigger)(ctx, 'default', trigger.prompt, true, target).title
  */
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger): PromptBuilder {

@@ -30,16 +30,22 @@ function numberFormat(locale: string | undefined, currency: string | undefined):
   })(createIntl(locale, currency), new Map()))
 }
 
-const PARTS: Record<string, string[]> = {}
+let parts: Record<string, string[]> = {}
+let partsCount = 0
 
 /**
  * Replaces each `{name}` with `value(name)`; `{{` and `}}` become literal braces. Each text is split once
- * into literals (even indexes) and names (odd indexes), so filling it again is a loop of concatenations.
+ * into literals (even indexes) and names (odd indexes; NUL marks them, copy never contains one), so filling
+ * it again is a loop of concatenations. The cache holds the rules' copy: a few hundred texts at most.
  */
 export function fillTemplate(text: string, value: (name: string) => string): string {
-  const parts = (PARTS[text] ??= text.replace(PLACEHOLDER_PATTERN, (token, name?: string) => (name ? `\0${name}\0` : token[0]!)).split('\0'))
+  let split = parts[text]
+  if (!split) {
+    if (++partsCount > 512) (parts = {}), (partsCount = 0)
+    split = parts[text] = text.replace(PLACEHOLDER_PATTERN, (token, name?: string) => (name ? `\0${name}\0` : token[0]!)).split('\0')
+  }
   let filled = ''
-  for (let index = 0; index < parts.length; index++) filled += index % 2 ? value(parts[index]!) : parts[index]
+  for (let index = 0; index < split.length; index++) filled += index % 2 ? value(split[index]!) : split[index]
   return filled
 }
 
