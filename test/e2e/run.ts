@@ -50,26 +50,30 @@ async function addTenContacts(times: number) {
   }
 }
 
-/** A fresh demo account outside the contacts-80 holdout, so the banner can show. */
-async function accountOutsideHoldout() {
+/**
+ * Resets the demo until its account lands in the first arm of the contacts-80 experiment: never in the
+ * holdout (the banner must show), and always the same copy (so the README screenshot does not churn).
+ */
+async function accountInFirstArm() {
   const rules = (await (
     await fetch(`${demo.url}/nudgekit/v1/rules`, { headers: { authorization: `Bearer ${demo.keys.publishable}` } })
   ).json()) as CompiledRules
   const trigger = rules.triggers.find((candidate) => candidate.id === 'contacts-80')
   assert.ok(trigger, 'the demo rules define contacts-80')
-  for (let attempt = 0; attempt < 50; attempt++) {
+  const arm = Object.keys(trigger.variants ?? {})[0] ?? 'default'
+  for (let attempt = 0; attempt < 100; attempt++) {
     const state = (await (await fetch(`${demo.url}/api/state`)).json()) as { account: { accountId: string } }
-    if (assignVariant(trigger, state.account.accountId) !== 'holdout') return state.account.accountId
+    if (assignVariant(trigger, state.account.accountId) === arm) return
     await fetch(`${demo.url}/api/reset`, { method: 'POST' })
   }
-  throw new Error('every fresh account landed in the holdout')
+  throw new Error(`no fresh account landed in the '${arm}' arm of contacts-80 in 100 tries`)
 }
 
 describe('Acme CRM in Chromium', { concurrency: false }, () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'nudgekit-e2e-'))
     demo = await startDemo({ port: 0, dataDir })
-    await accountOutsideHoldout()
+    await accountInFirstArm()
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' })
     page.on('pageerror', (error) => pageErrors.push(error.message))
@@ -237,7 +241,7 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
 
   it('mounts the same prompts in the React host, once each under StrictMode', async () => {
     await fetch(`${demo.url}/api/reset`, { method: 'POST' })
-    await accountOutsideHoldout()
+    await accountInFirstArm()
     await page.goto(`${demo.url}/react/`)
     await page.getByRole('heading', { name: 'Contacts' }).waitFor()
     await meter().waitFor()
