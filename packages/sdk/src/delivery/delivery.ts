@@ -11,7 +11,7 @@ export interface Delivery {
   enqueue(event: NudgeEvent): void
   /** Sends everything queued (resumes a sender paused after too many failed attempts, as do `online` and the page becoming visible). */
   flush(): Promise<void>
-  /** Hands what is queued to the browser for a page that is going away. */
+  /** Hands what is queued to the browser for a page that is going away, and writes pending state. */
   unload(): void
   /** Aborts requests on the wire, stops timers and listeners; the queue stays for the next page. */
   stop(): void
@@ -37,11 +37,10 @@ export interface DeliveryOptions {
  * @example const delivery = createDelivery({ store, key, transport, lock, timers, now, random, log })
  */
 export function createDelivery(options: DeliveryOptions): Delivery {
-  const { transport, lock, timers, now, log } = options
+  const { store, transport, lock, timers, now, log } = options
   const batchSize = options.batchSize ?? 50
   const intervalMs = options.intervalMs ?? 1000
-  const inflightMs = options.inflightMs ?? 15_000
-  const queue = createQueue(options.store, options.key, now)
+  const queue = createQueue(store, options.key, now)
   let timer: unknown
   let timerAt = Infinity
   let attempt = 0
@@ -59,39 +58,40 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }, ms)
   }
 
-  const settle = (ids: string[], dropped: number, outcome: Outcome, batch: NudgeEvent[]): void => {
-    if (outcome.kind === 'retry') return queue.unmark(ids)
+  /** Up to `max` waiting events, marked in flight and stored before they go out; and the drops to report. */
+  const claim = (max: number) => {
+    const batch = queue.take(max)
+    const ids = batch.map((e) => e.id)
+    queue.mark(ids, now() + (options.inflightMs ?? 15_000))
+    store.flush()
+    return { batch, ids, dropped: queue.state().d }
+  }
+
+  /** Applies the answer to a batch: back to waiting for a retry, else out of the queue with its drops reported. */
+  const settle = ({ batch, ids, dropped }: ReturnType<typeof claim>, { rejected, retry, reason }: Outcome): void => {
+    if (retry !== undefined) return queue.mark(ids, 0)
     queue.remove(ids)
-    if (dropped) queue.countDropped(-dropped)
-    if (outcome.kind === 'drop') {
-      queue.countDropped(ids.length)
-      log(`dropped ${ids.length} events: ${outcome.reason}`)
-    }
-    for (const { index, error } of outcome.kind === 'ok' ? outcome.rejected : []) {
-      log(`server rejected event ${batch[index]?.id}`, error)
-    }
+    queue.update((s) => void (s.d = Math.max(0, s.d - dropped + (rejected ? 0 : ids.length))))
+    if (!rejected) log(`dropped ${ids.length} events: ${reason}`)
+    for (const { index, error } of rejected ?? []) log(`server rejected event ${batch[index]?.id}`, error)
   }
 
   /** Sends one batch; `true` when there may be more to send right away. */
   const sendBatch = async (): Promise<boolean> => {
-    const batch = queue.take(batchSize)
-    if (!batch.length) return false
-    const ids = batch.map((e) => e.id)
-    const dropped = queue.dropped()
-    queue.mark(ids, now() + inflightMs)
-    options.store.flush()
-    const outcome = await transport.post(batch, dropped)
-    settle(ids, dropped, outcome, batch)
+    const claimed = claim(batchSize)
+    if (!claimed.ids.length) return false
+    const outcome = await transport.post(claimed.batch, claimed.dropped)
+    settle(claimed, outcome)
     if (stopped) return false
-    if (outcome.kind !== 'retry') return (attempt = 0), true
+    if (outcome.retry === undefined) return (attempt = 0), true
     if (++attempt >= MAX_ATTEMPTS) {
       paused = true
       attempt = 0
       log(`delivery paused after ${MAX_ATTEMPTS} failed attempts (${outcome.reason}); events stay queued`)
       return false
     }
-    const wait = backoff(attempt - 1, options.random, outcome.afterMs)
-    queue.setRetryAt(now() + wait)
+    const wait = backoff(attempt - 1, options.random, outcome.retry)
+    queue.update((s) => void (s.r = now() + wait))
     log(`send failed (${outcome.reason}); retry ${attempt} in ${Math.round(wait)} ms`)
     return false
   }
@@ -99,26 +99,25 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const run = (): Promise<void> =>
     (flushing ??= (async () => {
       let more = true
-      while (more && !stopped && !paused && queue.retryAt() <= now()) {
+      while (more && !stopped && !paused && queue.state().r <= now()) {
         more = false
         if (!(await lock.run(async () => void (more = await sendBatch())))) break
       }
     })().finally(() => {
       flushing = undefined
-      const wait = queue.retryAt() - now()
-      if (!paused && queue.size()) schedule(wait > 0 ? wait : intervalMs)
+      const wait = queue.state().r - now()
+      if (!paused && queue.state().q.length) schedule(wait > 0 ? wait : intervalMs)
     }))
 
-  /** Hands the queue to the browser (unless backing off) and writes pending state now: the page may go away. */
   const unload = (): void => {
-    if (queue.retryAt() <= now()) {
-      const dropped = queue.dropped()
-      const batch = queue.take(500)
-      const { ids, done } = transport.unload(batch, dropped)
-      if (ids.length) queue.mark(ids, now() + inflightMs)
-      void done?.then((outcome) => settle(ids, dropped, outcome, batch))
+    if (queue.state().r <= now()) {
+      const claimed = claim(500)
+      const { ids, done } = transport.unload(claimed.batch, claimed.dropped)
+      // What the browser would not take goes back to waiting for the next page.
+      queue.mark(claimed.ids.filter((id) => !ids.includes(id)), 0)
+      void done?.then((outcome) => settle({ ...claimed, ids }, outcome))
     }
-    options.store.flush()
+    store.flush()
   }
 
   const win = globalThis.window
@@ -130,13 +129,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   win?.addEventListener('pagehide', unload)
   win?.addEventListener('online', resume)
   win?.document?.addEventListener('visibilitychange', onVisibility)
-  if (queue.size()) schedule(0)
+  if (queue.state().q.length) schedule(0)
 
   return {
     enqueue(event) {
-      const { size, dropped } = queue.push(event)
-      if (dropped) log(`queue full: dropped the oldest ${dropped} event(s); the next batch reports it`)
-      if (!paused) schedule(size >= batchSize ? 0 : intervalMs)
+      if (queue.push(event)) log('queue full: dropped the oldest event; the next batch reports it')
+      if (!paused) schedule(queue.state().q.length >= batchSize ? 0 : intervalMs)
     },
     flush() {
       paused = false

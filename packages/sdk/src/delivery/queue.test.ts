@@ -1,4 +1,4 @@
-// The persisted queue: capacity and drop counting, in-flight marks, sharing between tabs.
+// The persisted queue: capacity and drop counting, in-flight marks, usage coalescing, sharing between tabs.
 import { expect, it } from 'vitest'
 import { createStore, memoryStorage } from '../storage.ts'
 import type { NudgeEvent } from '../types.ts'
@@ -9,11 +9,9 @@ const event = (n: number): NudgeEvent => ({ id: `id-${n}`, type: 'track', ts: n,
 it('drops the oldest events beyond its capacity and counts them', () => {
   const queue = createQueue(createStore(memoryStorage()), 'pk', () => 0, 3)
   const pushes = Array.from({ length: 5 }, (_, n) => queue.push(event(n)))
-  expect(pushes.map((p) => p.dropped)).toEqual([0, 0, 0, 1, 1])
+  expect(pushes).toEqual([false, false, false, true, true])
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-2', 'id-3', 'id-4'])
-  expect(queue.dropped()).toBe(2)
-  queue.countDropped(-2)
-  expect(queue.dropped()).toBe(0)
+  expect(queue.state().d).toBe(2)
 })
 
 it('skips events in flight until delivered, released or the mark expires', () => {
@@ -22,24 +20,27 @@ it('skips events in flight until delivered, released or the mark expires', () =>
   for (let n = 0; n < 4; n++) queue.push(event(n))
   queue.mark(['id-0', 'id-1'], 10_000)
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-2', 'id-3'])
-  queue.unmark(['id-1'])
+  queue.mark(['id-1'], 0)
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-1', 'id-2', 'id-3'])
   time = 10_000
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-0', 'id-1', 'id-2', 'id-3'])
   queue.remove(['id-0', 'id-2'])
-  expect(queue.size()).toBe(2)
+  expect(queue.state().q).toHaveLength(2)
 })
 
 it('is shared by the queues of two tabs over one storage', () => {
   const storage = memoryStorage()
   const first = createQueue(createStore(storage), 'pk', () => 0)
-  const second = createQueue(createStore(storage), 'pk', () => 0)
   first.push(event(1))
-  second.push(event(2))
   first.mark(['id-1'], 5000)
+  first.update((state) => void (state.r = 3000))
+  createStore(storage).flush()
+  const other = memoryStorage()
+  other.setItem('nudgekit:q1:pk', storage.getItem('nudgekit:q1:pk')!)
+  const second = createQueue(createStore(other), 'pk', () => 0)
+  second.push(event(2))
   expect(second.take(10).map((e) => e.id)).toEqual(['id-2'])
-  second.setRetryAt(3000)
-  expect(first.retryAt()).toBe(3000)
+  expect(second.state().r).toBe(3000)
 })
 
 it('keeps only the latest waiting usage event per account and metric', () => {
@@ -52,5 +53,5 @@ it('keeps only the latest waiting usage event per account and metric', () => {
   queue.push(event(4))
   queue.push(usage(5, 'contacts'))
   expect(queue.take(10).map((e) => e.id)).toEqual(['id-3', 'id-4', 'id-5'])
-  expect(queue.size()).toBe(4)
+  expect(queue.state().q).toHaveLength(4)
 })

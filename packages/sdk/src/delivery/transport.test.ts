@@ -22,9 +22,9 @@ it('reads a 202 with rejects, a retryable status with Retry-After, and a refusal
   ]
   const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => answers.shift()!)
   const transport = setup(fetch)
-  expect(await transport.post([event(1), event(2)], 0)).toEqual({ kind: 'ok', rejected: [{ index: 1, error: 'bad type' }] })
-  expect(await transport.post([event(1)], 3)).toEqual({ kind: 'retry', afterMs: 7000, reason: 'HTTP 429' })
-  expect(await transport.post([event(1)], 0)).toEqual({ kind: 'drop', reason: 'HTTP 401' })
+  expect(await transport.post([event(1), event(2)], 0)).toEqual({ rejected: [{ index: 1, error: 'bad type' }] })
+  expect(await transport.post([event(1)], 3)).toEqual({ retry: 7000, reason: 'HTTP 429' })
+  expect(await transport.post([event(1)], 0)).toEqual({ reason: 'HTTP 401' })
   expect(fetch.mock.calls[0]![0]).toBe('https://x.test/nk/v1/events')
   expect(JSON.parse(fetch.mock.calls[1]![1]!.body as string)).toEqual({ events: [event(1)], dropped: 3 })
 })
@@ -38,7 +38,7 @@ it('aborts a request that takes longer than the timeout and calls it retryable',
   const outcome = setup(fetch as typeof globalThis.fetch, timers).post([event(1)], 0)
   await Promise.resolve()
   fire()
-  expect(await outcome).toEqual({ kind: 'retry', afterMs: 0, reason: 'AbortError' })
+  expect(await outcome).toEqual({ retry: 0, reason: 'AbortError' })
 })
 
 it('keeps an unload request under 64 KB, as text/plain with the key in the body', () => {

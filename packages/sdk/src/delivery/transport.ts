@@ -7,11 +7,15 @@ export interface Rejection {
   error: unknown
 }
 
-/** What became of one POST. */
-export type Outcome =
-  | { kind: 'ok'; rejected: Rejection[] }
-  | { kind: 'retry'; afterMs: number; reason: string }
-  | { kind: 'drop'; reason: string }
+/**
+ * What became of one POST: accepted (`rejected` lists the events the server refused), to be retried
+ * (`retry`: the least wait the server asked for, in ms) or refused as a whole (only `reason`).
+ */
+export interface Outcome {
+  rejected?: Rejection[]
+  retry?: number
+  reason?: string
+}
 
 export interface Transport {
   post(events: NudgeEvent[], dropped: number): Promise<Outcome>
@@ -40,62 +44,51 @@ const BEACON_LIMIT = 60_000
  * @example const transport = createTransport({ endpoint, key, fetch, timers, now: Date.now })
  */
 export function createTransport(options: TransportOptions): Transport {
-  const { endpoint, key, timers, now } = options
-  const url = endpoint.replace(/\/+$/, '') + '/v1/events'
+  const { key, timers } = options
+  const url = options.endpoint.replace(/\/+$/, '') + '/v1/events'
   const controllers = new Set<AbortController>()
 
-  const answer = async (request: Promise<Response>): Promise<Outcome> => {
+  const send = async (body: string, type: string, keepalive?: boolean): Promise<Outcome> => {
+    const controller = new AbortController()
+    // A keepalive request is meant to outlive the page, so `abort()` leaves it alone.
+    if (!keepalive) controllers.add(controller)
+    const timer = timers.setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000)
     try {
-      const response = await request
+      await null
+      const headers: Record<string, string> = { 'content-type': type }
+      if (!keepalive) headers.authorization = 'Bearer ' + key
+      const response = await options.fetch(url, { method: 'POST', body, headers, keepalive, signal: controller.signal })
+      const { status } = response
       if (response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { rejected?: Rejection[] }
-        return { kind: 'ok', rejected: Array.isArray(body.rejected) ? body.rejected : [] }
+        const { rejected } = (await response.json().catch(() => ({}))) as Outcome
+        return { rejected: Array.isArray(rejected) ? rejected : [] }
       }
-      const reason = `HTTP ${response.status}`
-      return isRetryable(response.status)
-        ? { kind: 'retry', afterMs: retryAfterMs(response.headers.get('retry-after'), now()), reason }
-        : { kind: 'drop', reason }
+      const reason = 'HTTP ' + status
+      return isRetryable(status) ? { retry: retryAfterMs(response.headers.get('retry-after'), options.now()), reason } : { reason }
     } catch (error) {
-      return { kind: 'retry', afterMs: 0, reason: String((error as Error)?.name ?? error) }
+      return { retry: 0, reason: String((error as Error)?.name ?? error) }
+    } finally {
+      timers.clearTimeout(timer)
+      controllers.delete(controller)
     }
   }
 
-  const send = (body: string, init: RequestInit): Promise<Outcome> => {
-    const controller = new AbortController()
-    // A keepalive request is meant to outlive the page, so `abort()` leaves it alone.
-    if (!init.keepalive) controllers.add(controller)
-    const timer = timers.setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000)
-    const request = Promise.resolve().then(() =>
-      options.fetch(url, { method: 'POST', body, signal: controller.signal, ...init }),
-    )
-    return answer(request).finally(() => {
-      timers.clearTimeout(timer)
-      controllers.delete(controller)
-    })
-  }
-
   return {
-    post(events, dropped) {
-      const headers = { authorization: 'Bearer ' + key, 'content-type': 'application/json' }
-      return send(JSON.stringify(dropped ? { events, dropped } : { events }), { headers })
-    },
+    post: (events, dropped) => send(JSON.stringify(dropped ? { events, dropped } : { events }), 'application/json'),
     unload(events, dropped) {
       const batch: NudgeEvent[] = []
-      let body = ''
+      let size = 100
       for (const event of events) {
-        const next = JSON.stringify({ key, events: [...batch, event], dropped })
-        if (next.length > BEACON_LIMIT) break
+        size += JSON.stringify(event).length + 1
+        if (size > BEACON_LIMIT) break
         batch.push(event)
-        body = next
       }
-      if (!batch.length) return { ids: [] }
       const ids = batch.map((e) => e.id)
+      const body = JSON.stringify({ key, events: batch, dropped })
+      if (!ids.length) return { ids }
       // A keepalive fetch tells us the answer when the page lives on (hidden, not closed); old browsers beacon.
-      if ('keepalive' in (globalThis.Request?.prototype ?? {})) {
-        return { ids, done: send(body, { keepalive: true, headers: { 'content-type': 'text/plain' } }) }
-      }
-      const sent = globalThis.navigator?.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }))
-      return { ids: sent ? ids : [] }
+      if ('keepalive' in (globalThis.Request?.prototype ?? {})) return { ids, done: send(body, 'text/plain', true) }
+      return { ids: globalThis.navigator?.sendBeacon?.(url, new Blob([body], { type: 'text/plain' })) ? ids : [] }
     },
     abort() {
       for (const controller of controllers) controller.abort()
