@@ -112,7 +112,12 @@ function floor(context: EvalContext, out: boolean[]): number {
       }
       case 7: hit = context.account.traits!.industry === 'retail' || context.account.traits!.industry === 'saas'; break
       case 8: hit = used[metric]! * 100 >= limit(metric) * 90 && !context.account.addons!.includes('analytics') && context.account.traits!.churn_risk !== true; break
-      default: hit = context.account.renewsAt! - context.now <= 60 * DAY || context.now - context.account.createdAt! >= 365 * DAY
+      default: {
+        const times = context.events[EVENTS[index % EVENTS.length]!]
+        const left = context.account.renewsAt! - context.now
+        hit = (times !== undefined && times.length >= 10 && times[times.length - 10]! >= context.now - 14 * DAY) ||
+          (left >= 0 && left <= 60 * DAY) || context.now - context.account.createdAt! >= 365 * DAY
+      }
     }
     out[index] = hit
     if (hit && (best < 0 || index % 5 > best % 5)) best = index

@@ -9,6 +9,9 @@
 // - `expected.matched` maps trigger id → whether its `when` holds; `expected.decisions` trigger id →
 //   `show` | `holdout` | `not_matched` | `suppressed:<reason>`; `expected.variants` trigger id → arm;
 //   `expected.prompts` / `expected.inline` the exact set of shown prompts, each compared field by field.
+// Arms are pinned by the cases, so every implementation must bucket alike: u = FNV-1a (32-bit, over UTF-16
+// code units) of `${trigger}:${account}`, then murmur3's fmix32, divided by 2^32; holdout when
+// u × 100 < holdoutPercent, else arm number ⌊frac(u × 65536) × arms⌋ of the variant names sorted by code unit.
 import catalog from './catalog.json' with { type: 'json' }
 import { parseDuration } from '../src/evaluator/duration.ts'
 import { triggerFacts } from '../src/evaluator/deps.ts'
