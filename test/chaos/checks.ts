@@ -30,6 +30,12 @@ export const CHECKS: readonly Check[] = [
     load: () => import('./postgres-outage.ts'),
   },
   {
+    name: 'bad-requests',
+    title: '10,000 generated requests against every endpoint: no 5xx, still healthy, heap flat',
+    budgetMs: 90_000,
+    load: () => import('./bad-requests.ts'),
+  },
+  {
     name: 'bad-rules',
     title: '10,000 random and mutated rules files: loadRules never throws, never over 1 s',
     budgetMs: 90_000,

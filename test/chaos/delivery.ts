@@ -9,8 +9,8 @@ import { createFastClock } from './fast-clock.ts'
 import { createFaultProxy } from './fault-proxy.ts'
 import { onExit } from './processes.ts'
 import { seconds, type Report } from './report.ts'
-import { RULES_FILE, startServer } from './server-process.ts'
-import { exampleRules, openPage } from './sdk-page.ts'
+import { exampleRules, RULES_FILE, startServer } from './server-process.ts'
+import { openPage } from './sdk-page.ts'
 
 const EVENTS = 10_000
 const PAGES = 20

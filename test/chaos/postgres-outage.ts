@@ -4,8 +4,8 @@ import pg from 'postgres'
 import { installDom } from './dom.ts'
 import { createFastClock } from './fast-clock.ts'
 import type { Report } from './report.ts'
-import { RULES_FILE, startServer } from './server-process.ts'
-import { exampleRules, openPage } from './sdk-page.ts'
+import { exampleRules, RULES_FILE, startServer } from './server-process.ts'
+import { openPage } from './sdk-page.ts'
 import { createTcpProxy } from './tcp-proxy.ts'
 
 const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }

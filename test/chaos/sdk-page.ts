@@ -1,16 +1,9 @@
 // The real browser SDK as a page would create it, over a jsdom window's storage and a fast clock.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { loadRulesOrThrow, type CompiledRules } from '@nudgekit/rules'
+import type { CompiledRules } from '@nudgekit/rules'
 import { createNudge, type Nudge } from '@nudgekit/sdk'
 import type { DomEnvironment } from './dom.ts'
 import type { FastClock } from './fast-clock.ts'
-import { PUBLISHABLE_KEY, REPO_ROOT, RULES_FILE } from './server-process.ts'
-
-/** The compiled payload of `RULES_FILE`, as `GET /v1/rules` serves it. */
-export function exampleRules(): CompiledRules {
-  return loadRulesOrThrow(readFileSync(join(REPO_ROOT, RULES_FILE), 'utf8'), { filename: RULES_FILE }).compiled
-}
+import { PUBLISHABLE_KEY } from './server-process.ts'
 
 export interface PageOptions {
   endpoint: string

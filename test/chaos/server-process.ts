@@ -1,6 +1,9 @@
 // A real `nudgekit serve` child process on 127.0.0.1: started, SIGKILLed and restarted on the same port and database.
 import type { ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { loadRulesOrThrow, type CompiledRules } from '@nudgekit/rules'
 import { exited, freePort, spawnTracked, waitFor } from './processes.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -8,6 +11,11 @@ const CLI = 'packages/server/src/cli/main.ts'
 
 /** The rules file every chaos server runs with, relative to the repository root. */
 export const RULES_FILE = 'examples/rules/acme-crm.yaml'
+
+/** The compiled payload of `RULES_FILE`, as `GET /v1/rules` serves it. */
+export function exampleRules(): CompiledRules {
+  return loadRulesOrThrow(readFileSync(join(REPO_ROOT, RULES_FILE), 'utf8'), { filename: RULES_FILE }).compiled
+}
 
 export const PUBLISHABLE_KEY = 'pk_test_chaos_suite_1'
 export const SECRET_KEY = 'sk_test_chaos_suite_1'

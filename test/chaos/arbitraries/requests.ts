@@ -18,19 +18,26 @@ export interface RequestCase {
   body?: string | Uint8Array<ArrayBuffer>
 }
 
-const ENDPOINTS = [
-  '/v1/rules',
-  '/v1/state',
-  '/v1/events',
-  '/v1/conversions',
-  '/v1/stats',
-  '/v1/stats.csv',
-  '/v1/forecast',
-  '/v1/openapi.json',
-  '/dashboard',
-  '/dashboard/login',
-  '/dashboard/logout',
-  '/healthz',
+/** Every route with its method; `POST /v1/events` is listed thrice, it takes the most varied input. */
+const ROUTES: readonly [string, string][] = [
+  ['GET', '/v1/rules'],
+  ['GET', '/v1/state'],
+  ['POST', '/v1/events'],
+  ['POST', '/v1/events'],
+  ['POST', '/v1/events'],
+  ['POST', '/v1/conversions'],
+  ['GET', '/v1/stats'],
+  ['GET', '/v1/stats.csv'],
+  ['GET', '/v1/forecast'],
+  ['GET', '/v1/openapi.json'],
+  ['GET', '/dashboard'],
+  ['GET', '/dashboard/stats.csv'],
+  ['GET', '/dashboard/app.css'],
+  ['POST', '/dashboard/login'],
+  ['POST', '/dashboard/logout'],
+  ['GET', '/healthz'],
+  ['OPTIONS', '/v1/events'],
+  ['OPTIONS', '/v1/rules'],
 ]
 
 const HOSTILE_STRINGS = [
@@ -76,7 +83,7 @@ const validEvent = (credentials: Credentials) =>
   fc.record({
     id: fc.constant(null).map(() => uuidv7()),
     type: fc.constantFrom('impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible', 'gate_hit', 'usage', 'track'),
-    ts: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+    ts: fc.oneof(fc.integer({ min: -20 * 86_400_000, max: 3_600_000 }).map((offset) => Date.now() + offset), fc.integer({ min: 0, max: 2 ** 52 })),
     account: fc.constantFrom('acct_1', 'acct_2', credentials.publishable),
     user: fc.constantFrom('user_1', 'user_2'),
     trigger: fc.constantFrom('contacts-80', 'segmentation-gate', 'nope'),
@@ -93,7 +100,7 @@ const mutatedEvent = (credentials: Credentials): fc.Arbitrary<unknown> =>
     .tuple(
       validEvent(credentials),
       fc.array(fc.tuple(fc.constantFrom('id', 'type', 'ts', 'account', 'user', 'trigger', 'variant', 'placement', 'metric', 'value', 'feature', 'props', 'event'), fc.option(hostileValue)), { maxLength: 3 }),
-      fc.constantFrom('', '__proto__', 'constructor', 'props-proto'),
+      fc.constantFrom('', '', '', '', '__proto__', 'constructor', 'props-proto'),
     )
     .map(([event, edits, pollution]) => {
       const out: Record<string, unknown> = { ...event }
@@ -114,7 +121,11 @@ const jsonBody = (credentials: Credentials): fc.Arbitrary<string> =>
     {
       weight: 5,
       arbitrary: fc
-        .tuple(fc.array(mutatedEvent(credentials), { minLength: 0, maxLength: 8 }), fc.option(fc.constantFrom(credentials.publishable, credentials.secret, 'pk_unknown_key_123456')), fc.option(hostileValue))
+        .tuple(
+          fc.array(mutatedEvent(credentials), { minLength: 0, maxLength: 8 }),
+          fc.option(fc.constantFrom(credentials.publishable, credentials.secret, 'pk_unknown_key_123456'), { freq: 3 }),
+          fc.option(fc.oneof(fc.nat(), hostileValue), { freq: 4 }),
+        )
         .map(([events, key, dropped]) => {
           const extra = `${key === null ? '' : `,"key":${JSON.stringify(key)}`}${dropped === null ? '' : `,"dropped":${JSON.stringify(dropped) ?? 'null'}`}`
           return `{"events":[${events.join(',')}]${extra}}`
@@ -171,27 +182,34 @@ const otherBody: fc.Arbitrary<string | Uint8Array<ArrayBuffer>> = fc.oneof(
   fc.constantFrom('events=1&key=pk', '--x\r\nContent-Disposition: form-data; name="events"\r\n\r\n[]\r\n--x--', '<xml/>', ''),
 )
 
+/** Mostly a valid key (so requests get past authentication), otherwise every way a key can be wrong. */
 const authorization = (credentials: Credentials) =>
-  fc.option(
-    fc.oneof(
-      fc.constantFrom(
-        `Bearer ${credentials.publishable}`,
-        `Bearer ${credentials.secret}`,
-        `bearer   ${credentials.publishable}  `,
-        `Basic ${Buffer.from(`${credentials.secret}:`).toString('base64')}`,
-        'Bearer ',
-        'Bearer pk_unknown_key_1234567890',
-        'Bearer sk_unknown_key_1234567890',
-        `Bearer ${credentials.publishable} ${credentials.secret}`,
-        `Bearer ${credentials.secret.slice(0, -1)}`,
-        'Bearer ' + 'k'.repeat(8000),
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(`Bearer ${credentials.publishable}`) },
+    { weight: 2, arbitrary: fc.constant(`Bearer ${credentials.secret}`) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    {
+      weight: 3,
+      arbitrary: fc.oneof(
+        fc.constantFrom(
+          `bearer   ${credentials.publishable}  `,
+          `Basic ${Buffer.from(`${credentials.secret}:`).toString('base64')}`,
+          'Bearer ',
+          'Bearer pk_unknown_key_1234567890',
+          'Bearer sk_unknown_key_1234567890',
+          `Bearer ${credentials.publishable} ${credentials.secret}`,
+          `Bearer ${credentials.secret.slice(0, -1)}`,
+          'Bearer ' + 'k'.repeat(8000),
+        ),
+        fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
       ),
-      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
-    ),
+    },
   )
 
 const contentType = fc.option(
   fc.constantFrom(
+    'application/json',
+    'application/json',
     'application/json',
     'application/json; charset=utf-8',
     'text/plain',
@@ -217,26 +235,34 @@ const query = fc
   )
   .map((pairs) => (pairs.length ? '?' + pairs.map(([k, v]) => `${k}=${v}`).join('&') : ''))
 
-const path = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...ENDPOINTS) },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(
-      '/v1/events/',
-      '/v1//events',
-      '/V1/EVENTS',
-      '/v1/events%00',
-      '/v1/%2e%2e/dashboard',
-      '/dashboard/../v1/stats',
-      '/v1/stats.json',
-      '/v1/rules?',
-      '/',
-      '/v2/events',
-      '/favicon.ico',
-      '/' + 'a'.repeat(3000),
-    ),
-  },
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'PROPFIND', 'X-NUDGE']
+
+const ODD_PATHS = [
+  '/v1/events/',
+  '/v1//events',
+  '/V1/EVENTS',
+  '/v1/events%00',
+  '/v1/%2e%2e/dashboard',
+  '/dashboard/../v1/stats',
+  '/dashboard/login/',
+  '/v1/stats.json',
+  '/',
+  '/v2/events',
+  '/favicon.ico',
+  '/' + 'a'.repeat(3000),
+]
+
+/** Mostly a real route with its method; sometimes any method on any path. */
+const route: fc.Arbitrary<[string, string]> = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...ROUTES) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...METHODS), fc.constantFrom(...ROUTES.map(([, path]) => path), ...ODD_PATHS)) },
 )
+
+/** Login forms: the secret key, the publishable key, junk, and the same as JSON. */
+const loginBody = (credentials: Credentials): fc.Arbitrary<string> =>
+  fc
+    .oneof(fc.constantFrom(credentials.secret, credentials.publishable, '', credentials.secret + 'x'), hostileString)
+    .chain((key) => fc.constantFrom(`key=${encodeURIComponent(key)}`, `key=${encodeURIComponent(key)}&key=x`, JSON.stringify({ key })))
 
 /**
  * Generated requests against every endpoint. Header values stay within what `Headers` accepts; everything
@@ -246,27 +272,31 @@ const path = fc.oneof(
 export function requestCases(credentials: Credentials): fc.Arbitrary<RequestCase> {
   return fc
     .record({
-      method: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('GET', 'POST') }, { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'PROPFIND', 'X-NUDGE') }),
-      path,
+      route,
       query,
       authorization: authorization(credentials),
       contentType,
       origin: origin(credentials),
       extra: fc.array(
         fc.tuple(
-          fc.constantFrom('if-none-match', 'cookie', 'x-forwarded-for', 'accept', 'access-control-request-method', 'access-control-request-headers', 'accept-encoding'),
-          fc.oneof(fc.constantFrom('*', '"abc"', 'W/"x"', 'nudgekit_session=1.ab', 'nudgekit_session=9999999999999.' + '0'.repeat(64), '1.1.1.1, 2.2.2.2', 'gzip', 'POST', 'authorization, content-type'), hostileString.map((s) => s.replace(/[^\x20-\x7e]/g, ''))),
+          fc.constantFrom('if-none-match', 'cookie', 'x-forwarded-for', 'accept', 'access-control-request-method', 'access-control-request-headers', 'accept-encoding', 'sec-fetch-site', 'referer'),
+          fc.oneof(fc.constantFrom('*', '"abc"', 'W/"x"', 'nudgekit_session=1.ab', 'nudgekit_session=9999999999999.' + '0'.repeat(64), '1.1.1.1, 2.2.2.2', 'gzip', 'POST', 'authorization, content-type', 'cross-site', 'https://evil.example/'), hostileString.map((s) => s.replace(/[^\x20-\x7e]/g, ''))),
         ),
         { maxLength: 3 },
       ),
-      body: fc.option(fc.oneof({ weight: 4, arbitrary: jsonBody(credentials) }, { weight: 1, arbitrary: otherBody })),
+      json: jsonBody(credentials),
+      login: loginBody(credentials),
+      other: otherBody,
+      bodyKind: fc.constantFrom('fitting', 'fitting', 'fitting', 'other', 'none'),
     })
-    .map(({ method, path, query, authorization, contentType, origin, extra, body }) => {
+    .map(({ route: [method, path], query, authorization, contentType, origin, extra, json, login, other, bodyKind }) => {
       const headers: [string, string][] = [...extra]
       if (authorization !== null) headers.push(['authorization', authorization])
       if (contentType !== null) headers.push(['content-type', contentType])
       if (origin !== null) headers.push(['origin', origin])
-      const withBody = body !== null && method !== 'GET' && method !== 'HEAD'
+      const fitting = path.startsWith('/dashboard/login') ? login : json
+      const body = bodyKind === 'fitting' ? fitting : bodyKind === 'other' ? other : undefined
+      const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD'
       return { method, target: path + query, headers, ...(withBody ? { body } : {}) }
     })
 }
