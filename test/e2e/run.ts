@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { assignVariant, type CompiledRules } from '@nudgekit/rules/evaluator'
 import { startDemo, type RunningDemo } from '../../examples/saas-demo/server/demo-server.ts'
 import { describeViolations, seriousViolations } from './axe.ts'
-import { launchChromium } from './browser.ts'
+import { launchChromium } from '../chaos/browser/chromium.ts'
 import { ARTIFACTS, eventually, focused, screenshot, triggerStats } from './helpers.ts'
 
 const README_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))

@@ -1,19 +1,7 @@
 // The browser side of the demo's own JSON API (the host app's backend, not nudgekit's).
+import type { DemoAccount, DemoPatch } from '../server/demo-state.ts'
 
-export type DemoRole = 'admin' | 'member'
-
-export interface DemoAccount {
-  accountId: string
-  plan: string
-  addons: string[]
-  role: DemoRole
-  billingCycle: 'monthly' | 'annual'
-  contacts: number
-  seats: number
-  createdAt: number
-  renewsAt: number
-  lastUpgrade?: { to: string; mrrDelta: number; attribution: unknown }
-}
+export type { DemoAccount, DemoRole } from '../server/demo-state.ts'
 
 /** What `GET /api/state` answers: the account plus how to reach nudgekit (publishable key only). */
 export interface DemoState {
@@ -34,8 +22,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const loadState = (): Promise<DemoState> => call('GET', '/api/state')
 
-export const saveAccount = (patch: Partial<Pick<DemoAccount, 'role' | 'contacts' | 'seats' | 'createdAt' | 'renewsAt'>>) =>
-  call<DemoState>('PATCH', '/api/state', patch)
+export const saveAccount = (patch: DemoPatch) => call<DemoState>('PATCH', '/api/state', patch)
 
 export const resetDemo = (): Promise<DemoState> => call('POST', '/api/reset')
 

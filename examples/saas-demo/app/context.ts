@@ -1,5 +1,5 @@
 // What every view of the demo app shares: the nudgekit client and the host's own account, kept in sync.
-import type { Nudge } from '@nudgekit/sdk'
+import { createNudge, type Nudge } from '@nudgekit/sdk'
 import { saveAccount, userFor, type DemoAccount, type DemoState } from './api.ts'
 
 export interface AppContext {
@@ -22,6 +22,18 @@ export function nudgeAccount(account: DemoAccount) {
     renewsAt: account.renewsAt,
     traits: { billing_cycle: account.billingCycle, payment_method: 'card', seats_purchased: account.seats },
   }
+}
+
+/** The nudgekit client for the demo account's signed-in user, started the same way by both hosts. */
+export function startNudge(state: DemoState, options: { debug?: boolean } = {}): Nudge {
+  return createNudge({
+    endpoint: state.nudgekit.endpoint,
+    key: state.nudgekit.publishableKey,
+    account: nudgeAccount(state.account),
+    user: userFor(state.account),
+    locale: 'en-US',
+    debug: options.debug ?? false,
+  })
 }
 
 /**

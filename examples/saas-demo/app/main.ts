@@ -1,8 +1,7 @@
 // Acme CRM's browser entry: loads the host's account, starts nudgekit, mounts the prompts, routes between pages.
-import { createNudge } from '@nudgekit/sdk'
 import { mount } from '@nudgekit/widgets'
-import { loadState, userFor } from './api.ts'
-import { createContext, nudgeAccount } from './context.ts'
+import { loadState } from './api.ts'
+import { createContext, startNudge } from './context.ts'
 import { renderShell, routes, type Route } from './shell.ts'
 import { h } from './dom.ts'
 import type { View, ViewFactory } from './views/view.ts'
@@ -21,14 +20,7 @@ const views: Record<Route, ViewFactory> = {
 }
 
 const state = await loadState()
-const nudge = createNudge({
-  endpoint: state.nudgekit.endpoint,
-  key: state.nudgekit.publishableKey,
-  account: nudgeAccount(state.account),
-  user: userFor(state.account),
-  locale: 'en-US',
-  debug: new URLSearchParams(location.search).has('debug'),
-})
+const nudge = startNudge(state, { debug: new URLSearchParams(location.search).has('debug') })
 const context = createContext(nudge, state)
 
 const prompts = h('div', { id: 'nudgekit-prompts' })
