@@ -197,8 +197,10 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
     const cta = toast().getByRole('link', { name: /Add seats/ })
     await cta.click()
     await page.getByRole('heading', { name: 'Upgrade to Pro' }).waitFor()
+    await assertAccessible('checkout page')
     await page.getByRole('button', { name: 'Pay and upgrade' }).click()
     assert.match((await page.getByTestId('attribution').textContent()) ?? '', /credited trigger seats-cap\b/)
+    await assertAccessible('receipt page')
     const stats = await eventually('the conversion in GET /v1/stats', async () => {
       const row = await triggerStats(demo.url, demo.keys.secret, 'seats-cap')
       return row && row.conversions === 1 ? row : undefined
