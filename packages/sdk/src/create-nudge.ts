@@ -63,7 +63,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     store,
     key,
     transport: createTransport({ endpoint, key, fetch: fetcher, timers, now }),
-    lock: createTabLock(key, store, now, uuid()),
+    lock: createTabLock(key),
     timers,
     now,
     random: options.random ?? Math.random,

@@ -1,7 +1,7 @@
 // Restraint: cooldown, snooze on dismiss, lifetime/session/day caps, one prompt per placement, acceptance,
 // and frequency state shared between tabs.
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, onTestFinished } from 'vitest'
 import { memoryStorage } from '../src/storage.ts'
 import type { Nudge, StorageLike } from '../src/types.ts'
 import { createClock, type VirtualClock } from './clock.ts'
@@ -165,6 +165,19 @@ it('counts an impression in one tab against the caps of the other', async () => 
 
 it('lets one tab send at a time, so no queued event is ever on the wire twice at once', async () => {
   fake.latencyMs = 20
+  // Web Locks as browsers have them (jsdom does not): a held lock is not granted with ifAvailable.
+  const held = new Set<string>()
+  const request = async (name: string, _options: LockOptions, task: (lock: Lock | null) => Promise<boolean>) => {
+    if (held.has(name)) return task(null)
+    held.add(name)
+    try {
+      return await task({ name, mode: 'exclusive' })
+    } finally {
+      held.delete(name)
+    }
+  }
+  Object.defineProperty(navigator, 'locks', { configurable: true, value: { request } })
+  onTestFinished(() => Reflect.deleteProperty(navigator, 'locks'))
   const first = page({ sessionStorage: memoryStorage() })
   const second = page({ sessionStorage: memoryStorage() })
   for (let n = 0; n < 60; n++) {

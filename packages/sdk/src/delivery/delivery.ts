@@ -101,7 +101,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       let more = true
       while (more && !stopped && !paused && queue.state().r <= now()) {
         more = false
-        if (!(await lock.run(async () => void (more = await sendBatch())))) break
+        if (!(await lock(async () => void (more = await sendBatch())))) break
       }
     })().finally(() => {
       flushing = undefined
@@ -145,7 +145,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       stopped = true
       timers.clearTimeout(timer)
       transport.abort()
-      lock.release()
       win?.removeEventListener('pagehide', unload)
       win?.removeEventListener('online', resume)
       win?.document?.removeEventListener('visibilitychange', onVisibility)

@@ -1,47 +1,19 @@
-// Coordination between tabs: one sender at a time (Web Locks, else a lease in storage) and change notices.
-import type { Store } from '../storage.ts'
+// Coordination between tabs: one sender at a time (Web Locks) and change notices (BroadcastChannel).
 
-export interface TabLock {
-  /** Runs `task` when no other tab holds the lock; resolves `false` without running it otherwise. */
-  run(task: () => Promise<void>): Promise<boolean>
-  /** Gives up a held lease now (the page is going away). */
-  release(): void
-}
-
-const LEASE_MS = 30_000
+/** Runs `task` unless another tab is sending; resolves `false` without running it then. */
+export type TabLock = (task: () => Promise<void>) => Promise<boolean>
 
 /**
- * The flush lock of one key. Web Locks release themselves when a page dies; the storage lease used
- * without them expires after 30 s, which outlasts one request (10 s timeout).
- * @example const lock = createTabLock('pk_live_1', store, Date.now); await lock.run(sendAll)
+ * The flush lock of one key: a Web Lock, which the browser releases when a page dies. Current browsers
+ * all have Web Locks; elsewhere (tests, server rendering) the task just runs — the in-flight marks on
+ * queued events still keep two senders from carrying the same events.
+ * @example const lock = createTabLock('pk_live_1'); await lock(sendAll)
  */
-export function createTabLock(key: string, store: Store, now: () => number, owner: string): TabLock {
+export function createTabLock(key: string): TabLock {
   const name = 'nudgekit:flush:' + key
-  const locks = globalThis.navigator?.locks
-  if (locks) {
-    return {
-      run: (task) => locks.request(name, { ifAvailable: true }, async (lock) => !!lock && (await task(), true)),
-      release() {},
-    }
-  }
-  const lease = 'lease:' + key
-  const holder = () => store.get<{ owner: string; until: number }>(lease)
-  const release = () => {
-    if (holder()?.owner === owner) store.remove(lease)
-  }
-  return {
-    async run(task) {
-      const held = holder()
-      if (held && held.owner !== owner && held.until > now()) return false
-      store.set(lease, { owner, until: now() + LEASE_MS })
-      try {
-        await task()
-      } finally {
-        release()
-      }
-      return true
-    },
-    release,
+  return (task) => {
+    const locks = globalThis.navigator?.locks
+    return locks ? locks.request(name, { ifAvailable: true }, async (lock) => !!lock && (await task(), true)) : task().then(() => true)
   }
 }
 
