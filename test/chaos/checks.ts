@@ -41,4 +41,10 @@ export const CHECKS: readonly Check[] = [
     budgetMs: 90_000,
     load: () => import('./bad-rules.ts'),
   },
+  {
+    name: 'access',
+    title: 'keys, CORS, body and rate limits, SQL injection, dashboard cookie, webhook signatures',
+    budgetMs: 45_000,
+    load: () => import('./access.ts'),
+  },
 ]
