@@ -241,8 +241,17 @@ describe('Acme CRM in Chromium', { concurrency: false }, () => {
     await audit.close()
   })
 
+  it('starts over with a fresh account, back on Free, after "Reset demo"', async () => {
+    await open('#/settings')
+    const accountId = () => page.getByTestId('account-id').textContent()
+    const before = await accountId()
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reset demo' }).click()])
+    await open('#/settings')
+    assert.notEqual(await accountId(), before)
+    assert.equal(await page.getByTestId('plan').textContent(), 'free')
+  })
+
   it('mounts the same prompts in the React host, once each under StrictMode', async () => {
-    await fetch(`${demo.url}/api/reset`, { method: 'POST' })
     await accountInFirstArm()
     await page.goto(`${demo.url}/react/`)
     await page.getByRole('heading', { name: 'Contacts' }).waitFor()

@@ -9,7 +9,7 @@ export const settingsView: ViewFactory = (context): View => {
   const renewal = h('input', { id: 'renews-at', type: 'date', 'data-testid': 'renews-at' })
   const age = h('input', { id: 'account-age', type: 'number', min: 0, max: 3650, step: 1, 'data-testid': 'account-age' })
   const plan = h('dd', { 'data-testid': 'plan' })
-  const accountId = h('dd', {}, h('code', {}))
+  const accountId = h('code', { 'data-testid': 'account-id' })
   const status = h('p', { class: 'muted', role: 'status' })
   const sso = h('div', {}, h('p', { class: 'card' }, 'Single sign-on is on: members sign in with your identity provider.'))
   const unmountSso = mountGate(sso, context.nudge, 'sso')
@@ -25,7 +25,7 @@ export const settingsView: ViewFactory = (context): View => {
     renewal.value = toDateInput(account.renewsAt)
     age.value = String(Math.round((Date.now() - account.createdAt) / DAY))
     plan.textContent = account.plan + (account.addons.length ? ` + ${account.addons.join(', ')}` : '')
-    accountId.firstElementChild!.textContent = account.accountId
+    accountId.textContent = account.accountId
   }
 
   const save = async (patch: Parameters<typeof context.update>[0], message: string) => {
@@ -50,7 +50,7 @@ export const settingsView: ViewFactory = (context): View => {
       'section',
       { 'aria-labelledby': 'settings-title' },
       h('div', { class: 'page-head' }, h('h1', { id: 'settings-title' }, 'Account settings')),
-      h('dl', { class: 'facts' }, h('dt', {}, 'Account'), accountId, h('dt', {}, 'Plan'), plan),
+      h('dl', { class: 'facts' }, h('dt', {}, 'Account'), h('dd', {}, accountId), h('dt', {}, 'Plan'), plan),
       h(
         'div',
         { class: 'card form' },
