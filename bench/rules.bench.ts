@@ -1,6 +1,8 @@
 // Rules evaluation speed: 100 realistic triggers re-evaluated after one usage change, full and incremental,
-// next to a hand-written-predicate floor doing the same checks in the same process. Prints; never asserts.
+// next to a hand-written-predicate floor and GrowthBook doing the same checks in the same process.
+// Prints; never asserts.
 import { createEvaluator, type CompiledRules, type CompiledTrigger, type Condition, type EvalContext, type Placement, type TriggerState } from '@nudgekit/rules/evaluator'
+import { GrowthBook, type FeatureDefinition } from '@growthbook/growthbook'
 import { triggerFacts } from '../packages/rules/src/evaluator/deps.ts'
 
 const DAY = 86_400_000
@@ -125,6 +127,37 @@ function floor(context: EvalContext, out: boolean[]): number {
   return best
 }
 
+/**
+ * GrowthBook's equivalent: one feature per trigger, targeted by the same condition over attributes the host
+ * precomputes (percent of limit, hit counts per window, days to renewal), since its conditions cannot count.
+ */
+function growthbookCondition(index: number): NonNullable<FeatureDefinition['rules']>[number]['condition'] {
+  const metric = METRICS[index % METRICS.length]!
+  const feature = FEATURES[index % FEATURES.length]!
+  const event = EVENTS[index % EVENTS.length]!
+  switch (index % 10) {
+    case 0: case 1: case 2: return { [`pct_${metric}`]: { $gte: 70 + (index % 4) * 10 } }
+    case 3: return { [`pct_${metric}`]: { $gt: 100 } }
+    case 4: case 5: return { [`gate7_${feature}`]: { $gte: 1 + (index % 3) } }
+    case 6: return { [`event30_${event}`]: { $gte: 5 + (index % 20) } }
+    case 7: return { industry: { $in: ['retail', 'saas'] } }
+    case 8: return { $and: [{ [`pct_${metric}`]: { $gte: 90 } }, { has_analytics: false }, { $not: { churn_risk: true } }] }
+    default: return { $or: [{ [`event14_${event}`]: { $gte: 10 } }, { renew_days: { $gte: 0, $lte: 60 } }, { age_days: { $gte: 365 } }] }
+  }
+}
+const hitsWithin = (times: readonly number[] | undefined, within: number) => (times ?? []).filter((time) => time >= NOW - within).length
+const attributes: Record<string, unknown> = {
+  id: ctx.account.id, industry: 'saas', has_analytics: false, renew_days: 200, age_days: 120,
+  ...Object.fromEntries(METRICS.map((metric) => [`pct_${metric}`, (ctx.usage[metric]! * 100) / rules.plans[0]!.limits[metric]!])),
+  ...Object.fromEntries(FEATURES.map((feature) => [`gate7_${feature}`, hitsWithin(ctx.gates[feature], 7 * DAY)])),
+  ...Object.fromEntries(EVENTS.flatMap((event) => [[`event30_${event}`, hitsWithin(ctx.events[event], 30 * DAY)], [`event14_${event}`, hitsWithin(ctx.events[event], 14 * DAY)]])),
+}
+const growthbook = new GrowthBook({
+  attributes,
+  features: Object.fromEntries(rules.triggers.map((_, index) => [`trigger-${index}`, { defaultValue: false, rules: [{ condition: growthbookCondition(index), force: true }] }])),
+})
+const featureKeys = rules.triggers.map((_, index) => `trigger-${index}`)
+
 type Stats = [median: number, min: number, max: number]
 
 /**
@@ -171,11 +204,16 @@ const results = measure({
     contacts()
     evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched), state)
   },
+  'GrowthBook 1.8: 100 evalFeature': () => {
+    attributes.pct_contacts = contacts() / 10
+    for (const key of featureKeys) growthbook.evalFeature(key)
+  },
 })
 
 const decisions = evaluator.decide(ctx, evaluator.match(ctx), state).decisions
 const count = (status: string) => decisions.filter((decision) => decision.status === status).length
 console.log(`rules evaluation, ${rules.triggers.length} triggers (${count('show')} show, ${count('suppressed')} suppressed, ${count('holdout')} holdout, ${count('not_matched')} not matched), ${evaluator.affected(['usage:contacts']).length} read usage:contacts`)
+console.log(`matched: nudgekit ${[...evaluator.match(ctx).values()].filter(Boolean).length}, GrowthBook ${featureKeys.filter((key) => growthbook.isOn(key)).length} features on`)
 console.log(`node ${process.version}; µs per evaluation: median (min–max) of 200 interleaved samples\n`)
 const floorMedian = Object.values(results)[0]![0]
 for (const [name, [median, min, max]] of Object.entries(results)) {
