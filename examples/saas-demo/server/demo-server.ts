@@ -78,10 +78,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     hostname: options.host ?? '127.0.0.1',
     overrideGlobalObjects: false,
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve)
+      server.once('error', reject)
+    })
+  } catch (error) {
+    nudgekit.close()
+    await store.close()
+    throw error
+  }
   const { address, port } = server.address() as AddressInfo
   return {
     url: `http://${address}:${port}`,
