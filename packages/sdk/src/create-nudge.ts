@@ -11,8 +11,7 @@ import { nudgeError } from './errors.ts'
 import { createFacts } from './facts.ts'
 import { createFrequency, type FrequencyState } from './frequency.ts'
 import { optionsIssue } from './options.ts'
-import { createRulesSource } from './rules-source.ts'
-import { fetchServerState } from './server-state.ts'
+import { createServerReads } from './server.ts'
 import { createStore, webStorage } from './storage.ts'
 import type { AccountState, ActivePrompts, Nudge, NudgeEvent, NudgeOptions, Timers, UsageView } from './types.ts'
 import { createUsage, type Usage } from './usage.ts'
@@ -31,11 +30,9 @@ const TICK_MS = 60_000
 export function createNudge(options: NudgeOptions): Nudge {
   const issue = optionsIssue(options)
   if (issue) throw nudgeError('create the nudgekit client', issue)
-  const now = options.now ?? (() => Date.now())
-  const timers: Timers = options.timers ?? {
-    setTimeout: (callback, ms) => setTimeout(callback, ms),
-    clearTimeout: (handle) => clearTimeout(handle as number),
-  }
+  const now = options.now ?? Date.now
+  // Called as methods of the global object, the global timer functions keep the `this` browsers require.
+  const timers: Timers = options.timers ?? (globalThis as unknown as Timers)
   const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const endpoint = options.endpoint.replace(/\/+$/, '')
   const { key } = options
@@ -58,6 +55,7 @@ export function createNudge(options: NudgeOptions): Nudge {
   facts.ctx.locale = options.locale
   const hidden = new Set<string>()
   let destroyed = false
+  let usageSignature = ''
 
   const delivery = createDelivery({
     store,
@@ -89,22 +87,17 @@ export function createNudge(options: NudgeOptions): Nudge {
     const { ctx } = facts
     if (rules) {
       const values = usage.values(rules.metrics)
-      const before = $usage.get()
       const views: Record<string, UsageView> = {}
-      let moved = Object.keys(before).length !== Object.keys(rules.metrics).length
+      let signature = rules.hash
       for (const [metric, { label }] of Object.entries(rules.metrics)) {
         const used = values[metric]!
         const limit = limitOf(rules, ctx.account, metric)
-        const view = before[metric]
         if (used !== ctx.usage[metric]) changed?.push(`usage:${metric}`)
-        if (view?.used === used && view.limit === limit && view.label === label) views[metric] = view
-        else {
-          moved = true
-          views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
-        }
+        signature += `,${used}/${limit}`
+        views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
       }
       ctx.usage = values
-      if (moved) $usage.set(views)
+      if (signature !== usageSignature) (usageSignature = signature), $usage.set(views)
     }
     engine.update(ctx, changed)
   }
@@ -115,8 +108,8 @@ export function createNudge(options: NudgeOptions): Nudge {
   }
   const pullState = (): void => {
     const { id } = $account.get().account
-    fetchServerState(endpoint, key, fetcher, id).then(
-      ({ triggers }) => {
+    server.state(id).then(
+      (triggers) => {
         if ($account.get().account.id !== id) return
         frequency.merge(triggers)
         refresh([])
@@ -136,13 +129,13 @@ export function createNudge(options: NudgeOptions): Nudge {
   }
 
   const channel = createTabChannel(key, () => refresh([]))
-  const source = createRulesSource(endpoint, key, fetcher, store)
-  const initial = options.rules ?? source.cached()
+  const server = createServerReads(endpoint, key, fetcher, store)
+  const initial = options.rules ?? server.cachedRules()
   $rules.set(initial)
   engine.setRules(initial)
   load()
   if (!options.rules) {
-    source.load().then(
+    server.rules().then(
       (rules) => rules && rules.hash !== $rules.get()?.hash && setRules(rules),
       (error: Error) => log('rules unavailable, using ' + ($rules.get() ? 'cached rules' : 'none') + ': ' + error.message),
     )

@@ -1,6 +1,6 @@
 // Checks what `createNudge`, `identify` and `setAccount` receive, so mistakes surface as one clear message.
 import { DEV, type NudgeIssue } from './errors.ts'
-import { isCompiledRules } from './rules-source.ts'
+import { isCompiledRules } from './server.ts'
 import type { AccountInput, NudgeOptions, UserInput } from './types.ts'
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== ''

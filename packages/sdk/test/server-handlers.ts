@@ -3,7 +3,7 @@
 import { delay, http, HttpResponse } from 'msw'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import type { NudgeEvent } from '../src/types.ts'
-import type { ServerState } from '../src/server-state.ts'
+import type { ServerState } from '../src/server.ts'
 
 export const ENDPOINT = 'https://app.example.test/nudgekit'
 export const KEY = 'pk_test_1'
