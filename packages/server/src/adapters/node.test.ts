@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createHandler } from '../handler.ts'
 import { sqlite } from '../store/sqlite.ts'
 import { compileRules } from '../test-support/rules.ts'
 import { nodeMiddleware, serve, type RunningServer } from './node.ts'
@@ -30,6 +32,27 @@ describe('serve', () => {
     await expect(serve({ port: first.port, rules, store, keys, logger: silent })).rejects.toThrow(
       `Failed to start the server: port ${first.port} on 127.0.0.1 is in use. Pass --port with a free port, or stop the other server.`,
     )
+  })
+})
+
+describe('hosted by @hono/node-server with its default global Request/Response override', () => {
+  it('still refuses a request without a key and a publishable key on a secret route', async () => {
+    const handler = createHandler({ rules, store, keys, logger: silent })
+    // The default (overrideGlobalObjects: true) swaps the global Response class after our modules loaded.
+    const server = createAdaptorServer({ fetch: (request: Request) => handler(request) }) as Server
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      expect((await fetch(`${url}/v1/stats`)).status).toBe(401)
+      const conversion = await fetch(`${url}/v1/conversions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.publishable}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'conv_1', account: 'acct_1', to: 'pro' }),
+      })
+      expect(conversion.status).toBe(403)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 

@@ -32,7 +32,22 @@ export function errorResponse(
   extra: { issues?: RequestIssue[]; headers?: Record<string, string> } = {},
 ): Response {
   const body: ErrorBody = { error: { code, message, ...(hint ? { hint } : {}), ...(extra.issues ? { issues: extra.issues } : {}) } }
-  return Response.json(body, { status, headers: extra.headers })
+  const response = Response.json(body, { status, headers: extra.headers })
+  errorResponses.add(response)
+  return response
+}
+
+// Answers made by errorResponse, recognised by identity: `instanceof Response` is not reliable because
+// @hono/node-server (and other adapters) may replace the global Response class after this module loads,
+// and a check that misses an error answer would let an unauthorised request through.
+const errorResponses = new WeakSet<object>()
+
+/**
+ * True for an answer made by `errorResponse`; helpers return either such an answer or their value.
+ * @example const kind = authorize(keyring, key, 'secret'); if (isErrorResponse(kind)) return kind
+ */
+export function isErrorResponse(value: unknown): value is Response {
+  return typeof value === 'object' && value !== null && errorResponses.has(value)
 }
 
 /** zod issues as request issues, paths prefixed with `prefix` (e.g. `['events', 3]`). */

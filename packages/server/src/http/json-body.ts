@@ -1,11 +1,11 @@
 // Reads a JSON request body (sent as application/json or text/plain) into a value or a 400/415 answer.
 import type { Context } from 'hono'
-import { errorResponse } from './errors.ts'
+import { errorResponse, isErrorResponse } from './errors.ts'
 
 /**
  * The parsed body, or an error answer: 415 for another content type, 400 for text that is not JSON.
  * `text/plain` is accepted because `navigator.sendBeacon` cannot send `application/json` without a preflight.
- * @example const body = await readJson(c); if (body instanceof Response) return body
+ * @example const body = await readJson(c); if (isErrorResponse(body)) return body
  */
 export async function readJson(c: Context, allowTextPlain: boolean): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()

@@ -3,7 +3,7 @@ import type { Hono } from 'hono'
 import { defaultMrrDelta } from '../conversion-value.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
-import { errorResponse, fromZod, summarize } from '../http/errors.ts'
+import { errorResponse, fromZod, summarize, isErrorResponse } from '../http/errors.ts'
 import { readJson } from '../http/json-body.ts'
 import { conversionSchema } from '../http/schemas.ts'
 import { requireKey } from '../middleware/auth/index.ts'
@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000
 export function conversionsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.post('/v1/conversions', requireKey(deps.keyring, 'secret'), async (c) => {
     const body = await readJson(c, false)
-    if (body instanceof Response) return body
+    if (isErrorResponse(body)) return body
     const parsed = conversionSchema.safeParse(body)
     if (!parsed.success) {
       const issues = fromZod(parsed.error)

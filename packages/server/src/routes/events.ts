@@ -4,7 +4,7 @@ import type { Hono } from 'hono'
 import { authorize, bearerKey } from '../middleware/auth/index.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
-import { errorResponse, fromZod, summarize, type RequestIssue } from '../http/errors.ts'
+import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
 import { readJson } from '../http/json-body.ts'
 import { eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { NudgeEvent } from '../store/types.ts'
@@ -30,13 +30,13 @@ export function sourceOf(key: string): string {
 export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.post('/v1/events', async (c) => {
     const body = await readJson(c, true)
-    if (body instanceof Response) return body
+    if (isErrorResponse(body)) return body
     const batch = eventBatchSchema.safeParse(body)
     const headerKey = bearerKey(c.req.header('authorization'))
     const bodyKey = typeof (body as { key?: unknown } | null)?.key === 'string' ? (body as { key: string }).key : undefined
     const key = headerKey ?? bodyKey ?? ''
     const kind = authorize(deps.keyring, key, 'publishable')
-    if (kind instanceof Response) return kind
+    if (isErrorResponse(kind)) return kind
     if (!batch.success) {
       const issues = fromZod(batch.error)
       return errorResponse(400, 'invalid_batch', `Failed to read the batch: ${summarize(issues)}.`,

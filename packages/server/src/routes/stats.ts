@@ -3,7 +3,7 @@ import type { Hono } from 'hono'
 import { forecastFrom } from '../forecast.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
-import { errorResponse } from '../http/errors.ts'
+import { errorResponse, isErrorResponse } from '../http/errors.ts'
 import { requireKey } from '../middleware/auth/index.ts'
 import { buildStats, parseStatsQuery } from '../stats/build.ts'
 import { toCsv } from '../stats/csv.ts'
@@ -23,12 +23,12 @@ export function statsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
 
   app.get('/v1/stats', requireKey(deps.keyring, 'secret'), async (c) => {
     const result = await stats(c.req.url)
-    return result instanceof Response ? result : c.json(result, 200, { 'cache-control': 'no-store' })
+    return isErrorResponse(result) ? result : c.json(result, 200, { 'cache-control': 'no-store' })
   })
 
   app.get('/v1/stats.csv', requireKey(deps.keyring, 'secret'), async (c) => {
     const result = await stats(c.req.url)
-    if (result instanceof Response) return result
+    if (isErrorResponse(result)) return result
     return c.body(toCsv(result), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="nudgekit-stats-${result.from}-${result.to}.csv"`,

@@ -1,6 +1,6 @@
 // Key checks: a Bearer key of the right kind, or 401/403 with a JSON error that says what to send.
 import type { MiddlewareHandler } from 'hono'
-import { errorResponse } from '../../http/errors.ts'
+import { errorResponse, isErrorResponse } from '../../http/errors.ts'
 import type { AppEnv } from '../../http/env.ts'
 import type { KeyKind, Keyring } from '../../keys.ts'
 
@@ -39,7 +39,7 @@ export function requireKey(keyring: Keyring, required: KeyKind): MiddlewareHandl
   return async (c, next) => {
     const key = bearerKey(c.req.header('authorization'))
     const result = authorize(keyring, key, required)
-    if (result instanceof Response) return result
+    if (isErrorResponse(result)) return result
     c.set('key', key!)
     c.set('keyKind', result)
     await next()
