@@ -72,7 +72,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (retry !== undefined) return queue.mark(ids, 0)
     queue.remove(ids)
     queue.update((s) => void (s.d = Math.max(0, s.d - dropped + (rejected ? 0 : ids.length))))
-    if (!rejected) log(`dropped ${ids.length} events: ${reason}`)
+    if (!rejected) log(`dropped ${ids.length} events (${reason})`)
     for (const { index, error } of rejected ?? []) log(`server rejected event ${batch[index]?.id}`, error)
   }
 
@@ -87,12 +87,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (++attempt >= MAX_ATTEMPTS) {
       paused = true
       attempt = 0
-      log(`delivery paused after ${MAX_ATTEMPTS} failed attempts (${outcome.reason}); events stay queued`)
+      log(`paused after ${MAX_ATTEMPTS} failed attempts (${outcome.reason}); the events stay queued`)
       return false
     }
     const wait = backoff(attempt - 1, options.random, outcome.retry)
     queue.update((s) => void (s.r = now() + wait))
-    log(`send failed (${outcome.reason}); retry ${attempt} in ${Math.round(wait)} ms`)
+    log(`retry ${attempt} in ${Math.round(wait)} ms (${outcome.reason})`)
     return false
   }
 
@@ -120,20 +120,21 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     store.flush()
   }
 
-  const win = globalThis.window
   const resume = (): void => {
     paused = false
     void run()
   }
-  const onVisibility = (): void => (document.visibilityState === 'hidden' ? unload() : resume())
-  win?.addEventListener('pagehide', unload)
-  win?.addEventListener('online', resume)
-  win?.document?.addEventListener('visibilitychange', onVisibility)
+  const listening = new AbortController()
+  const listen = (target: EventTarget | undefined, type: string, listener: () => void) => target?.addEventListener(type, listener, listening)
+  const win = globalThis.window
+  listen(win, 'pagehide', unload)
+  listen(win, 'online', resume)
+  listen(win?.document, 'visibilitychange', () => (document.visibilityState === 'hidden' ? unload() : resume()))
   if (queue.state().q.length) schedule(0)
 
   return {
     enqueue(event) {
-      if (queue.push(event)) log('queue full: dropped the oldest event; the next batch reports it')
+      if (queue.push(event)) log('queue full: dropped the oldest event')
       if (!paused) schedule(queue.state().q.length >= batchSize ? 0 : intervalMs)
     },
     flush() {
@@ -145,9 +146,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       stopped = true
       timers.clearTimeout(timer)
       transport.abort()
-      win?.removeEventListener('pagehide', unload)
-      win?.removeEventListener('online', resume)
-      win?.document?.removeEventListener('visibilitychange', onVisibility)
+      listening.abort()
     },
   }
 }
