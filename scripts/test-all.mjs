@@ -6,6 +6,8 @@ const steps = [
   ['unit and integration tests', ['run', 'test:unit']],
   ['build', ['run', 'build']],
   ['size budgets', ['run', 'size']],
+  ['widgets in Chromium', ['run', 'test:browser']],
+  ['end-to-end (Chromium)', ['run', 'test:e2e']],
 ]
 
 const results = []
