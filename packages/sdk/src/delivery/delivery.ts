@@ -124,12 +124,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     paused = false
     void run()
   }
-  const listening = new AbortController()
-  const listen = (target: EventTarget | undefined, type: string, listener: () => void) => target?.addEventListener(type, listener, listening)
+  const onVisibility = (): void => (document.visibilityState === 'hidden' ? unload() : resume())
   const win = globalThis.window
-  listen(win, 'pagehide', unload)
-  listen(win, 'online', resume)
-  listen(win?.document, 'visibilitychange', () => (document.visibilityState === 'hidden' ? unload() : resume()))
+  /** Adds (`'add'`) or removes (`'remove'`) the page listeners. */
+  const listen = (how: 'add' | 'remove') => {
+    win?.[`${how}EventListener`]('pagehide', unload)
+    win?.[`${how}EventListener`]('online', resume)
+    win?.document?.[`${how}EventListener`]('visibilitychange', onVisibility)
+  }
+  listen('add')
   if (queue.state().q.length) schedule(0)
 
   return {
@@ -146,7 +149,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       stopped = true
       timers.clearTimeout(timer)
       transport.abort()
-      listening.abort()
+      listen('remove')
     },
   }
 }
