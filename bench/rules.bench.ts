@@ -200,6 +200,10 @@ const results = measure({
     contacts()
     evaluator.match(ctx, undefined, matched)
   },
+  'full, no shown copy reads the change': () => {
+    ctx.usage.storage_gb = 1400 + (++step % 1000) / 10
+    evaluator.decide(ctx, evaluator.match(ctx, undefined, matched), state)
+  },
   'incremental: affected + match + decide': () => {
     contacts()
     evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched), state)
