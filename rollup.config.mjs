@@ -47,7 +47,9 @@ configs.push({
   input: 'packages/widgets/src/iife.ts',
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['@nudgekit/source', 'browser', 'module', 'import', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs'] }),
-    transpile({ minify: true }),
+    // No bundler runs after this one: settle dev-only branches (`process.env.NODE_ENV`, also in nanostores) here,
+    // or the bundle throws "process is not defined" in browsers.
+    transpile({ minify: true, exclude: [], define: { 'process.env.NODE_ENV': '"production"' } }),
   ],
   output: { file: 'packages/widgets/dist/nudgekit.iife.js', format: 'iife', name: 'Nudgekit' },
 })
