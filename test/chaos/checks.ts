@@ -47,4 +47,10 @@ export const CHECKS: readonly Check[] = [
     budgetMs: 45_000,
     load: () => import('./access.ts'),
   },
+  {
+    name: 'xss',
+    title: 'real Chromium: XSS payloads in every copy field inert, unsafe CTA URLs never links',
+    budgetMs: 60_000,
+    load: () => import('./browser/xss.ts'),
+  },
 ]

@@ -4,6 +4,8 @@ import { createServer, type OutgoingHttpHeaders } from 'node:http'
 export interface Route {
   body: string | Buffer
   type: string
+  /** Default 200. */
+  status?: number
   headers?: OutgoingHttpHeaders
 }
 
@@ -23,7 +25,7 @@ export async function serveStatic(routes: Record<string, Route>, headers: Outgoi
   const server = createServer((req, res) => {
     const route = table.get(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
     if (!route) return void res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found')
-    res.writeHead(200, { ...headers, ...route.headers, 'content-type': route.type, 'cache-control': 'no-store' }).end(route.body)
+    res.writeHead(route.status ?? 200, { ...headers, ...route.headers, 'content-type': route.type, 'cache-control': 'no-store' }).end(route.body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
