@@ -8,7 +8,6 @@ import type { Facts } from './facts.ts'
 import type { FrequencyState } from './frequency.ts'
 import { identityIssue } from './options.ts'
 import type { AccountInput, AccountState, ActivePrompts, Nudge, NudgeEvent, UserInput } from './types.ts'
-import type { Usage } from './usage.ts'
 
 /** Snooze length when the trigger sets no `snooze_on_dismiss`. */
 const DEFAULT_SNOOZE_MS = 86_400_000
@@ -19,7 +18,6 @@ export interface ActionsContext {
   $prompts: ReadableAtom<ActivePrompts>
   facts: Facts
   frequency: () => FrequencyState
-  usage: () => Usage
   hidden: Set<string>
   send(type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void
   refresh(changed?: FactKey[]): void
@@ -59,7 +57,7 @@ export function createActions(context: ActionsContext): Actions {
       return void bad(method, 'value', `${value} is not a finite number ≥ 0`, DEV ? 'Pass a count such as 812' : '')
     }
     const before = facts.ctx.usage[metric]
-    const after = context.usage().set(metric, value, metrics?.[metric]?.period, add)
+    const after = facts.setUsage(metric, value, metrics?.[metric]?.period, add)
     if (!add && before !== after) send('usage', { metric, value })
     refresh([])
   }

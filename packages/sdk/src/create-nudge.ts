@@ -1,4 +1,4 @@
-// createNudge: wires storage, rules, facts, usage, frequency, decisions and delivery into one client.
+// createNudge: wires storage, rules, facts, frequency, decisions and delivery into one client.
 import { atom } from 'nanostores'
 import { limitOf } from '@nudgekit/rules/evaluator'
 import type { CompiledRules, FactKey } from '@nudgekit/rules/evaluator'
@@ -14,7 +14,6 @@ import { optionsIssue } from './options.ts'
 import { createServerReads } from './server.ts'
 import { createStore, webStorage } from './storage.ts'
 import type { AccountState, ActivePrompts, Nudge, NudgeEvent, NudgeOptions, Timers, UsageView } from './types.ts'
-import { createUsage, type Usage } from './usage.ts'
 import { createUuid } from './uuid.ts'
 
 const TICK_MS = 60_000
@@ -50,7 +49,6 @@ export function createNudge(options: NudgeOptions): Nudge {
   const scope = () => `${$account.get().account.id}:${$account.get().user.id}`
 
   let frequency: FrequencyState
-  let usage: Usage
   const facts = createFacts(store, now, options.account, options.user)
   facts.ctx.locale = options.locale
   const hidden = new Set<string>()
@@ -86,7 +84,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     const rules = $rules.get()
     const { ctx } = facts
     if (rules) {
-      const values = usage.values(rules.metrics)
+      const values = facts.usage(rules.metrics)
       const views: Record<string, UsageView> = {}
       let signature = rules.hash
       for (const [metric, { label }] of Object.entries(rules.metrics)) {
@@ -121,7 +119,6 @@ export function createNudge(options: NudgeOptions): Nudge {
   const load = (): void => {
     const { account, user } = $account.get()
     frequency = createFrequency(store, scope(), session, now)
-    usage = createUsage(store, account.id, now)
     facts.load(account, user)
     hidden.clear()
     refresh()
@@ -151,7 +148,6 @@ export function createNudge(options: NudgeOptions): Nudge {
     $prompts,
     facts,
     frequency: () => frequency,
-    usage: () => usage,
     hidden,
     send,
     refresh,

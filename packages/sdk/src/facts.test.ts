@@ -1,7 +1,7 @@
-// Usage periods: where each period starts and how counters reset.
+// Facts: where usage periods start and how counters reset.
 import { expect, it } from 'vitest'
 import { createStore, memoryStorage } from './storage.ts'
-import { createUsage, periodStart } from './usage.ts'
+import { createFacts, periodStart } from './facts.ts'
 
 it('starts periods at local midnight, Monday, the 1st and 1 January', () => {
   const at = new Date(2026, 4, 14, 15, 30).getTime() // Thursday 14 May 2026
@@ -14,11 +14,11 @@ it('starts periods at local midnight, Monday, the 1st and 1 January', () => {
 
 it('counts up within a period and starts from zero in the next one', () => {
   let time = new Date(2026, 0, 31, 23).getTime()
-  const usage = createUsage(createStore(memoryStorage()), 'a', () => time)
+  const facts = createFacts(createStore(memoryStorage()), () => time, { id: 'a', plan: 'free' }, { id: 'u' })
   const metrics = { api_calls: { label: 'API calls', period: 'month' as const }, contacts: { label: 'contacts' } }
-  usage.set('api_calls', 2, 'month', true)
-  expect(usage.set('api_calls', 3, 'month', true)).toBe(5)
-  usage.set('contacts', 40, undefined)
+  facts.setUsage('api_calls', 2, 'month', true)
+  expect(facts.setUsage('api_calls', 3, 'month', true)).toBe(5)
+  facts.setUsage('contacts', 40, undefined)
   time = new Date(2026, 1, 1, 1).getTime()
-  expect(usage.values(metrics)).toEqual({ api_calls: 0, contacts: 40 })
+  expect(facts.usage(metrics)).toEqual({ api_calls: 0, contacts: 40 })
 })

@@ -1,6 +1,6 @@
-// The evaluation context: account and user in the evaluator's shape, usage values, and the bounded,
-// persisted timestamps of gate hits and tracked events that `gate`/`event` conditions count.
-import type { EvalAccount, EvalContext } from '@nudgekit/rules/evaluator'
+// The evaluation context: account and user in the evaluator's shape, usage per metric and period, and the
+// bounded timestamps of gate hits and tracked events that `gate`/`event` conditions count; all persisted.
+import type { CompiledMetric, EvalAccount, EvalContext, Period } from '@nudgekit/rules/evaluator'
 import type { Store } from './storage.ts'
 import type { AccountInput, UserInput } from './types.ts'
 
@@ -8,55 +8,86 @@ import type { AccountInput, UserInput } from './types.ts'
 export const MAX_TIMESTAMPS = 100
 
 /** Epoch milliseconds of a Date, ISO string or number; `undefined` when absent or not a time. */
-export function toEpoch(value: Date | string | number | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const ms = new Date(value).getTime()
-  return Number.isNaN(ms) ? undefined : ms
+const toEpoch = (value: Date | string | number | undefined): number | undefined => {
+  const ms = value === undefined ? NaN : new Date(value).getTime()
+  return ms === ms ? ms : undefined
 }
 
-/** The evaluator's account from the host's input. */
-function toEvalAccount(account: AccountInput): EvalAccount {
-  return {
-    id: account.id,
-    plan: account.plan,
-    addons: account.addons ?? [],
-    createdAt: toEpoch(account.createdAt),
-    renewsAt: toEpoch(account.renewsAt),
-    traits: account.traits ?? {},
-  }
+/** Start (local time) of the period that contains `at`; 0 for metrics without a period. */
+export function periodStart(period: Period | undefined, at: number): number {
+  if (!period) return 0
+  const date = new Date(at)
+  date.setHours(0, 0, 0, 0)
+  if (period === 'week') date.setDate(date.getDate() - ((date.getDay() + 6) % 7))
+  if (period === 'month') date.setDate(1)
+  if (period === 'year') date.setMonth(0, 1)
+  return date.getTime()
 }
 
 export interface Facts {
   /** The context, updated in place; `now` is refreshed by `tick`. */
   readonly ctx: EvalContext
-  /** Loads the timestamps of an account+user scope (on start and on a switch). */
+  /** Loads the account+user's persisted facts (on start and on a switch) and takes their identities. */
   load(account: AccountInput, user: UserInput): void
   /** Records a gate hit or tracked event now. */
   hit(kind: 'gates' | 'events', name: string): void
+  /** Current values of the given metrics (0 for a new period or a metric never reported). */
+  usage(metrics: Record<string, CompiledMetric>): Record<string, number>
+  /** Sets (or with `add`, adds to) the value for the metric's current period; returns the new value. */
+  setUsage(metric: string, value: number, period: Period | undefined, add?: boolean): number
   tick(): void
 }
 
+/** Usage as stored: metric → [value, start of the period it counts]. */
+type StoredUsage = Record<string, [number, number]>
+
 /**
- * The context of one client. Timestamps live under `hits:<account>:<user>`.
+ * The facts of one client: timestamps under `hits:<account>:<user>`, usage under `usage:<account>`.
  * @example const facts = createFacts(store, Date.now, account, user); facts.hit('gates', 'segmentation')
  */
 export function createFacts(store: Store, now: () => number, account: AccountInput, user: UserInput): Facts {
-  let key = ''
-  const ctx: EvalContext = { now: now(), account: toEvalAccount(account), user, usage: {}, gates: {}, events: {} }
+  let hits = ''
+  let usage = ''
+  const ctx = { usage: {} } as EvalContext
+  const stored = () => store.get<StoredUsage>(usage) ?? {}
+  const current = (entry: [number, number] | undefined, period: Period | undefined) =>
+    entry && entry[1] === periodStart(period, now()) ? entry[0] : 0
   const facts: Facts = {
     ctx,
     load(account, user) {
-      key = `hits:${account.id}:${user.id}`
-      const stored = store.get<Pick<EvalContext, 'gates' | 'events'>>(key)
-      ctx.account = toEvalAccount(account)
+      hits = `hits:${account.id}:${user.id}`
+      usage = 'usage:' + account.id
+      const saved = store.get<Pick<EvalContext, 'gates' | 'events'>>(hits)
+      ctx.now = now()
+      ctx.account = {
+        id: account.id,
+        plan: account.plan,
+        addons: account.addons ?? [],
+        createdAt: toEpoch(account.createdAt),
+        renewsAt: toEpoch(account.renewsAt),
+        traits: account.traits ?? {},
+      } satisfies EvalAccount
       ctx.user = { id: user.id, role: user.role }
-      ctx.gates = { ...stored?.gates }
-      ctx.events = { ...stored?.events }
+      ctx.gates = { ...saved?.gates }
+      ctx.events = { ...saved?.events }
     },
     hit(kind, name) {
       ctx.now = now()
       ctx[kind][name] = [...(ctx[kind][name] ?? []), ctx.now].slice(-MAX_TIMESTAMPS)
-      store.set(key, { gates: ctx.gates, events: ctx.events })
+      store.set(hits, { gates: ctx.gates, events: ctx.events })
+    },
+    usage(metrics) {
+      const values: Record<string, number> = {}
+      const all = stored()
+      for (const [metric, { period }] of Object.entries(metrics)) values[metric] = current(all[metric], period)
+      return values
+    },
+    setUsage(metric, value, period, add) {
+      const all = stored()
+      const next = add ? current(all[metric], period) + value : value
+      all[metric] = [next, periodStart(period, now())]
+      store.set(usage, all)
+      return next
     },
     tick() {
       ctx.now = now()
