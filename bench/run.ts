@@ -1,0 +1,153 @@
+// `pnpm bench`: every benchmark in one run, written to bench/RESULTS.md (machine, versions, medians, ratios).
+// Benchmarks measure and report; goals are printed next to the numbers, never asserted.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import pg from 'postgres'
+import { runIngest, type IngestResult, type IngestTarget } from './ingest.ts'
+import { runSdkRuntime } from './sdk-runtime.ts'
+import { measureSizes } from './sizes.ts'
+import { runStatsScale } from './stats-scale.ts'
+
+const ROOT = new URL('..', import.meta.url).pathname
+const node = process.execPath
+const cli = [node, '--conditions=@nudgekit/source', '--disable-warning=ExperimentalWarning', join(ROOT, 'packages/server/src/cli/main.ts')]
+const keys = { pk: 'pk_bench_0123456789abcdef', sk: 'sk_bench_0123456789abcdef' }
+const PG_URL = process.env.NUDGEKIT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10)
+const only = process.argv.slice(2)
+const wanted = (part: string) => only.length === 0 || only.includes(part)
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n')
+
+const sections: string[] = []
+const log = (text: string) => console.log(text)
+
+function machine(): string {
+  const versions = execFileSync(node, ['-e', "for (const p of ['@nudgekit/sdk','@growthbook/growthbook','autocannon']) try { console.log(p + ' ' + require(require.resolve(p + '/package.json', { paths: ['" + join(ROOT, 'bench') + "'] })).version) } catch { console.log(p + ' ?') }"], { encoding: 'utf8' })
+  let postgresVersion = '?'
+  try {
+    postgresVersion = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-Atc', 'show server_version'], { encoding: 'utf8' }).trim()
+  } catch {
+    // psql missing: the PostgreSQL row says so below
+  }
+  return [
+    `- date: ${new Date().toISOString()}`,
+    `- CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux`,
+    `- Node ${process.version}, SQLite ${(new DatabaseSync(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v}, PostgreSQL ${postgresVersion}`,
+    ...versions.trim().split('\n').map((line) => `- ${line}`),
+    '- The machine is shared and noisy: compare ratios measured in the same run, not absolute numbers across runs.',
+  ].join('\n')
+}
+
+async function sizes(): Promise<void> {
+  log('▶ bundle sizes')
+  const rows = await measureSizes()
+  sections.push(
+    '## Bundle sizes\n\nesbuild, ESM (IIFE for the script-tag build), browser, minified, gzip -9; peers bundled the same way in the same run.\n\n' +
+      table(['bundle', 'version', 'minified', 'gzip', 'budget'], rows.map((row) => [row.name, row.version, kb(row.minified), kb(row.gzip), row.budget ? `${kb(row.budget)} ${row.gzip <= row.budget ? '✔' : '✘'}` : ''])),
+  )
+}
+
+function evaluation(): void {
+  log('▶ rules evaluation')
+  const output = execFileSync(node, ['--conditions=@nudgekit/source', join(ROOT, 'bench/rules.bench.ts')], { encoding: 'utf8', cwd: ROOT })
+  sections.push('## Evaluation\n\n100 triggers re-evaluated after one change (goal ≤ 3 µs median for the full re-evaluation), same process as a hand-written-predicate floor and GrowthBook.\n\n```\n' + output.trim() + '\n```')
+}
+
+function ingestRow(result: IngestResult): string[] {
+  const stored = result.stored === undefined ? 'n/a (floor stores nothing)' : `${fmt(result.stored)} ${result.stored >= result.sent ? '✔' : '✘ LOST'}`
+  return [result.target, fmt(result.eventsPerSecond), `${result.p50} ms`, `${result.p99} ms`, `${fmt(result.maxRssMb)} MB`, fmt(result.sent), stored, String(result.non2xx)]
+}
+
+async function ingest(): Promise<void> {
+  log('▶ ingest')
+  const rows: string[][] = []
+  const serveArgs = ['serve', '--rules', join(ROOT, 'examples/rules/acme-crm.yaml'), '--publishable-key', keys.pk, '--secret-key', keys.sk, '--rate-limit', '100000000', '--rate-burst', '100000000']
+  const headers = { authorization: `Bearer ${keys.pk}` }
+  rows.push(ingestRow(await runIngest({ name: 'floor: node:http + JSON.parse', command: [node, join(ROOT, 'bench/floor-server.ts')], env: { PORT: '9411' }, port: 9411, path: '/v1/events', headers: {} }, seconds)))
+
+  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-bench-'))
+  const db = join(dir, 'ingest.db')
+  const sqliteTarget: IngestTarget = {
+    name: 'nudgekit serve, SQLite',
+    command: [...cli, ...serveArgs, '--db', db, '--port', '9412'],
+    port: 9412,
+    path: '/v1/events',
+    headers,
+    count: async () => {
+      const database = new DatabaseSync(db, { readOnly: true })
+      const { n } = database.prepare('select count(*) n from events').get() as { n: number }
+      database.close()
+      return n
+    },
+  }
+  rows.push(ingestRow(await runIngest(sqliteTarget, seconds)))
+  rmSync(dir, { recursive: true, force: true })
+
+  const schema = `nudgekit_bench_${process.pid}`
+  const sql = pg(PG_URL, { max: 1, onnotice: () => {} })
+  try {
+    await sql.unsafe(`create schema ${schema}`)
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}search_path=${schema}`
+    rows.push(
+      ingestRow(
+        await runIngest(
+          {
+            name: 'nudgekit serve, PostgreSQL',
+            command: [...cli, ...serveArgs, '--database-url', url, '--port', '9413'],
+            port: 9413,
+            path: '/v1/events',
+            headers,
+            count: async () => Number((await sql.unsafe(`select count(*) n from ${schema}.events`))[0]!.n),
+          },
+          seconds,
+        ),
+      ),
+    )
+  } catch (error) {
+    rows.push(['nudgekit serve, PostgreSQL', `not measured: ${(error as Error).message}`, '', '', '', '', '', ''])
+  } finally {
+    await sql.unsafe(`drop schema if exists ${schema} cascade`).catch(() => {})
+    await sql.end()
+  }
+  sections.push(
+    `## Ingest\n\nautocannon, 16 connections, ${seconds} s, 50-event batches with UUIDv7 ids, against a server on 127.0.0.1 started as a child process; the loader shares the 2 cores with the server. Goals: ≥ 150k events/s stored on SQLite with p99 < 25 ms, ≥ 50k on PostgreSQL, RSS < 200 MB. "stored" is counted in the database after the run (it may exceed "sent" by batches still in flight when the load stopped).\n\n` +
+      table(['server', 'events/s (202)', 'p50', 'p99', 'max RSS', 'sent', 'stored', 'non-2xx'], rows),
+  )
+}
+
+async function stats(): Promise<void> {
+  const events = Number(process.env.BENCH_STATS_EVENTS ?? 10_000_000)
+  log(`▶ stats at scale (${fmt(events)} events)`)
+  const result = await runStatsScale(events)
+  sections.push(
+    `## Stats at scale\n\n${fmt(result.events)} generated events (90 days, 200k accounts, 6 triggers × 2 variants, 10 % holdout) in the SQLite store, then \`GET /v1/stats\` over the whole range through the handler, ${25} times. Goal: median < 50 ms.\n\n` +
+      table(['events', 'store ingest', 'database', 'stats median', 'min–max', 'rows'], [[fmt(result.events), `${fmt(result.ingestPerSecond)} events/s (${fmt(result.ingestSeconds, 1)} s)`, `${fmt(result.dbMb)} MB`, `${fmt(result.statsMedianMs, 2)} ms`, `${fmt(result.statsMinMs, 2)}–${fmt(result.statsMaxMs, 2)} ms`, String(result.rows)]]),
+  )
+}
+
+async function sdkRuntime(): Promise<void> {
+  const events = Number(process.env.BENCH_SDK_EVENTS ?? 1_000_000)
+  log('▶ SDK runtime')
+  const result = await runSdkRuntime(10_000, events)
+  sections.push(
+    `## SDK runtime (jsdom)\n\n10k \`setUsage\` calls on the main thread, then ${fmt(events)} \`track\` events queued and flushed (500 per flush) with heap measured after forced GC.\n\n` +
+      table(['10k setUsage total', 'per call', 'events delivered', 'heap at 25 % → 100 %', 'retained growth'], [[`${fmt(result.setUsageTotalMs, 1)} ms`, `${fmt(result.setUsagePerCallUs, 1)} µs`, fmt(result.eventsDelivered), result.heapMb.slice(1).map((h) => fmt(h.mb, 1)).join(' → ') + ' MB', `${fmt(result.retainedGrowthMb, 2)} MB`]]),
+  )
+}
+
+if (wanted('sizes')) await sizes()
+if (wanted('evaluation')) evaluation()
+if (wanted('ingest')) await ingest()
+if (wanted('stats')) await stats()
+if (wanted('sdk')) await sdkRuntime()
+
+const out = join(ROOT, 'bench/RESULTS.md')
+writeFileSync(out, `# nudgekit benchmarks\n\nWritten by \`pnpm bench\`${only.length ? ` (parts: ${only.join(', ')})` : ''}.\n\n${machine()}\n\n${sections.join('\n\n')}\n`)
+log(`\nwrote ${out}`)
