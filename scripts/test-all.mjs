@@ -1,5 +1,6 @@
 // `pnpm test`: every check the project has, in order, with a summary; non-zero exit when any step fails.
 import { spawnSync } from 'node:child_process'
+import { ensureChromium } from './ensure-chromium.mjs'
 
 const steps = [
   ['typecheck', ['run', 'typecheck']],
@@ -11,6 +12,13 @@ const steps = [
 ]
 
 const results = []
+// The browser suites need Chromium: found, or installed from Debian's packages on a fresh machine (as root).
+try {
+  process.env.CHROMIUM_PATH ??= ensureChromium()
+} catch (error) {
+  console.error(error.message)
+  results.push({ name: 'Chromium for the browser suites', ok: false, seconds: 0 })
+}
 for (const [name, args] of steps) {
   console.log(`\n▶ ${name}: pnpm ${args.join(' ')}`)
   const started = performance.now()
