@@ -63,7 +63,7 @@ before(async () => {
   const esbuild = require.resolve('esbuild/bin/esbuild')
   const flags = ['--bundle', '--minify', '--format=iife', '--conditions=@nudgekit/source', '--jsx=automatic', '--jsx-import-source=preact']
   bundle = execFileSync(esbuild, [join(import.meta.dirname, '../src/iife.ts'), ...flags, '--log-level=error'], { encoding: 'utf8' })
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'] })
 })
 after(() => browser?.close())
 
