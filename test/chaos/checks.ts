@@ -53,4 +53,10 @@ export const CHECKS: readonly Check[] = [
     budgetMs: 60_000,
     load: () => import('./browser/xss.ts'),
   },
+  {
+    name: 'csp',
+    title: "real Chromium: every widget kind under Content-Security-Policy default-src 'self'",
+    budgetMs: 60_000,
+    load: () => import('./browser/csp.ts'),
+  },
 ]
