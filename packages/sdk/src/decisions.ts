@@ -37,8 +37,6 @@ export interface DecisionEngine {
   setRules(rules: CompiledRules | undefined): void
   /** Re-matches the triggers that read `changed` (all when omitted), then decides. */
   update(ctx: EvalContext, changed?: Iterable<FactKey>): void
-  /** The latest decision per trigger. */
-  readonly decisions: ReadonlyMap<string, TriggerDecision>
 }
 
 /**
@@ -47,13 +45,13 @@ export interface DecisionEngine {
  */
 export function createDecisions(options: DecisionsOptions): DecisionEngine {
   const { hidden, log } = options
+  // The latest decision per trigger, so only changes are logged.
   const decisions = new Map<string, TriggerDecision>()
   let evaluator: Evaluator | undefined
   let matched = new Map<string, boolean>()
   let published: ActivePrompts = { inline: {} }
 
   return {
-    decisions,
     setRules(rules) {
       evaluator = rules && createEvaluator(rules)
       matched = new Map()

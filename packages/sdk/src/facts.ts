@@ -5,7 +5,7 @@ import type { Store } from './storage.ts'
 import type { AccountInput, UserInput } from './types.ts'
 
 /** Timestamps kept per feature or event name: enough for any sensible `count_at_least`. */
-export const MAX_TIMESTAMPS = 100
+const MAX_TIMESTAMPS = 100
 
 /** Epoch milliseconds of a Date, ISO string or number; `undefined` when absent or not a time. */
 const toEpoch = (value: Date | string | number | undefined): number | undefined => {

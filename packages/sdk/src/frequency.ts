@@ -34,7 +34,7 @@ export interface FrequencyState {
 const SHARED = ['impressions', 'lastShownAt', 'snoozedUntil', 'dismissedAt', 'acceptedAt'] as const
 
 /** Local midnight of the day of `at`. */
-export function dayOf(at: number): number {
+function dayOf(at: number): number {
   return new Date(at).setHours(0, 0, 0, 0)
 }
 
@@ -46,9 +46,11 @@ export function createFrequency(store: Store, scope: string, session: string, no
   const key = 'freq:' + scope
   const showing = new Set<string>()
   const all = () => store.get<Record<string, StoredTrigger>>(key) ?? {}
+  const entry = (states: Record<string, StoredTrigger>, trigger: string) =>
+    (states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 })
   const update = (trigger: string, change: (state: StoredTrigger) => void): void => {
     const states = all()
-    change((states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 }))
+    change(entry(states, trigger))
     store.set(key, states)
   }
   return {
@@ -95,7 +97,7 @@ export function createFrequency(store: Store, scope: string, session: string, no
     merge(server) {
       const states = all()
       for (const [trigger, shared] of Object.entries(server)) {
-        const s = (states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 })
+        const s = entry(states, trigger)
         for (const field of SHARED) {
           const value = shared[field]
           if (typeof value === 'number' && !(value <= (s[field] ?? -Infinity))) s[field] = value

@@ -7,7 +7,6 @@ export interface Store {
   get<T>(key: string): T | undefined
   /** Sets the value now for every reader in this page; it reaches the backing storage at the next `flush`. */
   set(key: string, value: unknown): void
-  remove(key: string): void
   /** Writes pending values now (also done by itself once per microtask). */
   flush(): void
 }
@@ -72,15 +71,6 @@ export function createStore(backing: StorageLike): Store {
     set(key, value) {
       if (!dirty.size) queueMicrotask(store.flush)
       dirty.set(key, value)
-    },
-    remove(key) {
-      dirty.delete(key)
-      cache.delete(key)
-      try {
-        backing.removeItem('nudgekit:' + key)
-      } catch {
-        /* a blocked storage has nothing to remove */
-      }
     },
     flush() {
       for (const [key, value] of dirty) {

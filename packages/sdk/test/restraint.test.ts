@@ -177,7 +177,7 @@ it('lets one tab send at a time, so no queued event is ever on the wire twice at
     }
   }
   Object.defineProperty(navigator, 'locks', { configurable: true, value: { request } })
-  onTestFinished(() => Reflect.deleteProperty(navigator, 'locks'))
+  onTestFinished(() => void Reflect.deleteProperty(navigator, 'locks'))
   const first = page({ sessionStorage: memoryStorage() })
   const second = page({ sessionStorage: memoryStorage() })
   for (let n = 0; n < 60; n++) {
