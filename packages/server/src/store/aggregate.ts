@@ -1,5 +1,6 @@
-// Assembles TriggerAggregate rows from the three rollup reads both stores make.
+// Assembles TriggerAggregate rows from the three rollup reads both stores make, and splits cohort ranges.
 import type { TriggerAggregate } from '../stats/types.ts'
+import { dayOf } from './rollup.ts'
 
 /** Funnel counts per trigger × variant from `daily_counts`. */
 export interface CountRow {
@@ -28,6 +29,33 @@ export interface ConvertedRow {
 }
 
 const DAY_MS = 86_400_000
+
+/** Where a cohort read finds the accounts first exposed in `[from, to)`. */
+export interface CohortRange {
+  /** Whole UTC days `[fromDay, toDay)` read from the `cohorts` rollup (empty when fromDay = toDay). */
+  fromDay: string
+  toDay: string
+  /** Two `[from, to)` millisecond spans read from `exposures`: the partial days at either end (often empty). */
+  edges: [number, number, number, number]
+}
+
+/**
+ * Splits a cohort filter into whole days, read from the `cohorts` rollup, and the partial days at its ends,
+ * read from `exposures` by first exposure. Filters from `GET /v1/stats` are whole days: no partial ends.
+ *
+ * @example
+ * cohortRange({ from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 3) })
+ * // { fromDay: '2026-01-01', toDay: '2026-01-03', edges: [from, from, to, to] }
+ */
+export function cohortRange(filter: { from: number; to: number }): CohortRange {
+  const fullFrom = Math.ceil(filter.from / DAY_MS) * DAY_MS
+  const fullTo = Math.floor(filter.to / DAY_MS) * DAY_MS
+  if (fullFrom >= fullTo) {
+    const day = dayOf(filter.from)
+    return { fromDay: day, toDay: day, edges: [filter.from, filter.to, filter.to, filter.to] }
+  }
+  return { fromDay: dayOf(fullFrom), toDay: dayOf(fullTo), edges: [filter.from, fullFrom, fullTo, filter.to] }
+}
 
 /**
  * One aggregate per trigger × prompt variant seen in either the funnel counts or the cohort, sorted by

@@ -1,13 +1,13 @@
 // The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
 import pg from 'postgres'
-import { assembleAggregates, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
+import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
-import { computeDeltas, dayOf, uniqueById } from './rollup.ts'
+import { postgresIngest } from './postgres-ingest.ts'
+import { dayOf } from './rollup.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
   type ConversionResult,
-  type NudgeEvent,
   type Store,
 } from './types.ts'
 import type { DailyPoint, StatsFilter } from '../stats/types.ts'
@@ -85,50 +85,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
       }),
     )
 
-  const ingest = (source: string, events: readonly NudgeEvent[]) =>
-    call(() =>
-      sql.begin(async (tx) => {
-        const { unique, repeats } = uniqueById(events)
-        if (unique.length === 0) return { accepted: [], duplicates: repeats }
-        const receivedAt = Date.now()
-        const rows = unique.map((e) => ({
-          source, id: e.id, type: e.type, ts: e.ts, received_at: receivedAt, account: e.account, user_id: e.user,
-          trigger: e.trigger, variant: e.variant, placement: e.placement, metric: e.metric, value: e.value,
-          feature: e.feature, event: e.event, props: e.props === undefined ? null : JSON.stringify(e.props),
-        }))
-        const inserted = new Set(
-          (await tx<{ id: string }[]>`insert into events ${tx(rows)} on conflict do nothing returning id`).map((r) => r.id),
-        )
-        const accepted = unique.filter((e) => inserted.has(e.id))
-        const deltas = computeDeltas(accepted)
-        if (deltas.daily.length > 0) {
-          await tx`insert into daily_counts ${tx(deltas.daily)} on conflict (day, trigger, variant) do update set
-            impressions = daily_counts.impressions + excluded.impressions, clicks = daily_counts.clicks + excluded.clicks,
-            dismissals = daily_counts.dismissals + excluded.dismissals, snoozes = daily_counts.snoozes + excluded.snoozes,
-            upgrade_requests = daily_counts.upgrade_requests + excluded.upgrade_requests,
-            holdouts = daily_counts.holdouts + excluded.holdouts, eligible = daily_counts.eligible + excluded.eligible`
-        }
-        if (deltas.exposures.length > 0) {
-          await tx`insert into exposures ${tx(deltas.exposures)} on conflict (trigger, variant, account) do update set
-            first_exposed_at = least(exposures.first_exposed_at, excluded.first_exposed_at),
-            last_exposed_at = greatest(exposures.last_exposed_at, excluded.last_exposed_at),
-            exposures = exposures.exposures + excluded.exposures`
-        }
-        if (deltas.accountState.length > 0) {
-          await tx`insert into account_state ${tx(deltas.accountState)} on conflict (account, trigger) do update set
-            impressions = account_state.impressions + excluded.impressions,
-            last_shown_at = greatest(account_state.last_shown_at, excluded.last_shown_at),
-            dismissed_at = greatest(account_state.dismissed_at, excluded.dismissed_at),
-            snoozed_at = greatest(account_state.snoozed_at, excluded.snoozed_at)`
-        }
-        if (deltas.eligibility.length > 0) {
-          await tx`insert into eligibility ${tx(deltas.eligibility)} on conflict (trigger, account) do update set
-            first_eligible_at = least(eligibility.first_eligible_at, excluded.first_eligible_at),
-            last_eligible_at = greatest(eligibility.last_eligible_at, excluded.last_eligible_at)`
-        }
-        return { accepted, duplicates: repeats + unique.length - accepted.length }
-      }),
-    )
+  const ingest = postgresIngest(sql, call)
 
   const recordConversion: Store['recordConversion'] = (input, windowMs) =>
     call(() =>
@@ -190,16 +147,22 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
     aggregates: (filter) =>
       call(async () => {
         const [fromDay, toDay] = days(filter)
+        const range = cohortRange(filter)
         // One snapshot for the three reads, so a batch committing in between cannot skew one against another.
         const [counts, cohorts, converted] = await sql.begin('isolation level repeatable read read only', (tx) => [
           tx<CountRow[]>`select trigger, variant, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
             sum(dismissals)::bigint as dismissals, sum(upgrade_requests)::bigint as upgrade_requests
             from daily_counts where day >= ${fromDay}::date and day <= ${toDay}::date ${byTrigger(filter)}
             group by trigger, variant`,
-          tx<CohortRow[]>`select trigger, variant, count(*) as accounts, count(converted_at) as converted,
-            sum(expansion_mrr) as expansion_mrr from exposures
-            where first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to} ${byTrigger(filter)}
-            group by trigger, variant`,
+          tx<CohortRow[]>`select trigger, variant, sum(accounts)::bigint as accounts, sum(converted)::bigint as converted,
+            sum(expansion_mrr) as expansion_mrr from (
+              select trigger, variant, accounts, converted, expansion_mrr from cohorts
+              where day >= ${range.fromDay}::date and day < ${range.toDay}::date ${byTrigger(filter)}
+              union all
+              select trigger, variant, 1, (converted_at is not null)::int, expansion_mrr from exposures
+              where ((first_exposed_at >= ${range.edges[0]} and first_exposed_at < ${range.edges[1]})
+                or (first_exposed_at >= ${range.edges[2]} and first_exposed_at < ${range.edges[3]})) ${byTrigger(filter)}
+            ) cohort group by trigger, variant`,
           tx<ConvertedRow[]>`select trigger, variant, converted_at - first_exposed_at as ms from exposures
             where converted_at is not null and first_exposed_at >= ${filter.from} and first_exposed_at < ${filter.to}
             ${byTrigger(filter)}`,

@@ -1,13 +1,15 @@
-// The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per batch.
+// The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
-import { assembleAggregates, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
+import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
+import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { computeDeltas, dayOf, uniqueById } from './rollup.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
   type ConversionResult,
+  type IngestResult,
   type NudgeEvent,
   type Store,
 } from './types.ts'
@@ -26,6 +28,11 @@ export interface SqliteOptions {
 }
 
 type Row = Record<string, SQLInputValue>
+
+interface IngestJob {
+  source: string
+  events: readonly NudgeEvent[]
+}
 
 /**
  * Opens a SQLite database with `node:sqlite` and applies pending migrations. Pass `':memory:'` for tests.
@@ -116,34 +123,47 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     first_eligible_at = min(first_eligible_at, excluded.first_eligible_at),
     last_eligible_at = max(last_eligible_at, excluded.last_eligible_at)`
 
-  const ingest = (source: string, events: readonly NudgeEvent[]) =>
-    transaction(() => {
-      const { unique, repeats } = uniqueById(events)
-      const receivedAt = Date.now()
-      const accepted: NudgeEvent[] = []
-      const insert = statement(insertEvent)
-      for (const e of unique) {
-        const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
-          e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null, e.event ?? null,
-          e.props === undefined ? null : JSON.stringify(e.props))
-        if (changes > 0) accepted.push(e)
-      }
-      const deltas = computeDeltas(accepted)
-      for (const d of deltas.daily) {
-        statement(upsertDaily).run(d.day, d.trigger, d.variant, d.impressions, d.clicks, d.dismissals, d.snoozes,
-          d.upgrade_requests, d.holdouts, d.eligible)
-      }
-      for (const d of deltas.exposures) {
-        statement(upsertExposure).run(d.trigger, d.variant, d.account, d.first_exposed_at, d.last_exposed_at, d.exposures)
-      }
-      for (const d of deltas.accountState) {
-        statement(upsertState).run(d.account, d.trigger, d.impressions, d.last_shown_at, d.dismissed_at, d.snoozed_at)
-      }
-      for (const d of deltas.eligibility) {
-        statement(upsertEligibility).run(d.trigger, d.account, d.first_eligible_at, d.last_eligible_at)
-      }
-      return { accepted, duplicates: repeats + unique.length - accepted.length }
-    })
+  /** One transaction for every batch pending this turn; rollups are summed over all of them first. */
+  const commitBatches = (jobs: IngestJob[]): Promise<IngestResult[]> =>
+    call(() =>
+      transaction(() => {
+        const receivedAt = Date.now()
+        const insert = statement(insertEvent)
+        const stored: NudgeEvent[] = []
+        const results = jobs.map(({ source, events }): IngestResult => {
+          const { unique, repeats } = uniqueById(events)
+          const accepted: NudgeEvent[] = []
+          for (const e of unique) {
+            const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
+              e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
+              e.event ?? null, e.props === undefined ? null : JSON.stringify(e.props))
+            if (changes > 0) accepted.push(e)
+          }
+          for (const e of accepted) stored.push(e)
+          return { accepted, duplicates: repeats + unique.length - accepted.length }
+        })
+        const deltas = computeDeltas(stored)
+        const daily = statement(upsertDaily)
+        for (const d of deltas.daily) {
+          daily.run(d.day, d.trigger, d.variant, d.impressions, d.clicks, d.dismissals, d.snoozes, d.upgrade_requests,
+            d.holdouts, d.eligible)
+        }
+        const exposure = statement(upsertExposure)
+        for (const d of deltas.exposures) {
+          exposure.run(d.trigger, d.variant, d.account, d.first_exposed_at, d.last_exposed_at, d.exposures)
+        }
+        const state = statement(upsertState)
+        for (const d of deltas.accountState) {
+          state.run(d.account, d.trigger, d.impressions, d.last_shown_at, d.dismissed_at, d.snoozed_at)
+        }
+        const eligibility = statement(upsertEligibility)
+        for (const d of deltas.eligibility) {
+          eligibility.run(d.trigger, d.account, d.first_eligible_at, d.last_eligible_at)
+        }
+        return results
+      }),
+    )
+  const ingest = groupCommit(commitBatches)
 
   const storedConversion = (id: string): ConversionResult | undefined => {
     const row = get<Row>('SELECT * FROM conversions WHERE id = ?', id)
@@ -187,7 +207,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
 
   return {
     migrate: () => call(migrate),
-    ingest: (source, events) => call(() => ingest(source, events)),
+    ingest: (source, events) => ingest({ source, events }),
     accountState: (account) =>
       call(() =>
         all<Row>('SELECT * FROM account_state WHERE account = ? ORDER BY trigger', account).map(
@@ -209,10 +229,18 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
           `SELECT trigger, variant, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(dismissals) AS dismissals,
            sum(upgrade_requests) AS upgrade_requests FROM daily_counts WHERE day >= ? AND day <= ?${triggerClause(filter)}
            GROUP BY trigger, variant`, ...days, ...rangeParams(filter))
+        const range = cohortRange(filter)
         const cohorts = all<CohortRow>(
-          `SELECT trigger, variant, count(*) AS accounts, count(converted_at) AS converted,
-           sum(expansion_mrr) AS expansion_mrr FROM exposures WHERE first_exposed_at >= ? AND first_exposed_at < ?
-           ${triggerClause(filter)} GROUP BY trigger, variant`, filter.from, filter.to, ...rangeParams(filter))
+          `SELECT trigger, variant, sum(accounts) AS accounts, sum(converted) AS converted,
+           sum(expansion_mrr) AS expansion_mrr FROM (
+             SELECT trigger, variant, accounts, converted, expansion_mrr FROM cohorts
+             WHERE day >= ? AND day < ?${triggerClause(filter)}
+             UNION ALL
+             SELECT trigger, variant, 1, converted_at IS NOT NULL, expansion_mrr FROM exposures
+             WHERE ((first_exposed_at >= ? AND first_exposed_at < ?) OR (first_exposed_at >= ? AND first_exposed_at < ?))
+             ${triggerClause(filter)})
+           GROUP BY trigger, variant`,
+          range.fromDay, range.toDay, ...rangeParams(filter), ...range.edges, ...rangeParams(filter))
         const converted = all<ConvertedRow>(
           `SELECT trigger, variant, converted_at - first_exposed_at AS ms FROM exposures WHERE converted_at IS NOT NULL
            AND first_exposed_at >= ? AND first_exposed_at < ?${triggerClause(filter)}`,
