@@ -104,6 +104,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ])
     })
 
+    it('moves a converted account to the cohort of an earlier first exposure that arrives late', async () => {
+      const day = (n: number) => ({ from: Date.UTC(2026, 2, 10 + n), to: Date.UTC(2026, 2, 11 + n) })
+      await store.ingest('pk', [
+        makeEvent({ type: 'impression', ts: T0 + 2 * DAY, trigger: 't', account: 'late' }),
+        makeEvent({ type: 'impression', ts: T0 + 2 * DAY, trigger: 't', account: 'steady' }),
+      ])
+      await store.recordConversion({ id: 'c', account: 'late', to: 'pro', mrrDelta: 30, ts: T0 + 3 * DAY }, WINDOW)
+      expect(await store.aggregates(day(2))).toMatchObject([{ accounts_reached: 2, conversions: 1, expansion_mrr: 30 }])
+      await store.ingest('pk', [makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'late' })])
+      expect(await store.aggregates(day(2))).toMatchObject([{ accounts_reached: 1, conversions: 0, expansion_mrr: 0 }])
+      expect(await store.aggregates(day(0))).toMatchObject([{ accounts_reached: 1, conversions: 1, expansion_mrr: 30, days_to_convert: [3] }])
+      expect(await store.aggregates({ from: day(0).from, to: day(2).to })).toMatchObject([
+        { impressions: 3, accounts_reached: 2, conversions: 1, expansion_mrr: 30 },
+      ])
+    })
+
     it('keeps account state per trigger across users', async () => {
       await store.ingest('pk', [
         makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'a', user: 'u1' }),

@@ -28,22 +28,22 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- An updated exposure leaves its old cohort and joins its new one. Unchanged rows cancel out (no join of the
+-- transition tables, which have no indexes), and keys whose sums are all zero are not written.
 CREATE FUNCTION nudgekit_cohorts_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO cohorts AS c (day, trigger, variant, accounts, converted, expansion_mrr)
   SELECT day, trigger, variant, sum(accounts), sum(converted), sum(expansion_mrr) FROM (
-    SELECT date '1970-01-01' + (o.first_exposed_at / 86400000)::int AS day, o.trigger, o.variant, -1 AS accounts,
-           -(o.converted_at IS NOT NULL)::int AS converted, -o.expansion_mrr AS expansion_mrr
-    FROM old_rows o JOIN new_rows n USING (trigger, variant, account)
-    WHERE o.first_exposed_at <> n.first_exposed_at OR o.converted_at IS DISTINCT FROM n.converted_at
-       OR o.expansion_mrr <> n.expansion_mrr
+    SELECT date '1970-01-01' + (first_exposed_at / 86400000)::int AS day, trigger, variant, -1 AS accounts,
+           -(converted_at IS NOT NULL)::int AS converted, -expansion_mrr AS expansion_mrr
+    FROM old_rows
     UNION ALL
-    SELECT date '1970-01-01' + (n.first_exposed_at / 86400000)::int, n.trigger, n.variant, 1,
-           (n.converted_at IS NOT NULL)::int, n.expansion_mrr
-    FROM old_rows o JOIN new_rows n USING (trigger, variant, account)
-    WHERE o.first_exposed_at <> n.first_exposed_at OR o.converted_at IS DISTINCT FROM n.converted_at
-       OR o.expansion_mrr <> n.expansion_mrr
-  ) moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    SELECT date '1970-01-01' + (first_exposed_at / 86400000)::int, trigger, variant, 1,
+           (converted_at IS NOT NULL)::int, expansion_mrr
+    FROM new_rows
+  ) moved GROUP BY 1, 2, 3
+  HAVING sum(accounts) <> 0 OR sum(converted) <> 0 OR sum(expansion_mrr) <> 0
+  ORDER BY 1, 2, 3
   ON CONFLICT (day, trigger, variant) DO UPDATE SET accounts = c.accounts + excluded.accounts,
     converted = c.converted + excluded.converted, expansion_mrr = c.expansion_mrr + excluded.expansion_mrr;
   RETURN NULL;
