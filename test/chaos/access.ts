@@ -1,12 +1,10 @@
 // Check: what an attacker can reach over HTTP — key scopes, unknown keys, CORS, body and rate limits, SQL
 // injection, the dashboard cookie and webhook signatures — against the real handler and a real SQLite store.
 import { createServer } from 'node:http'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { createHandler, createRouter, sqlite, verifySignature, SIGNATURE_HEADER, type Handler, type Logger } from '@nudgekit/server'
-import { onExit } from './processes.ts'
+import { scratchDir } from './processes.ts'
 import type { Report } from './report.ts'
 import { exampleRules, PUBLISHABLE_KEY, SECRET_KEY } from './server-process.ts'
 import { uuidv7 } from './uuid.ts'
@@ -80,9 +78,8 @@ async function webhookReceiver() {
 
 /** Runs the check; figures go to `report`. */
 export default async function access(report: Report): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-chaos-access-'))
-  const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
-  const dbPath = join(dir, 'access.db')
+  const dir = scratchDir('access')
+  const dbPath = join(dir.path, 'access.db')
   const store = sqlite(dbPath, { synchronous: 'normal' })
   const receiver = await webhookReceiver()
   const webhooks = createRouter({
@@ -250,7 +247,6 @@ export default async function access(report: Report): Promise<void> {
     handler.close()
     await receiver.close()
     await store.close()
-    release()
-    rmSync(dir, { recursive: true, force: true })
+    dir.remove()
   }
 }

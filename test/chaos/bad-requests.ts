@@ -1,12 +1,10 @@
 // Check: 10,000 generated and mutated requests against every endpoint, through the handler directly → no answer
 // ≥ 500, /healthz still answers, no prototype pollution, and the heap after GC stays flat.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { createHandler, sqlite, type Logger } from '@nudgekit/server'
 import { describeCase, requestCases, toRequest, type RequestCase } from './arbitraries/requests.ts'
-import { onExit } from './processes.ts'
+import { scratchDir } from './processes.ts'
 import { megabytes, type Report } from './report.ts'
 import { exampleRules, PUBLISHABLE_KEY, SECRET_KEY } from './server-process.ts'
 
@@ -34,9 +32,8 @@ async function heapAfterGc(): Promise<number> {
 
 /** Runs the check; figures go to `report`. */
 export default async function badRequests(report: Report): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-chaos-requests-'))
-  const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
-  const store = sqlite(join(dir, 'fuzz.db'), { synchronous: 'normal' })
+  const dir = scratchDir('requests')
+  const store = sqlite(join(dir.path, 'fuzz.db'), { synchronous: 'normal' })
   const serverErrors: string[] = []
   const logger: Logger = {
     info() {},
@@ -84,8 +81,7 @@ export default async function badRequests(report: Report): Promise<void> {
   const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>)['polluted'] !== undefined
   handler.close()
   await store.close()
-  release()
-  rmSync(dir, { recursive: true, force: true })
+  dir.remove()
 
   const over500 = [...statuses].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0)
   const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')

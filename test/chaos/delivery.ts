@@ -1,13 +1,11 @@
 // Check: the real SDK (jsdom) sends 10,000 events through a fault-injecting proxy to a real `nudgekit serve` on
 // SQLite, with page reloads mid-stream and one kill -9 of the server → every event stored exactly once.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { installDom } from './dom.ts'
 import { createFastClock } from './fast-clock.ts'
 import { createFaultProxy } from './fault-proxy.ts'
-import { onExit } from './processes.ts'
+import { scratchDir } from './processes.ts'
 import { seconds, type Report } from './report.ts'
 import { exampleRules, RULES_FILE, startServer } from './server-process.ts'
 import { openPage } from './sdk-page.ts'
@@ -27,9 +25,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Runs the check; figures go to `report`. */
 export default async function delivery(report: Report): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-chaos-delivery-'))
-  const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
-  const db = join(dir, 'delivery.db')
+  const dir = scratchDir('delivery')
+  const db = join(dir.path, 'delivery.db')
   const run = `delivery-${Date.now()}`
   const compiled = exampleRules()
   const clock = createFastClock(SPEED)
@@ -101,8 +98,7 @@ export default async function delivery(report: Report): Promise<void> {
     )
     .get(run) as { rows: number; ids: number; seqs: number }
   database.close()
-  release()
-  rmSync(dir, { recursive: true, force: true })
+  dir.remove()
 
   const duplicates = row.rows - row.seqs
   report.figure(

@@ -1,9 +1,7 @@
 // Check: kill -9 the server during sustained ingest → after a restart, every event acknowledged with 202 is stored.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { onExit } from './processes.ts'
+import { scratchDir } from './processes.ts'
 import type { Report } from './report.ts'
 import { PUBLISHABLE_KEY, RULES_FILE, startServer } from './server-process.ts'
 import { uuidv7 } from './uuid.ts'
@@ -16,9 +14,8 @@ const INGEST_MS = 2000
 
 /** Runs the check; figures go to `report`. */
 export default async function durability(report: Report): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nudgekit-chaos-durability-'))
-  const release = onExit(() => rmSync(dir, { recursive: true, force: true }))
-  const db = join(dir, 'durability.db')
+  const dir = scratchDir('durability')
+  const db = join(dir.path, 'durability.db')
   const server = await startServer({ rules: RULES_FILE, db, trustProxy: true })
 
   const acked: string[] = []
@@ -72,8 +69,7 @@ export default async function durability(report: Report): Promise<void> {
   const database = new DatabaseSync(db, { readOnly: true })
   const present = new Set((database.prepare('select id from events').all() as { id: string }[]).map((row) => row.id))
   database.close()
-  release()
-  rmSync(dir, { recursive: true, force: true })
+  dir.remove()
 
   const missing = acked.filter((id) => !present.has(id))
   report.figure(

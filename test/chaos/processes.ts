@@ -1,6 +1,10 @@
 // Child processes and servers a check starts: all of them end when the check ends, however it ends.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SCRATCH_ENV } from './report.ts'
 
 const children = new Set<ChildProcess>()
 const cleanups = new Set<() => void>()
@@ -41,6 +45,24 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
 export function onExit(cleanup: () => void): () => void {
   cleanups.add(cleanup)
   return () => cleanups.delete(cleanup)
+}
+
+/**
+ * A fresh folder for a check's databases, under the runner's scratch folder when there is one; removed when
+ * the process exits or by `remove()`.
+ * @example const dir = scratchDir('delivery'); const db = join(dir.path, 'chaos.db')
+ */
+export function scratchDir(name: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(process.env[SCRATCH_ENV] ?? tmpdir(), `nudgekit-chaos-${name}-`))
+  const remove = () => rmSync(path, { recursive: true, force: true })
+  const release = onExit(remove)
+  return {
+    path,
+    remove() {
+      release()
+      remove()
+    },
+  }
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -22,6 +22,9 @@ export interface Report {
 /** Environment variable naming the file the runner reads figures from (one JSON object per line). */
 export const FIGURES_FILE_ENV = 'NUDGEKIT_CHAOS_FIGURES'
 
+/** Environment variable naming the runner's scratch folder; the runner deletes it even when it had to kill a check. */
+export const SCRATCH_ENV = 'NUDGEKIT_CHAOS_SCRATCH'
+
 /**
  * A reporter for one check. Figures go to stdout as they are recorded and, when the runner set
  * `NUDGEKIT_CHAOS_FIGURES`, to that file for the summary table.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CHECKS, type Check } from './checks.ts'
-import { FIGURES_FILE_ENV, formatFigure, type Figure } from './report.ts'
+import { FIGURES_FILE_ENV, formatFigure, SCRATCH_ENV, type Figure } from './report.ts'
 
 const args = process.argv.slice(2)
 if (args.includes('--list')) {
@@ -55,7 +55,7 @@ function runCheck(check: Check): Promise<Outcome> {
   const child = spawn(
     process.execPath,
     ['--conditions=@nudgekit/source', '--disable-warning=ExperimentalWarning', '--expose-gc', entry, check.name],
-    { stdio: 'inherit', detached: true, env: { ...process.env, [FIGURES_FILE_ENV]: figuresFile } },
+    { stdio: 'inherit', detached: true, env: { ...process.env, [FIGURES_FILE_ENV]: figuresFile, [SCRATCH_ENV]: workdir } },
   )
   running = child.pid
   return new Promise((resolve) => {
