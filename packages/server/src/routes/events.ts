@@ -103,6 +103,9 @@ function serialize(raw: unknown): string | undefined {
 /** The stored shape: no undefined fields, so both stores see the same object. */
 function normalise(event: EventInput): NudgeEvent {
   const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(event)) if (value !== undefined) out[name] = value
+  for (const name in event) {
+    const value = event[name as keyof EventInput]
+    if (value !== undefined) out[name] = value
+  }
   return out as unknown as NudgeEvent
 }

@@ -3,9 +3,19 @@ import type { NudgeEvent } from './types.ts'
 
 const DAY_MS = 86_400_000
 
+/** Day names already formatted, by day number: a batch spans few days, and toISOString is costly per event. */
+const dayNames = new Map<number, string>()
+
 /** UTC day of an epoch-ms timestamp, `YYYY-MM-DD`. */
 export function dayOf(ts: number): string {
-  return new Date(Math.floor(ts / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
+  const day = Math.floor(ts / DAY_MS)
+  let name = dayNames.get(day)
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10)
+    if (dayNames.size >= 4096) dayNames.clear()
+    dayNames.set(day, name)
+  }
+  return name
 }
 
 export interface DailyDelta {
