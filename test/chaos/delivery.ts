@@ -83,7 +83,6 @@ export default async function delivery(report: Report): Promise<void> {
     }
   } finally {
     nudge.destroy()
-    await pause(clock.real(10_000))
     dom.close()
     await proxy.close()
     await server.stop()
@@ -106,10 +105,11 @@ export default async function delivery(report: Report): Promise<void> {
     `sent ${made}, stored ${row.seqs}, duplicates ${duplicates}`,
     made === EVENTS && row.seqs === EVENTS && duplicates === 0 && row.ids === row.rows,
   )
+  if (row.seqs !== EVENTS) console.error(`server output (last lines):\n${server.output().slice(-3000)}`)
   const c = proxy.counts
   report.figure(
     'faults survived',
-    `${c.requests} requests: ${c.error5xx} 5xx, ${c.timeouts} timeouts, ${c.resets} resets (${c.afterUpstream} after the server stored), ` +
+    `${c.requests} requests: ${c.clean} clean, ${c.error5xx} 5xx, ${c.timeouts} timeouts, ${c.resets} resets (${c.afterUpstream} after the server stored), ` +
       `${c.upstreamDown} while killed; ${reloads} reloads, 1 kill -9; server absorbed ${absorbed} re-sent events; ${seconds(elapsed)}`,
     c.error5xx > 0 && c.timeouts > 0 && c.resets > 0 && server.starts === 2,
   )

@@ -2,7 +2,6 @@
 import { JSDOM } from 'jsdom'
 
 export interface DomEnvironment {
-  readonly window: JSDOM['window']
   /** The page's localStorage: survives `reloads` because the same window stays, like a browser profile. */
   readonly localStorage: Storage
   readonly sessionStorage: Storage
@@ -21,7 +20,6 @@ export function installDom(url: string): DomEnvironment {
   globals.window = dom.window
   globals.document = dom.window.document
   return {
-    window: dom.window,
     localStorage: dom.window.localStorage,
     sessionStorage: dom.window.sessionStorage,
     close() {

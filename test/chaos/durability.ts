@@ -77,5 +77,8 @@ export default async function durability(report: Report): Promise<void> {
     `acked ${acked.length}, present ${acked.length - missing.length} (${posts} posts, ${inFlightAtKill} in flight at the kill, ${refused} refused)`,
     acked.length > 0 && missing.length === 0 && inFlightAtKill > 0,
   )
-  if (missing.length) console.error(`missing acknowledged ids (first 5): ${missing.slice(0, 5).join(', ')}`)
+  if (missing.length) {
+    console.error(`missing acknowledged ids (first 5): ${missing.slice(0, 5).join(', ')}`)
+    console.error(`server output (last lines):\n${server.output().slice(-3000)}`)
+  }
 }

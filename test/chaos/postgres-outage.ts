@@ -102,7 +102,8 @@ export default async function postgresOutage(report: Report): Promise<void> {
     const { n, seqs } = row ?? { n: 0, seqs: 0 }
     report.figure(
       'PostgreSQL outage',
-      `${(outageMs / 1000).toFixed(1)} s cut: ${unavailable} 503s seen (${withRetryAfter} with Retry-After), sent ${EVENTS}, stored ${seqs}, duplicates ${n - seqs}`,
+      `${(outageMs / 1000).toFixed(1)} s cut: ${unavailable} 503s seen (${withRetryAfter} with Retry-After), ` +
+        `${proxy.connections} connections through the proxy, sent ${EVENTS}, stored ${seqs}, duplicates ${n - seqs}`,
       unavailable > 0 && withRetryAfter === unavailable && seqs === EVENTS && n === EVENTS,
     )
   } finally {

@@ -11,8 +11,6 @@ export interface Route {
 
 export interface StaticServer {
   readonly url: string
-  /** Adds or replaces a route. */
-  set(path: string, route: Route): void
   close(): Promise<void>
 }
 
@@ -32,7 +30,6 @@ export async function serveStatic(routes: Record<string, Route>, headers: Outgoi
   const port = typeof address === 'object' && address ? address.port : 0
   return {
     url: `http://127.0.0.1:${port}`,
-    set: (path, route) => void table.set(path, route),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
