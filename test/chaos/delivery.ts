@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { installDom } from './dom.ts'
 import { createFastClock } from './fast-clock.ts'
 import { createFaultProxy } from './fault-proxy.ts'
-import { scratchDir } from './processes.ts'
+import { pause, scratchDir } from './processes.ts'
 import { seconds, type Report } from './report.ts'
 import { exampleRules, RULES_FILE, startServer } from './server-process.ts'
 import { openPage } from './sdk-page.ts'
@@ -20,8 +20,6 @@ const WINDOW = 600
 const KILL_AFTER_PAGE = 9
 const DOWN_MS = 1500
 const DRAIN_TIMEOUT_MS = 90_000
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Runs the check; figures go to `report`. */
 export default async function delivery(report: Report): Promise<void> {

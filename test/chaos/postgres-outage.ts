@@ -3,6 +3,7 @@
 import pg from 'postgres'
 import { installDom } from './dom.ts'
 import { createFastClock } from './fast-clock.ts'
+import { pause } from './processes.ts'
 import type { Report } from './report.ts'
 import { exampleRules, RULES_FILE, startServer } from './server-process.ts'
 import { openPage } from './sdk-page.ts'
@@ -19,8 +20,6 @@ const SCHEMA_PREFIX = 'nudgekit_chaos_'
 
 /** A key of `props`, whether the store kept props as a JSON object or as JSON text inside JSONB. */
 const prop = (key: string) => `((props #>> '{}')::jsonb ->> '${key}')`
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Drops schemas left by chaos runs whose process is gone (a run killed at its time budget cannot clean up). */
 async function dropStaleSchemas(sql: pg.Sql): Promise<void> {

@@ -84,12 +84,15 @@ export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
+/** Resolves after `ms` milliseconds. */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 /** Polls `probe` every `everyMs` until it returns true; rejects with `what` after `timeoutMs`. */
 export async function waitFor(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
+    await pause(everyMs)
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
 }
