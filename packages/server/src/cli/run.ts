@@ -27,8 +27,7 @@ const defaultIO: CliIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
   env: process.env,
-  // Under `pnpm nudgekit …` the script runs at the workspace root; INIT_CWD is where the user typed it.
-  cwd: process.env.INIT_CWD ?? process.cwd(),
+  cwd: invocationDir(),
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -75,4 +74,13 @@ async function ownVersion(): Promise<string> {
     }
   }
   return 'unknown'
+}
+
+/**
+ * Where the user typed the command. `pnpm nudgekit …` (the workspace's root script) runs at the workspace
+ * root, and pnpm records the user's directory in INIT_CWD; anywhere else the process's own cwd is right.
+ */
+function invocationDir(): string {
+  const viaRootScript = process.env.npm_lifecycle_event === 'nudgekit' && process.env.INIT_CWD
+  return viaRootScript ? process.env.INIT_CWD! : process.cwd()
 }
