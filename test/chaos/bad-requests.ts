@@ -79,9 +79,6 @@ export default async function badRequests(report: Report): Promise<void> {
 
   const health = await handler(new Request('http://127.0.0.1/healthz'), { ip: '127.0.0.1' })
   const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>)['polluted'] !== undefined
-  handler.close()
-  await store.close()
-  dir.remove()
 
   const over500 = [...statuses].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0)
   const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')
@@ -98,4 +95,8 @@ export default async function badRequests(report: Report): Promise<void> {
   report.expect(!polluted, 'request prototype pollution', polluted ? 'Object.prototype was changed' : 'Object.prototype untouched')
   for (const failure of failures) console.error(`${failure.status} for ${describeCase(failure.input)}: ${failure.body}`)
   for (const error of serverErrors.slice(0, 5)) console.error(`server logged: ${error}`)
+
+  handler.close()
+  await store.close()
+  dir.remove()
 }

@@ -10,6 +10,10 @@ if (!check) {
 }
 
 const report = createReport(check.name)
+// Exit code 13: the event loop emptied while the check still awaited something (e.g. a close() that never settles).
+process.on('exit', (code) => {
+  if (code === 13) report.figure(check.name, 'never finished: it awaited a promise that can no longer settle', false)
+})
 try {
   const { default: run } = await check.load()
   await run(report)
