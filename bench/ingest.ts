@@ -16,6 +16,8 @@ export interface IngestResult {
   p99: number
   maxRssMb: number
   non2xx: number
+  /** Server CPU time (user + system, all its threads) per 1,000 events sent: steadier than events/s on a shared machine. */
+  serverCpuMsPer1k: number
 }
 
 export interface IngestTarget {
@@ -71,6 +73,13 @@ async function waitReady(child: ChildProcess, port: number): Promise<void> {
   throw new Error('[nudgekit] Failed to start the bench server: no answer on /healthz within 30 s.')
 }
 
+/** CPU milliseconds (user + system) a process has used, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const match = /VmRSS:\s+(\d+) kB/.exec(status)
@@ -88,6 +97,7 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
     let maxRss = 0
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(child.pid!))), 200)
     const nextBatch = createBatcher()
+    const cpuBefore = cpuMs(child.pid!)
     let accepted = 0
     const result = await autocannon({
       url: `http://127.0.0.1:${target.port}`,
@@ -107,6 +117,7 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
     })
     clearInterval(sampler)
     maxRss = Math.max(maxRss, rssMb(child.pid!))
+    const cpuUsed = cpuMs(child.pid!) - cpuBefore
     const stored = target.count ? await target.count() : undefined
     const sent = accepted * BATCH
     return {
@@ -120,6 +131,7 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
       p99: result.latency.p99,
       maxRssMb: maxRss,
       non2xx: result.non2xx,
+      serverCpuMsPer1k: cpuUsed / (sent / 1000),
     }
   } finally {
     child.kill('SIGTERM')

@@ -1,5 +1,8 @@
 // Group commit: concurrent batches share a transaction, each caller gets its own result, a failure fails them all.
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
 import { makeEvent } from './fixtures.ts'
 import { groupCommit } from './group-commit.ts'
 import { sqlite } from './sqlite.ts'
@@ -52,9 +55,15 @@ describe('groupCommit', () => {
   })
 })
 
-describe('sqlite group commit', () => {
+const dir = mkdtempSync(join(tmpdir(), 'nudgekit-group-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe.each([
+  ['in memory, written in process', () => sqlite(':memory:')],
+  ['in a file, written by the writer thread', () => sqlite(join(dir, `group-${Math.random().toString(36).slice(2)}.db`))],
+])('sqlite group commit (%s)', (_, open) => {
   it('gives concurrent batches their own accepted events and duplicates, a shared id to the first batch only', async () => {
-    const store = sqlite(':memory:')
+    const store = open()
     const shared = makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'a' })
     const own = [1, 2, 3].map((i) => makeEvent({ type: 'click', ts: T0 + i, trigger: 't', account: `a${i}` }))
     const results = await Promise.all([
@@ -73,7 +82,7 @@ describe('sqlite group commit', () => {
   })
 
   it('acknowledges nothing of a failed transaction: every waiter gets StoreUnavailableError, no row is kept', async () => {
-    const store = sqlite(':memory:')
+    const store = open()
     const good = makeEvent({ type: 'impression', ts: T0, trigger: 't' })
     // A BigInt in props cannot be serialised: the second batch throws inside the transaction both batches share.
     const bad = makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'b', props: { n: 1n } as never })

@@ -1,16 +1,17 @@
-// The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
+// The embedded store: Node's built-in node:sqlite, WAL journal, ingest turns written by a worker thread.
+import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
-import { computeDeltas, dayOf, uniqueById } from './rollup.ts'
+import { dayOf } from './rollup.ts'
+import { acceptedEvents, createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
+import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
   type ConversionResult,
   type IngestResult,
-  type NudgeEvent,
   type Store,
 } from './types.ts'
 
@@ -23,16 +24,16 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal'
   /** Milliseconds to wait for another process's write lock before failing with 503. Default 5000. */
   busyTimeoutMs?: number
+  /**
+   * Store ingest turns on a worker thread with its own connection (default true for a file), so SQLite's work
+   * runs beside the HTTP thread's; costs one more V8 isolate (about 60 MB). `:memory:` is always written inline.
+   */
+  writerThread?: boolean
   /** Apply pending migrations on open (default true); `nudgekit migrate` opens with false to report them. */
   migrate?: boolean
 }
 
 type Row = Record<string, SQLInputValue>
-
-interface IngestJob {
-  source: string
-  events: readonly NudgeEvent[]
-}
 
 /**
  * Opens a SQLite database with `node:sqlite` and applies pending migrations. Pass `':memory:'` for tests.
@@ -42,9 +43,7 @@ interface IngestJob {
  * const handler = createHandler({ rules: './nudgekit.yaml', store, keys })
  */
 export function sqlite(path: string, options: SqliteOptions = {}): Store {
-  const db = new DatabaseSync(path)
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
-    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)
+  const db = openConnection(path, options)
 
   const cache = new Map<string, StatementSync>()
   const statement = (sql: string): StatementSync => {
@@ -99,71 +98,17 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     })
   if (options.migrate !== false) migrate()
 
-  const insertEvent = `INSERT INTO events (source, id, type, ts, received_at, account, user_id, trigger, variant,
-    placement, metric, value, feature, event, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT DO NOTHING`
-  const upsertDaily = `INSERT INTO daily_counts (day, trigger, variant, impressions, clicks, dismissals, snoozes,
-    upgrade_requests, holdouts, eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (day, trigger, variant) DO UPDATE SET impressions = impressions + excluded.impressions,
-    clicks = clicks + excluded.clicks, dismissals = dismissals + excluded.dismissals,
-    snoozes = snoozes + excluded.snoozes, upgrade_requests = upgrade_requests + excluded.upgrade_requests,
-    holdouts = holdouts + excluded.holdouts, eligible = eligible + excluded.eligible`
-  const upsertExposure = `INSERT INTO exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trigger, variant, account) DO UPDATE SET
-    first_exposed_at = min(first_exposed_at, excluded.first_exposed_at),
-    last_exposed_at = max(last_exposed_at, excluded.last_exposed_at), exposures = exposures + excluded.exposures`
-  const upsertState = `INSERT INTO account_state (account, trigger, impressions, last_shown_at, dismissed_at, snoozed_at)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, trigger) DO UPDATE SET
-    impressions = impressions + excluded.impressions,
-    last_shown_at = max(coalesce(last_shown_at, excluded.last_shown_at), coalesce(excluded.last_shown_at, last_shown_at)),
-    dismissed_at = max(coalesce(dismissed_at, excluded.dismissed_at), coalesce(excluded.dismissed_at, dismissed_at)),
-    snoozed_at = max(coalesce(snoozed_at, excluded.snoozed_at), coalesce(excluded.snoozed_at, snoozed_at))`
-  const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_eligible_at, last_eligible_at)
-    VALUES (?, ?, ?, ?) ON CONFLICT (trigger, account) DO UPDATE SET
-    first_eligible_at = min(first_eligible_at, excluded.first_eligible_at),
-    last_eligible_at = max(last_eligible_at, excluded.last_eligible_at)`
-
-  /** One transaction for every batch pending this turn; rollups are summed over all of them first. */
-  const commitBatches = (jobs: IngestJob[]): Promise<IngestResult[]> =>
-    call(() =>
-      transaction(() => {
-        const receivedAt = Date.now()
-        const insert = statement(insertEvent)
-        const stored: NudgeEvent[] = []
-        const results = jobs.map(({ source, events }): IngestResult => {
-          const { unique, repeats } = uniqueById(events)
-          const accepted: NudgeEvent[] = []
-          for (const e of unique) {
-            const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
-              e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
-              e.event ?? null, e.props === undefined ? null : JSON.stringify(e.props))
-            if (changes > 0) accepted.push(e)
-          }
-          for (const e of accepted) stored.push(e)
-          return { accepted, duplicates: repeats + unique.length - accepted.length }
-        })
-        const deltas = computeDeltas(stored)
-        const daily = statement(upsertDaily)
-        for (const d of deltas.daily) {
-          daily.run(d.day, d.trigger, d.variant, d.impressions, d.clicks, d.dismissals, d.snoozes, d.upgrade_requests,
-            d.holdouts, d.eligible)
-        }
-        const exposure = statement(upsertExposure)
-        for (const d of deltas.exposures) {
-          exposure.run(d.trigger, d.variant, d.account, d.first_exposed_at, d.last_exposed_at, d.exposures)
-        }
-        const state = statement(upsertState)
-        for (const d of deltas.accountState) {
-          state.run(d.account, d.trigger, d.impressions, d.last_shown_at, d.dismissed_at, d.snoozed_at)
-        }
-        const eligibility = statement(upsertEligibility)
-        for (const d of deltas.eligibility) {
-          eligibility.run(d.trigger, d.account, d.first_eligible_at, d.last_eligible_at)
-        }
-        return results
-      }),
-    )
-  const ingest = groupCommit(commitBatches)
+  // A file database is written by a worker thread on its own connection (WAL: readers here are not blocked),
+  // so storing a turn runs beside the HTTP work; an in-memory database has one connection, written here.
+  // The thread starts with the first ingest: read-only uses (nudgekit stats, migrate) never start it.
+  const inProcess = options.writerThread === false || path === ':memory:' || path === ''
+  let writer: SqliteWriter | undefined
+  const commitHere = createIngestCommit(db)
+  const ingest = groupCommit(async (jobs: IngestJob[]): Promise<IngestResult[]> => {
+    if (!inProcess) writer ??= startSqliteWriter(path, options)
+    const outcomes = writer ? await writer.commit(jobs) : await call(() => commitHere(jobs))
+    return jobs.map((job, i) => ({ accepted: acceptedEvents(job, outcomes[i]!), duplicates: outcomes[i]!.duplicates }))
+  })
 
   const storedConversion = (id: string): ConversionResult | undefined => {
     const row = get<Row>('SELECT * FROM conversions WHERE id = ?', id)
@@ -271,6 +216,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
       }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {
+      await writer?.close()
       if (db.isOpen) db.close()
     },
   }

@@ -1,0 +1,144 @@
+// SQLite ingest: every batch pending in a turn stored in one transaction, rollups summed and upserted once per key.
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { computeDeltas } from './rollup.ts'
+import type { NudgeEvent } from './types.ts'
+
+export interface SqliteConnectionOptions {
+  synchronous?: 'full' | 'normal'
+  busyTimeoutMs?: number
+}
+
+/** One caller's batch in a turn. */
+export interface IngestJob {
+  source: string
+  events: readonly NudgeEvent[]
+}
+
+/** What a turn did with one job: indexes (into the job's events) of the events stored, ordered by id. */
+export interface JobOutcome {
+  accepted: number[]
+  duplicates: number
+}
+
+/**
+ * Opens a connection with nudgekit's settings: WAL journal, the chosen synchronous level, a busy timeout.
+ * @example const db = openConnection('nudgekit.db', { synchronous: 'full' })
+ */
+export function openConnection(path: string, options: SqliteConnectionOptions): DatabaseSync {
+  const db = new DatabaseSync(path)
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
+    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)
+  return db
+}
+
+const insertEvent = `INSERT INTO events (source, id, type, ts, received_at, account, user_id, trigger, variant,
+    placement, metric, value, feature, event, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING`
+const upsertDaily = `INSERT INTO daily_counts (day, trigger, variant, impressions, clicks, dismissals, snoozes,
+    upgrade_requests, holdouts, eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (day, trigger, variant) DO UPDATE SET impressions = impressions + excluded.impressions,
+    clicks = clicks + excluded.clicks, dismissals = dismissals + excluded.dismissals,
+    snoozes = snoozes + excluded.snoozes, upgrade_requests = upgrade_requests + excluded.upgrade_requests,
+    holdouts = holdouts + excluded.holdouts, eligible = eligible + excluded.eligible`
+const upsertExposure = `INSERT INTO exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trigger, variant, account) DO UPDATE SET
+    first_exposed_at = min(first_exposed_at, excluded.first_exposed_at),
+    last_exposed_at = max(last_exposed_at, excluded.last_exposed_at), exposures = exposures + excluded.exposures`
+const upsertState = `INSERT INTO account_state (account, trigger, impressions, last_shown_at, dismissed_at, snoozed_at)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, trigger) DO UPDATE SET
+    impressions = impressions + excluded.impressions,
+    last_shown_at = max(coalesce(last_shown_at, excluded.last_shown_at), coalesce(excluded.last_shown_at, last_shown_at)),
+    dismissed_at = max(coalesce(dismissed_at, excluded.dismissed_at), coalesce(excluded.dismissed_at, dismissed_at)),
+    snoozed_at = max(coalesce(snoozed_at, excluded.snoozed_at), coalesce(excluded.snoozed_at, snoozed_at))`
+const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_eligible_at, last_eligible_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT (trigger, account) DO UPDATE SET
+    first_eligible_at = min(first_eligible_at, excluded.first_eligible_at),
+    last_eligible_at = max(last_eligible_at, excluded.last_eligible_at)`
+
+/**
+ * The commit of one turn on `db`: events inserted with ON CONFLICT DO NOTHING (a change means newly stored),
+ * then the rollup deltas of all newly stored events, one upsert per key. Throws (after rolling back) when
+ * any statement fails, so no job of the turn is stored.
+ *
+ * @example
+ * const commit = createIngestCommit(db)
+ * commit([{ source: '5f2c…', events }]) // [{ accepted: [0, 1], duplicates: 0 }]
+ */
+export function createIngestCommit(db: DatabaseSync): (jobs: readonly IngestJob[]) => JobOutcome[] {
+  // Prepared on the first turn, so a store opened before its migrations ran still works once they have.
+  let prepared: Record<'insert' | 'daily' | 'exposure' | 'state' | 'eligibility', StatementSync> | undefined
+  const statements = () =>
+    (prepared ??= {
+      insert: db.prepare(insertEvent),
+      daily: db.prepare(upsertDaily),
+      exposure: db.prepare(upsertExposure),
+      state: db.prepare(upsertState),
+      eligibility: db.prepare(upsertEligibility),
+    })
+
+  const store = (jobs: readonly IngestJob[]): JobOutcome[] => {
+    const { insert, daily, exposure, state, eligibility } = statements()
+    const receivedAt = Date.now()
+    const stored: NudgeEvent[] = []
+    const outcomes = jobs.map(({ source, events }): JobOutcome => {
+      const unique = firstById(events)
+      const accepted: number[] = []
+      for (const i of unique) {
+        const e = events[i]!
+        const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
+          e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
+          e.event ?? null, e.props === undefined ? null : JSON.stringify(e.props))
+        if (changes > 0) {
+          accepted.push(i)
+          stored.push(e)
+        }
+      }
+      return { accepted, duplicates: events.length - accepted.length }
+    })
+    const deltas = computeDeltas(stored)
+    for (const d of deltas.daily) {
+      daily.run(d.day, d.trigger, d.variant, d.impressions, d.clicks, d.dismissals, d.snoozes, d.upgrade_requests,
+        d.holdouts, d.eligible)
+    }
+    for (const d of deltas.exposures) {
+      exposure.run(d.trigger, d.variant, d.account, d.first_exposed_at, d.last_exposed_at, d.exposures)
+    }
+    for (const d of deltas.accountState) {
+      state.run(d.account, d.trigger, d.impressions, d.last_shown_at, d.dismissed_at, d.snoozed_at)
+    }
+    for (const d of deltas.eligibility) {
+      eligibility.run(d.trigger, d.account, d.first_eligible_at, d.last_eligible_at)
+    }
+    return outcomes
+  }
+
+  return (jobs) => {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      const outcomes = store(jobs)
+      db.exec('COMMIT')
+      return outcomes
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+/** The events of a job that a turn stored, as the job's own objects. */
+export function acceptedEvents(job: IngestJob, outcome: JobOutcome): NudgeEvent[] {
+  return outcome.accepted.map((i) => job.events[i]!)
+}
+
+/** Indexes of the first event of each id, ordered by id (UUIDv7: creation order, and one lock order). */
+function firstById(events: readonly NudgeEvent[]): number[] {
+  const first = new Map<string, number>()
+  events.forEach((e, i) => {
+    if (!first.has(e.id)) first.set(e.id, i)
+  })
+  return [...first.values()].sort((a, b) => {
+    const x = events[a]!.id
+    const y = events[b]!.id
+    return x < y ? -1 : x > y ? 1 : 0
+  })
+}
