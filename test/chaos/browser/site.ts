@@ -96,7 +96,7 @@ export function serveSite(rules: Record<string, CompiledRules>, headers: Record<
 
 /** What the widgets put on the page, read through every open shadow root. */
 export interface Rendered {
-  /** All text, shadow roots included. */
+  /** All text, shadow roots included, then every `aria-label` (where copy such as a dismiss label goes). */
   text: string
   /** `href` of every link in the page and its shadow roots. */
   hrefs: string[]
@@ -128,17 +128,20 @@ export async function readWidgets(page: Page, expectedTitles: readonly string[])
     .catch(() => undefined)
   return page.evaluate(() => {
     const texts: string[] = []
+    const labels: string[] = []
     const hrefs: string[] = []
     const kinds = new Set<string>()
     const walk = (root: Document | ShadowRoot) => {
       for (const element of root.querySelectorAll('*')) {
         if (element.shadowRoot) walk(element.shadowRoot)
         if (element instanceof HTMLAnchorElement) hrefs.push(element.getAttribute('href') ?? '')
+        const label = element.getAttribute('aria-label')
+        if (label) labels.push(label)
         for (const kind of ['banner', 'modal', 'toast', 'gate', 'meter']) if (element.classList.contains(`nk-${kind}`)) kinds.add(kind)
       }
       texts.push(root === document ? document.body.innerText : (root as ShadowRoot).textContent ?? '')
     }
     walk(document)
-    return { text: texts.join('\n'), hrefs, kinds: [...kinds] }
+    return { text: [...texts, ...labels].join('\n'), hrefs, kinds: [...kinds] }
   })
 }

@@ -25,7 +25,7 @@ const payloadFor = (field: CopyField): string => PAYLOADS[COPY_FIELDS.indexOf(fi
 /** Fields whose copy each page must show (others are overridden there: e.g. arm `a` hides the base banner copy). */
 const SHOWN: Record<string, readonly CopyField[]> = {
   'buyer, arm a': ['metric label', 'feature label', 'free plan name', 'pro plan name', 'banner variant title', 'banner variant body', 'banner variant CTA label', 'modal title', 'modal body', 'modal CTA label', 'toast title', 'toast body', 'gate title', 'gate body', 'gate CTA label'],
-  'buyer, arm b': ['banner title', 'banner body', 'banner CTA label', 'pro plan name'],
+  'buyer, arm b': ['banner title', 'banner body', 'banner CTA label', 'banner dismiss label', 'pro plan name'],
   'non-buyer': ['non-buyer title', 'non-buyer body', 'non-buyer CTA label', 'default non-buyer title', 'default non-buyer body', 'default non-buyer CTA label', 'metric label'],
 }
 
