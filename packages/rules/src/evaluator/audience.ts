@@ -19,17 +19,14 @@ export function isBuyer(rules: CompiledRules, role: string | undefined): boolean
  * @example compileAudience(rules, { plans: ['free'] })(ctx) // 'audience_plan' for a pro account
  */
 export function compileAudience(rules: CompiledRules, audience: CompiledAudience): AudienceCheck {
-  const { plans, roles, minAccountAgeMs, traits = [] } = audience
-  const age = compileCondition(rules, { accountAgeAtLeastMs: minAccountAgeMs ?? 0 })
+  const { plans, roles, minAccountAgeMs: age, traits = [] } = audience
+  const old = compileCondition(rules, { accountAgeAtLeastMs: age ?? 0 })
   const traitsHold = compileCondition(rules, { all: traits })
-  if (!plans && !roles && minAccountAgeMs === undefined && !traits.length) return () => undefined
   return (ctx) => {
     const { role } = ctx.user
-    if (plans && !plans.includes(ctx.account.plan)) return 'audience_plan'
-    if (roles && !roles.some((name) => (name === 'buyer' || name === 'non_buyer' ? isBuyer(rules, role) === (name === 'buyer') : name === role))) {
-      return 'audience_role'
-    }
-    if (minAccountAgeMs !== undefined && !age(ctx)) return 'account_age'
-    return traitsHold(ctx) ? undefined : 'audience_trait'
+    return plans && !plans.includes(ctx.account.plan) ? 'audience_plan'
+      : roles && !roles.some((name) => (name === 'buyer' || name === 'non_buyer' ? isBuyer(rules, role) === (name === 'buyer') : name === role)) ? 'audience_role'
+      : age !== undefined && !old(ctx) ? 'account_age'
+      : traitsHold(ctx) ? undefined : 'audience_trait'
   }
 }

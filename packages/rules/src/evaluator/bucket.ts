@@ -13,12 +13,6 @@ export function hashUnit(text: string): number {
   return ((hash ^ (hash >>> 16)) >>> 0) / 4294967296
 }
 
-/** The experiment's arms in a language-neutral order (sorted by code unit); `['default']` without variants. */
-export function armsOf(trigger: CompiledTrigger): string[] {
-  const names = Object.keys(trigger.variants ?? {}).sort()
-  return names.length ? names : ['default']
-}
-
 /**
  * Picks the arm for a hash: its high bits decide the holdout (the first `holdoutPercent` of [0, 1)), its low
  * 16 bits the variant. The two are independent, so changing the holdout only moves accounts into or out of
@@ -34,5 +28,7 @@ export function pickArm(unit: number, holdoutPercent: number, arms: readonly str
  * @example assignVariant(trigger, 'acct_42') // 'b' — the same answer on every device and on the server
  */
 export function assignVariant(trigger: CompiledTrigger, accountId: string): string {
-  return pickArm(hashUnit(`${trigger.id}:${accountId}`), trigger.holdoutPercent, armsOf(trigger))
+  // The arms in a language-neutral order (sorted by code unit); a single `default` arm without variants.
+  const arms = Object.keys(trigger.variants ?? {}).sort()
+  return pickArm(hashUnit(`${trigger.id}:${accountId}`), trigger.holdoutPercent, arms.length ? arms : ['default'])
 }

@@ -5,19 +5,50 @@ import { hasFeature, limitOf } from './targets.ts'
 /** A compiled condition. */
 export type Predicate = (ctx: EvalContext) => boolean
 
+/** Every field of every condition kind, so one object can be read without narrowing. */
+interface Fields {
+  all?: Condition[]
+  any?: Condition[]
+  not?: Condition
+  usage?: string
+  atLeast?: { percent?: number; value?: number }
+  gate?: string
+  event?: string
+  countAtLeast: number
+  withinMs?: number
+  renewalWithinMs?: number
+  accountAgeAtLeastMs?: number
+  trait?: string
+  op: TraitOp
+  value?: unknown
+  hasFeature?: string
+  lacksFeature?: string
+  hasAddon?: string
+  lacksAddon?: string
+}
+
 /**
  * Compares a trait with a condition's value. Ordering needs two numbers or two strings (ISO dates compare
  * as strings); `exists` with `value: false` asks for the trait to be absent.
  * @example traitHolds('gte', 25, 10) // true
  */
 export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boolean {
-  if (op === 'exists') return (actual !== undefined && actual !== null) !== (expected === false)
-  if (op === 'eq') return actual === expected
-  if (op === 'neq') return actual !== expected
+  if (op === 'exists') return (actual != null) !== (expected === false)
+  if (op === 'eq' || op === 'neq') return (actual === expected) === (op === 'eq')
   if (op === 'in' || op === 'not_in') return (Array.isArray(expected) && expected.includes(actual)) === (op === 'in')
-  if (typeof actual !== typeof expected || (typeof actual !== 'number' && typeof actual !== 'string')) return false
   const [a, b] = [actual, expected] as [number, number]
-  return op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : op === 'lte' && a <= b
+  return typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') &&
+    (op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b)
+}
+
+/**
+ * A predicate over the account alone, worked out once per account object (the SDK replaces the object
+ * when the account changes).
+ */
+function perAccount(read: (account: EvalAccount) => boolean): Predicate {
+  let account: EvalAccount | undefined
+  let value = false
+  return (ctx) => (ctx.account === account ? value : (value = read((account = ctx.account))))
 }
 
 /**
@@ -28,21 +59,23 @@ export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boo
  * @example compileCondition(rules, { usage: 'contacts', atLeast: { percent: 80 } })(ctx) // true at 800 of 1,000
  */
 export function compileCondition(rules: CompiledRules, condition: Condition): Predicate {
-  if ('all' in condition || 'any' in condition) {
-    const all = 'all' in condition
-    const parts = (all ? condition.all : condition.any).map((part) => compileCondition(rules, part))
+  const c = condition as Fields
+  const parts = c.all ?? c.any
+  if (parts) {
+    const all = !!c.all
+    const predicates = parts.map((part) => compileCondition(rules, part))
     return (ctx) => {
-      for (const part of parts) if (part(ctx) !== all) return !all
+      for (const predicate of predicates) if (predicate(ctx) !== all) return !all
       return all
     }
   }
-  if ('not' in condition) {
-    const inner = compileCondition(rules, condition.not)
+  const negated = c.not ?? (c.lacksFeature ? { hasFeature: c.lacksFeature } : c.lacksAddon && { hasAddon: c.lacksAddon })
+  if (negated) {
+    const inner = compileCondition(rules, negated)
     return (ctx) => !inner(ctx)
   }
-  if ('usage' in condition) {
-    const metric = condition.usage
-    const { value, percent } = ('atLeast' in condition ? condition.atLeast : {}) as { value?: number; percent?: number }
+  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op } = c
+  if (metric) {
     let account: EvalAccount | undefined
     let limit: number | null = null
     return (ctx) => {
@@ -52,40 +85,29 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
       return limit !== null && (percent === undefined ? used > limit : used * 100 >= limit * percent)
     }
   }
-  if ('gate' in condition || 'event' in condition) {
-    const [list, key] = 'gate' in condition ? (['gates', condition.gate] as const) : (['events', condition.event] as const)
-    const { countAtLeast: count, withinMs = Infinity } = condition
+  const key = c.gate ?? c.event
+  if (key) {
+    const gates = !!c.gate
     // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search.
     return (ctx) => {
-      const timestamps = ctx[list][key]
-      return count <= 0 || (timestamps !== undefined && timestamps.length >= count && timestamps[timestamps.length - count]! >= ctx.now - withinMs)
+      const times = (gates ? ctx.gates : ctx.events)[key]
+      return count <= 0 || (!!times && times.length >= count && times[times.length - count]! >= ctx.now - withinMs)
     }
   }
   // An unknown date makes the difference NaN, and every comparison with NaN is false.
-  if ('renewalWithinMs' in condition) {
-    const within = condition.renewalWithinMs
+  const within = c.renewalWithinMs
+  if (within !== undefined) {
     return (ctx) => {
       const left = (ctx.account.renewsAt ?? NaN) - ctx.now
       return left >= 0 && left <= within
     }
   }
-  if ('accountAgeAtLeastMs' in condition) {
-    const age = condition.accountAgeAtLeastMs
-    return (ctx) => ctx.now - (ctx.account.createdAt ?? NaN) >= age
-  }
-  if ('trait' in condition) {
-    const { trait, op, value } = condition
-    return (ctx) => traitHolds(op, ctx.account.traits?.[trait], value)
-  }
-  if ('lacksFeature' in condition) return compileCondition(rules, { not: { hasFeature: condition.lacksFeature } })
-  if ('lacksAddon' in condition) return compileCondition(rules, { not: { hasAddon: condition.lacksAddon } })
-  if ('hasFeature' in condition) {
-    const feature = condition.hasFeature
-    return (ctx) => hasFeature(rules, ctx.account, feature)
-  }
-  if ('hasAddon' in condition) {
-    const addon = condition.hasAddon
-    return (ctx) => ctx.account.addons?.includes(addon) === true
-  }
-  return () => false
+  const age = c.accountAgeAtLeastMs
+  if (age !== undefined) return (ctx) => ctx.now - (ctx.account.createdAt ?? NaN) >= age
+  if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
+  const feature = c.hasFeature
+  const addon = c.hasAddon
+  return feature ? perAccount((account) => hasFeature(rules, account, feature))
+    : addon ? perAccount((account) => !!account.addons?.includes(addon))
+    : () => false
 }

@@ -97,7 +97,31 @@ describe('createEvaluator', () => {
     const first = evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner
     expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).toBe(first)
     ctx.usage.contacts = 950
-    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).not.toBe(first)
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).toBe(first)
+  })
+
+  it('renders a new prompt object once a number its copy reads changes', () => {
+    const triggers = triggersOf([{ usage: 'contacts', atLeast: { percent: 80 } }])
+    triggers[0]!.prompt.title = '{used} of {limit}'
+    const evaluator = createEvaluator({ ...rules, triggers })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 900 }, gates: {}, events: {} }
+    const matched = evaluator.match(ctx)
+    const first = evaluator.decide(ctx, matched, () => undefined).prompts.banner
+    ctx.usage.contacts = 950
+    const second = evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched), () => undefined).prompts.banner
+    expect(second).not.toBe(first)
+    expect(second?.title).toBe('950 of 1,000')
+  })
+
+  it('keeps the map it filled current when given it again, writing only what changed', () => {
+    const evaluator = createEvaluator({ ...rules, triggers: triggersOf([{ usage: 'contacts', atLeast: { value: 5 } }, { hasFeature: 'sso' }]) })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 1 }, gates: {}, events: {} }
+    const matched = evaluator.match(ctx)
+    ctx.usage.contacts = 9
+    expect(evaluator.match(ctx, undefined, matched)).toBe(matched)
+    expect([...matched]).toEqual([['t0', true], ['t1', false]])
+    expect(evaluator.decide(ctx, matched, () => undefined).decisions.map((decision) => decision.status)).toEqual(['show', 'not_matched'])
+    expect(evaluator.decide(ctx, new Map([['t1', true]]), () => undefined).decisions.map((decision) => decision.status)).toEqual(['not_matched', 'show'])
   })
 
   it('decides a new plan once the account object changes', () => {

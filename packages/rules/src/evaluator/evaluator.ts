@@ -7,7 +7,11 @@ export interface Evaluator {
   readonly rules: CompiledRules
   /** Ids of triggers whose condition or audience reads any of these facts (dependency index). */
   affected(facts: Iterable<FactKey>): string[]
-  /** Evaluates `when` for the given triggers (all when omitted) into `into` (trigger id → matched). */
+  /**
+   * Evaluates `when` for the given triggers (all when omitted) into `into` (trigger id → matched). The map
+   * most recently filled for all triggers stays the evaluator's: passed again, only the entries that changed
+   * are written, and `decide` reads the evaluator's own copy of it, so do not write to that map yourself.
+   */
   match(ctx: EvalContext, ids?: Iterable<string>, into?: Map<string, boolean>): Map<string, boolean>
   /**
    * Audience, target, experiment, frequency and priority → one decision per trigger and the prompts to show
@@ -35,20 +39,29 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
     throw new Error(`[nudgekit] Failed to load rules: version ${rules.version} is not supported. Upgrade @nudgekit/rules.`)
   }
   const entries = rules.triggers.map((trigger) => prepareTrigger(rules, trigger))
-  const byId = new Map(entries.map((entry) => [entry.trigger.id, entry]))
+  const positions = new Map(rules.triggers.map(({ id }, index) => [id, index]))
+  // The map last filled for every trigger, and what it holds by trigger position: Map reads and writes
+  // would cost more than the conditions themselves.
+  let view: Map<string, boolean> | undefined
+  const values: boolean[] = []
   return {
     rules,
     affected: createDependencyIndex(rules.triggers),
     match(ctx, ids, into = new Map()) {
-      if (ids === undefined) for (const entry of entries) into.set(entry.trigger.id, entry.when(ctx))
+      const own = into === view
+      const evaluate = (index: number | undefined) => {
+        if (index === undefined) return
+        const value = entries[index]!.when(ctx)
+        if (!own || values[index] !== value) into.set(rules.triggers[index]!.id, value)
+        if (own || !ids) values[index] = value
+      }
+      if (ids) for (const id of ids) evaluate(positions.get(id))
       else {
-        for (const id of ids) {
-          const entry = byId.get(id)
-          if (entry) into.set(id, entry.when(ctx))
-        }
+        for (let index = 0; index < entries.length; index++) evaluate(index)
+        view = into
       }
       return into
     },
-    decide: (ctx, matched, state) => decideAll(rules, entries, ctx, matched, state),
+    decide: (ctx, matched, state) => decideAll(rules, entries, ctx, matched === view ? values : undefined, matched, state),
   }
 }

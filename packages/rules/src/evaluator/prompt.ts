@@ -1,8 +1,8 @@
 // Builds the `Prompt` a trigger shows: variant copy, buyer or non-buyer copy, template variables filled.
-import type { CompiledRules, CompiledTrigger, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
+import type { CompiledRules, CompiledTrigger, EvalAccount, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 import { limitOf, planIndex } from './targets.ts'
-import { fillTemplate, renderTemplate } from './template.ts'
+import { createRenderer } from './template.ts'
 import { isSafeUrl } from './url.ts'
 
 /** Renders a trigger's prompt for a variant template, an audience and a resolved target. */
@@ -16,43 +16,52 @@ export type PromptBuilder = (
 
 /** The prompt template of a variant: its overrides over the trigger's prompt. */
 export function templateOf(trigger: CompiledTrigger, variant: string): PromptTemplate {
-  const overrides = trigger.variants?.[variant]
-  return overrides ? { ...trigger.prompt, ...overrides } : trigger.prompt
+  return { ...trigger.prompt, ...trigger.variants?.[variant] }
 }
 
 /**
- * A memoising prompt builder for one trigger: while the inputs of its copy are unchanged it returns the same
- * `Prompt` object, so re-evaluations render nothing and subscribers can compare prompts by identity.
+ * A memoising prompt builder for one trigger. While the inputs of its copy are unchanged it returns the
+ * previous `Prompt` without looking at the copy; otherwise each text is rendered again only when a variable
+ * it reads changed, and the previous `Prompt` object is kept while every field is the same, so
+ * re-evaluations render little and subscribers can compare prompts by identity.
  * @example createPromptBuilder(rules, trigger)(ctx, 'default', trigger.prompt, true, target).title
  */
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger): PromptBuilder {
   const metric = subjectOf(trigger.when, 'usage')
   const feature = subjectOf(trigger.when, 'gate')
   const { defaults } = rules
+  const render = createRenderer()
+  let account: EvalAccount | undefined
+  let limit: number | null = null
+  let plan: string | undefined
   let inputs: unknown[] = []
-  let last: Prompt | undefined
+  let fields: unknown[] = []
+  let last: Prompt
   let lastUrl: string | undefined
-  let safe = false
+  let safe: boolean
 
   return (ctx, variant, template, buyer, target) => {
-    const { account } = ctx
-    const used = metric === undefined ? undefined : (ctx.usage[metric] ?? 0)
-    const limit = metric === undefined ? null : limitOf(rules, account, metric)
-    const days = account.renewsAt === undefined ? undefined : Math.max(0, Math.ceil((account.renewsAt - ctx.now) / 86_400_000))
+    const { account: current, usage, now } = ctx
+    const used = metric === undefined ? undefined : (usage[metric] ?? 0)
     const locale = ctx.locale ?? defaults.locale
-    const next = [template, variant, buyer, used, limit, target?.id, target?.limit, account.plan, locale, days]
-    if (last && next.every((value, index) => value === inputs[index])) return last
+    const days = current.renewsAt === undefined ? undefined : Math.max(0, Math.ceil((current.renewsAt - now) / 86_400_000))
+    const next = [template, variant, buyer, used, target, current, locale, days]
+    if (next.every((value, index) => value === inputs[index])) return last
     inputs = next
-
-    const vars: Record<string, string | number | undefined> = {
+    if (current !== account) {
+      account = current
+      limit = metric ? limitOf(rules, current, metric) : null
+      plan = rules.plans[planIndex(rules, current.plan)]?.name
+    }
+    const vars = {
       used,
       limit: limit ?? undefined,
       remaining: limit === null ? undefined : Math.max(0, limit - used!),
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
       metric: metric && (rules.metrics[metric]?.label ?? metric),
       feature: feature && (rules.features[feature]?.label ?? feature),
-      'plan.id': account.plan,
-      'plan.name': rules.plans[planIndex(rules, account.plan)]?.name,
+      'plan.id': current.plan,
+      'plan.name': plan,
       'target.id': target?.id,
       'target.name': target?.name,
       'target.limit': target?.limit ?? undefined,
@@ -63,26 +72,28 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
     // Non-buyers get `prompt.nonBuyer` over `defaults.nonBuyer` over the buyer copy: never the buyer's CTA.
     const copy = buyer ? template : { ...template, ...defaults.nonBuyer, ...template.nonBuyer }
     const cta = copy.cta ?? { label: target ? 'Upgrade to {target.name}' : 'Upgrade' }
-    const text = (value: string | undefined) => value && renderTemplate(value, vars, locale, defaults.currency)
-    const url = cta.url && fillTemplate(cta.url, (name) => encodeURIComponent(vars[name] ?? ''))
-    if (url !== lastUrl) {
-      lastUrl = url
-      safe = url !== undefined && isSafeUrl(url)
+    const text = (value: string | undefined, encode?: boolean) => render(value, vars, locale, defaults.currency, encode)
+    const url = text(cta.url, true)
+    if (url !== lastUrl) (lastUrl = url), (safe = !!url && isSafeUrl(url))
+    const shown = [variant, buyer, template.placement, text(copy.title), text(copy.body), text(cta.label), safe ? url : undefined, text(copy.dismissLabel), target]
+    if (shown.some((value, index) => value !== fields[index])) {
+      fields = shown
+      last = {
+        key: `${trigger.id}:${variant}`,
+        trigger: trigger.id,
+        variant,
+        placement: template.placement,
+        audience: buyer ? 'buyer' : 'non_buyer',
+        title: shown[3] as string,
+        body: shown[4] as string | undefined,
+        cta: { label: shown[5] as string, url: shown[6] as string | undefined },
+        dismissLabel: shown[7] as string | undefined,
+        target,
+        feature,
+        metric,
+        priority: trigger.priority,
+      }
     }
-    return (last = {
-      key: `${trigger.id}:${variant}`,
-      trigger: trigger.id,
-      variant,
-      placement: template.placement,
-      audience: buyer ? 'buyer' : 'non_buyer',
-      title: text(copy.title)!,
-      body: text(copy.body),
-      cta: { label: text(cta.label)!, url: safe ? url : undefined },
-      dismissLabel: text(copy.dismissLabel),
-      target,
-      feature,
-      metric,
-      priority: trigger.priority,
-    })
+    return last
   }
 }

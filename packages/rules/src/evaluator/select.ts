@@ -11,14 +11,12 @@ import { frequencyBlock } from './frequency.ts'
 import { createPromptBuilder, templateOf, type PromptBuilder } from './prompt.ts'
 import { resolveTargetName } from './targets.ts'
 
-/** A trigger with its closures compiled once, and what it last worked out for an account. */
+/** A trigger with its closures compiled once, what it worked out for an account, and its latest decision. */
 export interface PreparedTrigger {
   trigger: CompiledTrigger
   when: Predicate
   audience: AudienceCheck
   prompt: PromptBuilder
-  /** The decision of an unmatched trigger never changes: one object, reused. */
-  notMatched: TriggerDecision
   /** The account that `variant`, `template`, `target` and `slot` were worked out for. */
   account?: EvalAccount
   variant: string
@@ -26,36 +24,48 @@ export interface PreparedTrigger {
   target?: ResolvedTarget
   /** Where the prompt competes: its placement, or `inline:` and the gated feature (else the trigger id). */
   slot: string
-  /** The latest decision: reused while it stays the same, the current one while winners are picked. */
+  /** The `detail` of the triggers this one outranks, built once. */
+  outranks: string
+  /** The decision of an unmatched trigger never changes: one object, reused. */
+  notMatched: TriggerDecision
+  /** The latest decision of a matched trigger: returned again while nothing in it changed. */
   decision: TriggerDecision
+  /** This evaluation's outcome, before it becomes a decision. */
+  status: TriggerDecision['status']
+  reason?: SuppressReason
+  detail?: string
+  /** The arm this evaluation reports: none until the audience holds. */
+  arm?: string
+  /** Whether the prompt won its slot in this evaluation. */
+  won: boolean
 }
 
-function decision(trigger: string, status: TriggerDecision['status'], reason?: SuppressReason, variant?: string): TriggerDecision {
-  return { trigger, status, reason, detail: undefined, variant, prompt: undefined }
+function decision(trigger: string, status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision {
+  return { trigger, status, reason, detail, variant, prompt }
 }
 
 /** Compiles a trigger's condition, audience and prompt once. */
 export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger): PreparedTrigger {
-  const notMatched = decision(trigger.id, 'not_matched')
+  // Every field set up front: one object shape for all triggers keeps the decision loop monomorphic.
   return {
     trigger,
     when: compileCondition(rules, trigger.when),
     audience: compileAudience(rules, trigger.audience),
     prompt: createPromptBuilder(rules, trigger),
-    notMatched,
+    account: undefined,
     variant: 'default',
     template: trigger.prompt,
+    target: undefined,
     slot: '',
-    decision: notMatched,
+    outranks: `outranked by ${trigger.id} (priority ${trigger.priority})`,
+    notMatched: decision(trigger.id, 'not_matched'),
+    decision: decision(trigger.id, 'not_matched'),
+    status: 'not_matched',
+    reason: undefined,
+    detail: undefined,
+    arm: undefined,
+    won: false,
   }
-}
-
-/** The decision of a trigger held back or held out: the previous object while nothing about it changed. */
-function settle(entry: PreparedTrigger, status: TriggerDecision['status'], reason: SuppressReason | undefined, variant?: string): TriggerDecision {
-  const last = entry.decision
-  return last.status === status && last.reason === reason && last.variant === variant && !last.prompt
-    ? last
-    : (entry.decision = decision(entry.trigger.id, status, reason, variant))
 }
 
 /** Bucketing, variant copy and the ladder walk only run again for another account object. */
@@ -63,8 +73,7 @@ function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAcco
   const { trigger } = entry
   if (entry.account === account) return
   entry.account = account
-  entry.variant = assignVariant(trigger, account.id)
-  const template = (entry.template = templateOf(trigger, entry.variant))
+  const template = (entry.template = templateOf(trigger, (entry.variant = assignVariant(trigger, account.id))))
   const feature = subjectOf(trigger.when, 'gate')
   entry.slot = template.placement === 'inline' ? `inline:${feature ?? trigger.id}` : template.placement
   entry.target = template.target === undefined ? undefined
@@ -72,51 +81,73 @@ function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAcco
 }
 
 function outrank(loser: PreparedTrigger, winner: PreparedTrigger): void {
-  loser.decision.status = 'suppressed'
-  loser.decision.reason = 'outranked'
-  loser.decision.detail = `outranked by ${winner.trigger.id} (priority ${winner.trigger.priority})`
+  loser.won = false
+  loser.status = 'suppressed'
+  loser.reason = 'outranked'
+  loser.detail = winner.outranks
 }
 
 /**
  * One decision per trigger (rules order) and the prompt per placement. Among due prompts of a placement
  * (inline: of a feature, or of a trigger without a gate) the highest priority wins, ties go to the earlier
- * trigger, the rest are `outranked` (`detail` names the winner). Only the winners' copy is rendered.
+ * trigger, the rest are `outranked` (`detail` names the winner). Only the winners' copy is rendered, and a
+ * decision equal to the trigger's previous one is that same object.
+ * `values` holds the matches by trigger position when the evaluator has them, else `matched` is read.
  */
 export function decideAll(
   rules: CompiledRules,
   entries: readonly PreparedTrigger[],
   ctx: EvalContext,
+  values: readonly boolean[] | undefined,
   matched: ReadonlyMap<string, boolean>,
   state: (trigger: string) => TriggerState | undefined,
 ): Decisions {
   const winners: Record<string, PreparedTrigger> = {}
   const prompts: Decisions['prompts'] = {}
   const inline: Record<string, Prompt> = {}
-  const decisions = entries.map((entry) => {
+  const decisions: TriggerDecision[] = []
+  const due: number[] = []
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!
     const { trigger } = entry
-    const id = trigger.id
-    let reason = matched.get(id) ? entry.audience(ctx) : 'not_matched'
-    if (reason) return reason === 'not_matched' ? entry.notMatched : settle(entry, 'suppressed', reason)
-    refresh(rules, entry, ctx.account)
-    const { variant, template, slot } = entry
-    const holdout = variant === 'holdout'
-    reason = template.target !== undefined && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)
-    if (reason || holdout) return settle(entry, reason ? 'suppressed' : 'holdout', reason, variant)
-    const current = (entry.decision = decision(id, 'show', undefined, variant))
-    const winner = winners[slot]
-    if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
-    else {
-      if (winner) outrank(winner, entry)
-      winners[slot] = entry
+    if (!(values ? values[index] : matched.get(trigger.id))) {
+      decisions.push(entry.notMatched)
+      continue
     }
-    return current
-  })
+    due.push(index)
+    decisions.push(entry.decision)
+    entry.won = false
+    entry.detail = entry.arm = undefined
+    let reason = entry.audience(ctx)
+    if (!reason) {
+      refresh(rules, entry, ctx.account)
+      const holdout = (entry.arm = entry.variant) === 'holdout'
+      reason = entry.template.target && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(trigger.id), ctx.now)
+      entry.status = reason ? 'suppressed' : holdout ? 'holdout' : 'show'
+    } else entry.status = 'suppressed'
+    entry.reason = reason
+    if (entry.status === 'show') {
+      const winner = winners[entry.slot]
+      if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
+      else {
+        if (winner) outrank(winner, entry)
+        winners[entry.slot] = entry
+        entry.won = true
+      }
+    }
+  }
   const buyer = isBuyer(rules, ctx.user.role)
-  for (const slot in winners) {
-    const { decision, template, variant, target } = winners[slot]!
-    const prompt = (decision.prompt = winners[slot]!.prompt(ctx, variant, template, buyer, target))
-    if (template.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
-    else prompts[template.placement] = prompt
+  for (const index of due) {
+    const entry = entries[index]!
+    const { status, reason, detail, arm: variant, decision: last } = entry
+    const prompt = entry.won ? entry.prompt(ctx, entry.variant, entry.template, buyer, entry.target) : undefined
+    if (prompt) {
+      if (prompt.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
+      else prompts[prompt.placement] = prompt
+    }
+    decisions[index] = last.status === status && last.reason === reason && last.variant === variant && last.prompt === prompt && last.detail === detail
+      ? last
+      : (entry.decision = decision(entry.trigger.id, status, reason, detail, variant, prompt))
   }
   return { decisions, prompts, inline }
 }

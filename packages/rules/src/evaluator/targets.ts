@@ -2,19 +2,12 @@
 import type { CompiledAddon, CompiledPlan, CompiledRules, CompiledTrigger, EvalAccount, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 
-/** Position of a plan on the ladder, -1 when the rules do not know it. A loop: this runs on the hot path. */
+/** Position of a plan on the ladder, -1 when the rules do not know it. */
 export function planIndex(rules: CompiledRules, id: string | undefined): number {
-  const { plans } = rules
-  for (let index = 0; index < plans.length; index++) if (plans[index]!.id === id) return index
-  return -1
+  return rules.plans.findIndex((plan) => plan.id === id)
 }
 
-/** A base limit plus what the add-ons add; `null` (unlimited) stays unlimited. */
-function withAddons(rules: CompiledRules, base: number | null | undefined, addons: readonly string[] | undefined, metric: string): number | null {
-  let limit = base ?? null
-  if (limit !== null && addons) for (const id of addons) limit += rules.addons.find((addon) => addon.id === id)?.limits[metric] ?? 0
-  return limit
-}
+const owns = (account: EvalAccount, addon: CompiledAddon) => account.addons?.includes(addon.id)
 
 /**
  * Limit of a metric for the account: its plan's limit plus its add-ons' amounts. `null` means unlimited:
@@ -22,14 +15,15 @@ function withAddons(rules: CompiledRules, base: number | null | undefined, addon
  * @example limitOf(rules, { id: 'a1', plan: 'free', addons: ['extra-contacts'] }, 'contacts') // 1000 + 5000
  */
 export function limitOf(rules: CompiledRules, account: EvalAccount, metric: string): number | null {
-  return withAddons(rules, rules.plans[planIndex(rules, account.plan)]?.limits[metric], account.addons, metric)
+  let limit = rules.plans[planIndex(rules, account.plan)]?.limits[metric] ?? null
+  for (const addon of rules.addons) if (limit !== null && owns(account, addon)) limit += addon.limits[metric] ?? 0
+  return limit
 }
 
 /** Whether the account's plan or one of its add-ons includes the feature. */
 export function hasFeature(rules: CompiledRules, account: EvalAccount, feature: string): boolean {
-  if (rules.plans[planIndex(rules, account.plan)]?.features.includes(feature)) return true
-  for (const addon of rules.addons) if (addon.features.includes(feature) && account.addons?.includes(addon.id)) return true
-  return false
+  return [rules.plans[planIndex(rules, account.plan)], ...rules.addons.filter((addon) => owns(account, addon))]
+    .some((item) => item?.features.includes(feature))
 }
 
 /**
@@ -44,7 +38,7 @@ export function checkFeature(
 ): { allowed: boolean; requiredPlan?: string; requiredAddon?: string } {
   if (hasFeature(rules, account, feature)) return { allowed: true }
   const plan = rules.plans.slice(planIndex(rules, account.plan) + 1).find((candidate) => candidate.features.includes(feature))
-  const addon = rules.addons.find((candidate) => candidate.features.includes(feature) && !account.addons?.includes(candidate.id))
+  const addon = rules.addons.find((candidate) => candidate.features.includes(feature) && !owns(account, candidate))
   return {
     allowed: false,
     requiredPlan: plan?.id,
@@ -56,7 +50,8 @@ export function checkFeature(
  * Resolves a target name for an account. Ladder targets look above the account's plan (nothing at the top,
  * nothing when the plan is unknown); `cheapest_plan_with_feature` falls back to an add-on. An explicit plan
  * resolves unless it is below the account's plan (the same plan stays valid: a monthly → annual offer), an
- * add-on unless the account has it.
+ * add-on unless the account has it. A plan's limit counts the account's add-ons; an add-on's adds to the
+ * account's limit, so for ladder plans "raising the limit" is the plan's own limit being higher.
  */
 export function resolveTargetName(
   rules: CompiledRules,
@@ -65,24 +60,23 @@ export function resolveTargetName(
   metric: string | undefined,
   feature: string | undefined,
 ): ResolvedTarget | undefined {
-  const { plans, addons } = rules
+  const { plans } = rules
   const current = planIndex(rules, account.plan)
   const above = current < 0 ? [] : plans.slice(current + 1)
+  const buyable = [...above, ...rules.addons.filter((addon) => !owns(account, addon))]
   const limit = metric === undefined ? null : limitOf(rules, account, metric)
-  const buyable = [...above, ...addons.filter((addon) => !account.addons?.includes(addon.id))]
+  const isPlan = (item: CompiledPlan | CompiledAddon) => plans.includes(item as CompiledPlan)
   const limitWith = (item: CompiledPlan | CompiledAddon) =>
-    metric === undefined ? undefined
-    : plans.includes(item as CompiledPlan) ? withAddons(rules, item.limits[metric], account.addons, metric)
-    : withAddons(rules, limit, [item.id], metric)
+    metric === undefined ? undefined : isPlan(item) ? limitOf(rules, { ...account, plan: item.id }, metric) : limit === null ? null : limit + (item.limits[metric] ?? 0)
   const item =
     name === 'next_plan' ? above[0]
     : name === 'next_plan_raising_limit' ? above.find((plan) => {
         const raised = limitWith(plan)
         return metric === undefined || (limit !== null && (raised === null || raised! > limit))
       })
-    : name === 'cheapest_plan_with_feature' ? buyable.find((candidate) => feature !== undefined && candidate.features.includes(feature))
-    : [plans[current]!, ...buyable].find((candidate) => candidate?.id === name)
-  return item && { kind: plans.includes(item as CompiledPlan) ? 'plan' : 'addon', id: item.id, name: item.name, price: item.price, limit: limitWith(item) }
+    : name === 'cheapest_plan_with_feature' ? buyable.find((candidate) => candidate.features.includes(feature!))
+    : [plans[current], ...buyable].find((candidate) => candidate?.id === name)
+  return item && { kind: isPlan(item) ? 'plan' : 'addon', id: item.id, name: item.name, price: item.price, limit: limitWith(item) }
 }
 
 /**

@@ -1,10 +1,11 @@
 // Copy templating: `{name}` placeholders filled as plain text, numbers and prices formatted with Intl.
 import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 
-/** A formatter and the text of the numbers it formatted last: copy repeats the same few numbers. */
-type Format = (value: number) => string
+/** Template variables by name. */
+export type Vars = Record<string, string | number | undefined>
 
-const FORMATS: Record<string, Record<string, Format>> = {}
+/** A cached formatter per locale and currency: building an `Intl.NumberFormat` costs far more than using one. */
+const formats: Record<string, (value: number) => string> = {}
 
 function createIntl(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
   try {
@@ -16,37 +17,64 @@ function createIntl(locale: string | undefined, currency: string | undefined): I
 }
 
 /**
- * A cached formatter per locale and currency: building an `Intl.NumberFormat` costs far more than using one,
- * and using one far more than looking up the text of a number formatted before (bounded to 256 numbers).
+ * Formats a number for a locale (as money in `currency` when given). Copy repeats the same few numbers, so
+ * each formatter remembers the text of the last 256 numbers it formatted.
  */
-function numberFormat(locale: string | undefined, currency: string | undefined): Format {
-  return ((FORMATS[String(locale)] ??= {})[String(currency)] ??= ((intl, texts: Map<number, string>) => (value: number) => {
-    let text = texts.get(value)
+function formatNumber(value: number, locale: string | undefined, currency: string | undefined): string {
+  return (formats[`${locale}|${currency}`] ??= ((intl, texts: Map<number, string>) => (number: number) => {
+    let text = texts.get(number)
     if (text === undefined) {
       if (texts.size > 255) texts.clear()
-      texts.set(value, (text = intl.format(value)))
+      texts.set(number, (text = intl.format(number)))
     }
     return text
-  })(createIntl(locale, currency), new Map()))
+  })(createIntl(locale, currency), new Map()))(value)
 }
 
-let parts: Record<string, string[]> = {}
-let partsCount = 0
+/**
+ * Splits a text once into literals (even indexes) and variable names (odd indexes); `{{` and `}}` become
+ * literal braces. NUL marks the names: copy never contains one.
+ * @example splitText('{used} of {limit}') // ['', 'used', ' of ', 'limit', '']
+ */
+export function splitText(text: string): string[] {
+  return text.replace(PLACEHOLDER_PATTERN, (token, name?: string) => (name ? `\0${name}\0` : token[0]!)).split('\0')
+}
 
 /**
- * Replaces each `{name}` with `value(name)`; `{{` and `}}` become literal braces. Each text is split once
- * into literals (even indexes) and names (odd indexes; NUL marks them, copy never contains one), so filling
- * it again is a loop of concatenations. The cache holds the rules' copy: a few hundred texts at most.
+ * Fills split text. Numbers are formatted with `Intl.NumberFormat(locale)`, variables whose name ends in
+ * `price` as money in `currency`; `encode` percent-encodes raw values instead (for URLs). A missing variable
+ * renders as an empty string.
  */
-export function fillTemplate(text: string, value: (name: string) => string): string {
-  let split = parts[text]
-  if (!split) {
-    if (++partsCount > 512) (parts = {}), (partsCount = 0)
-    split = parts[text] = text.replace(PLACEHOLDER_PATTERN, (token, name?: string) => (name ? `\0${name}\0` : token[0]!)).split('\0')
+export function fillText(parts: readonly string[], vars: Vars, locale?: string, currency?: string, encode?: boolean): string {
+  let filled = parts[0]!
+  for (let index = 1; index < parts.length; index += 2) {
+    const name = parts[index]!
+    const value = vars[name]
+    filled += (encode ? encodeURIComponent(value ?? '')
+      : typeof value === 'number' ? formatNumber(value, locale, name.endsWith('price') ? currency : undefined)
+      : (value ?? '')) + parts[index + 1]
   }
-  let filled = ''
-  for (let index = 0; index < split.length; index++) filled += index % 2 ? value(split[index]!) : split[index]
   return filled
+}
+
+/**
+ * A renderer that remembers, per text, the values it read and what it rendered: filling a text again with
+ * the same values returns the previous string without formatting anything.
+ * @example const render = createRenderer(); render('{used} of {limit}', { used: 8, limit: 10 }, 'en-US')
+ */
+export function createRenderer(): (text: string | undefined, vars: Vars, locale?: string, currency?: string, encode?: boolean) => string | undefined {
+  const memo: Record<string, { parts: string[]; values: unknown[]; locale?: string; out?: string }> = {}
+  return (text, vars, locale, currency, encode) => {
+    if (text === undefined) return text
+    const entry = (memo[encode ? `\0${text}` : text] ??= { parts: splitText(text), values: [] })
+    let same = entry.out !== undefined && entry.locale === locale
+    for (let index = 1; index < entry.parts.length; index += 2) {
+      const value = vars[entry.parts[index]!]
+      if (entry.values[index] !== value) (same = false), (entry.values[index] = value)
+    }
+    if (!same) (entry.locale = locale), (entry.out = fillText(entry.parts, vars, locale, currency, encode))
+    return entry.out
+  }
 }
 
 /**
@@ -56,14 +84,6 @@ export function fillTemplate(text: string, value: (name: string) => string): str
  * @example renderTemplate('{used} of {limit} contacts', { used: 812, limit: 1000 }, 'en-US') // '812 of 1,000 contacts'
  * @example renderTemplate('Pro is {target.price}/mo', { 'target.price': 49 }, 'en-US', 'USD') // 'Pro is $49/mo'
  */
-export function renderTemplate(
-  text: string,
-  vars: Record<string, string | number | undefined>,
-  locale?: string,
-  currency?: string,
-): string {
-  return fillTemplate(text, (name) => {
-    const value = vars[name]
-    return typeof value === 'number' ? numberFormat(locale, name.endsWith('price') ? currency : undefined)(value) : (value ?? '')
-  })
+export function renderTemplate(text: string, vars: Vars, locale?: string, currency?: string): string {
+  return fillText(splitText(text), vars, locale, currency)
 }
