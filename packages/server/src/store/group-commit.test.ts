@@ -38,6 +38,30 @@ describe('groupCommit', () => {
     expect(turns).toEqual([[1], [2, 3]])
   })
 
+  it('runs up to `concurrency` turns at once, each with the jobs pending when it started', async () => {
+    const turns: number[][] = []
+    const releases: (() => void)[] = []
+    const enqueue = groupCommit(async (jobs: number[]) => {
+      turns.push(jobs)
+      await new Promise<void>((resolve) => releases.push(resolve))
+      return jobs
+    }, { concurrency: 2 })
+    const first = enqueue(1)
+    await new Promise((resolve) => setImmediate(resolve))
+    const second = enqueue(2)
+    await new Promise((resolve) => setImmediate(resolve))
+    const third = [enqueue(3), enqueue(4)]
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(turns).toEqual([[1], [2]])
+    releases[0]!()
+    await first
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(turns).toEqual([[1], [2], [3, 4]])
+    releases[1]!()
+    releases[2]!()
+    expect(await Promise.all([second, ...third])).toEqual([2, 3, 4])
+  })
+
   it('fails every job of a failed turn with StoreUnavailableError and keeps serving later turns', async () => {
     let fail = true
     const enqueue = groupCommit((jobs: string[]) => {

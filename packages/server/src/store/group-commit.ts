@@ -3,27 +3,38 @@ import { StoreUnavailableError } from './types.ts'
 
 /**
  * Commits every job pending at the start of a turn in one call of `commit`, which must return one result
- * per job, in order, only after the transaction committed. While a commit runs, new jobs wait for the next
- * turn. When `commit` throws, every job of that turn fails with a `StoreUnavailableError` (the handler
+ * per job, in order, only after the transaction committed. At most `concurrency` turns run at once (1 by
+ * default); jobs arriving meanwhile wait for the next turn. When `commit` throws, every job of that turn fails with a `StoreUnavailableError` (the handler
  * answers 503 + Retry-After) and none of them is acknowledged.
  *
  * @example
  * const enqueue = groupCommit((batches: NudgeEvent[][]) => db.transaction(() => batches.map(store)))
  * const result = await enqueue(events)
  */
-export function groupCommit<Job, Result>(commit: (jobs: Job[]) => Result[] | Promise<Result[]>): (job: Job) => Promise<Result> {
+export function groupCommit<Job, Result>(
+  commit: (jobs: Job[]) => Result[] | Promise<Result[]>,
+  { concurrency = 1 }: { concurrency?: number } = {},
+): (job: Job) => Promise<Result> {
   interface Waiter {
     job: Job
     resolve: (result: Result) => void
     reject: (error: unknown) => void
   }
   let pending: Waiter[] = []
-  let running = false
+  let running = 0
+  let scheduled = false
+
+  const schedule = () => {
+    if (scheduled || pending.length === 0 || running >= concurrency) return
+    scheduled = true
+    setImmediate(turn)
+  }
 
   const turn = async (): Promise<void> => {
+    scheduled = false
     const waiters = pending
     pending = []
-    running = true
+    running++
     try {
       const results = await commit(waiters.map((w) => w.job))
       waiters.forEach((w, i) => w.resolve(results[i]!))
@@ -33,16 +44,15 @@ export function groupCommit<Job, Result>(commit: (jobs: Job[]) => Result[] | Pro
         : new StoreUnavailableError(`Failed to commit ${waiters.length} batch(es): ${(error as Error).message}`, { cause: error })
       for (const w of waiters) w.reject(failure)
     } finally {
-      running = false
-      if (pending.length > 0) setImmediate(turn)
+      running--
+      schedule()
     }
   }
 
   return (job) =>
     new Promise<Result>((resolve, reject) => {
       pending.push({ job, resolve, reject })
-      // The first job of a turn schedules it after the current I/O callbacks, so requests read in the same
-      // event-loop phase share the transaction.
-      if (pending.length === 1 && !running) setImmediate(turn)
+      // A turn starts after the current I/O callbacks, so requests read in the same event-loop phase share it.
+      schedule()
     })
 }

@@ -85,19 +85,7 @@ export function postgresIngest(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
           return { accepted, duplicates: repeats + unique.length - accepted.length }
         })
         const deltas = computeDeltas(stored)
-        if (deltas.daily.length > 0) {
-          await insertRows(tx, 'daily_counts', DAILY_COLUMNS, deltas.daily, `on conflict (day, trigger, variant) do update set
-            impressions = daily_counts.impressions + excluded.impressions, clicks = daily_counts.clicks + excluded.clicks,
-            dismissals = daily_counts.dismissals + excluded.dismissals, snoozes = daily_counts.snoozes + excluded.snoozes,
-            upgrade_requests = daily_counts.upgrade_requests + excluded.upgrade_requests,
-            holdouts = daily_counts.holdouts + excluded.holdouts, eligible = daily_counts.eligible + excluded.eligible`)
-        }
-        if (deltas.exposures.length > 0) {
-          await insertRows(tx, 'exposures', EXPOSURE_COLUMNS, deltas.exposures, `on conflict (trigger, variant, account) do update set
-            first_exposed_at = least(exposures.first_exposed_at, excluded.first_exposed_at),
-            last_exposed_at = greatest(exposures.last_exposed_at, excluded.last_exposed_at),
-            exposures = exposures.exposures + excluded.exposures`)
-        }
+        // Rows every turn shares (a day's counts and cohorts) last: a concurrent turn waits for them only briefly.
         if (deltas.accountState.length > 0) {
           await insertRows(tx, 'account_state', STATE_COLUMNS, deltas.accountState, `on conflict (account, trigger) do update set
             impressions = account_state.impressions + excluded.impressions,
@@ -110,9 +98,23 @@ export function postgresIngest(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
             first_eligible_at = least(eligibility.first_eligible_at, excluded.first_eligible_at),
             last_eligible_at = greatest(eligibility.last_eligible_at, excluded.last_eligible_at)`)
         }
+        if (deltas.exposures.length > 0) {
+          await insertRows(tx, 'exposures', EXPOSURE_COLUMNS, deltas.exposures, `on conflict (trigger, variant, account) do update set
+            first_exposed_at = least(exposures.first_exposed_at, excluded.first_exposed_at),
+            last_exposed_at = greatest(exposures.last_exposed_at, excluded.last_exposed_at),
+            exposures = exposures.exposures + excluded.exposures`)
+        }
+        if (deltas.daily.length > 0) {
+          await insertRows(tx, 'daily_counts', DAILY_COLUMNS, deltas.daily, `on conflict (day, trigger, variant) do update set
+            impressions = daily_counts.impressions + excluded.impressions, clicks = daily_counts.clicks + excluded.clicks,
+            dismissals = daily_counts.dismissals + excluded.dismissals, snoozes = daily_counts.snoozes + excluded.snoozes,
+            upgrade_requests = daily_counts.upgrade_requests + excluded.upgrade_requests,
+            holdouts = daily_counts.holdouts + excluded.holdouts, eligible = daily_counts.eligible + excluded.eligible`)
+        }
         return results
       }),
     )
-  const enqueue = groupCommit(commit)
+  // Two turns in flight: one runs its statements while the other waits for its commit to be flushed.
+  const enqueue = groupCommit(commit, { concurrency: 2 })
   return (source, events) => enqueue({ source, events })
 }
