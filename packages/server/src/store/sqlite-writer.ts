@@ -59,6 +59,8 @@ export function startSqliteWriter(path: string, options: SqliteConnectionOptions
         worker.postMessage({ id, jobs })
       }),
     close: async () => {
+      // Held while closing: an idle writer is unref'd, and a process with nothing else to do would exit mid-close.
+      worker.ref()
       if (!failure) worker.postMessage('close')
       await exited
     },
