@@ -11,6 +11,11 @@ export interface IngestResult {
   sent: number
   /** Events found in the store afterwards (undefined for the floor, which stores nothing). */
   stored?: number
+  /**
+   * Events of requests still in flight when the load stopped: autocannon drops their answers, but the server
+   * may have stored them. An honest run has sent ≤ stored ≤ sent + unanswered.
+   */
+  unanswered: number
   eventsPerSecond: number
   p50: number
   p99: number
@@ -99,6 +104,8 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
     const nextBatch = createBatcher()
     const cpuBefore = cpuMs(child.pid!)
     let accepted = 0
+    let dispatched = 0
+    let answered = 0
     const result = await autocannon({
       url: `http://127.0.0.1:${target.port}`,
       connections,
@@ -108,8 +115,12 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
           method: 'POST',
           path: target.path,
           headers: { 'content-type': 'application/json', ...target.headers },
-          setupRequest: (request) => ({ ...request, body: nextBatch() }),
+          setupRequest: (request) => {
+            dispatched++
+            return { ...request, body: nextBatch() }
+          },
           onResponse: (status) => {
+            answered++
             if (status === 202) accepted++
           },
         },
@@ -126,6 +137,7 @@ export async function runIngest(target: IngestTarget, seconds = 10, connections 
       batches: accepted,
       sent,
       stored,
+      unanswered: (dispatched - answered) * BATCH,
       eventsPerSecond: sent / result.duration,
       p50: result.latency.p50,
       p99: result.latency.p99,
