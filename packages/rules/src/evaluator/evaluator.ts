@@ -52,7 +52,7 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       const evaluate = (index: number | undefined) => {
         if (index === undefined) return
         const value = entries[index]!.when(ctx)
-        if (!own || values[index] !== value) into.set(rules.triggers[index]!.id, value)
+        if (!own || values[index] !== value) into.set(entries[index]!.id, value)
         if (own || !ids) values[index] = value
       }
       if (ids) for (const id of ids) evaluate(positions.get(id))

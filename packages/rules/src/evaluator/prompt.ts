@@ -14,11 +14,6 @@ export type PromptBuilder = (
   target: ResolvedTarget | undefined,
 ) => Prompt
 
-/** The prompt template of a variant: its overrides over the trigger's prompt. */
-export function templateOf(trigger: CompiledTrigger, variant: string): PromptTemplate {
-  return { ...trigger.prompt, ...trigger.variants?.[variant] }
-}
-
 /**
  * A memoising prompt builder for one trigger. While the inputs of its copy are unchanged it returns the
  * previous `Prompt` without looking at the copy; otherwise each text is rendered again only when a variable

@@ -3,88 +3,89 @@ import type {
   CompiledRules, CompiledTrigger, Decisions, EvalAccount, EvalContext, Prompt, PromptTemplate, ResolvedTarget,
   SuppressReason, TriggerDecision, TriggerState,
 } from './types.ts'
-import { compileAudience, isBuyer, type AudienceCheck } from './audience.ts'
+import { compileAudience, isBuyer } from './audience.ts'
 import { assignVariant } from './bucket.ts'
 import { compileCondition, type Predicate } from './conditions.ts'
 import { subjectOf } from './deps.ts'
 import { frequencyBlock } from './frequency.ts'
-import { createPromptBuilder, templateOf, type PromptBuilder } from './prompt.ts'
+import { createPromptBuilder } from './prompt.ts'
 import { resolveTargetName } from './targets.ts'
 
-/** A trigger with its closures compiled once, what it worked out for an account, and its latest decision. */
+/** A trigger compiled once. Its state lives in the closures, so re-evaluations allocate next to nothing. */
 export interface PreparedTrigger {
-  trigger: CompiledTrigger
-  when: Predicate
-  audience: AudienceCheck
-  prompt: PromptBuilder
-  /** The account that `variant`, `template`, `target` and `slot` were worked out for. */
-  account?: EvalAccount
-  variant: string
-  template: PromptTemplate
-  target?: ResolvedTarget
-  /** Where the prompt competes: its placement, or `inline:` and the gated feature (else the trigger id). */
-  slot: string
+  id: string
+  priority: number
   /** The `detail` of the triggers this one outranks, built once. */
   outranks: string
+  when: Predicate
   /** The decision of an unmatched trigger never changes: one object, reused. */
-  notMatched: TriggerDecision
-  /** The latest decision of a matched trigger: returned again while nothing in it changed. */
-  decision: TriggerDecision
-  /** This evaluation's outcome, before it becomes a decision. */
-  status: TriggerDecision['status']
-  reason?: SuppressReason
-  detail?: string
-  /** The arm this evaluation reports: none until the audience holds. */
-  arm?: string
-  /** Whether the prompt won its slot in this evaluation. */
-  won: boolean
-}
-
-function decision(trigger: string, status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision {
-  return { trigger, status, reason, detail, variant, prompt }
+  unmatched: TriggerDecision
+  /** Audience, target, experiment and frequency for a matched trigger: the slot its prompt competes for, if due. */
+  check(ctx: EvalContext, state: (trigger: string) => TriggerState | undefined): string | undefined
+  /** Held back by a due prompt of higher priority (or an earlier one of the same). */
+  lose(winner: PreparedTrigger): void
+  /** The decision of a matched trigger, with its rendered prompt when it won: the previous object while equal. */
+  settle(ctx: EvalContext, buyer: boolean): TriggerDecision
 }
 
 /** Compiles a trigger's condition, audience and prompt once. */
 export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger): PreparedTrigger {
-  // Every field set up front: one object shape for all triggers keeps the decision loop monomorphic.
+  const { id, priority, when: condition } = trigger
+  const audience = compileAudience(rules, trigger.audience)
+  const build = createPromptBuilder(rules, trigger)
+  const feature = subjectOf(condition, 'gate')
+  const decision = (status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision =>
+    ({ trigger: id, status, reason, detail, variant, prompt })
+  // Worked out once per account object: the arm, its copy, the target and the slot.
+  let account: EvalAccount | undefined
+  let variant: string
+  let template: PromptTemplate
+  let target: ResolvedTarget | undefined
+  let slot: string
+  // This evaluation's outcome, and the latest decision.
+  let status: TriggerDecision['status']
+  let reason: SuppressReason | undefined
+  let detail: string | undefined
+  let arm: string | undefined
+  let won = false
+  let last = decision('not_matched')
   return {
-    trigger,
-    when: compileCondition(rules, trigger.when),
-    audience: compileAudience(rules, trigger.audience),
-    prompt: createPromptBuilder(rules, trigger),
-    account: undefined,
-    variant: 'default',
-    template: trigger.prompt,
-    target: undefined,
-    slot: '',
-    outranks: `outranked by ${trigger.id} (priority ${trigger.priority})`,
-    notMatched: decision(trigger.id, 'not_matched'),
-    decision: decision(trigger.id, 'not_matched'),
-    status: 'not_matched',
-    reason: undefined,
-    detail: undefined,
-    arm: undefined,
-    won: false,
+    id,
+    priority,
+    outranks: `outranked by ${id} (priority ${priority})`,
+    when: compileCondition(rules, condition),
+    unmatched: last,
+    check(ctx, state) {
+      detail = arm = undefined
+      reason = audience(ctx)
+      if (!reason) {
+        if (ctx.account !== account) {
+          account = ctx.account
+          variant = assignVariant(trigger, account.id)
+          template = { ...trigger.prompt, ...trigger.variants?.[variant] }
+          slot = template.placement === 'inline' ? `inline:${feature ?? id}` : template.placement
+          target = template.target ? resolveTargetName(rules, template.target, account, subjectOf(condition, 'usage'), feature) : undefined
+        }
+        const holdout = (arm = variant) === 'holdout'
+        reason = template.target && !target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)
+        status = reason ? 'suppressed' : holdout ? 'holdout' : 'show'
+      } else status = 'suppressed'
+      won = status === 'show'
+      return won ? slot : undefined
+    },
+    lose(winner) {
+      won = false
+      status = 'suppressed'
+      reason = 'outranked'
+      detail = winner.outranks
+    },
+    settle(ctx, buyer) {
+      const prompt = won ? build(ctx, variant, template, buyer, target) : undefined
+      return last.status === status && last.reason === reason && last.variant === arm && last.prompt === prompt && last.detail === detail
+        ? last
+        : (last = decision(status, reason, detail, arm, prompt))
+    },
   }
-}
-
-/** Bucketing, variant copy and the ladder walk only run again for another account object. */
-function refresh(rules: CompiledRules, entry: PreparedTrigger, account: EvalAccount): void {
-  const { trigger } = entry
-  if (entry.account === account) return
-  entry.account = account
-  const template = (entry.template = templateOf(trigger, (entry.variant = assignVariant(trigger, account.id))))
-  const feature = subjectOf(trigger.when, 'gate')
-  entry.slot = template.placement === 'inline' ? `inline:${feature ?? trigger.id}` : template.placement
-  entry.target = template.target === undefined ? undefined
-    : resolveTargetName(rules, template.target, account, subjectOf(trigger.when, 'usage'), feature)
-}
-
-function outrank(loser: PreparedTrigger, winner: PreparedTrigger): void {
-  loser.won = false
-  loser.status = 'suppressed'
-  loser.reason = 'outranked'
-  loser.detail = winner.outranks
 }
 
 /**
@@ -107,47 +108,23 @@ export function decideAll(
   const inline: Record<string, Prompt> = {}
   const decisions: TriggerDecision[] = []
   const due: number[] = []
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!
-    const { trigger } = entry
-    if (!(values ? values[index] : matched.get(trigger.id))) {
-      decisions.push(entry.notMatched)
-      continue
-    }
+  entries.forEach((entry, index) => {
+    decisions.push(entry.unmatched)
+    if (!(values ? values[index] : matched.get(entry.id))) return
     due.push(index)
-    decisions.push(entry.decision)
-    entry.won = false
-    entry.detail = entry.arm = undefined
-    let reason = entry.audience(ctx)
-    if (!reason) {
-      refresh(rules, entry, ctx.account)
-      const holdout = (entry.arm = entry.variant) === 'holdout'
-      reason = entry.template.target && !entry.target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(trigger.id), ctx.now)
-      entry.status = reason ? 'suppressed' : holdout ? 'holdout' : 'show'
-    } else entry.status = 'suppressed'
-    entry.reason = reason
-    if (entry.status === 'show') {
-      const winner = winners[entry.slot]
-      if (winner && winner.trigger.priority >= trigger.priority) outrank(entry, winner)
-      else {
-        if (winner) outrank(winner, entry)
-        winners[entry.slot] = entry
-        entry.won = true
-      }
+    const slot = entry.check(ctx, state)
+    const winner = slot ? winners[slot] : undefined
+    if (winner && winner.priority >= entry.priority) entry.lose(winner)
+    else if (slot) {
+      winner?.lose(entry)
+      winners[slot] = entry
     }
-  }
+  })
   const buyer = isBuyer(rules, ctx.user.role)
   for (const index of due) {
-    const entry = entries[index]!
-    const { status, reason, detail, arm: variant, decision: last } = entry
-    const prompt = entry.won ? entry.prompt(ctx, entry.variant, entry.template, buyer, entry.target) : undefined
-    if (prompt) {
-      if (prompt.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
-      else prompts[prompt.placement] = prompt
-    }
-    decisions[index] = last.status === status && last.reason === reason && last.variant === variant && last.prompt === prompt && last.detail === detail
-      ? last
-      : (entry.decision = decision(entry.trigger.id, status, reason, detail, variant, prompt))
+    const { prompt } = (decisions[index] = entries[index]!.settle(ctx, buyer))
+    if (prompt?.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
+    else if (prompt) prompts[prompt.placement] = prompt
   }
   return { decisions, prompts, inline }
 }
