@@ -1,10 +1,7 @@
 // Bundle sizes of nudgekit's browser entries next to peer SDKs, all bundled the same way in one run.
-import { build } from 'esbuild'
-import { gzipSync } from 'node:zlib'
-import { createRequire } from 'node:module'
-import { budgets, measure } from '../scripts/size.mjs'
-
-const require = createRequire(import.meta.url)
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { budgets, bundleSize, measure } from '../scripts/size.mjs'
 
 /** Each peer's client entry, imported the way its docs show, so the bundle holds what an app ships. */
 const peers = [
@@ -23,27 +20,20 @@ export interface SizeRow {
   budget?: number
 }
 
-async function measurePeer(code: string): Promise<{ min: number; gzip: number }> {
-  const result = await build({
-    stdin: { contents: code, resolveDir: import.meta.dirname, loader: 'js' },
-    bundle: true,
-    minify: true,
-    write: false,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'esm',
-    logLevel: 'silent',
-  })
-  const bytes = result.outputFiles[0]!.contents
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
+function measurePeer(code: string): Promise<{ min: number; gzip: number }> {
+  return bundleSize({ stdin: { contents: code, resolveDir: import.meta.dirname, loader: 'js' } })
 }
 
 function versionOf(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version
-  } catch {
-    return '?'
+  // Read the manifest from disk: some packages' `exports` do not expose package.json to require().
+  for (const base of [import.meta.dirname, join(import.meta.dirname, '..')]) {
+    try {
+      return (JSON.parse(readFileSync(join(base, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
+    } catch {
+      // not installed under this folder: try the next
+    }
   }
+  return '?'
 }
 
 /** Measures every nudgekit budget entry and every peer; esbuild, ESM, browser, minified, gzip -9. */
@@ -52,7 +42,7 @@ export async function measureSizes(): Promise<SizeRow[]> {
   const own = versionOf('@nudgekit/sdk')
   for (const budget of budgets) {
     const { min, gzip } = await measure(budget)
-    rows.push({ name: `nudgekit: ${budget.name}`, version: own, minified: min, gzip, budget: budget.limit })
+    rows.push({ name: `nudgekit: ${budget.name}`, version: own, minified: min, gzip, budget: budget.goal })
   }
   for (const peer of peers) {
     const { min, gzip } = await measurePeer(peer.code)
