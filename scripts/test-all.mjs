@@ -9,6 +9,7 @@ const steps = [
   ['size budgets', ['run', 'size']],
   ['widgets in Chromium', ['run', 'test:browser']],
   ['end-to-end (Chromium)', ['run', 'test:e2e']],
+  ['reliability and security', ['run', 'test:chaos']],
 ]
 
 const results = []
