@@ -2,6 +2,7 @@
 import type { CompiledRules, Decisions, EvalContext, FactKey, TriggerState } from './types.ts'
 import { createDependencyIndex } from './deps.ts'
 import { decideAll, prepareTrigger } from './select.ts'
+import { createRenderer } from './template.ts'
 
 export interface Evaluator {
   readonly rules: CompiledRules
@@ -38,7 +39,8 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
   if (rules.version !== 1) {
     throw new Error(`[nudgekit] Failed to load rules: version ${rules.version} is not supported. Upgrade @nudgekit/rules.`)
   }
-  const entries = rules.triggers.map((trigger) => prepareTrigger(rules, trigger))
+  const render = createRenderer()
+  const entries = rules.triggers.map((trigger) => prepareTrigger(rules, trigger, render))
   const positions = new Map(rules.triggers.map(({ id }, index) => [id, index]))
   // The map last filled for every trigger, and what it holds by trigger position: Map reads and writes
   // would cost more than the conditions themselves.

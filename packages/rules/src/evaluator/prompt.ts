@@ -2,7 +2,7 @@
 import type { CompiledRules, CompiledTrigger, EvalAccount, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
 import { subjectOf } from './deps.ts'
 import { limitOf, planIndex } from './targets.ts'
-import { createRenderer } from './template.ts'
+import type { Renderer } from './template.ts'
 import { isSafeUrl } from './url.ts'
 
 /** Renders a trigger's prompt for a variant template, an audience and a resolved target. */
@@ -15,17 +15,17 @@ export type PromptBuilder = (
 ) => Prompt
 
 /**
- * A memoising prompt builder for one trigger. While the inputs of its copy are unchanged it returns the
+ * A memoising prompt builder for one trigger (`render` is shared by the evaluator's triggers, so equal copy
+ * is rendered once). While the inputs of its copy are unchanged it returns the
  * previous `Prompt` without looking at the copy; otherwise each text is rendered again only when a variable
  * it reads changed, and the previous `Prompt` object is kept while every field is the same, so
  * re-evaluations render little and subscribers can compare prompts by identity.
- * @example createPromptBuilder(rules, trigger)(ctx, 'default', trigger.prompt, true, target).title
+ * @example createPromptBuilder(rules, trigger, createRenderer())(ctx, 'default', trigger.prompt, true, target).title
  */
-export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger): PromptBuilder {
+export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): PromptBuilder {
   const metric = subjectOf(trigger.when, 'usage')
   const feature = subjectOf(trigger.when, 'gate')
   const { defaults } = rules
-  const render = createRenderer()
   let account: EvalAccount | undefined
   let limit: number | null = null
   let plan: string | undefined

@@ -10,6 +10,7 @@ import { subjectOf } from './deps.ts'
 import { frequencyBlock } from './frequency.ts'
 import { createPromptBuilder } from './prompt.ts'
 import { resolveTargetName } from './targets.ts'
+import type { Renderer } from './template.ts'
 
 /** A trigger compiled once. Its state lives in the closures, so re-evaluations allocate next to nothing. */
 export interface PreparedTrigger {
@@ -28,11 +29,11 @@ export interface PreparedTrigger {
   settle(ctx: EvalContext, buyer: boolean): TriggerDecision
 }
 
-/** Compiles a trigger's condition, audience and prompt once. */
-export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger): PreparedTrigger {
+/** Compiles a trigger's condition, audience and prompt once; `render` fills copy for all triggers. */
+export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): PreparedTrigger {
   const { id, priority, when: condition } = trigger
   const audience = compileAudience(rules, trigger.audience)
-  const build = createPromptBuilder(rules, trigger)
+  const build = createPromptBuilder(rules, trigger, render)
   const feature = subjectOf(condition, 'gate')
   const decision = (status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision =>
     ({ trigger: id, status, reason, detail, variant, prompt })
@@ -108,9 +109,10 @@ export function decideAll(
   const inline: Record<string, Prompt> = {}
   const decisions: TriggerDecision[] = []
   const due: number[] = []
-  entries.forEach((entry, index) => {
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!
     decisions.push(entry.unmatched)
-    if (!(values ? values[index] : matched.get(entry.id))) return
+    if (!(values ? values[index] : matched.get(entry.id))) continue
     due.push(index)
     const slot = entry.check(ctx, state)
     const winner = slot ? winners[slot] : undefined
@@ -119,7 +121,7 @@ export function decideAll(
       winner?.lose(entry)
       winners[slot] = entry
     }
-  })
+  }
   const buyer = isBuyer(rules, ctx.user.role)
   for (const index of due) {
     const { prompt } = (decisions[index] = entries[index]!.settle(ctx, buyer))

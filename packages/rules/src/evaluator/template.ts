@@ -5,7 +5,7 @@ import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 export type Vars = Record<string, string | number | undefined>
 
 /** A cached formatter per locale and currency: building an `Intl.NumberFormat` costs far more than using one. */
-const formats: Record<string, (value: number) => string> = {}
+const formats: Record<string, Record<string, (value: number) => string>> = {}
 
 function createIntl(locale: string | undefined, currency: string | undefined): Intl.NumberFormat {
   try {
@@ -21,7 +21,7 @@ function createIntl(locale: string | undefined, currency: string | undefined): I
  * each formatter remembers the text of the last 256 numbers it formatted.
  */
 function formatNumber(value: number, locale: string | undefined, currency: string | undefined): string {
-  return (formats[`${locale}|${currency}`] ??= ((intl, texts: Map<number, string>) => (number: number) => {
+  return ((formats[locale!] ??= {})[currency!] ??= ((intl, texts: Map<number, string>) => (number: number) => {
     let text = texts.get(number)
     if (text === undefined) {
       if (texts.size > 255) texts.clear()
@@ -57,12 +57,15 @@ export function fillText(parts: readonly string[], vars: Vars, locale?: string, 
   return filled
 }
 
+/** Fills a text (`undefined` stays `undefined`); see `createRenderer`. */
+export type Renderer = (text: string | undefined, vars: Vars, locale?: string, currency?: string, encode?: boolean) => string | undefined
+
 /**
  * A renderer that remembers, per text, the values it read and what it rendered: filling a text again with
  * the same values returns the previous string without formatting anything.
  * @example const render = createRenderer(); render('{used} of {limit}', { used: 8, limit: 10 }, 'en-US')
  */
-export function createRenderer(): (text: string | undefined, vars: Vars, locale?: string, currency?: string, encode?: boolean) => string | undefined {
+export function createRenderer(): Renderer {
   const memo: Record<string, { parts: string[]; values: unknown[]; locale?: string; out?: string }> = {}
   return (text, vars, locale, currency, encode) => {
     if (text === undefined) return text
