@@ -64,15 +64,16 @@ export function resolveTargetName(
   const current = planIndex(rules, account.plan)
   const above = current < 0 ? [] : plans.slice(current + 1)
   const buyable = [...above, ...rules.addons.filter((addon) => !owns(account, addon))]
-  const limit = metric === undefined ? null : limitOf(rules, account, metric)
   const isPlan = (item: CompiledPlan | CompiledAddon) => plans.includes(item as CompiledPlan)
-  const limitWith = (item: CompiledPlan | CompiledAddon) =>
-    metric === undefined ? undefined : isPlan(item) ? limitOf(rules, { ...account, plan: item.id }, metric) : limit === null ? null : limit + (item.limits[metric] ?? 0)
+  // The account's limit once it bought the item: a plan instead of its own, an add-on on top of its own.
+  const limitWith = (item?: CompiledPlan | CompiledAddon) => metric === undefined ? undefined
+    : limitOf(rules, item ? (isPlan(item) ? { ...account, plan: item.id } : { ...account, addons: [...(account.addons ?? []), item.id] }) : account, metric)
+  const limit = limitWith()
   const item =
     name === 'next_plan' ? above[0]
     : name === 'next_plan_raising_limit' ? above.find((plan) => {
         const raised = limitWith(plan)
-        return metric === undefined || (limit !== null && (raised === null || raised! > limit))
+        return limit === undefined || (limit !== null && (raised === null || raised! > limit))
       })
     : name === 'cheapest_plan_with_feature' ? buyable.find((candidate) => candidate.features.includes(feature!))
     : [plans[current], ...buyable].find((candidate) => candidate?.id === name)
