@@ -66,10 +66,13 @@ export type Renderer = (text: string | undefined, vars: Vars, locale?: string, c
  * @example const render = createRenderer(); render('{used} of {limit}', { used: 8, limit: 10 }, 'en-US')
  */
 export function createRenderer(): Renderer {
-  const memo: Record<string, { parts: string[]; values: unknown[]; locale?: string; out?: string }> = {}
+  type Entry = { parts: string[]; values: unknown[]; locale?: string; out?: string }
+  // Copy and URLs apart: the same text renders differently as a URL.
+  const texts: Record<string, Entry> = {}
+  const urls: Record<string, Entry> = {}
   return (text, vars, locale, currency, encode) => {
     if (text === undefined) return text
-    const entry = (memo[encode ? `\0${text}` : text] ??= { parts: splitText(text), values: [] })
+    const entry = ((encode ? urls : texts)[text] ??= { parts: splitText(text), values: [] })
     let same = entry.out !== undefined && entry.locale === locale
     for (let index = 1; index < entry.parts.length; index += 2) {
       const value = vars[entry.parts[index]!]
