@@ -83,8 +83,8 @@ const dir = mkdtempSync(join(tmpdir(), 'nudgekit-group-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe.each([
-  ['in memory, written in process', () => sqlite(':memory:')],
-  ['in a file, written by the writer thread', () => sqlite(join(dir, `group-${Math.random().toString(36).slice(2)}.db`))],
+  ['in memory', () => sqlite(':memory:')],
+  ['in a WAL file', () => sqlite(join(dir, `group-${Math.random().toString(36).slice(2)}.db`))],
 ])('sqlite group commit (%s)', (_, open) => {
   it('gives concurrent batches their own accepted events and duplicates, a shared id to the first batch only', async () => {
     const store = open()

@@ -1,4 +1,4 @@
-// The embedded store: Node's built-in node:sqlite, WAL journal, ingest turns written by a worker thread.
+// The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
@@ -6,7 +6,6 @@ import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { dayOf } from './rollup.ts'
 import { acceptedEvents, createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
-import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
@@ -24,11 +23,6 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal'
   /** Milliseconds to wait for another process's write lock before failing with 503. Default 5000. */
   busyTimeoutMs?: number
-  /**
-   * Store ingest turns on a worker thread with its own connection (default true for a file), so SQLite's work
-   * runs beside the HTTP thread's; costs one more V8 isolate (about 60 MB). `:memory:` is always written inline.
-   */
-  writerThread?: boolean
   /** Apply pending migrations on open (default true); `nudgekit migrate` opens with false to report them. */
   migrate?: boolean
 }
@@ -98,15 +92,9 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     })
   if (options.migrate !== false) migrate()
 
-  // A file database is written by a worker thread on its own connection (WAL: readers here are not blocked),
-  // so storing a turn runs beside the HTTP work; an in-memory database has one connection, written here.
-  // The thread starts with the first ingest: read-only uses (nudgekit stats, migrate) never start it.
-  const inProcess = options.writerThread === false || path === ':memory:' || path === ''
-  let writer: SqliteWriter | undefined
-  const commitHere = createIngestCommit(db)
+  const commit = createIngestCommit(db)
   const ingest = groupCommit(async (jobs: IngestJob[]): Promise<IngestResult[]> => {
-    if (!inProcess) writer ??= startSqliteWriter(path, options)
-    const outcomes = writer ? await writer.commit(jobs) : await call(() => commitHere(jobs))
+    const outcomes = await call(() => commit(jobs))
     return jobs.map((job, i) => ({ accepted: acceptedEvents(job, outcomes[i]!), duplicates: outcomes[i]!.duplicates }))
   })
 
@@ -216,7 +204,6 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
       }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {
-      await writer?.close()
       if (db.isOpen) db.close()
     },
   }
