@@ -42,16 +42,6 @@ export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boo
 }
 
 /**
- * A predicate over the account alone, worked out once per account object (the SDK replaces the object
- * when the account changes).
- */
-function perAccount(read: (account: EvalAccount) => boolean): Predicate {
-  let account: EvalAccount | undefined
-  let value = false
-  return (ctx) => (ctx.account === account ? value : (value = read((account = ctx.account))))
-}
-
-/**
  * Compiles a condition into a predicate. Semantics: `usage` percentages are of `limitOf` (unlimited → false),
  * `aboveLimit` is used > limit, `gate`/`event` need `countAtLeast` timestamps within `withinMs` of now (all
  * time without it), `renewalWithinMs` holds while renewsAt is in [now, now + ms], `accountAgeAtLeastMs` needs
@@ -107,7 +97,7 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
   const feature = c.hasFeature
   const addon = c.hasAddon
-  return feature ? perAccount((account) => hasFeature(rules, account, feature))
-    : addon ? perAccount((account) => !!account.addons?.includes(addon))
+  return feature ? (ctx) => hasFeature(rules, ctx.account, feature)
+    : addon ? (ctx) => !!ctx.account.addons?.includes(addon)
     : () => false
 }

@@ -97,7 +97,7 @@ describe('createEvaluator', () => {
     const first = evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner
     expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).toBe(first)
     ctx.usage.contacts = 950
-    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).toBe(first)
+    expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner).not.toBe(first)
   })
 
   it('renders a new prompt object once a number its copy reads changes', () => {

@@ -15,11 +15,10 @@ export type PromptBuilder = (
 ) => Prompt
 
 /**
- * A memoising prompt builder for one trigger (`render` is shared by the evaluator's triggers, so equal copy
- * is rendered once). While the inputs of its copy are unchanged it returns the
- * previous `Prompt` without looking at the copy; otherwise each text is rendered again only when a variable
- * it reads changed, and the previous `Prompt` object is kept while every field is the same, so
- * re-evaluations render little and subscribers can compare prompts by identity.
+ * A memoising prompt builder for one trigger: while the inputs of its copy are unchanged it returns the same
+ * `Prompt` object, so re-evaluations render nothing and subscribers can compare prompts by identity. When
+ * they change, each text is filled again only if a variable it reads changed (`render` remembers, and is
+ * shared by the evaluator's triggers, so equal copy is rendered once).
  * @example createPromptBuilder(rules, trigger, createRenderer())(ctx, 'default', trigger.prompt, true, target).title
  */
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): PromptBuilder {
@@ -30,7 +29,6 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
   let limit: number | null = null
   let plan: string | undefined
   let inputs: unknown[] = []
-  let fields: unknown[] = []
   let last: Prompt
   let lastUrl: string | undefined
   let safe: boolean
@@ -70,25 +68,20 @@ export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigg
     const text = (value: string | undefined, encode?: boolean) => render(value, vars, locale, defaults.currency, encode)
     const url = text(cta.url, true)
     if (url !== lastUrl) (lastUrl = url), (safe = !!url && isSafeUrl(url))
-    const shown = [variant, buyer, template.placement, text(copy.title), text(copy.body), text(cta.label), safe ? url : undefined, text(copy.dismissLabel), target]
-    if (shown.some((value, index) => value !== fields[index])) {
-      fields = shown
-      last = {
-        key: `${trigger.id}:${variant}`,
-        trigger: trigger.id,
-        variant,
-        placement: template.placement,
-        audience: buyer ? 'buyer' : 'non_buyer',
-        title: shown[3] as string,
-        body: shown[4] as string | undefined,
-        cta: { label: shown[5] as string, url: shown[6] as string | undefined },
-        dismissLabel: shown[7] as string | undefined,
-        target,
-        feature,
-        metric,
-        priority: trigger.priority,
-      }
-    }
-    return last
+    return (last = {
+      key: `${trigger.id}:${variant}`,
+      trigger: trigger.id,
+      variant,
+      placement: template.placement,
+      audience: buyer ? 'buyer' : 'non_buyer',
+      title: text(copy.title)!,
+      body: text(copy.body),
+      cta: { label: text(cta.label)!, url: safe ? url : undefined },
+      dismissLabel: text(copy.dismissLabel),
+      target,
+      feature,
+      metric,
+      priority: trigger.priority,
+    })
   }
 }

@@ -22,8 +22,8 @@ export function limitOf(rules: CompiledRules, account: EvalAccount, metric: stri
 
 /** Whether the account's plan or one of its add-ons includes the feature. */
 export function hasFeature(rules: CompiledRules, account: EvalAccount, feature: string): boolean {
-  return [rules.plans[planIndex(rules, account.plan)], ...rules.addons.filter((addon) => owns(account, addon))]
-    .some((item) => item?.features.includes(feature))
+  return !!rules.plans[planIndex(rules, account.plan)]?.features.includes(feature) ||
+    rules.addons.some((addon) => owns(account, addon) && addon.features.includes(feature))
 }
 
 /**

@@ -66,20 +66,21 @@ export type Renderer = (text: string | undefined, vars: Vars, locale?: string, c
  * @example const render = createRenderer(); render('{used} of {limit}', { used: 8, limit: 10 }, 'en-US')
  */
 export function createRenderer(): Renderer {
-  type Entry = { parts: string[]; values: unknown[]; locale?: string; out?: string }
+  // Per text: its parts, what it read (the locale at index 0, where a literal sits in the parts) and its text.
   // Copy and URLs apart: the same text renders differently as a URL.
-  const texts: Record<string, Entry> = {}
-  const urls: Record<string, Entry> = {}
+  const texts: Record<string, [string[], unknown[], string?]> = {}
+  const urls: typeof texts = {}
   return (text, vars, locale, currency, encode) => {
     if (text === undefined) return text
-    const entry = ((encode ? urls : texts)[text] ??= { parts: splitText(text), values: [] })
-    let same = entry.out !== undefined && entry.locale === locale
-    for (let index = 1; index < entry.parts.length; index += 2) {
-      const value = vars[entry.parts[index]!]
-      if (entry.values[index] !== value) (same = false), (entry.values[index] = value)
+    const entry = ((encode ? urls : texts)[text] ??= [splitText(text), []])
+    const [parts, read] = entry
+    let same = read[0] === locale && entry[2] !== undefined
+    read[0] = locale
+    for (let index = 1; index < parts.length; index += 2) {
+      const value = vars[parts[index]!]
+      if (read[index] !== value) (same = false), (read[index] = value)
     }
-    if (!same) (entry.locale = locale), (entry.out = fillText(entry.parts, vars, locale, currency, encode))
-    return entry.out
+    return same ? entry[2] : (entry[2] = fillText(parts, vars, locale, currency, encode))
   }
 }
 
