@@ -3,7 +3,7 @@
 // Prints; never asserts.
 import { createEvaluator, type CompiledRules, type CompiledTrigger, type Condition, type EvalContext, type Placement, type TriggerState } from '@nudgekit/rules/evaluator'
 import { GrowthBook, type FeatureDefinition } from '@growthbook/growthbook'
-import { triggerFacts } from '../packages/rules/src/evaluator/deps.ts'
+import { triggerDerived } from '../packages/rules/src/evaluator/deps.ts'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 23, 12)
@@ -51,7 +51,7 @@ function trigger(index: number): CompiledTrigger {
     holdoutPercent: index % 7 === 0 ? 10 : 0,
     frequency: { cooldownMs: 3 * DAY, maxImpressions: 5, maxPerSession: 1, maxPerDay: 2, stopAfterAccept: true },
     priority: (usage ? 10 : 0) + (index % 5),
-    deps: triggerFacts({ when, audience }),
+    ...triggerDerived({ when, audience }),
   }
 }
 

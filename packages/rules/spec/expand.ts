@@ -2,7 +2,7 @@
 //
 // A case is `{ name, rules, context, state?, expected }`:
 // - `rules` is merged over `catalog.json`; its triggers get the compiler's defaults (empty audience, no
-//   holdout, `stopAfterAccept: true`, priority 0, `deps` from the condition) and any `…Ms` field may be a
+//   holdout, `stopAfterAccept: true`, priority 0, `deps`, `metric` and `feature` from the condition) and any `…Ms` field may be a
 //   duration such as `"7d"`.
 // - `context` and `state` default to an owner on the free plan at `NOW` with nothing used; every timestamp
 //   (createdAt, renewsAt, gate and event hits, state times) may be `"now"` or relative, `"-20d"`, `"+1h"`.
@@ -14,7 +14,7 @@
 // u × 100 < holdoutPercent, else arm number ⌊frac(u × 65536) × arms⌋ of the variant names sorted by code unit.
 import catalog from './catalog.json' with { type: 'json' }
 import { parseDuration } from '../src/evaluator/duration.ts'
-import { triggerFacts } from '../src/evaluator/deps.ts'
+import { triggerDerived } from '../src/evaluator/deps.ts'
 import type { CompiledRules, CompiledTrigger, EvalContext, Prompt, TriggerState } from '../src/evaluator/types.ts'
 
 /** 2026-01-15T12:00:00Z: the clock of every case. */
@@ -72,7 +72,7 @@ export function expandCase(spec: SpecCase): {
 } {
   const triggers = spec.rules.triggers.map((trigger): CompiledTrigger => {
     const full = durations({ audience: {}, holdoutPercent: 0, priority: 0, ...trigger, frequency: { stopAfterAccept: true, ...trigger.frequency } })
-    return { ...full, deps: triggerFacts(full) } as CompiledTrigger
+    return { ...full, ...triggerDerived(full) } as CompiledTrigger
   })
   const rules = { ...(catalog as CompiledRules), ...spec.rules, triggers }
   const context = spec.context ?? {}

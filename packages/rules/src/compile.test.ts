@@ -64,6 +64,7 @@ describe('compile', () => {
       frequency: { cooldownMs: 3 * 86_400_000, snoozeOnDismissMs: 7 * 86_400_000, maxImpressions: 5, maxPerSession: 1, maxPerDay: 2, stopAfterAccept: true },
       priority: 10,
       deps: ['account', 'time', 'usage:contacts'],
+      metric: 'contacts',
     })
   })
 

@@ -1,5 +1,6 @@
-// Validated rules → the compact payload the browser evaluates (durations in ms, defaults merged, deps, content hash).
-import { triggerFacts } from './evaluator/deps.ts'
+// Validated rules → the compact payload the browser evaluates (durations in ms, defaults merged, deps and
+// prompt subjects worked out, content hash).
+import { triggerDerived } from './evaluator/deps.ts'
 import { parseDuration, parsePercent } from './evaluator/duration.ts'
 import type {
   CompiledAudience,
@@ -91,7 +92,7 @@ function compileTrigger(trigger: Trigger, defaults: TriggerFrequency): CompiledT
     holdoutPercent: holdout === undefined ? 0 : (parsePercent(holdout) ?? 0),
     frequency: compileFrequency({ ...defaults, ...trigger.frequency }, where),
     priority: trigger.priority ?? 0,
-    deps: triggerFacts({ when, audience }),
+    ...triggerDerived({ when, audience }),
   }
 }
 

@@ -50,6 +50,17 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
 }
 
 /**
+ * What `compile()` works out about a trigger so the browser does not: the facts it reads (`deps`) and what
+ * its prompt is about (`metric`, `feature`; present only when the condition has them).
+ * @example triggerDerived({ when: { gate: 'sso', countAtLeast: 1 }, audience: {} }) // { deps: ['gate:sso'], feature: 'sso' }
+ */
+export function triggerDerived(trigger: Pick<CompiledTrigger, 'when' | 'audience'>): Pick<CompiledTrigger, 'deps' | 'metric' | 'feature'> {
+  const metric = subjectOf(trigger.when, 'usage')
+  const feature = subjectOf(trigger.when, 'gate')
+  return { deps: triggerFacts(trigger), ...(metric === undefined ? {} : { metric }), ...(feature === undefined ? {} : { feature }) }
+}
+
+/**
  * Dependency index, built once from each trigger's `deps`: fact → ids of the triggers reading it.
  * @example createDependencyIndex(rules.triggers)(['usage:contacts']) // ['contacts-80', 'contacts-100']
  */

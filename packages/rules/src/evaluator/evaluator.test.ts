@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
-import { triggerFacts } from './deps.ts'
+import { triggerDerived } from './deps.ts'
 import { createEvaluator } from './index.ts'
 import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey } from './types.ts'
 
@@ -62,7 +62,7 @@ const change: fc.Arbitrary<Change> = fc.oneof(
 const triggersOf = (conditions: Condition[]): CompiledTrigger[] =>
   conditions.map((when, index) => ({
     id: `t${index}`, when, audience: {}, prompt: { placement: 'banner', title: 't' }, holdoutPercent: 0,
-    frequency: { stopAfterAccept: true }, priority: 0, deps: triggerFacts({ when, audience: {} }),
+    frequency: { stopAfterAccept: true }, priority: 0, ...triggerDerived({ when, audience: {} }),
   }))
 
 describe('createEvaluator', () => {

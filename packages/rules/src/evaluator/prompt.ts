@@ -1,6 +1,5 @@
 // Builds the `Prompt` a trigger shows: variant copy, buyer or non-buyer copy, template variables filled.
 import type { CompiledRules, CompiledTrigger, EvalAccount, EvalContext, Prompt, PromptTemplate, ResolvedTarget } from './types.ts'
-import { subjectOf } from './deps.ts'
 import { limitOf, planIndex } from './targets.ts'
 import type { Renderer } from './template.ts'
 import { isSafeUrl } from './url.ts'
@@ -22,8 +21,7 @@ export type PromptBuilder = (
  * @example createPromptBuilder(rules, trigger, createRenderer())(ctx, 'default', trigger.prompt, true, target).title
  */
 export function createPromptBuilder(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): PromptBuilder {
-  const metric = subjectOf(trigger.when, 'usage')
-  const feature = subjectOf(trigger.when, 'gate')
+  const { metric, feature } = trigger
   const { defaults } = rules
   let account: EvalAccount | undefined
   let limit: number | null = null

@@ -6,7 +6,6 @@ import type {
 import { compileAudience, isBuyer } from './audience.ts'
 import { assignVariant } from './bucket.ts'
 import { compileCondition, type Predicate } from './conditions.ts'
-import { subjectOf } from './deps.ts'
 import { frequencyBlock } from './frequency.ts'
 import { createPromptBuilder } from './prompt.ts'
 import { resolveTargetName } from './targets.ts'
@@ -31,10 +30,9 @@ export interface PreparedTrigger {
 
 /** Compiles a trigger's condition, audience and prompt once; `render` fills copy for all triggers. */
 export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): PreparedTrigger {
-  const { id, priority, when: condition } = trigger
+  const { id, priority, metric, feature } = trigger
   const audience = compileAudience(rules, trigger.audience)
   const build = createPromptBuilder(rules, trigger, render)
-  const feature = subjectOf(condition, 'gate')
   const decision = (status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision =>
     ({ trigger: id, status, reason, detail, variant, prompt })
   // Worked out once per account object: the arm, its copy, the target and the slot.
@@ -54,7 +52,7 @@ export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger, r
     id,
     priority,
     outranks: `outranked by ${id} (priority ${priority})`,
-    when: compileCondition(rules, condition),
+    when: compileCondition(rules, trigger.when),
     unmatched: last,
     check(ctx, state) {
       detail = arm = undefined
@@ -65,7 +63,7 @@ export function prepareTrigger(rules: CompiledRules, trigger: CompiledTrigger, r
           variant = assignVariant(trigger, account.id)
           template = { ...trigger.prompt, ...trigger.variants?.[variant] }
           slot = template.placement === 'inline' ? `inline:${feature ?? id}` : template.placement
-          target = template.target ? resolveTargetName(rules, template.target, account, subjectOf(condition, 'usage'), feature) : undefined
+          target = template.target ? resolveTargetName(rules, template.target, account, metric, feature) : undefined
         }
         const holdout = (arm = variant) === 'holdout'
         reason = template.target && !target ? 'no_target' : holdout ? undefined : frequencyBlock(trigger.frequency, state(id), ctx.now)

@@ -1,6 +1,5 @@
 // Entitlements and the upgrade ladder: an account's limits and features, and what a prompt offers next.
 import type { CompiledAddon, CompiledPlan, CompiledRules, CompiledTrigger, EvalAccount, ResolvedTarget } from './types.ts'
-import { subjectOf } from './deps.ts'
 
 /** Position of a plan on the ladder, -1 when the rules do not know it. */
 export function planIndex(rules: CompiledRules, id: string | undefined): number {
@@ -87,5 +86,5 @@ export function resolveTargetName(
  */
 export function resolveTarget(rules: CompiledRules, trigger: CompiledTrigger, account: EvalAccount): ResolvedTarget | undefined {
   const name = trigger.prompt.target
-  return name === undefined ? undefined : resolveTargetName(rules, name, account, subjectOf(trigger.when, 'usage'), subjectOf(trigger.when, 'gate'))
+  return name === undefined ? undefined : resolveTargetName(rules, name, account, trigger.metric, trigger.feature)
 }

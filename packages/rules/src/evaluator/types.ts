@@ -109,6 +109,16 @@ export interface CompiledTrigger {
   priority: number
   /** Facts this trigger reads (condition and audience), for incremental re-evaluation. */
   deps: FactKey[]
+  /**
+   * The metric of the first `usage` condition (through `all`/`any`, not `not`): what `{used}`, `{limit}` and
+   * the target's limit are about. Absent without one. Worked out by `compile()`.
+   */
+  metric?: string
+  /**
+   * The feature of the first `gate` condition (likewise): `{feature}`, the inline slot and
+   * `cheapest_plan_with_feature`. Absent without one. Worked out by `compile()`.
+   */
+  feature?: string
 }
 
 export interface CompiledRules {
