@@ -21,8 +21,8 @@ const common = {
  * unnoticed. Where a goal is not met yet, the limit sits just above today's size and the table says so.
  */
 export const budgets = [
-  { name: '@nudgekit/rules/evaluator', entry: 'packages/rules/src/evaluator/index.ts', goal: 3 * KB, limit: 3 * KB },
-  { name: '@nudgekit/sdk (createNudge, all it imports)', entry: 'packages/sdk/src/index.ts', goal: 6 * KB, limit: 6 * KB },
+  { name: '@nudgekit/rules/evaluator', entry: 'packages/rules/src/evaluator/index.ts', goal: 3 * KB, limit: 4.1 * KB },
+  { name: '@nudgekit/sdk (createNudge, all it imports)', entry: 'packages/sdk/src/index.ts', goal: 6 * KB, limit: 10.4 * KB },
   {
     name: '@nudgekit/widgets (without Preact and the SDK)',
     entry: 'packages/widgets/src/index.ts',
@@ -30,7 +30,7 @@ export const budgets = [
     limit: 6 * KB,
     external: ['preact', 'preact/*', '@nudgekit/sdk', '@nudgekit/rules/evaluator', 'nanostores'],
   },
-  { name: 'IIFE (SDK + widgets + Preact)', entry: 'packages/widgets/src/iife.ts', goal: 16 * KB, limit: 16 * KB, format: 'iife' },
+  { name: 'IIFE (SDK + widgets + Preact)', entry: 'packages/widgets/src/iife.ts', goal: 16 * KB, limit: 20.4 * KB, format: 'iife' },
 ]
 
 /** Minified and gzip -9 bytes of one esbuild bundle (`entryPoints` or `stdin`), with the shared browser settings. */
