@@ -1,4 +1,5 @@
 // Small helpers for the e2e journey: polling, nudgekit stats over HTTP, focus inside shadow roots, screenshots.
+import type { StatsRow } from '@nudgekit/server'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
@@ -21,16 +22,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-export interface StatsRowLike {
-  trigger: string
-  variant: string
-  impressions: number
-  clicks: number
-  dismissals: number
-  upgrade_requests: number
-  conversions: number
-  expansion_mrr: number
-}
+/** The funnel counts of a stats row, summed over a trigger's variants. */
+export type StatsRowLike = Pick<StatsRow, 'trigger' | 'variant' | 'impressions' | 'clicks' | 'dismissals' | 'upgrade_requests' | 'conversions' | 'expansion_mrr'>
 
 /** Sums one trigger's stats rows over its variants (reads `GET /nudgekit/v1/stats` with the secret key). */
 export async function triggerStats(baseUrl: string, secret: string, trigger: string): Promise<StatsRowLike | undefined> {
