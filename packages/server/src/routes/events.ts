@@ -5,6 +5,7 @@ import { authorize, bearerKey } from '../middleware/auth/index.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
+import { parseEventFast } from '../http/event-fast-path.ts'
 import { readJson } from '../http/json-body.ts'
 import { eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { NudgeEvent } from '../store/types.ts'
@@ -64,9 +65,12 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       if (serialized.includes('\\u0000')) {
         return reject(index, [{ code: 'invalid_string', path: `events.${index}`, message: 'event contains a NUL character' }])
       }
-      const parsed = eventSchema.safeParse(raw)
-      if (!parsed.success) return reject(index, fromZod(parsed.error, ['events', index]))
-      const event = parsed.data
+      let event = parseEventFast(raw)
+      if (event === undefined) {
+        const parsed = eventSchema.safeParse(raw)
+        if (!parsed.success) return reject(index, fromZod(parsed.error, ['events', index]))
+        event = parsed.data
+      }
       if (event.ts < now - EVENT_MAX_AGE_MS || event.ts > now + EVENT_MAX_FUTURE_MS) {
         return reject(index, [{
           code: 'ts_out_of_range',

@@ -1,0 +1,46 @@
+// The fast path accepts only events eventSchema accepts, and then returns what eventSchema returns.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseEventFast } from './event-fast-path.ts'
+import { eventSchema } from './schemas.ts'
+
+const ID = '0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b'
+const valid = { id: ID, type: 'impression', ts: 1_760_000_000_000, account: 'a', user: 'u', trigger: 't', variant: 'b', placement: 'banner' }
+
+/** Values that sit on the edges of each rule: types, lengths, whitespace, enums, numbers. */
+const edgy = fc.oneof(
+  fc.constantFrom(undefined, null, '', ' ', ' x ', 'x'.repeat(200), ` ${'x'.repeat(200)} `, 'x'.repeat(201), '\u00a0y\u2003',
+    ID, ID.toUpperCase(), ID.replace('-7', '-4'), 'impression', 'holdout', 'track', 'usage', 'banner', 'popup',
+    0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, 1_760_000_000_000, true, [], {}, { plan: 'pro' }),
+  fc.string({ maxLength: 6 }),
+  fc.double(),
+)
+const fields = ['id', 'type', 'ts', 'account', 'user', 'trigger', 'variant', 'placement', 'metric', 'value', 'feature', 'event', 'props', 'extra'] as const
+
+describe('parseEventFast', () => {
+  it('returns the same event as eventSchema for a typical valid event, unknown keys dropped and names trimmed', () => {
+    const raw = { ...valid, account: '  acct_1 ', sdk: '1.2.3' }
+    expect(parseEventFast(raw)).toEqual(eventSchema.parse(raw))
+  })
+
+  it('leaves events with props and every invalid event to eventSchema', () => {
+    expect(parseEventFast({ ...valid, props: { plan: 'pro' } })).toBeUndefined()
+    expect(parseEventFast({ ...valid, trigger: undefined })).toBeUndefined()
+    expect(parseEventFast({ ...valid, ts: -1 })).toBeUndefined()
+    expect(parseEventFast([valid])).toBeUndefined()
+  })
+
+  it('never accepts what eventSchema rejects, and agrees with its output whenever it accepts (property)', () => {
+    fc.assert(
+      fc.property(fc.record(Object.fromEntries(fields.map((f) => [f, edgy])), { requiredKeys: [] }), fc.boolean(), (overrides, fromValid) => {
+        const raw = fromValid ? { ...valid, ...overrides } : overrides
+        const fast = parseEventFast(raw)
+        if (fast === undefined) return
+        const slow = eventSchema.safeParse(raw)
+        expect(slow.success).toBe(true)
+        expect(fast).toEqual(slow.data)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
