@@ -21,7 +21,7 @@ function name(value: unknown): string | undefined {
  * 1,000 events, 58k → 66k events/s.
  *
  * @example
- * const event = parseEventFast(raw) ?? eventSchema.safeParse(raw)
+ * const event = parseEventFast(raw) ?? eventSchema.parse(raw)
  */
 export function parseEventFast(raw: unknown): EventInput | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
