@@ -7,13 +7,17 @@ import type { IngestResult, NudgeEvent, Store } from './types.ts'
 type Sql = pg.Sql<{ bigint: number }>
 type Tx = pg.TransactionSql<{ bigint: number }>
 
-/** Column name and PostgreSQL element type, in insert order. */
-type Columns = readonly (readonly [string, string])[]
+/**
+ * Column name and PostgreSQL element type of the unnest() array, in insert order; a third entry casts the
+ * element on the way in (props travel as JSON text and become jsonb here: a jsonb[] parameter would make
+ * the driver encode each text a second time, storing a JSON string instead of an object).
+ */
+type Columns = readonly (readonly [string, string, string?])[]
 
 const EVENT_COLUMNS: Columns = [
   ['source', 'text'], ['id', 'text'], ['type', 'text'], ['ts', 'bigint'], ['received_at', 'bigint'],
   ['account', 'text'], ['user_id', 'text'], ['trigger', 'text'], ['variant', 'text'], ['placement', 'text'],
-  ['metric', 'text'], ['value', 'float8'], ['feature', 'text'], ['event', 'text'], ['props', 'jsonb'],
+  ['metric', 'text'], ['value', 'float8'], ['feature', 'text'], ['event', 'text'], ['props', 'text', 'jsonb'],
 ]
 const DAILY_COLUMNS: Columns = [
   ['day', 'date'], ['trigger', 'text'], ['variant', 'text'], ['impressions', 'bigint'], ['clicks', 'bigint'],
@@ -39,8 +43,9 @@ const ELIGIBILITY_COLUMNS: Columns = [
 function insertRows(tx: Tx, table: string, columns: Columns, rows: readonly object[], tail: string) {
   const names = columns.map(([name]) => name).join(', ')
   const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')
+  const values = columns.map(([name, , cast]) => (cast ? `${name}::${cast}` : name)).join(', ')
   const params = columns.map(([name]) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null))
-  return tx.unsafe(`insert into ${table} (${names}) select * from unnest(${arrays}) ${tail}`, params as never[])
+  return tx.unsafe(`insert into ${table} (${names}) select ${values} from unnest(${arrays}) as input(${names}) ${tail}`, params as never[])
 }
 
 interface IngestJob {

@@ -1,4 +1,5 @@
 // Runs the store contract against PostgreSQL (each store in its own schema, dropped afterwards).
+import pg from 'postgres'
 import { describe, expect, it } from 'vitest'
 import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
 import { storeContract } from './contract.ts'
@@ -27,6 +28,23 @@ describe('postgres store', () => {
     const applied = await Promise.all(stores.map((store) => store.migrate()))
     expect(applied.flat()).toEqual(['001_init', '002_cohorts'])
     await Promise.all(stores.map((store) => store.close()))
+  })
+
+  it('stores event props as a JSON object analysts can query, not as a JSON string', async () => {
+    const schema = nextSchema()
+    const store = postgres(TEST_DATABASE_URL, { schema })
+    await store.migrate()
+    await store.ingest('src', [
+      { id: '0190f5a0-0000-7000-8000-000000000001', type: 'track', ts: Date.now(), account: 'a1', user: 'u1', event: 'report_viewed', props: { run: 3, tags: ['x'] } },
+    ])
+    const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+    try {
+      const [row] = await sql.unsafe(`select jsonb_typeof(props) as kind, props->>'run' as run from ${schema}.events`)
+      expect(row).toEqual({ kind: 'object', run: '3' })
+    } finally {
+      await sql.end()
+      await store.close()
+    }
   })
 
   it('refuses a schema name that is not a plain identifier', () => {
