@@ -24,7 +24,7 @@ export {
 export { buildForecast, forecastFrom, type Forecast } from './forecast.ts'
 export { buildStats, parseStatsQuery } from './stats/build.ts'
 export { toCsv } from './stats/csv.ts'
-export type { StatsRow, StatsResult, DailyPoint, ForecastRow, TriggerAggregate, StatsFilter } from './stats/types.ts'
+export type { FunnelCounts, StatsRow, StatsResult, DailyPoint, ForecastRow, TriggerAggregate, StatsFilter } from './stats/types.ts'
 export {
   createRouter,
   verifySignature,

@@ -1,15 +1,22 @@
 // The stats contract: one row per trigger × variant, as GET /v1/stats returns it (DESIGN.md).
 
-export interface StatsRow {
+/** The funnel of one trigger × variant: what the rollups count and every stats row repeats. */
+export interface FunnelCounts {
   trigger: string
   /** Experiment arm; `default` when the trigger has no experiment. */
   variant: string
   impressions: number
+  /** Accounts first exposed in the range (the cohort). */
   accounts_reached: number
   clicks: number
   dismissals: number
   upgrade_requests: number
+  /** Reached accounts that converted with credit to this trigger × variant. */
   conversions: number
+  expansion_mrr: number
+}
+
+export interface StatsRow extends FunnelCounts {
   /** converted accounts / reached accounts. */
   conversion_rate: number
   /** Wilson 95 % interval. */
@@ -21,7 +28,6 @@ export interface StatsRow {
   lift_ci: [number, number] | null
   /** Two-proportion z-test, two-sided. */
   p_value: number | null
-  expansion_mrr: number
   median_days_to_convert: number | null
 }
 
@@ -53,17 +59,7 @@ export interface ForecastRow {
  * Raw counts for one trigger × variant over a date range, read from the rollups. `buildStats` turns
  * these into `StatsRow`s (rates, intervals, lift, p-value).
  */
-export interface TriggerAggregate {
-  trigger: string
-  variant: string
-  impressions: number
-  accounts_reached: number
-  clicks: number
-  dismissals: number
-  upgrade_requests: number
-  /** Reached accounts that converted with credit to this trigger × variant. */
-  conversions: number
-  expansion_mrr: number
+export interface TriggerAggregate extends FunnelCounts {
   /** Days from first exposure to conversion, one entry per converted account. */
   days_to_convert: number[]
   /** Accounts of this trigger held out (exposure `holdout`), and how many of them converted. */
