@@ -6,6 +6,7 @@ const steps = [
   ['typecheck', ['run', 'typecheck']],
   ['unit and integration tests', ['run', 'test:unit']],
   ['build', ['run', 'build']],
+  ['package manifests (publint)', ['run', 'lint:packages']],
   ['size budgets', ['run', 'size']],
   ['widgets in Chromium', ['run', 'test:browser']],
   ['end-to-end (Chromium)', ['run', 'test:e2e']],
