@@ -125,6 +125,10 @@ export function createActions(context: ActionsContext): Actions {
     click: onPrompt('click', (prompt) => promptEvent('click', prompt)),
     dismiss: hide('dismiss'),
     snooze: hide('snooze'),
-    requestUpgrade: onPrompt('requestUpgrade', (prompt) => promptEvent('upgrade_requested', prompt)),
+    // The plan and role travel with the request so the server can route it to the account owner with context.
+    requestUpgrade: onPrompt('requestUpgrade', ({ trigger, variant, placement, feature, metric }) => {
+      const { account, user } = $account.get()
+      send('upgrade_requested', { trigger, variant, placement, feature, metric, props: { plan: account.plan, role: user.role } })
+    }),
   }
 }

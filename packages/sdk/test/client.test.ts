@@ -61,7 +61,9 @@ it('gives roles that cannot buy the non-buyer prompt and records their upgrade r
   expect(prompt).toMatchObject({ audience: 'non_buyer', cta: { label: 'Ask your admin' } })
   expect(prompt.cta.url).toBeUndefined()
   nudge.requestUpgrade(prompt)
-  expect(await sent('upgrade_requested')).toMatchObject([{ trigger: 'contacts-80', user: 'user_2', placement: 'banner' }])
+  expect(await sent('upgrade_requested')).toMatchObject([
+    { trigger: 'contacts-80', user: 'user_2', placement: 'banner', props: { plan: 'free', role: 'member' } },
+  ])
 })
 
 it('switches to the buyer prompt when the user’s role changes', () => {
