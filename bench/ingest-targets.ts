@@ -62,7 +62,22 @@ export function postgresTarget(url: string, schema: string, port = 8792): Ingest
   }
 }
 
-function psql(url: string, command: string): string {
+/** Runs `work` with a fresh schema `<prefix>_<pid>` on the database at `url`, dropped afterwards. */
+export async function withPostgresSchema<T>(url: string, prefix: string, work: (schema: string) => Promise<T>): Promise<T> {
+  const schema = `${prefix}_${process.pid}`
+  psql(url, `create schema ${schema}`)
+  try {
+    return await work(schema)
+  } finally {
+    psql(url, `drop schema ${schema} cascade`)
+  }
+}
+
+/** The bench database unless `BENCH_DATABASE_URL` names another. */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/** Runs one SQL command with psql and returns its unaligned output; throws with psql's message. */
+export function psql(url: string, command: string): string {
   const result = spawnSync('psql', [url, '-qAtc', 'set client_min_messages = warning', '-qAtc', command], { encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`[nudgekit] Failed to run psql: ${result.stderr.trim()}.`)
   return result.stdout
@@ -81,13 +96,6 @@ if (import.meta.main) {
     }
   }
   if (which === 'postgres') {
-    const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-    const schema = `bench_ingest_${process.pid}`
-    psql(url, `create schema ${schema}`)
-    try {
-      console.log(await runIngest(postgresTarget(url, schema), seconds))
-    } finally {
-      psql(url, `drop schema ${schema} cascade`)
-    }
+    console.log(await withPostgresSchema(BENCH_DATABASE_URL, 'bench_ingest', (schema) => runIngest(postgresTarget(BENCH_DATABASE_URL, schema), seconds)))
   }
 }

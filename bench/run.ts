@@ -5,17 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import pg from 'postgres'
-import { runIngest, type IngestResult, type IngestTarget } from './ingest.ts'
+import { runIngest, type IngestResult } from './ingest.ts'
+import { BENCH_DATABASE_URL, floorTarget, postgresTarget, psql, sqliteTarget, withPostgresSchema } from './ingest-targets.ts'
 import { runSdkRuntime } from './sdk-runtime.ts'
-import { measureSizes } from './sizes.ts'
+import { measureSizes, versionOf } from './sizes.ts'
 import { runStatsScale } from './stats-scale.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const node = process.execPath
-const cli = [node, '--conditions=@nudgekit/source', '--disable-warning=ExperimentalWarning', join(ROOT, 'packages/server/src/cli/main.ts')]
-const keys = { pk: 'pk_bench_0123456789abcdef', sk: 'sk_bench_0123456789abcdef' }
-const PG_URL = process.env.NUDGEKIT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10)
 const only = process.argv.slice(2)
 const wanted = (part: string) => only.length === 0 || only.includes(part)
@@ -29,18 +26,17 @@ const sections: string[] = []
 const log = (text: string) => console.log(text)
 
 function machine(): string {
-  const versions = execFileSync(node, ['-e', "for (const p of ['@nudgekit/sdk','@growthbook/growthbook','autocannon']) try { console.log(p + ' ' + require(require.resolve(p + '/package.json', { paths: ['" + join(ROOT, 'bench') + "'] })).version) } catch { console.log(p + ' ?') }"], { encoding: 'utf8' })
   let postgresVersion = '?'
   try {
-    postgresVersion = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-Atc', 'show server_version'], { encoding: 'utf8' }).trim()
+    postgresVersion = psql(BENCH_DATABASE_URL, 'show server_version').trim()
   } catch {
-    // psql missing: the PostgreSQL row says so below
+    // psql or the database missing: the PostgreSQL rows say so below
   }
   return [
     `- date: ${new Date().toISOString()}`,
     `- CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux`,
     `- Node ${process.version}, SQLite ${(new DatabaseSync(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v}, PostgreSQL ${postgresVersion}`,
-    ...versions.trim().split('\n').map((line) => `- ${line}`),
+    ...['@nudgekit/sdk', '@growthbook/growthbook', 'autocannon'].map((name) => `- ${name} ${versionOf(name)}`),
     '- The machine is shared and noisy: compare ratios measured in the same run, not absolute numbers across runs.',
   ].join('\n')
 }
@@ -61,63 +57,27 @@ function evaluation(): void {
 }
 
 function ingestRow(result: IngestResult): string[] {
-  const stored = result.stored === undefined ? 'n/a (floor stores nothing)' : `${fmt(result.stored)} ${result.stored >= result.sent ? '✔' : '✘ LOST'}`
+  const honest = result.stored !== undefined && result.stored >= result.sent && result.stored <= result.sent + result.unanswered
+  const stored = result.stored === undefined ? 'n/a (floor stores nothing)' : `${fmt(result.stored)} ${honest ? '✔' : '✘'}`
   return [result.target, fmt(result.eventsPerSecond), `${result.p50} ms`, `${result.p99} ms`, `${fmt(result.maxRssMb)} MB`, fmt(result.sent), stored, String(result.non2xx)]
 }
 
 async function ingest(): Promise<void> {
   log('▶ ingest')
-  const rows: string[][] = []
-  const serveArgs = ['serve', '--rules', join(ROOT, 'examples/rules/acme-crm.yaml'), '--publishable-key', keys.pk, '--secret-key', keys.sk, '--rate-limit', '100000000', '--rate-burst', '100000000']
-  const headers = { authorization: `Bearer ${keys.pk}` }
-  rows.push(ingestRow(await runIngest({ name: 'floor: node:http + JSON.parse', command: [node, join(ROOT, 'bench/floor-server.ts')], env: { PORT: '9411' }, port: 9411, path: '/v1/events', headers: {} }, seconds)))
-
+  const rows = [ingestRow(await runIngest(floorTarget(), seconds))]
   const dir = mkdtempSync(join(tmpdir(), 'nudgekit-bench-'))
-  const db = join(dir, 'ingest.db')
-  const sqliteTarget: IngestTarget = {
-    name: 'nudgekit serve, SQLite',
-    command: [...cli, ...serveArgs, '--db', db, '--port', '9412'],
-    port: 9412,
-    path: '/v1/events',
-    headers,
-    count: async () => {
-      const database = new DatabaseSync(db, { readOnly: true })
-      const { n } = database.prepare('select count(*) n from events').get() as { n: number }
-      database.close()
-      return n
-    },
-  }
-  rows.push(ingestRow(await runIngest(sqliteTarget, seconds)))
-  rmSync(dir, { recursive: true, force: true })
-
-  const schema = `nudgekit_bench_${process.pid}`
-  const sql = pg(PG_URL, { max: 1, onnotice: () => {} })
   try {
-    await sql.unsafe(`create schema ${schema}`)
-    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}search_path=${schema}`
-    rows.push(
-      ingestRow(
-        await runIngest(
-          {
-            name: 'nudgekit serve, PostgreSQL',
-            command: [...cli, ...serveArgs, '--database-url', url, '--port', '9413'],
-            port: 9413,
-            path: '/v1/events',
-            headers,
-            count: async () => Number((await sql.unsafe(`select count(*) n from ${schema}.events`))[0]!.n),
-          },
-          seconds,
-        ),
-      ),
-    )
-  } catch (error) {
-    rows.push(['nudgekit serve, PostgreSQL', `not measured: ${(error as Error).message}`, '', '', '', '', '', ''])
+    rows.push(ingestRow(await runIngest(sqliteTarget(join(dir, 'ingest.db')), seconds)))
   } finally {
-    await sql.unsafe(`drop schema if exists ${schema} cascade`).catch(() => {})
-    await sql.end()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    rows.push(ingestRow(await withPostgresSchema(BENCH_DATABASE_URL, 'nudgekit_bench', (schema) => runIngest(postgresTarget(BENCH_DATABASE_URL, schema), seconds))))
+  } catch (error) {
+    rows.push(['nudgekit serve (PostgreSQL)', `not measured: ${(error as Error).message}`, '', '', '', '', '', ''])
   }
   sections.push(
-    `## Ingest\n\nautocannon, 16 connections, ${seconds} s, 50-event batches with UUIDv7 ids, against a server on 127.0.0.1 started as a child process; the loader shares the 2 cores with the server. Goals: ≥ 150k events/s stored on SQLite with p99 < 25 ms, ≥ 50k on PostgreSQL, RSS < 200 MB. "stored" is counted in the database after the run (it may exceed "sent" by batches still in flight when the load stopped).\n\n` +
+    `## Ingest\n\nautocannon, 16 connections, ${seconds} s, 50-event batches with UUIDv7 ids, against a server on 127.0.0.1 started as a child process; the loader shares the 2 cores with the server. Goals: ≥ 150k events/s stored on SQLite with p99 < 25 ms, ≥ 50k on PostgreSQL, RSS < 200 MB. "stored" is counted in the database after the run and must satisfy sent ≤ stored ≤ sent + batches still in flight when the load stopped.\n\n` +
       table(['server', 'events/s (202)', 'p50', 'p99', 'max RSS', 'sent', 'stored', 'non-2xx'], rows),
   )
 }

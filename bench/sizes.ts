@@ -24,7 +24,8 @@ function measurePeer(code: string): Promise<{ min: number; gzip: number }> {
   return bundleSize({ stdin: { contents: code, resolveDir: import.meta.dirname, loader: 'js' } })
 }
 
-function versionOf(name: string): string {
+/** The installed version of a package the bench depends on, or `?`. */
+export function versionOf(name: string): string {
   // Read the manifest from disk: some packages' `exports` do not expose package.json to require().
   for (const base of [import.meta.dirname, join(import.meta.dirname, '..')]) {
     try {
