@@ -69,8 +69,8 @@ export function createActions(context: ActionsContext): Actions {
       if (typeof prompt?.trigger === 'string') answer(prompt)
       else bad(method, 'prompt', 'is not a prompt from $prompts or gate()', '')
     }
-  const promptEvent = (type: NudgeEvent['type'], { trigger, variant, placement, feature, metric }: Prompt): void =>
-    send(type, { trigger, variant, placement, feature, metric })
+  const promptEvent = (type: NudgeEvent['type'], { trigger, variant, placement, feature, metric }: Prompt, props?: NudgeEvent['props']): void =>
+    send(type, { trigger, variant, placement, feature, metric, props })
   /** Takes the prompt off screen in this page, snoozed in every tab for `snooze` or a `snooze_on_dismiss`. */
   const hide = (type: 'dismiss' | 'snooze') =>
     onPrompt(type, (prompt) => {
@@ -126,9 +126,9 @@ export function createActions(context: ActionsContext): Actions {
     dismiss: hide('dismiss'),
     snooze: hide('snooze'),
     // The plan and role travel with the request so the server can route it to the account owner with context.
-    requestUpgrade: onPrompt('requestUpgrade', ({ trigger, variant, placement, feature, metric }) => {
+    requestUpgrade: onPrompt('requestUpgrade', (prompt) => {
       const { account, user } = $account.get()
-      send('upgrade_requested', { trigger, variant, placement, feature, metric, props: { plan: account.plan, role: user.role } })
+      promptEvent('upgrade_requested', prompt, { plan: account.plan, role: user.role })
     }),
   }
 }
