@@ -2,6 +2,18 @@
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 
+/** Flags for headless Chromium here: without the background-networking ones it fights the closed network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+]
+
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
 
 /** Path of a Chromium binary, or undefined. `CHROMIUM_PATH` wins when set. */

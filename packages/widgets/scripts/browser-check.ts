@@ -1,12 +1,13 @@
 // The widgets in real Chromium under a strict CSP: no CSP violations, axe (with colour contrast) clean in
 // light and dark, modal keyboard contract, RTL placement and reduced motion. Run: pnpm run test:browser
 import assert from 'node:assert/strict'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, ensureChromium } from '../../../scripts/ensure-chromium.mjs'
 import { rules } from '../test/rules.ts'
 
 const require = createRequire(import.meta.url)
@@ -47,14 +48,6 @@ nudge.setUsage('contacts', 85)
 nudge.track('report_viewed')
 `
 
-function chromiumPath(): string {
-  const script = join(import.meta.dirname, '../../../scripts/ensure-chromium.mjs')
-  const result = spawnSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  const path = result.stdout.trim().split('\n').at(-1)
-  if (result.status !== 0 || !path) throw new Error('[nudgekit] Failed to find Chromium for the widgets browser check. See the message above.')
-  return path
-}
-
 let browser: Browser
 let bundle: string
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -63,7 +56,7 @@ before(async () => {
   const esbuild = require.resolve('esbuild/bin/esbuild')
   const flags = ['--bundle', '--minify', '--format=iife', '--conditions=@nudgekit/source', '--jsx=automatic', '--jsx-import-source=preact']
   bundle = execFileSync(esbuild, [join(import.meta.dirname, '../src/iife.ts'), ...flags, '--log-level=error'], { encoding: 'utf8' })
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'] })
+  browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS })
 })
 after(() => browser?.close())
 

@@ -1,16 +1,6 @@
 // Launches Debian's Chromium headless through playwright-core for the browser checks (never a downloaded browser).
 import { chromium, type Browser } from 'playwright-core'
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-]
+import { CHROMIUM_ARGS, ensureChromium } from '../../../scripts/ensure-chromium.mjs'
 
 /**
  * A headless Chromium: `CHROMIUM_PATH`, else the system one (installed through apt by `ensureChromium` when
@@ -18,8 +8,5 @@ const FLAGS = [
  * @example const browser = await launchChromium(); const page = await browser.newPage()
  */
 export async function launchChromium(): Promise<Browser> {
-  const finder = (await import(new URL('../../../scripts/ensure-chromium.mjs', import.meta.url).href)) as {
-    ensureChromium(): string
-  }
-  return chromium.launch({ executablePath: finder.ensureChromium(), args: FLAGS, timeout: 30_000 })
+  return chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS, timeout: 30_000 })
 }
