@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import { buildStats, parseStatsQuery } from '../stats/build.ts'
-import { toCsv } from '../stats/csv.ts'
+import { csvDownloadHeaders, toCsv } from '../stats/csv.ts'
 import { formatDay } from '../stats/days.ts'
 import type { DailyPoint, ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
 import { StoreUnavailableError } from '../store/types.ts'
@@ -101,10 +101,7 @@ export function createDashboard(options: DashboardOptions): Hono {
     }
     try {
       const stats = buildStats(await options.store.aggregates(parsed.filter), parsed.filter)
-      return c.body(toCsv(stats), 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="nudgekit-stats-${stats.from}-to-${stats.to}.csv"`,
-      })
+      return c.body(toCsv(stats), 200, csvDownloadHeaders(stats))
     } catch (error) {
       if (error instanceof StoreUnavailableError) return unavailable(c)
       throw error

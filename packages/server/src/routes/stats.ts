@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/env.ts'
 import { errorResponse, isErrorResponse } from '../http/errors.ts'
 import { requireKey } from '../middleware/auth/index.ts'
 import { buildStats, parseStatsQuery } from '../stats/build.ts'
-import { toCsv } from '../stats/csv.ts'
+import { csvDownloadHeaders, toCsv } from '../stats/csv.ts'
 import type { StatsResult } from '../stats/types.ts'
 
 /** Registers `GET /v1/stats`, `GET /v1/stats.csv` and `GET /v1/forecast`. */
@@ -29,11 +29,7 @@ export function statsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/v1/stats.csv', requireKey(deps.keyring, 'secret'), async (c) => {
     const result = await stats(c.req.url)
     if (isErrorResponse(result)) return result
-    return c.body(toCsv(result), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="nudgekit-stats-${result.from}-${result.to}.csv"`,
-      'cache-control': 'no-store',
-    })
+    return c.body(toCsv(result), 200, { ...csvDownloadHeaders(result), 'cache-control': 'no-store' })
   })
 
   app.get('/v1/forecast', requireKey(deps.keyring, 'secret'), async (c) => {

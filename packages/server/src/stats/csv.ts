@@ -55,3 +55,14 @@ function formatCell(cell: Cell): string {
 function quote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
+
+/**
+ * Headers of a CSV download of `result`, the same for the API and the dashboard.
+ * @example return c.body(toCsv(result), 200, csvDownloadHeaders(result))
+ */
+export function csvDownloadHeaders(result: StatsResult): Record<string, string> {
+  return {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="nudgekit-stats-${result.from}-to-${result.to}.csv"`,
+  }
+}
