@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { runIngest, type IngestResult } from './ingest.ts'
 import { BENCH_DATABASE_URL, floorTarget, postgresTarget, psql, sqliteTarget, withPostgresSchema } from './ingest-targets.ts'
 import { runSdkRuntime } from './sdk-runtime.ts'
+import { measureBreakdown } from './size-breakdown.ts'
 import { measureSizes, versionOf } from './sizes.ts'
 import { runStatsScale } from './stats-scale.ts'
 
@@ -47,6 +48,11 @@ async function sizes(): Promise<void> {
   sections.push(
     '## Bundle sizes\n\nesbuild, ESM (IIFE for the script-tag build), browser, minified, gzip -9; peers bundled the same way in the same run.\n\n' +
       table(['bundle', 'version', 'minified', 'gzip', 'goal'], rows.map((row) => [row.name, row.version, kb(row.minified), kb(row.gzip), row.budget ? `${kb(row.budget)} ${row.gzip <= row.budget ? '✔' : '✘'}` : ''])),
+  )
+  const breakdown = await measureBreakdown()
+  sections.push(
+    `### Where the bytes of createNudge go\n\nEach part's cost at the margin: the SDK bundle (${kb(breakdown.total.gzip)} gzip) bundled again with that part's modules replaced by empty stand-ins (\`bench/size-breakdown.ts\`). Shared helpers count in more than one row, so the rows overlap.\n\n` +
+      table(['part', 'gzip', 'minified'], breakdown.rows.map((row) => [row.part, `${fmt(row.gzip)} B`, `${fmt(row.minified)} B`])),
   )
 }
 

@@ -1,6 +1,7 @@
 // Exposure state per trigger for one account+user: persisted and so shared between tabs, counted per
 // browser session and per day, merged with the server's account-level state; what is on screen is per tab.
 import type { TriggerState } from '@nudgekit/rules/evaluator'
+import { periodStart } from './facts.ts'
 import type { Store } from './storage.ts'
 
 /** The account-level fields `GET /v1/state` returns per trigger; merged by taking the later/larger value. */
@@ -34,9 +35,7 @@ export interface FrequencyState {
 const SHARED = ['impressions', 'lastShownAt', 'snoozedUntil', 'dismissedAt', 'acceptedAt'] as const
 
 /** Local midnight of the day of `at`. */
-function dayOf(at: number): number {
-  return new Date(at).setHours(0, 0, 0, 0)
-}
+const dayOf = (at: number): number => periodStart('day', at)
 
 /**
  * Frequency state stored under `freq:<scope>`.
