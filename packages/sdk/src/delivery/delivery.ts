@@ -1,10 +1,7 @@
-// Event delivery: batches from the persisted queue, one sending tab at a time, retries, unload, online and visible.
+// Event delivery: a persisted queue shared by the tabs of one key, sent in batches by one tab at a time,
+// retried with jittered backoff, and handed to the browser when the page goes away.
 import type { Store } from '../storage.ts'
 import type { NudgeEvent, Timers } from '../types.ts'
-import { createQueue } from './queue.ts'
-import { backoff, MAX_ATTEMPTS } from './retryer.ts'
-import type { TabLock } from './tabs.ts'
-import type { Outcome, Transport } from './transport.ts'
 
 export interface Delivery {
   /** Queues an event; a full batch goes out at once, a partial one after `intervalMs`. */
@@ -18,35 +15,72 @@ export interface Delivery {
 }
 
 export interface DeliveryOptions {
-  store: Store
+  /** The server's base URL, without a trailing slash. */
+  endpoint: string
   key: string
-  transport: Transport
-  lock: TabLock
+  fetch: typeof fetch
+  store: Store
   timers: Timers
   now: () => number
   random: () => number
   log: (message: string, data?: unknown) => void
   batchSize?: number
   intervalMs?: number
+  timeoutMs?: number
   /** How long a batch on the wire stays marked; longer than the request timeout. */
   inflightMs?: number
 }
 
+/** The call create-nudge.ts makes before it passes `endpoint` and `fetch` itself; goes when it switches. */
+export type LegacyDeliveryOptions = Omit<DeliveryOptions, 'endpoint' | 'fetch'> & { transport: Pick<DeliveryOptions, 'endpoint' | 'fetch'>; lock: unknown }
+
 /**
- * Wires queue, transport, retry policy and tab lock into a sender.
- * @example const delivery = createDelivery({ store, key, transport, lock, timers, now, random, log })
+ * The stored queue; short names because it is serialised on every change.
+ * `q`: events, oldest first, `u` on the wire until then (a dead page's batch goes out again after it);
+ * `d`: events dropped (queue full, or refused by the server) and not yet reported; `r`: no tab sends before this time.
  */
-export function createDelivery(options: DeliveryOptions): Delivery {
-  const { store, transport, lock, timers, now, log } = options
-  const batchSize = options.batchSize ?? 50
-  const intervalMs = options.intervalMs ?? 1000
-  const queue = createQueue(store, options.key, now)
+interface QueueState {
+  q: Array<{ e: NudgeEvent; u?: number }>
+  d: number
+  r: number
+}
+
+/** Attempts per batch before the sender pauses until the next flush, `online`, visible page or page load. */
+const MAX_ATTEMPTS = 10
+
+/**
+ * The sender of one key's events to `POST <endpoint>/v1/events`. The queue lives in `store` under `q1:<key>` and
+ * every step reads it afresh, so the tabs over one storage share it; in-flight marks keep two senders off the same
+ * events, and a Web Lock lets one tab send at a time.
+ * @example
+ * const delivery = createDelivery({ endpoint, key, fetch, store, timers, now: Date.now, random: Math.random, log })
+ * delivery.enqueue(event)
+ */
+export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions): Delivery {
+  const { key, store, timers, now, log, batchSize = 50, intervalMs = 1000, timeoutMs = 10_000, inflightMs = 15_000 } = options
+  const { endpoint, fetch: post } = 'transport' in options ? options.transport : options
+  const url = endpoint + '/v1/events'
+  const name = 'q1:' + key
+  const controllers = new Set<AbortController>()
   let timer: unknown
   let timerAt = Infinity
   let attempt = 0
   let paused = false
   let stopped = false
-  let flushing: Promise<void> | undefined
+  let running: Promise<void> | undefined
+
+  const state = (): QueueState => {
+    const stored = store.get<QueueState>(name)
+    return Array.isArray(stored?.q) ? stored : { q: [], d: 0, r: 0 }
+  }
+  /** Changes the stored state (read afresh, as another tab may have changed it) and writes it back. */
+  const update = <T>(change: (s: QueueState) => T): T => {
+    const s = state()
+    const result = change(s)
+    store.set(name, s)
+    return result
+  }
+  const waiting = (entry: { u?: number }): boolean => !(entry.u! > now())
 
   const schedule = (ms: number): void => {
     if (stopped || now() + ms >= timerAt) return
@@ -58,97 +92,139 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }, ms)
   }
 
-  /** Up to `max` waiting events, marked in flight and stored before they go out; and the drops to report. */
-  const claim = (max: number) => {
-    const batch = queue.take(max)
-    const ids = batch.map((e) => e.id)
-    queue.mark(ids, now() + (options.inflightMs ?? 15_000))
+  /**
+   * Sends one batch of waiting events, marked in flight and stored before it goes out. An `unload` batch goes
+   * without a preflight (text/plain, key in the body) on a keepalive request that may outlive the page, under the
+   * browser's 64 KB budget, or as a beacon where fetch has no keepalive. Resolves `true` when more may go at once.
+   */
+  const send = async (unload?: boolean): Promise<boolean> => {
+    const s = state()
+    const batch: NudgeEvent[] = []
+    let size = 0
+    for (const entry of s.q) {
+      if (waiting(entry) && batch.length < (unload ? 500 : batchSize) && (!unload || (size += JSON.stringify(entry.e).length + 1) < 60_000)) {
+        batch.push(entry.e)
+        entry.u = now() + inflightMs
+      }
+    }
+    if (!batch.length) return false
+    store.set(name, s)
     store.flush()
-    return { batch, ids, dropped: queue.state().d }
-  }
+    const ids = batch.map((e) => e.id)
+    const { d } = s
+    const body = JSON.stringify({ key: unload ? key : undefined, events: batch, dropped: d })
+    // Without an answer a beacon's events stay marked: should it be lost, they go out again after the mark.
+    if (unload && !('keepalive' in (globalThis.Request?.prototype ?? {}))) {
+      if (!globalThis.navigator?.sendBeacon?.(url, body)) update((s) => s.q.forEach((entry) => ids.includes(entry.e.id) && (entry.u = undefined)))
+      return false
+    }
 
-  /** Applies the answer to a batch: back to waiting for a retry, else out of the queue with its drops reported. */
-  const settle = ({ batch, ids, dropped }: ReturnType<typeof claim>, { rejected, retry, reason }: Outcome): void => {
-    if (retry !== undefined) return queue.mark(ids, 0)
-    queue.remove(ids)
-    queue.update((s) => void (s.d = Math.max(0, s.d - dropped + (rejected ? 0 : ids.length))))
-    if (!rejected) log(`dropped ${ids.length} events (${reason})`)
-    for (const { index, error } of rejected ?? []) log(`server rejected event ${batch[index]?.id}`, error)
-  }
+    const controller = new AbortController()
+    // A keepalive request is meant to outlive the page, so `stop()` leaves it alone.
+    if (!unload) controllers.add(controller)
+    const timeout = timers.setTimeout(() => controller.abort(), timeoutMs)
+    /** Set when the batch is to be sent again: the least wait in ms (Retry-After). */
+    let retry: number | undefined
+    let reason: string
+    let rejected: Array<{ index: number; error: unknown }> | undefined
+    try {
+      const response = await post(url, {
+        method: 'POST',
+        body,
+        keepalive: unload,
+        signal: controller.signal,
+        headers: unload ? { 'content-type': 'text/plain' } : { 'content-type': 'application/json', authorization: 'Bearer ' + key },
+      })
+      const { status } = response
+      reason = 'HTTP ' + status
+      if (response.ok) rejected = ((await response.json().catch(() => 0)) as { rejected?: typeof rejected })?.rejected ?? []
+      else if (status === 408 || status === 429 || status > 499) {
+        // Delta seconds or an HTTP date; anything unreadable counts as 0.
+        const after = response.headers.get('retry-after') ?? ''
+        retry = Number(after) * 1000 || Date.parse(after) - now() || 0
+      }
+    } catch (error) {
+      retry = 0
+      reason = String((error as Error)?.name ?? error)
+    } finally {
+      timers.clearTimeout(timeout)
+      controllers.delete(controller)
+    }
 
-  /** Sends one batch; `true` when there may be more to send right away. */
-  const sendBatch = async (): Promise<boolean> => {
-    const claimed = claim(batchSize)
-    if (!claimed.ids.length) return false
-    const outcome = await transport.post(claimed.batch, claimed.dropped)
-    settle(claimed, outcome)
+    update((s) => {
+      if (retry === undefined) {
+        s.q = s.q.filter((entry) => !ids.includes(entry.e.id))
+        // The drops reported are done with; a refused batch becomes drops to report.
+        s.d = Math.max(0, s.d - d + (rejected ? 0 : ids.length))
+      } else s.q.forEach((entry) => ids.includes(entry.e.id) && (entry.u = undefined))
+    })
+    if (retry === undefined) {
+      if (rejected) for (const { index, error } of rejected) log(`server rejected event ${batch[index]?.id}`, error)
+      else log(`dropped ${ids.length} events (${reason})`)
+      attempt = 0
+      return true
+    }
     if (stopped) return false
-    if (outcome.retry === undefined) return (attempt = 0), true
     if (++attempt >= MAX_ATTEMPTS) {
       paused = true
       attempt = 0
-      log(`paused after ${MAX_ATTEMPTS} failed attempts (${outcome.reason}); the events stay queued`)
+      log(`paused after ${MAX_ATTEMPTS} failed attempts (${reason}); the events stay queued`)
       return false
     }
-    const wait = backoff(attempt - 1, options.random, outcome.retry)
-    queue.update((s) => void (s.r = now() + wait))
-    log(`retry ${attempt} in ${Math.round(wait)} ms (${outcome.reason})`)
+    // 1 s doubling up to 60 s, jittered to 50–100 %, and never before the server's Retry-After.
+    const wait = Math.max(retry, Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.5 + options.random() / 2))
+    update((s) => void (s.r = now() + wait))
+    log(`retry ${attempt} in ${Math.round(wait)} ms (${reason})`)
     return false
   }
 
+  /** Sends batch after batch while there is more, holding the tab lock (a Web Lock, released when a page dies). */
   const run = (): Promise<void> =>
-    (flushing ??= (async () => {
-      let more = true
-      while (more && !stopped && !paused && queue.state().r <= now()) {
-        more = false
-        if (!(await lock(async () => void (more = await sendBatch())))) break
-      }
+    (running ??= (async () => {
+      const locks = globalThis.navigator?.locks
+      // Without Web Locks (tests, server rendering) the in-flight marks still keep two senders off the same events.
+      const locked = () => (locks ? locks.request('nudgekit:flush:' + key, { ifAvailable: true }, (lock) => !!lock && send()) : send())
+      while (!stopped && !paused && state().r <= now() && (await locked()));
     })().finally(() => {
-      flushing = undefined
-      const wait = queue.state().r - now()
-      if (!paused && queue.state().q.length) schedule(wait > 0 ? wait : intervalMs)
+      running = undefined
+      const { q, r } = state()
+      if (!paused && q.length) schedule(r > now() ? r - now() : intervalMs)
     }))
 
   const unload = (): void => {
-    if (queue.state().r <= now()) {
-      const claimed = claim(500)
-      const { ids, done } = transport.unload(claimed.batch, claimed.dropped)
-      // What the browser would not take goes back to waiting for the next page.
-      queue.mark(claimed.ids.filter((id) => !ids.includes(id)), 0)
-      void done?.then((outcome) => settle({ ...claimed, ids }, outcome))
-    }
+    if (state().r <= now()) void send(true)
     store.flush()
   }
-
-  const resume = (): void => {
+  const resume = (): Promise<void> => {
     paused = false
-    void run()
+    return run()
   }
-  const onVisibility = (): void => (document.visibilityState === 'hidden' ? unload() : resume())
   const win = globalThis.window
+  const onVisibility = (): void => void (win.document.visibilityState === 'hidden' ? unload() : resume())
   /** Adds (`'add'`) or removes (`'remove'`) the page listeners. */
-  const listen = (how: 'add' | 'remove') => {
+  const listen = (how: 'add' | 'remove'): void => {
     win?.[`${how}EventListener`]('pagehide', unload)
     win?.[`${how}EventListener`]('online', resume)
-    win?.document?.[`${how}EventListener`]('visibilitychange', onVisibility)
+    win?.document[`${how}EventListener`]('visibilitychange', onVisibility)
   }
   listen('add')
-  if (queue.state().q.length) schedule(0)
+  if (state().q.length) schedule(0)
 
   return {
     enqueue(event) {
-      if (queue.push(event)) log('queue full: dropped the oldest event')
-      if (!paused) schedule(queue.state().q.length >= batchSize ? 0 : intervalMs)
+      update((s) => {
+        // Only the latest value of a metric matters; one already on the wire stays.
+        if (event.type === 'usage') s.q = s.q.filter((entry) => !(entry.e.type === 'usage' && entry.e.metric === event.metric && entry.e.account === event.account && waiting(entry)))
+        if (s.q.push({ e: event }) > 1000) s.q.shift(), s.d++, log('queue full: dropped the oldest event')
+      })
+      if (!paused) schedule(state().q.length >= batchSize ? 0 : intervalMs)
     },
-    flush() {
-      paused = false
-      return run()
-    },
+    flush: resume,
     unload,
     stop() {
       stopped = true
       timers.clearTimeout(timer)
-      transport.abort()
+      for (const controller of controllers) controller.abort()
       listen('remove')
     },
   }

@@ -1,21 +1,4 @@
-// Coordination between tabs: one sender at a time (Web Locks) and change notices (BroadcastChannel).
-
-/** Runs `task` unless another tab is sending; resolves `false` without running it then. */
-export type TabLock = (task: () => Promise<void>) => Promise<boolean>
-
-/**
- * The flush lock of one key: a Web Lock, which the browser releases when a page dies. Current browsers
- * all have Web Locks; elsewhere (tests, server rendering) the task just runs — the in-flight marks on
- * queued events still keep two senders from carrying the same events.
- * @example const lock = createTabLock('pk_live_1'); await lock(sendAll)
- */
-export function createTabLock(key: string): TabLock {
-  const name = 'nudgekit:flush:' + key
-  return (task) => {
-    const locks = globalThis.navigator?.locks
-    return locks ? locks.request(name, { ifAvailable: true }, async (lock) => !!lock && (await task(), true)) : task().then(() => true)
-  }
-}
+// Change notices between the tabs of one key (BroadcastChannel); the send lock lives in delivery.ts.
 
 export interface TabChannel {
   post(message: string): void
@@ -28,9 +11,16 @@ export interface TabChannel {
  * @example const channel = createTabChannel('pk_live_1', (m) => m === 'state' && reload())
  */
 export function createTabChannel(key: string, listener: (message: string) => void): TabChannel {
-  const Channel = globalThis.BroadcastChannel
-  if (!Channel) return { post() {}, close() {} }
-  const channel = new Channel('nudgekit:' + key)
-  channel.onmessage = (event) => listener(String(event.data))
-  return { post: (message) => channel.postMessage(message), close: () => channel.close() }
+  const channel = globalThis.BroadcastChannel && new BroadcastChannel('nudgekit:' + key)
+  if (channel) channel.onmessage = (event) => listener(String(event.data))
+  return { post: (message) => channel?.postMessage(message), close: () => channel?.close() }
+}
+
+/**
+ * Kept for create-nudge.ts until it stops passing `lock`: createDelivery takes the Web Lock itself.
+ * @deprecated Drop the `lock` option of `createDelivery`.
+ * @example createDelivery({ ...options, lock: createTabLock(key) })
+ */
+export function createTabLock(key: string): string {
+  return key
 }
