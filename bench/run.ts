@@ -1,7 +1,7 @@
 // `pnpm bench`: every benchmark in one run, written to bench/RESULTS.md (machine, versions, medians, ratios).
 // Benchmarks measure and report; goals are printed next to the numbers, never asserted.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -45,13 +45,11 @@ function machine(): string {
 async function sizes(): Promise<void> {
   log('▶ bundle sizes')
   const rows = await measureSizes()
-  sections.push(
-    '## Bundle sizes\n\nesbuild, ESM (IIFE for the script-tag build), browser, minified, gzip -9; peers bundled the same way in the same run.\n\n' +
-      table(['bundle', 'version', 'minified', 'gzip', 'goal'], rows.map((row) => [row.name, row.version, kb(row.minified), kb(row.gzip), row.budget ? `${kb(row.budget)} ${row.gzip <= row.budget ? '✔' : '✘'}` : ''])),
-  )
   const breakdown = await measureBreakdown()
   sections.push(
-    `### Where the bytes of createNudge go\n\nEach part's cost at the margin: the SDK bundle (${kb(breakdown.total.gzip)} gzip) bundled again with that part's modules replaced by empty stand-ins (\`bench/size-breakdown.ts\`). Shared helpers count in more than one row, so the rows overlap.\n\n` +
+    '## Bundle sizes\n\nesbuild, ESM (IIFE for the script-tag build), browser, minified, gzip -9; peers bundled the same way in the same run.\n\n' +
+      table(['bundle', 'version', 'minified', 'gzip', 'goal'], rows.map((row) => [row.name, row.version, kb(row.minified), kb(row.gzip), row.budget ? `${kb(row.budget)} ${row.gzip <= row.budget ? '✔' : '✘'}` : ''])) +
+      `\n\n### Where the bytes of createNudge go\n\nEach part's cost at the margin: the SDK bundle (${kb(breakdown.total.gzip)} gzip) bundled again with that part's modules replaced by empty stand-ins (\`bench/size-breakdown.ts\`). Shared helpers count in more than one row, so the rows overlap.\n\n` +
       table(['part', 'gzip', 'minified'], breakdown.rows.map((row) => [row.part, `${fmt(row.gzip)} B`, `${fmt(row.minified)} B`])),
   )
 }
@@ -135,6 +133,21 @@ sections.push(`## Where a goal is missed, what limits it
 - **RSS < 200 MB.** ~130 MB idle when run from TypeScript source (type stripping, the yaml/zod toolchain);
   under load the V8 heap grows to ~260 MB and stays flat (no leak); capping the heap doubled CPU per event.`)
 
+/**
+ * A partial run (`pnpm bench sizes`) replaces only its own sections of the existing results and keeps the
+ * others, each section being a `## ` heading and what follows it.
+ */
+function mergeSections(previous: string, fresh: string[]): string[] {
+  const heading = (section: string) => section.slice(0, section.indexOf('\n'))
+  const kept = previous.split(/\n(?=## )/).slice(1).map((section) => section.trim())
+  const byHeading = new Map(fresh.map((section) => [heading(section), section]))
+  const merged = kept.map((section) => byHeading.get(heading(section)) ?? section)
+  return [...merged, ...fresh.filter((section) => !kept.some((old) => heading(old) === heading(section)))]
+}
+
 const out = join(ROOT, 'bench/RESULTS.md')
-writeFileSync(out, `# nudgekit benchmarks\n\nWritten by \`pnpm bench\`${only.length ? ` (parts: ${only.join(', ')})` : ''}.\n\n${machine()}\n\n${sections.join('\n\n')}\n`)
+const previous = only.length && existsSync(out) ? readFileSync(out, 'utf8') : ''
+const body = previous ? mergeSections(previous, sections) : sections
+const parts = only.length ? ` (this time: ${only.join(', ')}; the other sections are from an earlier run)` : ''
+writeFileSync(out, `# nudgekit benchmarks\n\nWritten by \`pnpm bench\`${parts}.\n\n${machine()}\n\n${body.join('\n\n')}\n`)
 log(`\nwrote ${out}`)
