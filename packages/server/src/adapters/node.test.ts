@@ -72,4 +72,34 @@ describe('nodeMiddleware', () => {
       await new Promise((resolve) => server.close(resolve))
     }
   })
+
+  it('keeps a mount path in the dashboard links, redirect and cookie path (Express app.use("/nudgekit", …))', async () => {
+    const middleware = nodeMiddleware({ rules, store, keys, logger: silent })
+    // What Express does for a middleware mounted at a path: originalUrl keeps the URL, url loses the prefix.
+    const server: Server = createServer((req, res) => {
+      if (!req.url?.startsWith('/nudgekit/')) return res.end('host app')
+      Object.assign(req, { originalUrl: req.url, url: req.url.slice('/nudgekit'.length) })
+      middleware(req, res, () => res.end('host app'))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const login = await (await fetch(`${origin}/nudgekit/dashboard`)).text()
+      expect(login).toContain('action="/nudgekit/dashboard/login"')
+      const signIn = await fetch(`${origin}/nudgekit/dashboard/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ key: keys.secret }),
+      })
+      expect(signIn.status).toBe(303)
+      expect(signIn.headers.get('location')).toBe('/nudgekit/dashboard')
+      expect(signIn.headers.get('set-cookie')).toMatch(/Path=\/nudgekit\/dashboard;/)
+      const page = await fetch(`${origin}/nudgekit/dashboard`, { headers: { cookie: signIn.headers.get('set-cookie')!.split(';')[0]! } })
+      expect(await page.text()).toContain('href="/nudgekit/dashboard/app.css"')
+    } finally {
+      middleware.handler.close()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
 })

@@ -28,8 +28,25 @@ export class ListenError extends Error {
   override name = 'ListenError'
 }
 
-const fetchWith = (handler: Handler) => (request: Request, env: unknown) =>
-  handler(request, { ip: (env as HttpBindings).incoming.socket.remoteAddress })
+/** A mount prefix safe to put in links and a cookie `Path`: path characters only (no `;`, quotes or spaces). */
+const SAFE_PREFIX = /^(\/[\w\-.~%]+)+$/
+
+/**
+ * The prefix Express (or Connect) stripped from `req.url` before calling the middleware: `originalUrl`
+ * is the URL as the browser sent it, `url` what is left below the mount path.
+ */
+function mountPrefix(req: IncomingMessage): string | undefined {
+  const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl
+  const url = req.url ?? ''
+  if (!original || original === url || !original.endsWith(url)) return undefined
+  const prefix = original.slice(0, original.length - url.length)
+  return SAFE_PREFIX.test(prefix) ? prefix : undefined
+}
+
+const fetchWith = (handler: Handler) => (request: Request, env: unknown) => {
+  const { incoming } = env as HttpBindings
+  return handler(request, { ip: incoming.socket.remoteAddress, basePath: mountPrefix(incoming) })
+}
 
 /**
  * Runs nudgekit on Node's HTTP server.
@@ -80,9 +97,10 @@ const OWN_PATH = /^\/(v1\/|(healthz|readyz)(\?|$)|dashboard(\/|\?|$))/
 /**
  * nudgekit as Node middleware (Express, Connect, or a plain `http` server): requests under `/v1/`,
  * `/healthz`, `/readyz` and `/dashboard` are answered, others go to `next`. Mount it before any body parser.
+ * Under a mount path (`app.use('/nudgekit', …)`) the dashboard's links, redirects and cookie carry it.
  * @example
  * const app = express()
- * app.use(nodeMiddleware({ rules: './nudgekit.yaml', store: sqlite('nudgekit.db'), keys }))
+ * app.use('/nudgekit', nodeMiddleware({ rules: './nudgekit.yaml', store: sqlite('nudgekit.db'), keys }))
  */
 export function nodeMiddleware(
   options: HandlerOptions,

@@ -6,6 +6,7 @@ import { buildStats, parseStatsQuery } from '../stats/build.ts'
 import { csvDownloadHeaders, toCsv } from '../stats/csv.ts'
 import { formatDay } from '../stats/days.ts'
 import type { DailyPoint, ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
+import type { ConnectionInfo } from '../http/env.ts'
 import { StoreUnavailableError } from '../store/types.ts'
 import { createFormatters } from './format.ts'
 import { renderDashboard, renderLogin } from './page.ts'
@@ -134,10 +135,14 @@ export function createDashboard(options: DashboardOptions): Hono {
   return app
 }
 
-/** The path the dashboard is mounted at, from the request path and the route's own suffix. */
+/**
+ * The path the dashboard is mounted at, as the browser sees it: the request path without the route's own
+ * suffix, after the prefix a host stripped before the handler (`basePath` of the connection, see env.ts).
+ */
 function baseOf(c: Context, suffix: string): string {
   const path = c.req.path
-  return (suffix ? path.slice(0, path.length - suffix.length) : path).replace(/\/+$/, '') || '/'
+  const own = (suffix ? path.slice(0, path.length - suffix.length) : path).replace(/\/+$/, '')
+  return ((c.env as ConnectionInfo | undefined)?.basePath ?? '') + own || '/'
 }
 
 /** The range form's fields, without the ones left empty (an empty trigger means every trigger). */

@@ -5,6 +5,12 @@ import type { KeyKind } from '../keys.ts'
 export interface ConnectionInfo {
   /** Peer address of the TCP connection (the Node adapter fills it). */
   ip?: string
+  /**
+   * The path prefix the host mounted the handler under, when the host strips it before the handler sees the
+   * request (Express `app.use('/nudgekit', nodeMiddleware(…))`): the dashboard's links, redirects and cookie
+   * path start with it. `nodeMiddleware` fills it from Express's `originalUrl`.
+   */
+  basePath?: string
 }
 
 export interface AppEnv {
