@@ -24,11 +24,6 @@ export interface DeliveryOptions {
   now: () => number
   random: () => number
   log: (message: string, data?: unknown) => void
-  batchSize?: number
-  intervalMs?: number
-  timeoutMs?: number
-  /** How long a batch on the wire stays marked; longer than the request timeout. */
-  inflightMs?: number
 }
 
 /** The call create-nudge.ts makes before it passes `endpoint` and `fetch` itself; goes when it switches. */
@@ -39,12 +34,22 @@ export type LegacyDeliveryOptions = Omit<DeliveryOptions, 'endpoint' | 'fetch'> 
  * `q`: events, oldest first, `u` on the wire until then (a dead page's batch goes out again after it);
  * `d`: events dropped (queue full, or refused by the server) and not yet reported; `r`: no tab sends before this time.
  */
+interface Rejection {
+  index: number
+  error: unknown
+}
+
 interface QueueState {
   q: Array<{ e: NudgeEvent; u?: number }>
   d: number
   r: number
 }
 
+const BATCH_SIZE = 50
+const INTERVAL_MS = 1000
+const TIMEOUT_MS = 10_000
+/** How long a batch on the wire stays marked; longer than the request timeout. */
+const INFLIGHT_MS = 15_000
 /** Attempts per batch before the sender pauses until the next flush, `online`, visible page or page load. */
 const MAX_ATTEMPTS = 10
 
@@ -57,7 +62,7 @@ const MAX_ATTEMPTS = 10
  * delivery.enqueue(event)
  */
 export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions): Delivery {
-  const { key, store, timers, now, log, batchSize = 50, intervalMs = 1000, timeoutMs = 10_000, inflightMs = 15_000 } = options
+  const { key, store, timers, now, log } = options
   const { endpoint, fetch: post } = 'transport' in options ? options.transport : options
   const url = endpoint + '/v1/events'
   const name = 'q1:' + key
@@ -71,7 +76,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
 
   const state = (): QueueState => {
     const stored = store.get<QueueState>(name)
-    return Array.isArray(stored?.q) ? stored : { q: [], d: 0, r: 0 }
+    return stored?.q ? stored : { q: [], d: 0, r: 0 }
   }
   /** Changes the stored state (read afresh, as another tab may have changed it) and writes it back. */
   const update = <T>(change: (s: QueueState) => T): T => {
@@ -93,40 +98,17 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
   }
 
   /**
-   * Sends one batch of waiting events, marked in flight and stored before it goes out. An `unload` batch goes
-   * without a preflight (text/plain, key in the body) on a keepalive request that may outlive the page, under the
-   * browser's 64 KB budget, or as a beacon where fetch has no keepalive. Resolves `true` when more may go at once.
+   * One POST of `body`: resolves `[retry, reason, rejected]`. `rejected` (the events the server refused) when
+   * accepted; `retry`, the least wait in ms (Retry-After), when worth repeating; neither when refused for good.
+   * An `unload` request goes without a preflight (text/plain, key in the body) and with keepalive, so it may
+   * outlive the page; where fetch has no keepalive it goes as a beacon, which never tells how it went.
    */
-  const send = async (unload?: boolean): Promise<boolean> => {
-    const s = state()
-    const batch: NudgeEvent[] = []
-    let size = 0
-    for (const entry of s.q) {
-      if (waiting(entry) && batch.length < (unload ? 500 : batchSize) && (!unload || (size += JSON.stringify(entry.e).length + 1) < 60_000)) {
-        batch.push(entry.e)
-        entry.u = now() + inflightMs
-      }
-    }
-    if (!batch.length) return false
-    store.set(name, s)
-    store.flush()
-    const ids = batch.map((e) => e.id)
-    const { d } = s
-    const body = JSON.stringify({ key: unload ? key : undefined, events: batch, dropped: d })
-    // Without an answer a beacon's events stay marked: should it be lost, they go out again after the mark.
-    if (unload && !('keepalive' in (globalThis.Request?.prototype ?? {}))) {
-      if (!globalThis.navigator?.sendBeacon?.(url, body)) update((s) => s.q.forEach((entry) => ids.includes(entry.e.id) && (entry.u = undefined)))
-      return false
-    }
-
+  const request = async (body: string, unload?: boolean): Promise<[retry?: number, reason?: string, rejected?: Rejection[]]> => {
+    if (unload && !('keepalive' in (globalThis.Request?.prototype ?? {}))) return globalThis.navigator?.sendBeacon?.(url, body) ? [] : [0, 'beacon refused']
     const controller = new AbortController()
     // A keepalive request is meant to outlive the page, so `stop()` leaves it alone.
     if (!unload) controllers.add(controller)
-    const timeout = timers.setTimeout(() => controller.abort(), timeoutMs)
-    /** Set when the batch is to be sent again: the least wait in ms (Retry-After). */
-    let retry: number | undefined
-    let reason: string
-    let rejected: Array<{ index: number; error: unknown }> | undefined
+    const timeout = timers.setTimeout(() => controller.abort(), TIMEOUT_MS)
     try {
       const response = await post(url, {
         method: 'POST',
@@ -136,27 +118,49 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
         headers: unload ? { 'content-type': 'text/plain' } : { 'content-type': 'application/json', authorization: 'Bearer ' + key },
       })
       const { status } = response
-      reason = 'HTTP ' + status
-      if (response.ok) rejected = ((await response.json().catch(() => 0)) as { rejected?: typeof rejected })?.rejected ?? []
-      else if (status === 408 || status === 429 || status > 499) {
-        // Delta seconds or an HTTP date; anything unreadable counts as 0.
-        const after = response.headers.get('retry-after') ?? ''
-        retry = Number(after) * 1000 || Date.parse(after) - now() || 0
-      }
+      const reason = 'HTTP ' + status
+      if (response.ok) return [, reason, ((await response.json().catch(() => 0)) as { rejected?: Rejection[] })?.rejected ?? []]
+      // Timeouts, rate limits and server errors pass; other client errors would fail the same way again.
+      if (status !== 408 && status !== 429 && status < 500) return [, reason]
+      // Delta seconds or an HTTP date; anything unreadable counts as 0.
+      const after = response.headers.get('retry-after') ?? ''
+      return [Number(after) * 1000 || Date.parse(after) - now() || 0, reason]
     } catch (error) {
-      retry = 0
-      reason = String((error as Error)?.name ?? error)
+      return [0, String((error as Error)?.name ?? error)]
     } finally {
       timers.clearTimeout(timeout)
       controllers.delete(controller)
     }
+  }
 
+  /**
+   * Sends one batch of waiting events, marked in flight and stored before it goes out, and applies the answer.
+   * An `unload` batch stays under the browser's 64 KB keepalive budget. Resolves `true` when more may go at once.
+   */
+  const send = async (unload?: boolean): Promise<boolean> => {
+    const s = state()
+    const batch: NudgeEvent[] = []
+    let size = 0
+    for (const entry of s.q) {
+      if (waiting(entry) && batch.length < (unload ? 500 : BATCH_SIZE) && (!unload || (size += JSON.stringify(entry.e).length + 1) < 60_000)) {
+        batch.push(entry.e)
+        entry.u = now() + INFLIGHT_MS
+      }
+    }
+    if (!batch.length) return false
+    store.set(name, s)
+    store.flush()
+    const ids = batch.map((e) => e.id)
+    const { d } = s
+    const [retry, reason, rejected] = await request(JSON.stringify({ key: unload ? key : undefined, events: batch, dropped: d }), unload)
+    // A beacon's events stay marked: should it be lost, they go out again when the mark runs out.
+    if (!reason) return false
     update((s) => {
       if (retry === undefined) {
         s.q = s.q.filter((entry) => !ids.includes(entry.e.id))
         // The drops reported are done with; a refused batch becomes drops to report.
         s.d = Math.max(0, s.d - d + (rejected ? 0 : ids.length))
-      } else s.q.forEach((entry) => ids.includes(entry.e.id) && (entry.u = undefined))
+      } else for (const entry of s.q) if (ids.includes(entry.e.id)) entry.u = undefined
     })
     if (retry === undefined) {
       if (rejected) for (const { index, error } of rejected) log(`server rejected event ${batch[index]?.id}`, error)
@@ -168,7 +172,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     if (++attempt >= MAX_ATTEMPTS) {
       paused = true
       attempt = 0
-      log(`paused after ${MAX_ATTEMPTS} failed attempts (${reason}); the events stay queued`)
+      log(`paused after ${MAX_ATTEMPTS} attempts (${reason}); the events stay queued`)
       return false
     }
     // 1 s doubling up to 60 s, jittered to 50–100 %, and never before the server's Retry-After.
@@ -188,7 +192,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     })().finally(() => {
       running = undefined
       const { q, r } = state()
-      if (!paused && q.length) schedule(r > now() ? r - now() : intervalMs)
+      if (!paused && q.length) schedule(r > now() ? r - now() : INTERVAL_MS)
     }))
 
   const unload = (): void => {
@@ -199,15 +203,12 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     paused = false
     return run()
   }
+  // One signal removes every page listener at `stop()`.
+  const listeners = new AbortController()
   const win = globalThis.window
-  const onVisibility = (): void => void (win.document.visibilityState === 'hidden' ? unload() : resume())
-  /** Adds (`'add'`) or removes (`'remove'`) the page listeners. */
-  const listen = (how: 'add' | 'remove'): void => {
-    win?.[`${how}EventListener`]('pagehide', unload)
-    win?.[`${how}EventListener`]('online', resume)
-    win?.document[`${how}EventListener`]('visibilitychange', onVisibility)
-  }
-  listen('add')
+  win?.addEventListener('pagehide', unload, listeners)
+  win?.addEventListener('online', resume, listeners)
+  win?.document.addEventListener('visibilitychange', () => void (win.document.visibilityState === 'hidden' ? unload() : resume()), listeners)
   if (state().q.length) schedule(0)
 
   return {
@@ -217,7 +218,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
         if (event.type === 'usage') s.q = s.q.filter((entry) => !(entry.e.type === 'usage' && entry.e.metric === event.metric && entry.e.account === event.account && waiting(entry)))
         if (s.q.push({ e: event }) > 1000) s.q.shift(), s.d++, log('queue full: dropped the oldest event')
       })
-      if (!paused) schedule(state().q.length >= batchSize ? 0 : intervalMs)
+      if (!paused) schedule(state().q.length >= BATCH_SIZE ? 0 : INTERVAL_MS)
     },
     flush: resume,
     unload,
@@ -225,7 +226,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
       stopped = true
       timers.clearTimeout(timer)
       for (const controller of controllers) controller.abort()
-      listen('remove')
+      listeners.abort()
     },
   }
 }
