@@ -1,6 +1,7 @@
 // One vitest run for the whole workspace: each package is a project with its own environment.
 import { defineConfig } from 'vitest/config'
 import { defaultClientConditions, defaultServerConditions } from 'vite'
+import { MINIFIED_SDK } from './packages/sdk/test/minified-build.ts'
 
 const source = ['@nudgekit/source']
 const resolve = { conditions: [...source, ...defaultClientConditions] }
@@ -13,6 +14,15 @@ export default defineConfig({
     projects: [
       { resolve, ssr, oxc, test: { name: 'rules', root: 'packages/rules', environment: 'node' } },
       { resolve, ssr, oxc, test: { name: 'sdk', root: 'packages/sdk', environment: 'jsdom' } },
+      {
+        // The SDK's behaviour suites once more against its minified bundle (what ships), not the source.
+        resolve: { ...resolve, alias: [{ find: /^\.\.\/src\/(index|create-nudge|storage)\.ts$/, replacement: MINIFIED_SDK }] },
+        ssr, oxc,
+        test: {
+          name: 'sdk-min', root: 'packages/sdk', environment: 'jsdom', include: ['test/**/*.test.ts'],
+          globalSetup: ['test/minified-build.ts'],
+        },
+      },
       {
         resolve, ssr, oxc,
         test: {
