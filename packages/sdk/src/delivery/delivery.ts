@@ -68,7 +68,6 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
   const name = 'q1:' + key
   const controllers = new Set<AbortController>()
   let timer: unknown
-  let timerAt = Infinity
   let attempt = 0
   let paused = false
   let stopped = false
@@ -79,20 +78,20 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     return stored?.q ? stored : { q: [], d: 0, r: 0 }
   }
   /** Changes the stored state (read afresh, as another tab may have changed it) and writes it back. */
-  const update = <T>(change: (s: QueueState) => T): T => {
+  const update = (change: (s: QueueState) => void): void => {
     const s = state()
-    const result = change(s)
+    change(s)
     store.set(name, s)
-    return result
   }
   const waiting = (entry: { u?: number }): boolean => !(entry.u! > now())
 
+  /**
+   * Runs the sender in `ms` unless a run is due already. A later run than asked for only sends later than the
+   * backoff requires; a full batch does not wait for it (`enqueue` runs at once).
+   */
   const schedule = (ms: number): void => {
-    if (stopped || now() + ms >= timerAt) return
-    timers.clearTimeout(timer)
-    timerAt = now() + ms
-    timer = timers.setTimeout(() => {
-      timerAt = Infinity
+    if (!stopped) timer ??= timers.setTimeout(() => {
+      timer = undefined
       void run()
     }, ms)
   }
@@ -164,7 +163,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     })
     if (retry === undefined) {
       if (rejected) for (const { index, error } of rejected) log(`server rejected event ${batch[index]?.id}`, error)
-      else log(`dropped ${ids.length} events (${reason})`)
+      else log(`dropped ${ids.length} event(s) (${reason})`)
       attempt = 0
       return true
     }
@@ -172,7 +171,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     if (++attempt >= MAX_ATTEMPTS) {
       paused = true
       attempt = 0
-      log(`paused after ${MAX_ATTEMPTS} attempts (${reason}); the events stay queued`)
+      log(`paused after ${MAX_ATTEMPTS} attempts (${reason})`)
       return false
     }
     // 1 s doubling up to 60 s, jittered to 50–100 %, and never before the server's Retry-After.
@@ -216,9 +215,10 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
       update((s) => {
         // Only the latest value of a metric matters; one already on the wire stays.
         if (event.type === 'usage') s.q = s.q.filter((entry) => !(entry.e.type === 'usage' && entry.e.metric === event.metric && entry.e.account === event.account && waiting(entry)))
-        if (s.q.push({ e: event }) > 1000) s.q.shift(), s.d++, log('queue full: dropped the oldest event')
+        if (s.q.push({ e: event }) > 1000) s.q.shift(), s.d++, log('dropped 1 event (queue full)')
       })
-      if (!paused) schedule(state().q.length >= BATCH_SIZE ? 0 : INTERVAL_MS)
+      if (state().q.length < BATCH_SIZE) schedule(INTERVAL_MS)
+      else void run()
     },
     flush: resume,
     unload,
