@@ -202,12 +202,15 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
     paused = false
     return run()
   }
-  // One signal removes every page listener at `stop()`.
-  const listeners = new AbortController()
   const win = globalThis.window
-  win?.addEventListener('pagehide', unload, listeners)
-  win?.addEventListener('online', resume, listeners)
-  win?.document.addEventListener('visibilitychange', () => void (win.document.visibilityState === 'hidden' ? unload() : resume()), listeners)
+  const onVisibility = (): void => void (win.document.visibilityState === 'hidden' ? unload() : resume())
+  /** Adds (`'add'`) or removes (`'remove'`) the page listeners. */
+  const listen = (how: 'add' | 'remove'): void => {
+    win?.[`${how}EventListener`]('pagehide', unload)
+    win?.[`${how}EventListener`]('online', resume)
+    win?.document[`${how}EventListener`]('visibilitychange', onVisibility)
+  }
+  listen('add')
   if (state().q.length) schedule(0)
 
   return {
@@ -226,7 +229,7 @@ export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions)
       stopped = true
       timers.clearTimeout(timer)
       for (const controller of controllers) controller.abort()
-      listeners.abort()
+      listen('remove')
     },
   }
 }
