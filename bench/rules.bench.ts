@@ -1,9 +1,9 @@
 // Rules evaluation speed: 100 realistic triggers re-evaluated after one usage change, full and incremental,
 // next to a hand-written-predicate floor and GrowthBook doing the same checks in the same process.
 // Prints; never asserts.
-import { createEvaluator, type CompiledRules, type CompiledTrigger, type Condition, type EvalContext, type Placement, type TriggerState } from '@nudgekit/rules/evaluator'
+import { createEvaluator, type CompiledRules, type Condition, type DraftTrigger, type EvalContext, type Placement, type TriggerState } from '@nudgekit/rules/evaluator'
 import { GrowthBook, type FeatureDefinition } from '@growthbook/growthbook'
-import { triggerDerived } from '../packages/rules/src/evaluator/deps.ts'
+import { deriveTriggers } from '../packages/rules/src/evaluator/deps.ts'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 23, 12)
@@ -32,7 +32,7 @@ function condition(index: number): Condition {
   }
 }
 
-function trigger(index: number): CompiledTrigger {
+function trigger(index: number): DraftTrigger {
   const when = condition(index)
   const audience = index % 3 === 0 ? { plans: ['free', 'starter'], minAccountAgeMs: 14 * DAY } : index % 3 === 1 ? { roles: ['buyer'] } : {}
   const usage = 'usage' in when || 'all' in when
@@ -51,12 +51,11 @@ function trigger(index: number): CompiledTrigger {
     holdoutPercent: index % 7 === 0 ? 10 : 0,
     frequency: { cooldownMs: 3 * DAY, maxImpressions: 5, maxPerSession: 1, maxPerDay: 2, stopAfterAccept: true },
     priority: (usage ? 10 : 0) + (index % 5),
-    ...triggerDerived({ when, audience }),
   }
 }
 
-const rules: CompiledRules = {
-  version: 1,
+const catalog: Omit<CompiledRules, 'triggers'> = {
+  version: 2,
   hash: 'bench',
   metrics: Object.fromEntries(METRICS.map((metric) => [metric, { label: metric.replace('_', ' ') }])),
   features: Object.fromEntries(FEATURES.map((feature) => [feature, { label: feature.replace('_', ' ') }])),
@@ -67,10 +66,11 @@ const rules: CompiledRules = {
     { id: 'business', name: 'Business', price: { monthly: 199, annual: 1990 }, limits: limits(0), features: FEATURES },
   ],
   addons: [{ id: 'analytics', name: 'Analytics', price: { monthly: 29 }, features: ['dashboards'], limits: {} }],
-  triggers: Array.from({ length: 100 }, (_, index) => trigger(index)),
   defaults: { buyerRoles: ['owner', 'admin', 'billing'], nonBuyer: { cta: { label: 'Ask your admin' } }, locale: 'en-US', currency: 'USD' },
   attribution: { windowMs: 14 * DAY },
 }
+// What compile() works out for the browser (deps, arms, offers), as for a compiled rules file.
+const rules: CompiledRules = { ...catalog, triggers: deriveTriggers(catalog, Array.from({ length: 100 }, (_, index) => trigger(index))) }
 
 const hits = (count: number, every: number) => Array.from({ length: count }, (_, index) => NOW - (count - index) * every)
 const ctx: EvalContext = {

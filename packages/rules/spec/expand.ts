@@ -2,8 +2,8 @@
 //
 // A case is `{ name, rules, context, state?, expected }`:
 // - `rules` is merged over `catalog.json`; its triggers get the compiler's defaults (empty audience, no
-//   holdout, `stopAfterAccept: true`, priority 0, `deps`, `metric` and `feature` from the condition) and any `…Ms` field may be a
-//   duration such as `"7d"`.
+//   holdout, `stopAfterAccept: true`, priority 0) and what it derives (`deps`, `metric`, `feature`, `arms`,
+//   `targets`), and any `…Ms` field may be a duration such as `"7d"`.
 // - `context` and `state` default to an owner on the free plan at `NOW` with nothing used; every timestamp
 //   (createdAt, renewsAt, gate and event hits, state times) may be `"now"` or relative, `"-20d"`, `"+1h"`.
 // - `expected.matched` maps trigger id → whether its `when` holds; `expected.decisions` trigger id →
@@ -14,8 +14,8 @@
 // u × 100 < holdoutPercent, else arm number ⌊frac(u × 65536) × arms⌋ of the variant names sorted by code unit.
 import catalog from './catalog.json' with { type: 'json' }
 import { parseDuration } from '../src/evaluator/duration.ts'
-import { triggerDerived } from '../src/evaluator/deps.ts'
-import type { CompiledRules, CompiledTrigger, EvalContext, Prompt, TriggerState } from '../src/evaluator/types.ts'
+import { deriveTrigger } from '../src/evaluator/deps.ts'
+import type { CompiledRules, DraftTrigger, EvalContext, Prompt, TriggerState } from '../src/evaluator/types.ts'
 
 /** 2026-01-15T12:00:00Z: the clock of every case. */
 export const NOW = Date.UTC(2026, 0, 15, 12)
@@ -24,7 +24,7 @@ type Time = number | string
 
 export interface SpecCase {
   name: string
-  rules: Partial<Omit<CompiledRules, 'triggers'>> & { triggers: Array<Partial<CompiledTrigger> & Pick<CompiledTrigger, 'id' | 'when' | 'prompt'>> }
+  rules: Partial<Omit<CompiledRules, 'triggers'>> & { triggers: Array<Partial<DraftTrigger> & Pick<DraftTrigger, 'id' | 'when' | 'prompt'>> }
   context?: {
     account?: Record<string, unknown>
     user?: { id?: string; role?: string | null }
@@ -70,11 +70,10 @@ export function expandCase(spec: SpecCase): {
   ctx: EvalContext
   state: (trigger: string) => TriggerState | undefined
 } {
-  const triggers = spec.rules.triggers.map((trigger): CompiledTrigger => {
-    const full = durations({ audience: {}, holdoutPercent: 0, priority: 0, ...trigger, frequency: { stopAfterAccept: true, ...trigger.frequency } })
-    return { ...full, ...triggerDerived(full) } as CompiledTrigger
-  })
-  const rules = { ...(catalog as CompiledRules), ...spec.rules, triggers }
+  const base = { ...(catalog as CompiledRules), ...spec.rules, triggers: [] }
+  const triggers = spec.rules.triggers.map((trigger) =>
+    deriveTrigger(base, durations({ audience: {}, holdoutPercent: 0, priority: 0, ...trigger, frequency: { stopAfterAccept: true, ...trigger.frequency } }) as DraftTrigger))
+  const rules: CompiledRules = { ...base, triggers }
   const context = spec.context ?? {}
   const account = { id: 'acct_1', plan: 'free', ...context.account } as EvalContext['account'] & { createdAt?: Time; renewsAt?: Time }
   const ctx: EvalContext = {

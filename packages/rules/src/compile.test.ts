@@ -45,7 +45,7 @@ describe('the Acme CRM example', () => {
 
 describe('compile', () => {
   it('turns durations into milliseconds, parses percentages and merges default frequency', () => {
-    const trigger = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
+    const { arms: _arms, targets: _targets, ...trigger } = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
     expect(trigger).toEqual({
       id: 'contacts-80',
       when: { usage: 'contacts', atLeast: { percent: 80 } },
@@ -66,6 +66,43 @@ describe('compile', () => {
       deps: ['account', 'time', 'usage:contacts'],
       metric: 'contacts',
     })
+  })
+
+  it('merges each experiment arm for the browser: variant over prompt, non-buyer copy over both, sorted by name', () => {
+    const { compiled } = load(acme)
+    const trigger = compiled.triggers.find((t) => t.id === 'contacts-80')!
+    expect(compiled.version).toBe(2)
+    expect(trigger.arms.map((arm) => arm.name)).toEqual(['control', 'room'])
+    expect(trigger.arms[1]).toEqual({
+      name: 'room',
+      placement: 'banner',
+      slot: 'banner',
+      target: 'next_plan_raising_limit',
+      buyer: {
+        title: 'Running out of room? {remaining} contacts left',
+        body: '{target.name} raises the limit to {target.limit} contacts, from {target.price} a month.',
+        cta: { label: 'Upgrade to {target.name}', url: '/billing/upgrade?plan={target.id}&from=contacts-80' },
+        dismissLabel: 'Not now',
+      },
+      nonBuyer: {
+        title: 'Running out of room? {remaining} contacts left',
+        body: '{target.name} raises the limit to {target.limit} contacts. Your admin can upgrade the team.',
+        cta: { label: 'Ask your admin' },
+        dismissLabel: 'Not now',
+      },
+    })
+    expect(compiled.triggers.find((t) => t.id === 'segmentation-gate')!.arms[0]).toMatchObject({ name: 'default', placement: 'inline', slot: 'inline:segmentation' })
+  })
+
+  it('lists each target\'s offers per plan: nothing from an unknown plan or the top, add-ons for every plan', () => {
+    const { compiled } = load(acme)
+    const targets = (id: string) => compiled.triggers.find((t) => t.id === id)!.targets
+    // plans free (0), pro (1), business (2), then the analytics add-on (3); entry 0 is an unknown plan
+    expect(targets('contacts-80')).toEqual({ next_plan_raising_limit: [[], [1], [2], []] })
+    expect(targets('sso-gate')).toEqual({ cheapest_plan_with_feature: [[], [2], [2], []] })
+    expect(targets('reports-cross-sell')).toEqual({ analytics: [[3], [3], [3], [3]] })
+    expect(targets('priority-support')).toEqual({ business: [[], [2], [2], [2]] })
+    expect(targets('renewal-annual')).toEqual({})
   })
 
   it('compiles composed conditions, trait comparisons and audience traits', () => {

@@ -1,13 +1,13 @@
-// Validated rules → the compact payload the browser evaluates (durations in ms, defaults merged, deps and
-// prompt subjects worked out, content hash).
-import { triggerDerived } from './evaluator/deps.ts'
+// Validated rules → the compact payload the browser evaluates (durations in ms, defaults merged, deps,
+// prompt subjects, experiment arms with merged copy and each target's offers per plan worked out, content hash).
+import { deriveTrigger, type DeriveContext } from './evaluator/deps.ts'
 import { parseDuration, parsePercent } from './evaluator/duration.ts'
 import type {
   CompiledAudience,
   CompiledRules,
-  CompiledTrigger,
   Condition as CompiledCondition,
   CtaTemplate,
+  DraftTrigger,
   Frequency,
   PromptTemplate,
   TraitOp,
@@ -35,8 +35,7 @@ type Scalar = string | number | boolean
 export function compile(rules: Rules): CompiledRules {
   const defaultFrequency = rules.defaults?.frequency ?? {}
   const nonBuyer = rules.defaults?.non_buyer
-  const payload: Omit<CompiledRules, 'hash'> = {
-    version: 1,
+  const catalog: DeriveContext & Omit<CompiledRules, 'hash' | 'version' | 'triggers'> = {
     metrics: Object.fromEntries(
       Object.entries(rules.metrics ?? {}).map(([id, metric]) => [id, { label: metric.label, ...optional('period', metric.period) }]),
     ),
@@ -55,7 +54,6 @@ export function compile(rules: Rules): CompiledRules {
       features: [...(addon.features ?? [])],
       limits: { ...addon.limits },
     })),
-    triggers: (rules.triggers ?? []).filter((trigger) => trigger.enabled !== false).map((trigger) => compileTrigger(trigger, defaultFrequency)),
     defaults: {
       buyerRoles: [...(rules.defaults?.buyer_roles ?? DEFAULT_BUYER_ROLES)],
       nonBuyer: {
@@ -68,6 +66,12 @@ export function compile(rules: Rules): CompiledRules {
     },
     attribution: { windowMs: ms(rules.attribution?.window ?? DEFAULT_ATTRIBUTION_WINDOW, 'attribution.window') },
   }
+  const triggers = (rules.triggers ?? []).filter((trigger) => trigger.enabled !== false).map((trigger) => compileTrigger(trigger, defaultFrequency))
+  const payload: Omit<CompiledRules, 'hash'> = {
+    version: 2,
+    ...catalog,
+    triggers: triggers.map((trigger) => deriveTrigger(catalog, trigger)),
+  }
   return { ...payload, hash: hashPayload(payload) }
 }
 
@@ -77,7 +81,7 @@ export function hashPayload(payload: Omit<CompiledRules, 'hash'> & { hash?: stri
   return sha256(canonicalJson(rest)).slice(0, 32)
 }
 
-function compileTrigger(trigger: Trigger, defaults: TriggerFrequency): CompiledTrigger {
+function compileTrigger(trigger: Trigger, defaults: TriggerFrequency): DraftTrigger {
   const where = `triggers '${trigger.id}'`
   const when = compileCondition(trigger.when, `${where}.when`)
   const audience = compileAudience(trigger, where)
@@ -92,7 +96,6 @@ function compileTrigger(trigger: Trigger, defaults: TriggerFrequency): CompiledT
     holdoutPercent: holdout === undefined ? 0 : (parsePercent(holdout) ?? 0),
     frequency: compileFrequency({ ...defaults, ...trigger.frequency }, where),
     priority: trigger.priority ?? 0,
-    ...triggerDerived({ when, audience }),
   }
 }
 

@@ -1,10 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { assignVariant, hashUnit, pickArm } from './bucket.ts'
-import type { CompiledTrigger } from './types.ts'
+import catalog from '../../spec/catalog.json' with { type: 'json' }
+import { armOf, assignVariant, hashUnit } from './bucket.ts'
+import { deriveTrigger } from './deps.ts'
+import type { CompiledRules } from './types.ts'
 
-const trigger = (holdoutPercent: number, variants?: Record<string, object>) =>
-  ({ id: 'contacts-80', holdoutPercent, variants }) as CompiledTrigger
+const trigger = (holdoutPercent: number, variants?: Record<string, object>) => deriveTrigger(catalog as CompiledRules, {
+  id: 'contacts-80', when: { hasFeature: 'sso' }, audience: {}, prompt: { placement: 'banner', title: 't' }, variants, holdoutPercent,
+  frequency: { stopAfterAccept: true }, priority: 0,
+})
 const accounts = Array.from({ length: 10_000 }, (_, index) => `acct_${index}`)
 const share = (arms: string[], arm: string) => (arms.filter((name) => name === arm).length / arms.length) * 100
 
@@ -58,8 +62,13 @@ describe('assignVariant', () => {
   })
 })
 
-describe('pickArm', () => {
+describe('armOf', () => {
   it('puts a 100% holdout on everyone', () => {
-    expect(pickArm(0.999, 100, ['a'])).toBe('holdout')
+    expect(accounts.slice(0, 100).every((account) => armOf(trigger(100, { a: {} }), account) === undefined)).toBe(true)
+  })
+
+  it('returns the arm with its merged copy', () => {
+    const arm = armOf(trigger(0, { a: { title: 'A' } }), 'acct_1')
+    expect(arm).toMatchObject({ name: 'a', placement: 'banner', slot: 'banner', buyer: { title: 'A', cta: { label: 'Upgrade' } } })
   })
 })

@@ -1,5 +1,5 @@
 // Deterministic experiment arms: the same account always lands in the same variant or holdout.
-import type { CompiledTrigger } from './types.ts'
+import type { CompiledArm, CompiledTrigger } from './types.ts'
 
 /**
  * Hashes text to [0, 1): FNV-1a over UTF-16 code units, then murmur3's finaliser so that ids differing in
@@ -14,21 +14,22 @@ export function hashUnit(text: string): number {
 }
 
 /**
- * Picks the arm for a hash: its high bits decide the holdout (the first `holdoutPercent` of [0, 1)), its low
- * 16 bits the variant. The two are independent, so changing the holdout only moves accounts into or out of
- * it, never from one variant to another.
+ * The arm of an account, `undefined` when it is held out. The hash's high bits decide the holdout (the first
+ * `holdoutPercent` of [0, 1)), its low 16 bits the arm among `trigger.arms` (sorted by name). The two are
+ * independent, so changing the holdout only moves accounts into or out of it, never from one arm to another.
+ * Hashes `${trigger.id}:${accountId}`, so arms are independent across triggers.
  */
-export function pickArm(unit: number, holdoutPercent: number, arms: readonly string[]): string {
-  return unit * 100 < holdoutPercent ? 'holdout' : arms[Math.floor(((unit * 65536) % 1) * arms.length)]!
+export function armOf(trigger: CompiledTrigger, accountId: string): CompiledArm | undefined {
+  const { arms } = trigger
+  const unit = hashUnit(`${trigger.id}:${accountId}`)
+  return unit * 100 < trigger.holdoutPercent ? undefined : arms[Math.floor(((unit * 65536) % 1) * arms.length)]
 }
 
 /**
  * Deterministic experiment arm for an account: a variant name, or `'holdout'`; `'default'` without an
- * experiment. Hashes `${trigger.id}:${accountId}`, so arms are independent across triggers.
+ * experiment.
  * @example assignVariant(trigger, 'acct_42') // 'b' — the same answer on every device and on the server
  */
 export function assignVariant(trigger: CompiledTrigger, accountId: string): string {
-  // The arms in a language-neutral order (sorted by code unit); a single `default` arm without variants.
-  const arms = Object.keys(trigger.variants ?? {}).sort()
-  return pickArm(hashUnit(`${trigger.id}:${accountId}`), trigger.holdoutPercent, arms.length ? arms : ['default'])
+  return armOf(trigger, accountId)?.name ?? 'holdout'
 }

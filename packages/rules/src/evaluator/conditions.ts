@@ -1,6 +1,6 @@
 // Compiles each `Condition` once into a closure over the evaluation context.
 import type { CompiledRules, Condition, EvalAccount, EvalContext, TraitOp } from './types.ts'
-import { hasFeature, limitOf } from './targets.ts'
+import { checkFeature, limitOf } from './targets.ts'
 
 /** A compiled condition. */
 export type Predicate = (ctx: EvalContext) => boolean
@@ -64,15 +64,16 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
     const inner = compileCondition(rules, negated)
     return (ctx) => !inner(ctx)
   }
-  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op } = c
-  if (metric) {
+  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon } = c
+  if (metric || feature) {
+    // The limit and the features come from the plan: worked out once per account object.
     let account: EvalAccount | undefined
-    let limit: number | null = null
+    let limit: number | null | boolean = null
     return (ctx) => {
-      const used = ctx.usage[metric] ?? 0
-      if (value !== undefined) return used >= value
-      if (ctx.account !== account) limit = limitOf(rules, (account = ctx.account), metric)
-      return limit !== null && (percent === undefined ? used > limit : used * 100 >= limit * percent)
+      if (ctx.account !== account) limit = feature ? checkFeature(rules, (account = ctx.account), feature).allowed : limitOf(rules, (account = ctx.account), metric!)
+      if (feature) return limit as boolean
+      const used = ctx.usage[metric!] ?? 0
+      return value !== undefined ? used >= value : limit !== null && (percent === undefined ? used > (limit as number) : used * 100 >= (limit as number) * percent)
     }
   }
   const key = c.gate ?? c.event
@@ -95,9 +96,5 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const age = c.accountAgeAtLeastMs
   if (age !== undefined) return (ctx) => ctx.now - (ctx.account.createdAt ?? NaN) >= age
   if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
-  const feature = c.hasFeature
-  const addon = c.hasAddon
-  return feature ? (ctx) => hasFeature(rules, ctx.account, feature)
-    : addon ? (ctx) => !!ctx.account.addons?.includes(addon)
-    : () => false
+  return addon ? (ctx) => !!ctx.account.addons?.includes(addon) : () => false
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { createDependencyIndex, subjectOf, triggerFacts } from './deps.ts'
-import type { CompiledTrigger, Condition } from './types.ts'
+import catalog from '../../spec/catalog.json' with { type: 'json' }
+import { deriveTriggers, subjectOf, triggerFacts } from './deps.ts'
+import { createEvaluator } from './evaluator.ts'
+import type { CompiledRules, CompiledTrigger, Condition, DraftTrigger } from './types.ts'
 
-const trigger = (id: string, when: Condition, audience: CompiledTrigger['audience'] = {}) =>
-  ({ id, when, audience, deps: triggerFacts({ when, audience }) }) as CompiledTrigger
+const rules = catalog as CompiledRules
+const trigger = (id: string, when: Condition, audience: CompiledTrigger['audience'] = {}): DraftTrigger =>
+  ({ id, when, audience, prompt: { placement: 'banner', title: id }, holdoutPercent: 0, frequency: { stopAfterAccept: true }, priority: 0 })
 
 describe('triggerFacts', () => {
   it('lists usage with the account, since the limit comes from the plan', () => {
@@ -22,12 +25,15 @@ describe('triggerFacts', () => {
   })
 })
 
-describe('createDependencyIndex', () => {
-  const affected = createDependencyIndex([
-    trigger('contacts', { usage: 'contacts', atLeast: { percent: 80 } }),
-    trigger('seats', { usage: 'seats', aboveLimit: true }),
-    trigger('sso', { gate: 'sso', countAtLeast: 1 }, { roles: ['buyer'] }),
-  ])
+describe('the dependency index (evaluator.affected)', () => {
+  const { affected } = createEvaluator({
+    ...rules,
+    triggers: deriveTriggers(rules, [
+      trigger('contacts', { usage: 'contacts', atLeast: { percent: 80 } }),
+      trigger('seats', { usage: 'seats', aboveLimit: true }),
+      trigger('sso', { gate: 'sso', countAtLeast: 1 }, { roles: ['buyer'] }),
+    ]),
+  })
 
   it('returns the triggers reading a fact', () => {
     expect(affected(['usage:contacts'])).toEqual(['contacts'])

@@ -1,6 +1,7 @@
-// What each trigger reads: the facts behind its condition and audience (the dependency index), and the
-// usage metric and gated feature it is about.
-import type { CompiledAudience, CompiledTrigger, Condition, FactKey } from './types.ts'
+// What `compile()` works out about each trigger so the browser does not: the facts behind its condition and
+// audience (for the dependency index), the usage metric and gated feature it is about, its experiment arms
+// with merged copy, and the offers of its targets for each plan. Server side: the browser entry never imports it.
+import type { CompiledArm, CompiledAudience, CompiledRules, CompiledTrigger, Condition, DraftTrigger, FactKey, PromptCopy, PromptTemplate } from './types.ts'
 
 /**
  * Adds to `into` every fact a condition reads. Usage reads `account` too (the limit comes from the plan),
@@ -49,27 +50,87 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
     parts.reduce<string | undefined>((found, part) => found ?? subjectOf(part, kind), undefined)
 }
 
+/** The catalog and defaults a trigger's arms and offers are worked out from. */
+export type DeriveContext = Pick<CompiledRules, 'plans' | 'addons' | 'defaults'>
+
 /**
- * What `compile()` works out about a trigger so the browser does not: the facts it reads (`deps`) and what
- * its prompt is about (`metric`, `feature`; present only when the condition has them).
- * @example triggerDerived({ when: { gate: 'sso', countAtLeast: 1 }, audience: {} }) // { deps: ['gate:sso'], feature: 'sso' }
+ * What `compile()` works out about a trigger so the browser does not: the facts it reads (`deps`), what its
+ * prompt is about (`metric`, `feature`; present only when the condition has them), its `arms` and the
+ * offers of its `targets`.
+ * @example deriveTrigger(rules, { id: 'sso', when: { gate: 'sso', countAtLeast: 1 }, audience: {}, prompt, holdoutPercent: 0, frequency, priority: 0 }).feature // 'sso'
  */
-export function triggerDerived(trigger: Pick<CompiledTrigger, 'when' | 'audience'>): Pick<CompiledTrigger, 'deps' | 'metric' | 'feature'> {
-  const metric = subjectOf(trigger.when, 'usage')
-  const feature = subjectOf(trigger.when, 'gate')
-  return { deps: triggerFacts(trigger), ...(metric === undefined ? {} : { metric }), ...(feature === undefined ? {} : { feature }) }
+export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): CompiledTrigger {
+  const { id, when, prompt, variants } = trigger
+  const metric = subjectOf(when, 'usage')
+  const feature = subjectOf(when, 'gate')
+  // Bucketing numbers the arms in a language-neutral order (sorted by code unit); `default` without variants.
+  const names = Object.keys(variants ?? {}).sort()
+  const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id))
+  const targets = [...new Set([prompt, ...arms].map((template) => template.target))].filter((name) => name !== undefined)
+  return {
+    ...trigger,
+    deps: triggerFacts(trigger),
+    ...(metric === undefined ? {} : { metric }),
+    ...(feature === undefined ? {} : { feature }),
+    arms,
+    targets: Object.fromEntries(targets.map((name) => [name, offersFor(rules, name, metric, feature)])),
+  }
+}
+
+function compileArm(rules: DeriveContext, name: string, template: PromptTemplate, inline: string): CompiledArm {
+  // Without a CTA the button names the target; a prompt whose target does not resolve never shows.
+  const cta = template.cta ?? { label: template.target ? 'Upgrade to {target.name}' : 'Upgrade' }
+  const copy = ({ title, body, cta, dismissLabel }: PromptCopy): PromptCopy =>
+    ({ title, cta, ...(body === undefined ? {} : { body }), ...(dismissLabel === undefined ? {} : { dismissLabel }) })
+  return {
+    name,
+    placement: template.placement,
+    slot: template.placement === 'inline' ? `inline:${inline}` : template.placement,
+    ...(template.target === undefined ? {} : { target: template.target }),
+    buyer: copy({ ...template, cta }),
+    nonBuyer: copy({ ...template, ...rules.defaults.nonBuyer, ...template.nonBuyer }),
+  }
 }
 
 /**
- * Dependency index, built once from each trigger's `deps`: fact → ids of the triggers reading it.
- * @example createDependencyIndex(rules.triggers)(['usage:contacts']) // ['contacts-80', 'contacts-100']
+ * What a target name offers an account on each plan: entry `planIndex + 1` (0 for a plan the rules do not
+ * know) lists indexes into `[...plans, ...addons]`; the account gets the first plan or not-owned add-on.
+ * Ladder targets look above the account's plan (nothing at the top, nothing when the plan is unknown);
+ * `cheapest_plan_with_feature` falls back to add-ons. An explicit plan resolves unless it is below the
+ * account's plan (the same plan stays valid: a monthly → annual offer), an add-on unless the account has it.
+ * A plan raises a limit when its own limit is higher (the account's add-ons count on both sides) or unlimited.
  */
-export function createDependencyIndex(triggers: readonly CompiledTrigger[]): (facts: Iterable<FactKey>) => string[] {
-  const index = new Map<FactKey, string[]>()
-  for (const { id, deps } of triggers) for (const fact of deps) index.set(fact, [...(index.get(fact) ?? []), id])
-  return (facts) => {
-    const ids = new Set<string>()
-    for (const fact of facts) for (const id of index.get(fact) ?? []) ids.add(id)
-    return [...ids]
-  }
+export function offersFor(rules: DeriveContext, name: string, metric: string | undefined, feature: string | undefined): number[][] {
+  const { plans, addons } = rules
+  const limit = (index: number) => (metric === undefined ? undefined : (plans[index]?.limits[metric] ?? null))
+  const addonIndexes = addons.map((_, index) => plans.length + index)
+  const explicitPlan = plans.findIndex((plan) => plan.id === name)
+  const explicitAddon = addons.findIndex((addon) => addon.id === name)
+  return [-1, ...plans.keys()].map((current) => {
+    const above = current < 0 ? [] : [...plans.keys()].slice(current + 1)
+    const own = limit(current)
+    const first = (found: number | undefined) => (found === undefined ? [] : [found])
+    if (name === 'next_plan') return first(above[0])
+    if (name === 'next_plan_raising_limit') {
+      return first(above.find((index) => {
+        const raised = limit(index)
+        return own === undefined || (own !== null && (raised === null || raised! > own))
+      }))
+    }
+    if (name === 'cheapest_plan_with_feature') {
+      const has = (features: string[]) => feature !== undefined && features.includes(feature)
+      const plan = above.find((index) => has(plans[index]!.features))
+      return plan === undefined ? addonIndexes.filter((index) => has(addons[index - plans.length]!.features)) : [plan]
+    }
+    if (explicitPlan >= 0) return current >= 0 && explicitPlan >= current ? [explicitPlan] : []
+    return explicitAddon >= 0 ? [plans.length + explicitAddon] : []
+  })
+}
+
+/**
+ * The trigger fields `compile()` completes, for every trigger of a payload built by hand (tests, benchmarks).
+ * @example const rules: CompiledRules = { ...payload, version: 2, triggers: deriveTriggers(payload, payload.triggers) }
+ */
+export function deriveTriggers(rules: DeriveContext, triggers: readonly DraftTrigger[]): CompiledTrigger[] {
+  return triggers.map((trigger) => deriveTrigger(rules, trigger))
 }

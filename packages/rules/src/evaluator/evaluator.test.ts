@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
-import { triggerDerived } from './deps.ts'
+import { deriveTrigger } from './deps.ts'
 import { createEvaluator } from './index.ts'
-import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey } from './types.ts'
+import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey, PromptTemplate } from './types.ts'
 
 const rules = catalog as CompiledRules
 const NOW = 1_750_000_000_000
@@ -59,10 +59,10 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.integer({ min: 1, max: 60 * DAY }).map((ms): Change => ['time', (ctx) => { ctx.now += ms }]),
 )
 
-const triggersOf = (conditions: Condition[]): CompiledTrigger[] =>
-  conditions.map((when, index) => ({
-    id: `t${index}`, when, audience: {}, prompt: { placement: 'banner', title: 't' }, holdoutPercent: 0,
-    frequency: { stopAfterAccept: true }, priority: 0, ...triggerDerived({ when, audience: {} }),
+const triggersOf = (conditions: Condition[], prompt: Partial<PromptTemplate> = {}): CompiledTrigger[] =>
+  conditions.map((when, index) => deriveTrigger(rules, {
+    id: `t${index}`, when, audience: {}, prompt: { placement: 'banner', title: 't', ...prompt }, holdoutPercent: 0,
+    frequency: { stopAfterAccept: true }, priority: 0,
   }))
 
 describe('createEvaluator', () => {
@@ -101,8 +101,7 @@ describe('createEvaluator', () => {
   })
 
   it('renders a new prompt object once a number its copy reads changes', () => {
-    const triggers = triggersOf([{ usage: 'contacts', atLeast: { percent: 80 } }])
-    triggers[0]!.prompt.title = '{used} of {limit}'
+    const triggers = triggersOf([{ usage: 'contacts', atLeast: { percent: 80 } }], { title: '{used} of {limit}' })
     const evaluator = createEvaluator({ ...rules, triggers })
     const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 900 }, gates: {}, events: {} }
     const matched = evaluator.match(ctx)
@@ -125,8 +124,7 @@ describe('createEvaluator', () => {
   })
 
   it('decides a new plan once the account object changes', () => {
-    const triggers = triggersOf([{ usage: 'contacts', atLeast: { value: 1 } }])
-    triggers[0]!.prompt.target = 'next_plan'
+    const triggers = triggersOf([{ usage: 'contacts', atLeast: { value: 1 } }], { target: 'next_plan' })
     const evaluator = createEvaluator({ ...rules, triggers })
     const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 5 }, gates: {}, events: {} }
     expect(evaluator.decide(ctx, evaluator.match(ctx), () => undefined).prompts.banner?.target?.id).toBe('pro')
@@ -135,6 +133,7 @@ describe('createEvaluator', () => {
   })
 
   it('refuses rules of a version it does not know, saying what to do', () => {
-    expect(() => createEvaluator({ ...rules, version: 2 } as unknown as CompiledRules)).toThrow(/\[nudgekit\] Failed to load rules: .*version 2.*Upgrade/)
+    expect(() => createEvaluator({ ...rules, version: 3 } as unknown as CompiledRules)).toThrow(/\[nudgekit\] Failed to load rules: .*version 3.*Upgrade/)
+    expect(() => createEvaluator({ ...rules, version: 1 } as unknown as CompiledRules)).toThrow(/version 1/)
   })
 })

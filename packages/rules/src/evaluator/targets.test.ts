@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
-import { triggerDerived } from './deps.ts'
+import { deriveTrigger } from './deps.ts'
 import { checkFeature, limitOf, resolveTarget } from './targets.ts'
 import type { CompiledRules, CompiledTrigger } from './types.ts'
 
@@ -46,7 +46,7 @@ describe('checkFeature', () => {
 
 describe('resolveTarget', () => {
   const trigger = (target: string | undefined, when: CompiledTrigger['when'] = { usage: 'contacts', atLeast: { percent: 80 } }) =>
-    ({ id: 't', when, prompt: { placement: 'banner', title: 't', target }, ...triggerDerived({ when, audience: {} }) }) as CompiledTrigger
+    deriveTrigger(rules, { id: 't', when, audience: {}, prompt: { placement: 'banner', title: 't', target }, holdoutPercent: 0, frequency: { stopAfterAccept: true }, priority: 0 })
 
   it('resolves next_plan with its limit of the trigger metric', () => {
     expect(resolveTarget(rules, trigger('next_plan'), { id: 'a', plan: 'free' })).toEqual({

@@ -1,28 +1,21 @@
-// Entitlements and the upgrade ladder: an account's limits and features, and what a prompt offers next.
-import type { CompiledAddon, CompiledPlan, CompiledRules, CompiledTrigger, EvalAccount, ResolvedTarget } from './types.ts'
+// Entitlements and offers: an account's limits and features, and what a prompt offers it.
+import type { CompiledRules, CompiledTrigger, EvalAccount, ResolvedTarget } from './types.ts'
 
 /** Position of a plan on the ladder, -1 when the rules do not know it. */
 export function planIndex(rules: CompiledRules, id: string | undefined): number {
   return rules.plans.findIndex((plan) => plan.id === id)
 }
 
-const owns = (account: EvalAccount, addon: CompiledAddon) => account.addons?.includes(addon.id)
-
 /**
  * Limit of a metric for the account: its plan's limit plus its add-ons' amounts. `null` means unlimited:
- * the plan has no limit for the metric, or the rules do not know the plan.
+ * the plan has no limit for the metric, or the rules do not know the plan. `plan` and `extra` ask what the
+ * limit would be on another plan, or with one more add-on.
  * @example limitOf(rules, { id: 'a1', plan: 'free', addons: ['extra-contacts'] }, 'contacts') // 1000 + 5000
  */
-export function limitOf(rules: CompiledRules, account: EvalAccount, metric: string): number | null {
-  let limit = rules.plans[planIndex(rules, account.plan)]?.limits[metric] ?? null
-  for (const addon of rules.addons) if (limit !== null && owns(account, addon)) limit += addon.limits[metric] ?? 0
+export function limitOf(rules: CompiledRules, account: EvalAccount, metric: string, plan = account.plan, extra?: string): number | null {
+  let limit = rules.plans[planIndex(rules, plan)]?.limits[metric] ?? null
+  for (const { id, limits } of rules.addons) if (limit !== null && (id === extra || account.addons?.includes(id))) limit += limits[metric] ?? 0
   return limit
-}
-
-/** Whether the account's plan or one of its add-ons includes the feature. */
-export function hasFeature(rules: CompiledRules, account: EvalAccount, feature: string): boolean {
-  return !!rules.plans[planIndex(rules, account.plan)]?.features.includes(feature) ||
-    rules.addons.some((addon) => owns(account, addon) && addon.features.includes(feature))
 }
 
 /**
@@ -35,9 +28,12 @@ export function checkFeature(
   account: EvalAccount,
   feature: string,
 ): { allowed: boolean; requiredPlan?: string; requiredAddon?: string } {
-  if (hasFeature(rules, account, feature)) return { allowed: true }
-  const plan = rules.plans.slice(planIndex(rules, account.plan) + 1).find((candidate) => candidate.features.includes(feature))
-  const addon = rules.addons.find((candidate) => candidate.features.includes(feature) && !owns(account, candidate))
+  const index = planIndex(rules, account.plan)
+  const has = ({ features }: { features: string[] }) => features.includes(feature)
+  const owned = rules.addons.filter(({ id }) => account.addons?.includes(id))
+  if (rules.plans[index]?.features.includes(feature) || owned.some(has)) return { allowed: true }
+  const plan = rules.plans.slice(index + 1).find(has)
+  const addon = rules.addons.find((candidate) => has(candidate) && !owned.includes(candidate))
   return {
     allowed: false,
     requiredPlan: plan?.id,
@@ -46,37 +42,18 @@ export function checkFeature(
 }
 
 /**
- * Resolves a target name for an account. Ladder targets look above the account's plan (nothing at the top,
- * nothing when the plan is unknown); `cheapest_plan_with_feature` falls back to an add-on. An explicit plan
- * resolves unless it is below the account's plan (the same plan stays valid: a monthly → annual offer), an
- * add-on unless the account has it. A plan's limit counts the account's add-ons; an add-on's adds to the
- * account's limit, so for ladder plans "raising the limit" is the plan's own limit being higher.
+ * The first offer the account can take (`offers` of `CompiledTrigger.targets`: a plan, or an add-on it does
+ * not own) with its limit of the metric once bought: the plan's instead of the account's, an add-on's on top.
  */
-export function resolveTargetName(
-  rules: CompiledRules,
-  name: string,
-  account: EvalAccount,
-  metric: string | undefined,
-  feature: string | undefined,
-): ResolvedTarget | undefined {
+export function pickOffer(rules: CompiledRules, offers: number[][] | undefined, account: EvalAccount, metric: string | undefined): ResolvedTarget | undefined {
   const { plans } = rules
-  const current = planIndex(rules, account.plan)
-  const above = current < 0 ? [] : plans.slice(current + 1)
-  const buyable = [...above, ...rules.addons.filter((addon) => !owns(account, addon))]
-  const isPlan = (item: CompiledPlan | CompiledAddon) => plans.includes(item as CompiledPlan)
-  // The account's limit once it bought the item: a plan instead of its own, an add-on on top of its own.
-  const limitWith = (item?: CompiledPlan | CompiledAddon) => metric === undefined ? undefined
-    : limitOf(rules, item ? (isPlan(item) ? { ...account, plan: item.id } : { ...account, addons: [...(account.addons ?? []), item.id] }) : account, metric)
-  const limit = limitWith()
-  const item =
-    name === 'next_plan' ? above[0]
-    : name === 'next_plan_raising_limit' ? above.find((plan) => {
-        const raised = limitWith(plan)
-        return limit === undefined || (limit !== null && (raised === null || raised! > limit))
-      })
-    : name === 'cheapest_plan_with_feature' ? buyable.find((candidate) => candidate.features.includes(feature!))
-    : [plans[current], ...buyable].find((candidate) => candidate?.id === name)
-  return item && { kind: isPlan(item) ? 'plan' : 'addon', id: item.id, name: item.name, price: item.price, limit: limitWith(item) }
+  for (const index of offers?.[planIndex(rules, account.plan) + 1] ?? []) {
+    const plan = index < plans.length
+    const { id, name, price } = plan ? plans[index]! : rules.addons[index - plans.length]!
+    if (plan || !account.addons?.includes(id)) {
+      return { kind: plan ? 'plan' : 'addon', id, name, price, limit: metric === undefined ? undefined : limitOf(rules, account, metric, plan ? id : account.plan, id) }
+    }
+  }
 }
 
 /**
@@ -86,5 +63,5 @@ export function resolveTargetName(
  */
 export function resolveTarget(rules: CompiledRules, trigger: CompiledTrigger, account: EvalAccount): ResolvedTarget | undefined {
   const name = trigger.prompt.target
-  return name === undefined ? undefined : resolveTargetName(rules, name, account, trigger.metric, trigger.feature)
+  return name === undefined ? undefined : pickOffer(rules, trigger.targets[name], account, trigger.metric)
 }

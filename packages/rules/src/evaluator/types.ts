@@ -94,7 +94,8 @@ export interface Frequency {
   stopAfterAccept: boolean
 }
 
-export interface CompiledTrigger {
+/** A trigger as the rules file says it, before `compile()` works out what the browser needs. */
+export interface DraftTrigger {
   id: string
   when: Condition
   audience: CompiledAudience
@@ -107,6 +108,33 @@ export interface CompiledTrigger {
   frequency: Frequency
   /** Higher wins within a placement. Default 0. */
   priority: number
+}
+
+/** Copy for one audience, merged by `compile()`: what the prompt shows before its variables are filled. */
+export interface PromptCopy {
+  title: string
+  body?: string
+  cta: CtaTemplate
+  dismissLabel?: string
+}
+
+/**
+ * One experiment arm, merged by `compile()`: the variant over the prompt, and for non-buyers
+ * `prompt.nonBuyer` over `defaults.nonBuyer` over that.
+ */
+export interface CompiledArm {
+  /** The variant name, `default` without an experiment. */
+  name: string
+  placement: Placement
+  /** What the prompt competes for: its placement, or `inline:<feature, else trigger id>`. */
+  slot: string
+  /** The target name (see `PromptTemplate.target`); its offers are in `CompiledTrigger.targets`. */
+  target?: string
+  buyer: PromptCopy
+  nonBuyer: PromptCopy
+}
+
+export interface CompiledTrigger extends DraftTrigger {
   /** Facts this trigger reads (condition and audience), for incremental re-evaluation. */
   deps: FactKey[]
   /**
@@ -119,10 +147,19 @@ export interface CompiledTrigger {
    * `cheapest_plan_with_feature`. Absent without one. Worked out by `compile()`.
    */
   feature?: string
+  /** The arms sorted by name (code units), as bucketing numbers them. Worked out by `compile()`. */
+  arms: CompiledArm[]
+  /**
+   * Target name (of the prompt and its variants) → offers by the account's plan: entry `planIndex + 1` (0
+   * for a plan the rules do not know) lists, best first, indexes into `[...plans, ...addons]`. The account
+   * gets the first plan, or the first add-on it does not own. Worked out by `compile()`.
+   */
+  targets: Record<string, number[][]>
 }
 
 export interface CompiledRules {
-  version: 1
+  /** 2: triggers carry `arms` and `targets`. */
+  version: 2
   /** Content hash of the payload (without this field); the server's ETag. */
   hash: string
   metrics: Record<string, CompiledMetric>
