@@ -4,7 +4,7 @@ import type { Store } from '../storage.ts'
 import type { NudgeEvent, Timers } from '../types.ts'
 
 export interface Delivery {
-  /** Queues an event; a full batch goes out at once, a partial one after `intervalMs`. */
+  /** Queues an event (at most 1,000 wait; the oldest goes); a full batch (50) goes out at once, a partial one within a second. */
   enqueue(event: NudgeEvent): void
   /** Sends everything queued (resumes a sender paused after too many failed attempts, as do `online` and the page becoming visible). */
   flush(): Promise<void>
@@ -29,16 +29,18 @@ export interface DeliveryOptions {
 /** The call create-nudge.ts makes before it passes `endpoint` and `fetch` itself; goes when it switches. */
 export type LegacyDeliveryOptions = Omit<DeliveryOptions, 'endpoint' | 'fetch'> & { transport: Pick<DeliveryOptions, 'endpoint' | 'fetch'>; lock: unknown }
 
-/**
- * The stored queue; short names because it is serialised on every change.
- * `q`: events, oldest first, `u` on the wire until then (a dead page's batch goes out again after it);
- * `d`: events dropped (queue full, or refused by the server) and not yet reported; `r`: no tab sends before this time.
- */
+/** An event the server refused in an accepted batch (`index` into the batch). */
 interface Rejection {
   index: number
   error: unknown
 }
 
+/**
+ * The stored queue; short names because it is serialised on every change.
+ * `q`: events, oldest first, each with `u` while on the wire: until then (a dead page's batch goes out again
+ * after it); `d`: events dropped (queue full, or refused by the server) and not yet reported; `r`: no tab
+ * sends before this time (backoff, Retry-After).
+ */
 interface QueueState {
   q: Array<{ e: NudgeEvent; u?: number }>
   d: number
