@@ -5,7 +5,7 @@ import type {
 } from './types.ts'
 import { compileAudience, isBuyer } from './audience.ts'
 import { armOf } from './bucket.ts'
-import { compileCondition, type Predicate } from './conditions.ts'
+import { compileCondition } from './conditions.ts'
 import { frequencyBlock } from './frequency.ts'
 import { limitOf, pickOffer, planIndex } from './targets.ts'
 import { createRenderer, type Renderer } from './template.ts'
@@ -32,102 +32,44 @@ export interface Evaluator {
   ): Decisions
 }
 
-/** A trigger compiled once. Its state lives in the closures, so re-evaluations allocate next to nothing. */
-interface Prepared {
-  id: string
-  priority: number
-  /** The `detail` of the triggers this one outranks, built once. */
-  outranks: string
-  when: Predicate
-  /** The decision of an unmatched trigger never changes: one object, reused. */
-  unmatched: TriggerDecision
-  /** Audience, arm, target and frequency of a matched trigger: the slot its prompt competes for, if due. */
-  check(ctx: EvalContext, state: (trigger: string) => TriggerState | undefined): string | undefined
-  /**
-   * The decision of a matched trigger, `outranked` unless it is its slot's `winner`, with its prompt when it
-   * shows: the previous object while equal.
-   */
-  settle(ctx: EvalContext, buyer: boolean, winner: Prepared | undefined): TriggerDecision
+/** Decides a matched trigger; `winners` holds, per slot, the `detail` of the prompt that already took it. */
+type Decide = (ctx: EvalContext, state: (trigger: string) => TriggerState | undefined, buyer: boolean, winners: Record<string, string>) => TriggerDecision
+
+/**
+ * Wraps `make` so that it runs again only when an argument differs from the previous call's: its read-only
+ * result stays the same object while its inputs are unchanged, so subscribers can compare by identity.
+ */
+function memo<A extends unknown[], T>(make: (...args: A) => T): (...args: A) => T {
+  let last: unknown[] | undefined
+  let value: T
+  return (...args) => (last && args.every((arg, index) => arg === last![index]) ? value : ((last = args), (value = make(...args))))
 }
 
 /**
- * Compiles a trigger's condition and audience once, and renders its prompt (through the evaluator's shared
- * `render`) only when it shows and its inputs changed, so an unchanged prompt is the same object.
+ * Compiles a trigger's audience once: audience → arm → target → frequency → slot. Per-account work (arm,
+ * target, limit, plan name) is redone only for a new account object, copy only when its inputs changed.
  */
-function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): Prepared {
+function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): Decide {
   const { id, priority, metric, feature } = trigger
   const { defaults } = rules
   const audience = compileAudience(rules, trigger.audience)
-  const decision = (status: TriggerDecision['status'], reason?: SuppressReason, detail?: string, variant?: string, prompt?: Prompt): TriggerDecision =>
-    ({ trigger: id, status, reason, detail, variant, prompt })
+  const outranks = `outranked by ${id} (priority ${priority})`
+  const decision = memo((status: TriggerDecision['status'], reason?: SuppressReason, variant?: string, detail?: string, prompt?: Prompt): TriggerDecision =>
+    ({ trigger: id, status, reason, detail, variant, prompt }))
   // Worked out once per account object: the arm (none when held out), the target, the limit, the plan name.
-  let account: EvalAccount | undefined
+  let account: EvalAccount
   let arm: CompiledArm | undefined
   let target: ResolvedTarget | undefined
   /** The arm's target name (the prompt's when held out) resolves to nothing: `no_target`. */
   let missing = false
   let limit: number | null = null
   let plan: string | undefined
-  // This evaluation's outcome, the latest decision, and the latest prompt with what it was rendered from.
-  let status: TriggerDecision['status']
-  let reason: SuppressReason | undefined
-  let variant: string | undefined
-  let last = decision('not_matched')
-  let inputs: unknown[] = []
-  let prompt: Prompt
   let url: string | undefined
   let safe = false
-  const self: Prepared = {
-    id,
-    priority,
-    outranks: `outranked by ${id} (priority ${priority})`,
-    when: compileCondition(rules, trigger.when),
-    unmatched: last,
-    check(ctx, state) {
-      variant = undefined
-      reason = audience(ctx)
-      if (!reason) {
-        if (ctx.account !== account) {
-          account = ctx.account
-          arm = armOf(trigger, account.id)
-          // A held-out account is still checked against the prompt's own target.
-          const name = arm ? arm.target : trigger.prompt.target
-          target = name === undefined ? undefined : pickOffer(rules, trigger.targets[name], account, metric)
-          missing = name !== undefined && !target
-          limit = metric ? limitOf(rules, account, metric) : null
-          plan = rules.plans[planIndex(rules, account.plan)]?.name
-        }
-        variant = arm?.name ?? 'holdout'
-        reason = missing ? 'no_target' : arm ? frequencyBlock(trigger.frequency, state(id), ctx.now) : undefined
-      }
-      status = reason ? 'suppressed' : arm ? 'show' : 'holdout'
-      return status === 'show' ? arm!.slot : undefined
-    },
-    settle(ctx, buyer, winner) {
-      let detail: string | undefined
-      let shown: Prompt | undefined
-      if (winner && winner !== self) {
-        status = 'suppressed'
-        reason = 'outranked'
-        detail = winner.outranks
-      } else if (winner) shown = build(ctx, buyer)
-      return last.status === status && last.reason === reason && last.variant === variant && last.prompt === shown && last.detail === detail
-        ? last
-        : (last = decision(status, reason, detail, variant, shown))
-    },
-  }
 
-  /** The shown prompt: the previous object while the arm, audience, target and every variable are unchanged. */
-  function build(ctx: EvalContext, buyer: boolean): Prompt {
-    const { usage, now } = ctx
-    const used = metric === undefined ? undefined : (usage[metric] ?? 0)
-    const locale = ctx.locale ?? defaults.locale
-    const days = account!.renewsAt === undefined ? undefined : Math.max(0, Math.ceil((account!.renewsAt - now) / 86_400_000))
-    const next = [arm, buyer, used, target, account, locale, days]
-    if (next.every((value, index) => value === inputs[index])) return prompt
-    inputs = next
-    const { name, placement, buyer: copy, nonBuyer } = arm!
-    const { title, body, cta, dismissLabel } = buyer ? copy : nonBuyer
+  const build = memo((arm: CompiledArm, buyer: boolean, used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
+    const { name, placement } = arm
+    const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
     const vars = {
       used,
       limit: limit ?? undefined,
@@ -135,7 +77,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
       metric: metric && (rules.metrics[metric]?.label ?? metric),
       feature: feature && (rules.features[feature]?.label ?? feature),
-      'plan.id': account!.plan,
+      'plan.id': account.plan,
       'plan.name': plan,
       'target.id': target?.id,
       'target.name': target?.name,
@@ -147,7 +89,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     const text = (value: string | undefined, encode?: boolean) => render(value, vars, locale, defaults.currency, encode)
     const href = text(cta.url, true)
     if (href !== url) (url = href), (safe = !!href && isSafeUrl(href))
-    return (prompt = {
+    return {
       key: `${id}:${name}`,
       trigger: id,
       variant: name,
@@ -161,9 +103,48 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       feature,
       metric,
       priority,
-    })
+    }
+  })
+
+  return (ctx, state, buyer, winners) => {
+    let reason = audience(ctx)
+    let variant: string | undefined
+    let detail: string | undefined
+    let prompt: Prompt | undefined
+    if (!reason) {
+      if (ctx.account !== account) {
+        account = ctx.account
+        arm = armOf(trigger, account.id)
+        // A held-out account is still checked against the prompt's own target.
+        const name = arm ? arm.target : trigger.prompt.target
+        target = name === undefined ? undefined : pickOffer(rules, trigger.targets[name], account, metric)
+        missing = name !== undefined && !target
+        limit = metric ? limitOf(rules, account, metric) : null
+        plan = rules.plans[planIndex(rules, account.plan)]?.name
+      }
+      variant = arm ? arm.name : 'holdout'
+      reason = missing ? 'no_target' : arm ? frequencyBlock(trigger.frequency, state(id), ctx.now) : undefined
+      // Triggers come by priority, so a slot's first due prompt wins it.
+      if (!reason && arm) {
+        detail = winners[arm.slot]
+        if (detail) reason = 'outranked'
+        else {
+          winners[arm.slot] = outranks
+          const { renewsAt } = account
+          prompt = build(
+            arm,
+            buyer,
+            metric === undefined ? undefined : (ctx.usage[metric] ?? 0),
+            target,
+            account,
+            ctx.locale ?? defaults.locale,
+            renewsAt === undefined ? undefined : Math.max(0, Math.ceil((renewsAt - ctx.now) / 86_400_000)),
+          )
+        }
+      }
+    }
+    return decision(reason ? 'suppressed' : arm ? 'show' : 'holdout', reason, variant, detail, prompt)
   }
-  return self
 }
 
 /**
@@ -179,15 +160,22 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
  * evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched)
  */
 export function createEvaluator(rules: CompiledRules): Evaluator {
+  const { triggers } = rules
   if (rules.version !== 2) {
     throw new Error(`[nudgekit] Failed to load rules: version ${rules.version} is not supported. Upgrade @nudgekit/rules.`)
   }
   const render = createRenderer()
-  const entries = rules.triggers.map((trigger) => prepare(rules, trigger, render))
+  const ids = triggers.map(({ id }) => id)
+  const whens = triggers.map((trigger) => compileCondition(rules, trigger.when))
+  const decides = triggers.map((trigger) => prepare(rules, trigger, render))
+  // The decision of an unmatched trigger never changes: one object each, reused.
+  const unmatched = ids.map((id): TriggerDecision => ({ trigger: id, status: 'not_matched' }))
+  // Trigger positions by priority, highest first, rules order among equals (the sort is stable).
+  const order = [...ids.keys()].sort((a, b) => triggers[b]!.priority - triggers[a]!.priority)
   const positions = new Map<string, number>()
   // fact → ids of the triggers reading it
   const readers = new Map<FactKey, string[]>()
-  rules.triggers.forEach(({ id, deps }, index) => {
+  triggers.forEach(({ id, deps }, index) => {
     positions.set(id, index)
     for (const fact of deps) readers.set(fact, [...(readers.get(fact) ?? []), id])
   })
@@ -198,49 +186,36 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
   return {
     rules,
     affected(facts) {
-      const ids = new Set<string>()
-      for (const fact of facts) for (const id of readers.get(fact) ?? []) ids.add(id)
-      return [...ids]
+      const found = new Set<string>()
+      for (const fact of facts) for (const id of readers.get(fact) ?? []) found.add(id)
+      return [...found]
     },
-    match(ctx, ids, into = new Map()) {
+    match(ctx, only, into = new Map()) {
       const own = into === view
       const evaluate = (index: number | undefined) => {
         if (index === undefined) return
-        const value = entries[index]!.when(ctx)
-        if (!own || values[index] !== value) into.set(entries[index]!.id, value)
-        if (own || !ids) values[index] = value
+        const value = whens[index]!(ctx)
+        if (!own || values[index] !== value) into.set(ids[index]!, value)
+        if (own || !only) values[index] = value
       }
-      if (ids) for (const id of ids) evaluate(positions.get(id))
+      if (only) for (const id of only) evaluate(positions.get(id))
       else {
-        for (let index = 0; index < entries.length; index++) evaluate(index)
+        for (let index = 0; index < ids.length; index++) evaluate(index)
         view = into
       }
       return into
     },
     decide(ctx, matched, state) {
       const known = matched === view
-      const winners: Record<string, Prepared> = {}
-      const due: number[] = []
-      const slots: Array<string | undefined> = []
-      const decisions: TriggerDecision[] = []
+      const winners: Record<string, string> = {}
+      const decisions = unmatched.slice()
       const prompts: Decisions['prompts'] = {}
       const inline: Record<string, Prompt> = {}
-      for (let index = 0; index < entries.length; index++) {
-        const entry = entries[index]!
-        decisions.push(entry.unmatched)
-        if (!(known ? values[index] : matched.get(entry.id))) continue
-        const slot = entry.check(ctx, state)
-        const winner = slot && winners[slot]
-        due.push(index)
-        slots.push(slot)
-        if (slot && !(winner && winner.priority >= entry.priority)) winners[slot] = entry
-      }
       const buyer = isBuyer(rules, ctx.user.role)
-      for (let at = 0; at < due.length; at++) {
-        const index = due[at]!
-        const slot = slots[at]
-        const { prompt } = (decisions[index] = entries[index]!.settle(ctx, buyer, slot ? winners[slot] : undefined))
-        if (prompt?.placement === 'inline') inline[slot!.slice(7)] = prompt
+      for (const index of order) {
+        if (!(known ? values[index] : matched.get(ids[index]!))) continue
+        const { prompt } = (decisions[index] = decides[index]!(ctx, state, buyer, winners))
+        if (prompt?.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
         else if (prompt) prompts[prompt.placement] = prompt
       }
       return { decisions, prompts, inline }
