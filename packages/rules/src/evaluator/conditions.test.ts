@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
 import { compileCondition, traitHolds } from './conditions.ts'
-import type { CompiledRules, Condition, EvalContext } from './types.ts'
+import { browserCondition } from './deps.ts'
+import type { CompiledRules, Condition, EvalContext, TraitOp } from './types.ts'
 
 const rules = catalog as CompiledRules
 const NOW = 1_750_000_000_000
@@ -14,13 +15,16 @@ const ctx = (over: Partial<EvalContext> = {}): EvalContext => ({
   events: {},
   ...over,
 })
-const holds = (condition: Condition, context: EvalContext) => compileCondition(rules, condition)(context)
+// As compile() delivers them: the negative kinds rewritten as `not`.
+const holds = (condition: Condition, context: EvalContext) => compileCondition(rules, browserCondition(condition))(context)
+const trait = (op: TraitOp, actual: unknown, value: unknown) => holds({ trait: 't', op, value }, ctx({ account: { id: 'a1', plan: 'free', traits: { t: actual } } }))
 
 describe('traitHolds', () => {
   it('compares equal values strictly', () => {
     expect(traitHolds('eq', 1, 1)).toBe(true)
     expect(traitHolds('eq', '1', 1)).toBe(false)
-    expect(traitHolds('neq', '1', 1)).toBe(true)
+    expect(trait('neq', '1', 1)).toBe(true)
+    expect(trait('neq', 1, 1)).toBe(false)
   })
 
   it('orders numbers and strings but never a mix of them', () => {
@@ -33,13 +37,15 @@ describe('traitHolds', () => {
   it('tests membership only against a list', () => {
     expect(traitHolds('in', 'eu', ['eu', 'uk'])).toBe(true)
     expect(traitHolds('in', 'eu', 'eu')).toBe(false)
-    expect(traitHolds('not_in', 'us', ['eu', 'uk'])).toBe(true)
+    expect(trait('not_in', 'us', ['eu', 'uk'])).toBe(true)
+    expect(trait('not_in', 'eu', ['eu', 'uk'])).toBe(false)
   })
 
   it('treats null as absent for exists, and value false asks for absence', () => {
     expect(traitHolds('exists', null, undefined)).toBe(false)
     expect(traitHolds('exists', 0, undefined)).toBe(true)
-    expect(traitHolds('exists', undefined, false)).toBe(true)
+    expect(trait('exists', undefined, false)).toBe(true)
+    expect(trait('exists', 0, false)).toBe(false)
   })
 })
 
@@ -72,6 +78,12 @@ describe('compileCondition', () => {
 
   it('never matches a condition kind it does not know', () => {
     expect(holds({ weather: 'sunny' } as unknown as Condition, ctx())).toBe(false)
+  })
+
+  it('negates lacks_feature and lacks_addon', () => {
+    expect(holds({ lacksFeature: 'segmentation' }, ctx())).toBe(true)
+    expect(holds({ lacksFeature: 'segmentation' }, ctx({ account: { id: 'a1', plan: 'pro' } }))).toBe(false)
+    expect(holds({ lacksAddon: 'analytics' }, ctx({ account: { id: 'a1', plan: 'free', addons: ['analytics'] } }))).toBe(false)
   })
 
   it('evaluates empty all as true and empty any as false', () => {

@@ -22,30 +22,30 @@ interface Fields {
   op: TraitOp
   value?: unknown
   hasFeature?: string
-  lacksFeature?: string
   hasAddon?: string
-  lacksAddon?: string
 }
 
 /**
  * Compares a trait with a condition's value. Ordering needs two numbers or two strings (ISO dates compare
- * as strings); `exists` with `value: false` asks for the trait to be absent.
+ * as strings); `exists` treats null as absent. The negated operators (`neq`, `not_in`, `exists: false`) reach
+ * the browser as `not` of these (`compile()` rewrites them), so here they never hold.
  * @example traitHolds('gte', 25, 10) // true
  */
 export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boolean {
-  if (op === 'exists') return (actual != null) !== (expected === false)
-  if (op === 'eq' || op === 'neq') return (actual === expected) === (op === 'eq')
-  if (op === 'in' || op === 'not_in') return (Array.isArray(expected) && expected.includes(actual)) === (op === 'in')
   const [a, b] = [actual, expected] as [number, number]
-  return typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') &&
-    (op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b)
+  return op === 'exists' ? actual != null
+    : op === 'eq' ? actual === expected
+    : op === 'in' ? Array.isArray(expected) && expected.includes(actual)
+    : typeof a === typeof b && (typeof a === 'number' || typeof a === 'string') &&
+      (op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : op === 'lte' && a <= b)
 }
 
 /**
  * Compiles a condition into a predicate. Semantics: `usage` percentages are of `limitOf` (unlimited → false),
  * `aboveLimit` is used > limit, `gate`/`event` need `countAtLeast` timestamps within `withinMs` of now (all
  * time without it), `renewalWithinMs` holds while renewsAt is in [now, now + ms], `accountAgeAtLeastMs` needs
- * a known createdAt. A condition kind this version does not know never matches.
+ * a known createdAt. A condition kind this version does not know never matches; the negative kinds
+ * (`lacksFeature`, `lacksAddon`, `neq`, `not_in`, `exists: false`) come as `not` (see `browserCondition`).
  * @example compileCondition(rules, { usage: 'contacts', atLeast: { percent: 80 } })(ctx) // true at 800 of 1,000
  */
 export function compileCondition(rules: CompiledRules, condition: Condition): Predicate {
@@ -59,9 +59,8 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
       return all
     }
   }
-  const negated = c.not ?? (c.lacksFeature ? { hasFeature: c.lacksFeature } : c.lacksAddon && { hasAddon: c.lacksAddon })
-  if (negated) {
-    const inner = compileCondition(rules, negated)
+  if (c.not) {
+    const inner = compileCondition(rules, c.not)
     return (ctx) => !inner(ctx)
   }
   const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon } = c

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
-import { deriveTriggers, subjectOf, triggerFacts } from './deps.ts'
+import { browserCondition, deriveTriggers, subjectOf, triggerFacts } from './deps.ts'
 import { createEvaluator } from './evaluator.ts'
 import type { CompiledRules, CompiledTrigger, Condition, DraftTrigger } from './types.ts'
 
@@ -55,5 +55,20 @@ describe('subjectOf', () => {
     expect(subjectOf(when, 'usage')).toBe('contacts')
     expect(subjectOf(when, 'gate')).toBe('sso')
     expect(subjectOf({ hasFeature: 'sso' }, 'gate')).toBeUndefined()
+  })
+})
+
+describe('browserCondition', () => {
+  it('rewrites the negative kinds as not of their positive form, inside all, any and not', () => {
+    expect(browserCondition({ all: [{ lacksFeature: 'sso' }, { any: [{ lacksAddon: 'x' }, { not: { trait: 't', op: 'neq', value: 1 } }] }] })).toEqual({
+      all: [{ not: { hasFeature: 'sso' } }, { any: [{ not: { hasAddon: 'x' } }, { not: { not: { trait: 't', op: 'eq', value: 1 } } }] }],
+    })
+    expect(browserCondition({ trait: 't', op: 'not_in', value: ['a'] })).toEqual({ not: { trait: 't', op: 'in', value: ['a'] } })
+    expect(browserCondition({ trait: 't', op: 'exists', value: false })).toEqual({ not: { trait: 't', op: 'exists', value: true } })
+  })
+
+  it('leaves the positive kinds as they are', () => {
+    const when: Condition = { all: [{ trait: 't', op: 'gte', value: 2 }, { hasAddon: 'x' }, { usage: 'contacts', aboveLimit: true }] }
+    expect(browserCondition(when)).toEqual(when)
   })
 })

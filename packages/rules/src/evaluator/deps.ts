@@ -50,6 +50,23 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
     parts.reduce<string | undefined>((found, part) => found ?? subjectOf(part, kind), undefined)
 }
 
+/**
+ * A condition in the kinds the browser evaluates: `lacksFeature`, `lacksAddon`, the `neq` and `not_in` trait
+ * operators and `exists: false` become `not` of their positive form, which means exactly the same.
+ * @example browserCondition({ lacksAddon: 'analytics' }) // { not: { hasAddon: 'analytics' } }
+ */
+export function browserCondition(condition: Condition): Condition {
+  if ('all' in condition) return { all: condition.all.map(browserCondition) }
+  if ('any' in condition) return { any: condition.any.map(browserCondition) }
+  if ('not' in condition) return { not: browserCondition(condition.not) }
+  if ('lacksFeature' in condition) return { not: { hasFeature: condition.lacksFeature } }
+  if ('lacksAddon' in condition) return { not: { hasAddon: condition.lacksAddon } }
+  if (!('trait' in condition)) return condition
+  const { trait, op, value } = condition
+  if (op === 'neq' || op === 'not_in') return { not: { trait, op: op === 'neq' ? 'eq' : 'in', value } }
+  return op === 'exists' && value === false ? { not: { trait, op, value: true } } : condition
+}
+
 /** The catalog and defaults a trigger's arms and offers are worked out from. */
 export type DeriveContext = Pick<CompiledRules, 'plans' | 'addons' | 'defaults'>
 
@@ -67,8 +84,11 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
   const names = Object.keys(variants ?? {}).sort()
   const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id))
   const targets = [...new Set([prompt, ...arms].map((template) => template.target))].filter((name) => name !== undefined)
+  const { traits } = trigger.audience
   return {
     ...trigger,
+    when: browserCondition(when),
+    audience: { ...trigger.audience, ...(traits ? { traits: traits.map(browserCondition) } : {}) },
     deps: triggerFacts(trigger),
     ...(metric === undefined ? {} : { metric }),
     ...(feature === undefined ? {} : { feature }),
