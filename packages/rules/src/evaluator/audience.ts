@@ -25,7 +25,7 @@ export function compileAudience(rules: CompiledRules, audience: CompiledAudience
   return (ctx) => {
     const { role } = ctx.user
     return plans && !plans.includes(ctx.account.plan) ? 'audience_plan'
-      : roles && !roles.some((name) => (name === 'buyer' || name === 'non_buyer' ? isBuyer(rules, role) === (name === 'buyer') : name === role)) ? 'audience_role'
+      : roles && !roles.includes(role!) && !roles.includes(isBuyer(rules, role) ? 'buyer' : 'non_buyer') ? 'audience_role'
       : age !== undefined && !old(ctx) ? 'account_age'
       : traitsHold(ctx) ? undefined : 'audience_trait'
   }

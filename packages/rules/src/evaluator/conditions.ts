@@ -88,12 +88,12 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const within = c.renewalWithinMs
   if (within !== undefined) {
     return (ctx) => {
-      const left = (ctx.account.renewsAt ?? NaN) - ctx.now
+      const left = ctx.account.renewsAt! - ctx.now
       return left >= 0 && left <= within
     }
   }
   const age = c.accountAgeAtLeastMs
-  if (age !== undefined) return (ctx) => ctx.now - (ctx.account.createdAt ?? NaN) >= age
+  if (age !== undefined) return (ctx) => ctx.now - ctx.account.createdAt! >= age
   if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
   return addon ? (ctx) => !!ctx.account.addons?.includes(addon) : () => false
 }

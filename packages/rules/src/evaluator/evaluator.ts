@@ -72,8 +72,8 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
     const vars = {
       used,
-      limit: limit ?? undefined,
-      remaining: limit === null ? undefined : Math.max(0, limit - used!),
+      limit,
+      remaining: limit === null ? limit : Math.max(0, limit - used!),
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
       metric: metric && (rules.metrics[metric]?.label ?? metric),
       feature: feature && (rules.features[feature]?.label ?? feature),
@@ -81,7 +81,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       'plan.name': plan,
       'target.id': target?.id,
       'target.name': target?.name,
-      'target.limit': target?.limit ?? undefined,
+      'target.limit': target?.limit,
       'target.price': target?.price.monthly,
       'target.annual_price': target?.price.annual,
       days_to_renewal: days,
@@ -117,8 +117,8 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
         arm = armOf(trigger, account.id)
         // A held-out account is still checked against the prompt's own target.
         const name = arm ? arm.target : trigger.prompt.target
-        target = name === undefined ? undefined : pickOffer(rules, trigger.targets[name], account, metric)
-        missing = name !== undefined && !target
+        target = name ? pickOffer(rules, trigger.targets[name], account, metric) : undefined
+        missing = !!name && !target
         limit = metric ? limitOf(rules, account, metric) : null
         plan = rules.plans[planIndex(rules, account.plan)]?.name
       }
@@ -134,7 +134,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
           prompt = build(
             arm,
             buyer,
-            metric === undefined ? undefined : (ctx.usage[metric] ?? 0),
+            metric ? (ctx.usage[metric] ?? 0) : undefined,
             target,
             account,
             ctx.locale ?? defaults.locale,

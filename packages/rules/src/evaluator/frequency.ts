@@ -8,14 +8,15 @@ import type { Frequency, SuppressReason, TriggerState } from './types.ts'
  * @example frequencyBlock({ maxPerSession: 1, stopAfterAccept: true }, { impressions: 1, sessionImpressions: 1, dayImpressions: 1 }, now) // 'max_per_session'
  */
 export function frequencyBlock(frequency: Frequency, state: TriggerState | undefined, now: number): SuppressReason | undefined {
-  const never = Infinity
+  // An absent time or cap makes its comparison false (with undefined, or with NaN from arithmetic on it):
+  // no snooze, no cooldown, no cap. The assertions below say so to the type checker.
   return !state ? undefined
-    : state.acceptedAt !== undefined && frequency.stopAfterAccept !== false ? 'accepted'
-    : (state.snoozedUntil ?? 0) > now ? 'snoozed'
+    : state.acceptedAt !== undefined && frequency.stopAfterAccept ? 'accepted'
+    : state.snoozedUntil! > now ? 'snoozed'
     : state.showing ? undefined
-    : now - (state.lastShownAt ?? -never) < (frequency.cooldownMs ?? 0) ? 'cooldown'
-    : state.impressions >= (frequency.maxImpressions ?? never) ? 'max_impressions'
-    : state.sessionImpressions >= (frequency.maxPerSession ?? never) ? 'max_per_session'
-    : state.dayImpressions >= (frequency.maxPerDay ?? never) ? 'max_per_day'
+    : now - state.lastShownAt! < frequency.cooldownMs! ? 'cooldown'
+    : state.impressions >= frequency.maxImpressions! ? 'max_impressions'
+    : state.sessionImpressions >= frequency.maxPerSession! ? 'max_per_session'
+    : state.dayImpressions >= frequency.maxPerDay! ? 'max_per_day'
     : undefined
 }

@@ -51,7 +51,7 @@ export function pickOffer(rules: CompiledRules, offers: number[][] | undefined, 
     const plan = index < plans.length
     const { id, name, price } = plan ? plans[index]! : rules.addons[index - plans.length]!
     if (plan || !account.addons?.includes(id)) {
-      return { kind: plan ? 'plan' : 'addon', id, name, price, limit: metric === undefined ? undefined : limitOf(rules, account, metric, plan ? id : account.plan, id) }
+      return { kind: plan ? 'plan' : 'addon', id, name, price, limit: metric ? limitOf(rules, account, metric, plan ? id : account.plan, id) : undefined }
     }
   }
 }

@@ -1,8 +1,8 @@
 // Copy templating: `{name}` placeholders filled as plain text, numbers and prices formatted with Intl.
 import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 
-/** Template variables by name. */
-export type Vars = Record<string, string | number | undefined>
+/** Template variables by name; `null` and `undefined` render as empty text. */
+export type Vars = Record<string, string | number | null | undefined>
 
 /** A cached formatter per locale and currency: building an `Intl.NumberFormat` costs far more than using one. */
 const formats: Record<string, Record<string, Intl.NumberFormat>> = {}
