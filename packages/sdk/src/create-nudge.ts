@@ -5,8 +5,7 @@ import type { CompiledRules, FactKey } from '@nudgekit/rules/evaluator'
 import { createActions } from './actions.ts'
 import { createDecisions } from './decisions.ts'
 import { createDelivery } from './delivery/delivery.ts'
-import { createTabChannel, createTabLock } from './delivery/tabs.ts'
-import { createTransport } from './delivery/transport.ts'
+import { createTabChannel } from './delivery/tabs.ts'
 import { nudgeError } from './errors.ts'
 import { createFacts } from './facts.ts'
 import { createFrequency, type FrequencyState } from './frequency.ts'
@@ -55,16 +54,7 @@ export function createNudge(options: NudgeOptions): Nudge {
   let destroyed = false
   let usageSignature = ''
 
-  const delivery = createDelivery({
-    store,
-    key,
-    transport: createTransport({ endpoint, key, fetch: fetcher, timers, now }),
-    lock: createTabLock(key),
-    timers,
-    now,
-    random: options.random ?? Math.random,
-    log,
-  })
+  const delivery = createDelivery({ endpoint, key, fetch: fetcher, store, timers, now, random: options.random ?? Math.random, log })
   const send = (type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void => {
     const { account, user } = $account.get()
     delivery.enqueue({ id: uuid(), type, ts: now(), account: account.id, user: user.id, ...fields })

@@ -19,10 +19,13 @@ export interface ServerReads {
   state(account: string): Promise<ServerState['triggers']>
 }
 
-/** A light shape check: the browser does not ship the schema validator, the server compiled the rules. */
+/**
+ * A light shape check: the browser does not ship the schema validator, the server compiled the rules. Rules
+ * of another payload version (cached by an older SDK, or served by an older server) are not these rules.
+ */
 export function isCompiledRules(value: unknown): value is CompiledRules {
   const rules = value as CompiledRules | undefined
-  return rules?.version === 1 && Array.isArray(rules.triggers) && Array.isArray(rules.plans) && !!rules.metrics
+  return rules?.version === (2 satisfies CompiledRules['version']) && Array.isArray(rules.triggers) && Array.isArray(rules.plans) && !!rules.metrics
 }
 
 /**

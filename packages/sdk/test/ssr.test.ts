@@ -28,7 +28,7 @@ it('creates a working client on the server with in-memory storage and no listene
   const { createNudge } = await import('../src/index.ts')
   const fetch = vi.fn(async () => new Response('{}', { status: 503 }))
   const rules = {
-    version: 1 as const,
+    version: 2 as const,
     hash: 'h',
     metrics: { contacts: { label: 'contacts' } },
     features: {},

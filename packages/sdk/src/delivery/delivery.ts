@@ -26,8 +26,6 @@ export interface DeliveryOptions {
   log: (message: string, data?: unknown) => void
 }
 
-/** The call create-nudge.ts makes before it passes `endpoint` and `fetch` itself; goes when it switches. */
-export type LegacyDeliveryOptions = Omit<DeliveryOptions, 'endpoint' | 'fetch'> & { transport: Pick<DeliveryOptions, 'endpoint' | 'fetch'>; lock: unknown }
 
 /** An event the server refused in an accepted batch (`index` into the batch). */
 interface Rejection {
@@ -63,9 +61,9 @@ const MAX_ATTEMPTS = 10
  * const delivery = createDelivery({ endpoint, key, fetch, store, timers, now: Date.now, random: Math.random, log })
  * delivery.enqueue(event)
  */
-export function createDelivery(options: DeliveryOptions | LegacyDeliveryOptions): Delivery {
+export function createDelivery(options: DeliveryOptions): Delivery {
   const { key, store, timers, now, log } = options
-  const { endpoint, fetch: post } = 'transport' in options ? options.transport : options
+  const { endpoint, fetch: post } = options
   const url = endpoint + '/v1/events'
   const name = 'q1:' + key
   const controllers = new Set<AbortController>()

@@ -16,11 +16,3 @@ export function createTabChannel(key: string, listener: (message: string) => voi
   return { post: (message) => channel?.postMessage(message), close: () => channel?.close() }
 }
 
-/**
- * Kept for create-nudge.ts until it stops passing `lock`: createDelivery takes the Web Lock itself.
- * @deprecated Drop the `lock` option of `createDelivery`.
- * @example createDelivery({ ...options, lock: createTabLock(key) })
- */
-export function createTabLock(key: string): string {
-  return key
-}
