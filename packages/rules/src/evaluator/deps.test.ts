@@ -72,3 +72,14 @@ describe('browserCondition', () => {
     expect(browserCondition(when)).toEqual(when)
   })
 })
+
+describe('deriveTrigger', () => {
+  it('fills {metric} and {feature} with their labels: braces kept literal, percent-encoded in the URL', () => {
+    const odd: CompiledRules = { ...rules, metrics: { contacts: { label: 'a {b} & c' } } }
+    const [arm] = deriveTriggers(odd, [{
+      ...trigger('t', { all: [{ usage: 'contacts', aboveLimit: true }, { gate: 'sso', countAtLeast: 1 }] }),
+      prompt: { placement: 'banner', title: '{metric}: {used}, {{metric}}', body: '{feature}', cta: { label: 'Go', url: '/x?m={metric}' } },
+    }])[0]!.arms
+    expect(arm!.buyer).toEqual({ title: 'a {{b}} & c: {used}, {{metric}}', body: 'Single sign-on', cta: { label: 'Go', url: '/x?m=a%20%7Bb%7D%20%26%20c' } })
+  })
+})

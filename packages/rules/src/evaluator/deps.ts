@@ -1,6 +1,7 @@
 // What `compile()` works out about each trigger so the browser does not: the facts behind its condition and
 // audience (for the dependency index), the usage metric and gated feature it is about, its experiment arms
 // with merged copy, and the offers of its targets for each plan. Server side: the browser entry never imports it.
+import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 import type { CompiledArm, CompiledAudience, CompiledRules, CompiledTrigger, Condition, DraftTrigger, FactKey, PromptCopy, PromptTemplate } from './types.ts'
 
 /**
@@ -68,7 +69,7 @@ export function browserCondition(condition: Condition): Condition {
 }
 
 /** The catalog and defaults a trigger's arms and offers are worked out from. */
-export type DeriveContext = Pick<CompiledRules, 'plans' | 'addons' | 'defaults'>
+export type DeriveContext = Pick<CompiledRules, 'metrics' | 'features' | 'plans' | 'addons' | 'defaults'>
 
 /**
  * What `compile()` works out about a trigger so the browser does not: the facts it reads (`deps`), what its
@@ -82,7 +83,12 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
   const feature = subjectOf(when, 'gate')
   // Bucketing numbers the arms in a language-neutral order (sorted by code unit); `default` without variants.
   const names = Object.keys(variants ?? {}).sort()
-  const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id))
+  // `{metric}` and `{feature}` are the same for every account: filled in here, the browser fills the rest.
+  const labels: Record<string, string> = {
+    ...(metric === undefined ? {} : { metric: rules.metrics[metric]?.label ?? metric }),
+    ...(feature === undefined ? {} : { feature: rules.features[feature]?.label ?? feature }),
+  }
+  const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id, labels))
   const targets = [...new Set([prompt, ...arms].map((template) => template.target))].filter((name) => name !== undefined)
   const { traits } = trigger.audience
   return {
@@ -97,11 +103,21 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
   }
 }
 
-function compileArm(rules: DeriveContext, name: string, template: PromptTemplate, inline: string): CompiledArm {
+function compileArm(rules: DeriveContext, name: string, template: PromptTemplate, inline: string, labels: Record<string, string>): CompiledArm {
   // Without a CTA the button names the target; a prompt whose target does not resolve never shows.
   const cta = template.cta ?? { label: template.target ? 'Upgrade to {target.name}' : 'Upgrade' }
-  const copy = ({ title, body, cta, dismissLabel }: PromptCopy): PromptCopy =>
-    ({ title, cta, ...(body === undefined ? {} : { body }), ...(dismissLabel === undefined ? {} : { dismissLabel }) })
+  // Braces in a label stay literal (doubled); in a URL the label is percent-encoded, as the renderer would.
+  const fill = <T extends string | undefined>(text: T, encode?: boolean): T =>
+    text?.replace(PLACEHOLDER_PATTERN, (token, variable?: string) => {
+      const label = variable === undefined ? undefined : labels[variable]
+      return label === undefined ? token : encode ? encodeURIComponent(label) : label.replace(/[{}]/g, '$&$&')
+    }) as T
+  const copy = ({ title, body, cta, dismissLabel }: PromptCopy): PromptCopy => ({
+    title: fill(title),
+    cta: { label: fill(cta.label), ...(cta.url === undefined ? {} : { url: fill(cta.url, true) }) },
+    ...(body === undefined ? {} : { body: fill(body) }),
+    ...(dismissLabel === undefined ? {} : { dismissLabel: fill(dismissLabel) }),
+  })
   return {
     name,
     placement: template.placement,

@@ -75,8 +75,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       limit,
       remaining: limit === null ? limit : Math.max(0, limit - used!),
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
-      metric: metric && (rules.metrics[metric]?.label ?? metric),
-      feature: feature && (rules.features[feature]?.label ?? feature),
+      // `metric` and `feature`: compile() filled them in.
       'plan.id': account.plan,
       'plan.name': plan,
       'target.id': target?.id,

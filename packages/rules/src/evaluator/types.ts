@@ -110,7 +110,10 @@ export interface DraftTrigger {
   priority: number
 }
 
-/** Copy for one audience, merged by `compile()`: what the prompt shows before its variables are filled. */
+/**
+ * Copy for one audience, merged by `compile()`: what the prompt shows before its variables are filled.
+ * `{metric}` and `{feature}` are already filled (with their labels), since they never change.
+ */
 export interface PromptCopy {
   title: string
   body?: string
