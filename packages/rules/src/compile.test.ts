@@ -45,7 +45,7 @@ describe('the Acme CRM example', () => {
 
 describe('compile', () => {
   it('turns durations into milliseconds, parses percentages and merges default frequency', () => {
-    const { arms: _arms, targets: _targets, ...trigger } = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
+    const { arms: _arms, targets: _targets, checks, ...trigger } = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
     expect(trigger).toEqual({
       id: 'contacts-80',
       when: { usage: 'contacts', atLeast: { percent: 80 } },
@@ -66,6 +66,7 @@ describe('compile', () => {
       deps: ['account', 'time', 'usage:contacts'],
       metric: 'contacts',
     })
+    expect(checks).toEqual([['audience_plan', { planIn: ['free'] }], ['account_age', { accountAgeAtLeastMs: 7 * 86_400_000 }]])
   })
 
   it('merges each experiment arm for the browser: variant over prompt, non-buyer copy over both, sorted by name', () => {

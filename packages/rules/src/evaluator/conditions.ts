@@ -1,5 +1,6 @@
-// Compiles each `Condition` once into a closure over the evaluation context.
-import type { CompiledRules, Condition, EvalAccount, EvalContext, TraitOp } from './types.ts'
+// Compiles each `Condition` once into a closure over the evaluation context, and a trigger's audience (who it
+// is for: plans, roles, buyer or not, account age, traits) from the conditions `compile()` lists for it.
+import type { CompiledRules, CompiledTrigger, Condition, EvalAccount, EvalContext, SuppressReason, TraitOp } from './types.ts'
 import { checkFeature, limitOf } from './targets.ts'
 
 /** A compiled condition. */
@@ -23,6 +24,8 @@ interface Fields {
   value?: unknown
   hasFeature?: string
   hasAddon?: string
+  planIn?: string[]
+  roleIn?: string[]
 }
 
 /**
@@ -63,7 +66,7 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
     const inner = compileCondition(rules, c.not)
     return (ctx) => !inner(ctx)
   }
-  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon } = c
+  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon, planIn, roleIn } = c
   if (metric || feature) {
     // The limit and the features come from the plan: worked out once per account object.
     let account: EvalAccount | undefined
@@ -95,5 +98,28 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const age = c.accountAgeAtLeastMs
   if (age !== undefined) return (ctx) => ctx.now - ctx.account.createdAt! >= age
   if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
+  if (planIn) return (ctx) => planIn.includes(ctx.account.plan)
+  if (roleIn) return ({ user: { role } }) => roleIn.includes(role!) || roleIn.includes(isBuyer(rules, role) ? 'buyer' : 'non_buyer')
   return addon ? (ctx) => !!ctx.account.addons?.includes(addon) : () => false
+}
+
+/** A compiled audience: the reason the context is outside it, or `undefined` when inside. */
+export type AudienceCheck = (ctx: EvalContext) => SuppressReason | undefined
+
+/**
+ * Whether a role can buy: one of `defaults.buyerRoles`, or no role at all (a single-user account).
+ * @example isBuyer(rules, 'member') // false with the default buyer roles owner, admin, billing
+ */
+export function isBuyer(rules: CompiledRules, role: string | undefined): boolean {
+  return role === undefined || rules.defaults.buyerRoles.includes(role)
+}
+
+/**
+ * Compiles an audience (`CompiledTrigger.checks`) once: the reason of its first check that does not hold, in
+ * the order `compile()` wrote them, so the reason is stable.
+ * @example compileAudience(rules, audienceChecks({ plans: ['free'] }))(ctx) // 'audience_plan' for a pro account
+ */
+export function compileAudience(rules: CompiledRules, checks: CompiledTrigger['checks']): AudienceCheck {
+  const compiled = checks.map(([reason, condition]) => [reason, compileCondition(rules, condition)] as const)
+  return (ctx) => compiled.find(([, holds]) => !holds(ctx))?.[0]
 }

@@ -68,6 +68,21 @@ export function browserCondition(condition: Condition): Condition {
   return op === 'exists' && value === false ? { not: { trait, op, value: true } } : condition
 }
 
+/**
+ * An audience as conditions in the order they are checked, each with the reason it gives when false: the
+ * plan, the role (`buyer` and `non_buyer` name whoever can or cannot buy), the account age (an unknown
+ * creation date fails it), then every trait condition.
+ * @example audienceChecks({ plans: ['free'] }) // [['audience_plan', { planIn: ['free'] }]]
+ */
+export function audienceChecks({ plans, roles, minAccountAgeMs, traits }: CompiledAudience): CompiledTrigger['checks'] {
+  const checks: CompiledTrigger['checks'] = []
+  if (plans) checks.push(['audience_plan', { planIn: plans }])
+  if (roles) checks.push(['audience_role', { roleIn: roles }])
+  if (minAccountAgeMs !== undefined) checks.push(['account_age', { accountAgeAtLeastMs: minAccountAgeMs }])
+  if (traits?.length) checks.push(['audience_trait', { all: traits.map(browserCondition) }])
+  return checks
+}
+
 /** The catalog and defaults a trigger's arms and offers are worked out from. */
 export type DeriveContext = Pick<CompiledRules, 'metrics' | 'features' | 'plans' | 'addons' | 'defaults'>
 
@@ -90,14 +105,13 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
   }
   const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id, labels))
   const targets = [...new Set([prompt, ...arms].map((template) => template.target))].filter((name) => name !== undefined)
-  const { traits } = trigger.audience
   return {
     ...trigger,
     when: browserCondition(when),
-    audience: { ...trigger.audience, ...(traits ? { traits: traits.map(browserCondition) } : {}) },
     deps: triggerFacts(trigger),
     ...(metric === undefined ? {} : { metric }),
     ...(feature === undefined ? {} : { feature }),
+    checks: audienceChecks(trigger.audience),
     arms,
     targets: Object.fromEntries(targets.map((name) => [name, offersFor(rules, name, metric, feature)])),
   }

@@ -3,9 +3,8 @@ import type {
   CompiledArm, CompiledRules, CompiledTrigger, Decisions, EvalAccount, EvalContext, FactKey, Prompt, ResolvedTarget,
   SuppressReason, TriggerDecision, TriggerState,
 } from './types.ts'
-import { compileAudience, isBuyer } from './audience.ts'
 import { armOf } from './bucket.ts'
-import { compileCondition } from './conditions.ts'
+import { compileAudience, compileCondition, isBuyer } from './conditions.ts'
 import { frequencyBlock } from './frequency.ts'
 import { limitOf, pickOffer, planIndex } from './targets.ts'
 import { createRenderer, type Renderer } from './template.ts'
@@ -52,7 +51,7 @@ function memo<A extends unknown[], T>(make: (...args: A) => T): (...args: A) => 
 function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): Decide {
   const { id, priority, metric, feature } = trigger
   const { defaults } = rules
-  const audience = compileAudience(rules, trigger.audience)
+  const audience = compileAudience(rules, trigger.checks)
   const outranks = `outranked by ${id} (priority ${priority})`
   const decision = memo((status: TriggerDecision['status'], reason?: SuppressReason, variant?: string, detail?: string, prompt?: Prompt): TriggerDecision =>
     ({ trigger: id, status, reason, detail, variant, prompt }))

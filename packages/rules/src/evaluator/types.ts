@@ -54,6 +54,9 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition }
+  /** The audience's plan and role lists, as `compile()` writes them into `CompiledTrigger.checks`. */
+  | { planIn: string[] }
+  | { roleIn: string[] }
 
 export type TraitOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'not_in' | 'exists'
 
@@ -150,6 +153,11 @@ export interface CompiledTrigger extends DraftTrigger {
    * `cheapest_plan_with_feature`. Absent without one. Worked out by `compile()`.
    */
   feature?: string
+  /**
+   * The audience as conditions in the order they are checked (plans, roles, account age, traits), each with
+   * the reason it gives when false. Worked out by `compile()`.
+   */
+  checks: Array<[SuppressReason, Condition]>
   /** The arms sorted by name (code units), as bucketing numbers them. Worked out by `compile()`. */
   arms: CompiledArm[]
   /**
