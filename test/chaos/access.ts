@@ -85,6 +85,7 @@ export default async function access(report: Report): Promise<void> {
   const webhooks = createRouter({
     routes: [{ id: 'owner', url: receiver.url, on: ['upgrade_requested'], secret_env: 'CHAOS_WEBHOOK_SECRET' }],
     claim: store.claimNotification.bind(store),
+    release: store.releaseNotification.bind(store),
     env: { CHAOS_WEBHOOK_SECRET: WEBHOOK_SECRET },
     logger: silent,
   })

@@ -157,6 +157,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.claimNotification('sales', 'a', 't', T0, DAY)).toBe(true)
       expect(await store.claimNotification('cs', 'a', 't', T0 + DAY, DAY)).toBe(true)
     })
+
+    it('releases a claim whose webhook failed, and only that claim', async () => {
+      expect(await store.claimNotification('cs', 'a', 't', T0, DAY)).toBe(true)
+      await store.releaseNotification('cs', 'a', 't', T0 - 1)
+      expect(await store.claimNotification('cs', 'a', 't', T0 + 1, DAY)).toBe(false)
+      await store.releaseNotification('cs', 'a', 't', T0)
+      expect(await store.claimNotification('cs', 'a', 't', T0 + 1, DAY)).toBe(true)
+    })
   })
 }
 

@@ -193,6 +193,11 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
           where notifications.last_sent_at <= ${now - renotifyMs} returning 1`
         return claimed.length > 0
       }),
+    releaseNotification: (route, account, trigger, claimedAt) =>
+      call(async () => {
+        await sql`delete from notifications
+          where route = ${route} and account = ${account} and trigger = ${trigger} and last_sent_at = ${claimedAt}`
+      }),
     ping: () => call(async () => void (await sql`select 1`)),
     close: () => sql.end({ timeout: 2 }),
   }

@@ -202,6 +202,11 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
           WHERE last_sent_at <= excluded.last_sent_at - ?`).run(route, account, trigger, now, renotifyMs)
         return changes > 0
       }),
+    releaseNotification: (route, account, trigger, claimedAt) =>
+      call(() => {
+        statement('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?')
+          .run(route, account, trigger, claimedAt)
+      }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {
       if (db.isOpen) db.close()

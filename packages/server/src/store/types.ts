@@ -129,6 +129,12 @@ export interface Store {
    * concurrency: of two simultaneous claims exactly one wins.
    */
   claimNotification(route: string, account: string, trigger: string, now: number, renotifyMs: number): Promise<boolean>
+  /**
+   * Gives back the claim made at `claimedAt` when its webhook could not be delivered, so the next signal of
+   * the account and trigger notifies again instead of waiting out the re-notify delay. A later claim (another
+   * instance's, after the delay) is left alone.
+   */
+  releaseNotification(route: string, account: string, trigger: string, claimedAt: number): Promise<void>
   /** Resolves when the database answers; throws `StoreUnavailableError` when it cannot be reached (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Route } from '@nudgekit/rules'
 import type { NudgeEvent } from '../store/types.ts'
-import { createRouter, DEFAULT_RENOTIFY_MS, type ClaimNotification, type WebhookPayload } from './router.ts'
+import { createRouter, DEFAULT_RENOTIFY_MS, type ClaimNotification, type ReleaseNotification, type WebhookPayload } from './router.ts'
 import { verifySignature } from './signature.ts'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -21,8 +21,8 @@ function event(overrides: Partial<NudgeEvent>): NudgeEvent {
   }
 }
 
-/** An in-memory claim table with the store's semantics. */
-function memoryClaims(): ClaimNotification & { calls: unknown[][] } {
+/** An in-memory claim table with the store's semantics; `release` gives back the claim made at a time. */
+function memoryClaims(): ClaimNotification & { calls: unknown[][]; release: ReleaseNotification } {
   const last = new Map<string, number>()
   const calls: unknown[][] = []
   const claim = async (route: string, account: string, trigger: string, now: number, renotifyMs: number) => {
@@ -33,10 +33,14 @@ function memoryClaims(): ClaimNotification & { calls: unknown[][] } {
     last.set(key, now)
     return true
   }
-  return Object.assign(claim, { calls })
+  const release = async (route: string, account: string, trigger: string, claimedAt: number) => {
+    const key = `${route}|${account}|${trigger}`
+    if (last.get(key) === claimedAt) last.delete(key)
+  }
+  return Object.assign(claim, { calls, release })
 }
 
-function setup(routes: Route[], responses: Array<number | Error> = []) {
+function setup(routes: Route[], responses: Array<number | Error> = [], { release = true } = {}) {
   let clock = T0
   const requests: Array<{ url: string; body: string; headers: Headers }> = []
   const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
@@ -51,6 +55,7 @@ function setup(routes: Route[], responses: Array<number | Error> = []) {
   const router = createRouter({
     routes,
     claim,
+    ...(release ? { release: claim.release } : {}),
     fetch: fetch as typeof globalThis.fetch,
     now: () => clock,
     env: { SALES_SECRET: 'whsec_sales' },
@@ -170,8 +175,27 @@ describe('createRouter', () => {
     expect(logs.at(-1)).toEqual([
       'error',
       expect.stringMatching(/^\[nudgekit\] Failed to deliver webhook: the receiver answered 500\./),
-      expect.objectContaining({ route: 'sales', account: 'acme', attempts: 6, source: 'pk_live_…' }),
+      expect.objectContaining({ route: 'sales', account: 'acme', attempts: 6, source: 'pk_live_…', released: true }),
     ])
+  })
+
+  it('routes the next request again after a delivery that failed every attempt', async () => {
+    const { router, requests } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200])
+    router.onEvents([event({})], 'pk')
+    await router.idle()
+    router.onEvents([event({ id: '0194f6c0-0000-7000-8000-000000000002' })], 'pk')
+    await router.idle()
+    expect(requests).toHaveLength(7)
+    expect(JSON.parse(requests[6]!.body)).toMatchObject({ id: 'sales:0194f6c0-0000-7000-8000-000000000002' })
+  })
+
+  it('without release, a failed delivery still counts as sent until the re-notify delay passes', async () => {
+    const { router, requests } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200], { release: false })
+    router.onEvents([event({})], 'pk')
+    await router.idle()
+    router.onEvents([event({ id: '0194f6c0-0000-7000-8000-000000000002' })], 'pk')
+    await router.idle()
+    expect(requests).toHaveLength(6)
   })
 
   it('does not retry a 4xx rejection', async () => {

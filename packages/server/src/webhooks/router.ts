@@ -32,6 +32,9 @@ export type ClaimNotification = (
   renotifyMs: number,
 ) => Promise<boolean>
 
+/** Same shape as the store method: gives back a claim whose delivery failed. */
+export type ReleaseNotification = (route: string, account: string, trigger: string, claimedAt: number) => Promise<void>
+
 /** The part of the server `Logger` the router uses. */
 export interface WebhookLogger {
   info(message: string, fields: Record<string, unknown>): void
@@ -43,6 +46,12 @@ export interface WebhookRouterOptions {
   routes: readonly Route[]
   /** Usually `store.claimNotification.bind(store)`. */
   claim: ClaimNotification
+  /**
+   * Usually `store.releaseNotification.bind(store)`: after the last failed attempt the claim is given back,
+   * so the account's next signal notifies again. Without it, a failed delivery counts as sent until the
+   * re-notify delay passes.
+   */
+  release?: ReleaseNotification
   fetch?: typeof globalThis.fetch
   now?: () => number
   /** Default: JSON lines on stdout. */
@@ -74,11 +83,13 @@ interface ResolvedRoute {
  * whose `on` lists that trigger. Each (route, account, trigger) is notified at most once per
  * `renotify_after` (claimed in the store, so several server instances agree), the body is signed
  * with the secret in the environment variable `secret_env` (see `verifySignature`), and failed
- * deliveries are retried with jittered exponential backoff. The account's plan and the user's role
+ * deliveries are retried with jittered exponential backoff; when every attempt failed, the claim is released
+ * (with `release`) so the next signal for the account and trigger is routed again. The account's plan and the user's role
  * come from the event's `props.plan` and `props.role` when the client sent them.
  *
  * @example
- * const router = createRouter({ routes: rules.routes ?? [], claim: store.claimNotification.bind(store) })
+ * const router = createRouter({ routes: rules.routes ?? [], claim: store.claimNotification.bind(store),
+ *   release: store.releaseNotification.bind(store) })
  * const result = await store.ingest(key, events)
  * router.onEvents(result.accepted, key) // after commit; never awaited by the request
  */
@@ -102,7 +113,8 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
 
   const notify = async (route: ResolvedRoute, event: NudgeEvent, source: string): Promise<void> => {
     const fields = { route: route.id, account: event.account, trigger: event.trigger ?? null, event: event.id, source: keyPrefix(source) }
-    const claimed = await options.claim(route.id, event.account, dedupeKey(event), now(), route.renotifyMs)
+    const claimedAt = now()
+    const claimed = await options.claim(route.id, event.account, dedupeKey(event), claimedAt, route.renotifyMs)
     if (!claimed) return
     const payload = toPayload(route.id, event)
     const outcome = await deliver(
@@ -111,10 +123,12 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
     )
     if (outcome.ok) logger.info('webhook delivered', { ...fields, attempts: outcome.attempts, status: outcome.status })
     else {
+      await options.release?.(route.id, event.account, dedupeKey(event), claimedAt)
       logger.error(`[nudgekit] Failed to deliver webhook: ${outcome.reason}. Check that ${route.url} accepts POST requests.`, {
         ...fields,
         attempts: outcome.attempts,
         status: outcome.status,
+        released: options.release !== undefined,
       })
     }
   }
