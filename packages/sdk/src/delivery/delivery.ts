@@ -62,8 +62,7 @@ const MAX_ATTEMPTS = 10
  * delivery.enqueue(event)
  */
 export function createDelivery(options: DeliveryOptions): Delivery {
-  const { key, store, timers, now, log } = options
-  const { endpoint, fetch: post } = options
+  const { endpoint, key, fetch: post, store, timers, now, log } = options
   const url = endpoint + '/v1/events'
   const name = 'q1:' + key
   const controllers = new Set<AbortController>()
