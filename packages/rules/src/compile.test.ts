@@ -45,7 +45,7 @@ describe('the Acme CRM example', () => {
 
 describe('compile', () => {
   it('turns durations into milliseconds, parses percentages and merges default frequency', () => {
-    const { arms: _arms, targets: _targets, checks, ...trigger } = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
+    const { arms: _arms, targets: _targets, checks, caps, ...trigger } = load(acme).compiled.triggers.find((t) => t.id === 'contacts-80')!
     expect(trigger).toEqual({
       id: 'contacts-80',
       when: { usage: 'contacts', atLeast: { percent: 80 } },
@@ -67,6 +67,7 @@ describe('compile', () => {
       metric: 'contacts',
     })
     expect(checks).toEqual([['audience_plan', { planIn: ['free'] }], ['account_age', { accountAgeAtLeastMs: 7 * 86_400_000 }]])
+    expect(caps).toEqual([['max_impressions', 'impressions', 5], ['max_per_session', 'sessionImpressions', 1], ['max_per_day', 'dayImpressions', 2]])
   })
 
   it('merges each experiment arm for the browser: variant over prompt, non-buyer copy over both, sorted by name', () => {

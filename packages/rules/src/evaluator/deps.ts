@@ -2,7 +2,7 @@
 // audience (for the dependency index), the usage metric and gated feature it is about, its experiment arms
 // with merged copy, and the offers of its targets for each plan. Server side: the browser entry never imports it.
 import { PLACEHOLDER_PATTERN } from './template-variables.ts'
-import type { CompiledArm, CompiledAudience, CompiledRules, CompiledTrigger, Condition, DraftTrigger, FactKey, PromptCopy, PromptTemplate } from './types.ts'
+import type { CompiledArm, CompiledAudience, CompiledRules, CompiledTrigger, Condition, DraftTrigger, FactKey, Frequency, PromptCopy, PromptTemplate } from './types.ts'
 
 /**
  * Adds to `into` every fact a condition reads. Usage reads `account` too (the limit comes from the plan),
@@ -83,6 +83,19 @@ export function audienceChecks({ plans, roles, minAccountAgeMs, traits }: Compil
   return checks
 }
 
+/**
+ * The impression caps a frequency sets, in the order they are checked, each with its reason and the
+ * `TriggerState` count it limits.
+ * @example impressionCaps({ maxPerSession: 1, stopAfterAccept: true }) // [['max_per_session', 'sessionImpressions', 1]]
+ */
+export function impressionCaps({ maxImpressions, maxPerSession, maxPerDay }: Frequency): CompiledTrigger['caps'] {
+  const caps: CompiledTrigger['caps'] = []
+  if (maxImpressions !== undefined) caps.push(['max_impressions', 'impressions', maxImpressions])
+  if (maxPerSession !== undefined) caps.push(['max_per_session', 'sessionImpressions', maxPerSession])
+  if (maxPerDay !== undefined) caps.push(['max_per_day', 'dayImpressions', maxPerDay])
+  return caps
+}
+
 /** The catalog and defaults a trigger's arms and offers are worked out from. */
 export type DeriveContext = Pick<CompiledRules, 'metrics' | 'features' | 'plans' | 'addons' | 'defaults'>
 
@@ -112,6 +125,7 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
     ...(metric === undefined ? {} : { metric }),
     ...(feature === undefined ? {} : { feature }),
     checks: audienceChecks(trigger.audience),
+    caps: impressionCaps(trigger.frequency),
     arms,
     targets: Object.fromEntries(targets.map((name) => [name, offersFor(rules, name, metric, feature)])),
   }

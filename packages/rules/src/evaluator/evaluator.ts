@@ -121,7 +121,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
         plan = rules.plans[planIndex(rules, account.plan)]?.name
       }
       variant = arm ? arm.name : 'holdout'
-      reason = missing ? 'no_target' : arm ? frequencyBlock(trigger.frequency, state(id), ctx.now) : undefined
+      reason = missing ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
       // Triggers come by priority, so a slot's first due prompt wins it.
       if (!reason && arm) {
         detail = winners[arm.slot]

@@ -158,6 +158,11 @@ export interface CompiledTrigger extends DraftTrigger {
    * the reason it gives when false. Worked out by `compile()`.
    */
   checks: Array<[SuppressReason, Condition]>
+  /**
+   * The impression caps the frequency sets, in the order they are checked (lifetime, session, day): the
+   * reason, the `TriggerState` count and the cap it must stay below. Worked out by `compile()`.
+   */
+  caps: Array<[SuppressReason, 'impressions' | 'sessionImpressions' | 'dayImpressions', number]>
   /** The arms sorted by name (code units), as bucketing numbers them. Worked out by `compile()`. */
   arms: CompiledArm[]
   /**
