@@ -35,7 +35,8 @@ interface Fields {
  * @example traitHolds('gte', 25, 10) // true
  */
 export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boolean {
-  const [a, b] = [actual, expected] as [number, number]
+  const a = actual as number
+  const b = expected as number
   return op === 'exists' ? actual != null
     : op === 'eq' ? actual === expected
     : op === 'in' ? Array.isArray(expected) && expected.includes(actual)
@@ -81,10 +82,11 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const key = c.gate ?? c.event
   if (key) {
     const gates = !!c.gate
-    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search.
+    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. With fewer hits
+    // than the count it is undefined, and compares false. (`compile()` turns a count below 1 into `all: []`.)
     return (ctx) => {
       const times = (gates ? ctx.gates : ctx.events)[key]
-      return count <= 0 || (!!times && times.length >= count && times[times.length - count]! >= ctx.now - withinMs)
+      return times?.[times.length - count]! >= ctx.now - withinMs
     }
   }
   // An unknown date makes the difference NaN, and every comparison with NaN is false.

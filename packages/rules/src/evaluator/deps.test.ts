@@ -65,6 +65,7 @@ describe('browserCondition', () => {
     })
     expect(browserCondition({ trait: 't', op: 'not_in', value: ['a'] })).toEqual({ not: { trait: 't', op: 'in', value: ['a'] } })
     expect(browserCondition({ trait: 't', op: 'exists', value: false })).toEqual({ not: { trait: 't', op: 'exists', value: true } })
+    expect(browserCondition({ event: 'e', countAtLeast: 0, withinMs: 5 })).toEqual({ all: [] })
   })
 
   it('leaves the positive kinds as they are', () => {

@@ -53,7 +53,8 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
 
 /**
  * A condition in the kinds the browser evaluates: `lacksFeature`, `lacksAddon`, the `neq` and `not_in` trait
- * operators and `exists: false` become `not` of their positive form, which means exactly the same.
+ * operators and `exists: false` become `not` of their positive form, which means exactly the same; a gate
+ * or event count of zero or less becomes the always-true `all: []`.
  * @example browserCondition({ lacksAddon: 'analytics' }) // { not: { hasAddon: 'analytics' } }
  */
 export function browserCondition(condition: Condition): Condition {
@@ -62,6 +63,8 @@ export function browserCondition(condition: Condition): Condition {
   if ('not' in condition) return { not: browserCondition(condition.not) }
   if ('lacksFeature' in condition) return { not: { hasFeature: condition.lacksFeature } }
   if ('lacksAddon' in condition) return { not: { hasAddon: condition.lacksAddon } }
+  // Needing no hits at all always holds.
+  if (('gate' in condition || 'event' in condition) && condition.countAtLeast <= 0) return { all: [] }
   if (!('trait' in condition)) return condition
   const { trait, op, value } = condition
   if (op === 'neq' || op === 'not_in') return { not: { trait, op: op === 'neq' ? 'eq' : 'in', value } }

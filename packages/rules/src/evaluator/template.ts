@@ -46,9 +46,10 @@ export function createRenderer(): Renderer {
       const name = parts[index]!
       const value = vars[name]
       if (!(index in read) || read[index] !== value) {
+        const money = name.endsWith('price') ? currency : undefined
         read[index] = value
         shown[index] = encode ? encodeURIComponent(value ?? '')
-          : typeof value === 'number' ? ((formats[locale!] ??= {})[name.endsWith('price') ? currency! : ''] ??= createIntl(locale, name.endsWith('price') ? currency : undefined)).format(value)
+          : typeof value === 'number' ? ((formats[locale!] ??= {})[money!] ??= createIntl(locale, money)).format(value)
           : (value ?? '')
       }
       filled += shown[index]! + parts[index + 1]
