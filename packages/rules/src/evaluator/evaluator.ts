@@ -55,19 +55,17 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
   const outranks = `outranked by ${id} (priority ${priority})`
   const decision = memo((status: TriggerDecision['status'], reason?: SuppressReason, variant?: string, detail?: string, prompt?: Prompt): TriggerDecision =>
     ({ trigger: id, status, reason, detail, variant, prompt }))
-  // Worked out once per account object: the arm (none when held out), the target, the limit, the plan name.
+  // Worked out once per account object: the arm (none when held out) and the target (`null` when the arm's
+  // target, or the prompt's when held out, offers nothing: `no_target`).
   let account: EvalAccount
   let arm: CompiledArm | undefined
-  let target: ResolvedTarget | undefined
-  /** The arm's target name (the prompt's when held out) resolves to nothing: `no_target`. */
-  let missing = false
-  let limit: number | null = null
-  let plan: string | undefined
+  let target: ResolvedTarget | null | undefined
   let url: string | undefined
   let safe = false
 
   const build = memo((arm: CompiledArm, buyer: boolean, used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
     const { name, placement } = arm
+    const limit = metric ? limitOf(rules, account, metric) : null
     const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
     const vars = {
       used,
@@ -76,7 +74,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
       // `metric` and `feature`: compile() filled them in.
       'plan.id': account.plan,
-      'plan.name': plan,
+      'plan.name': rules.plans[planIndex(rules, account.plan)]?.name,
       'target.id': target?.id,
       'target.name': target?.name,
       'target.limit': target?.limit,
@@ -115,13 +113,10 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
         arm = armOf(trigger, account.id)
         // A held-out account is still checked against the prompt's own target.
         const name = arm ? arm.target : trigger.prompt.target
-        target = name ? pickOffer(rules, trigger.targets[name], account, metric) : undefined
-        missing = !!name && !target
-        limit = metric ? limitOf(rules, account, metric) : null
-        plan = rules.plans[planIndex(rules, account.plan)]?.name
+        target = name ? (pickOffer(rules, trigger.targets[name], account, metric) ?? null) : undefined
       }
       variant = arm ? arm.name : 'holdout'
-      reason = missing ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
+      reason = target === null ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
       // Triggers come by priority, so a slot's first due prompt wins it.
       if (!reason && arm) {
         detail = winners[arm.slot]
@@ -133,7 +128,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
             arm,
             buyer,
             metric ? (ctx.usage[metric] ?? 0) : undefined,
-            target,
+            target!,
             account,
             ctx.locale ?? defaults.locale,
             renewsAt === undefined ? undefined : Math.max(0, Math.ceil((renewsAt - ctx.now) / 86_400_000)),
