@@ -77,7 +77,7 @@ describe('compile', () => {
     expect(trigger.arms.map((arm) => arm.name)).toEqual(['control', 'room'])
     expect(trigger.arms[1]).toEqual({
       name: 'room',
-      placement: 'banner',
+      prompt: { key: 'contacts-80:room', trigger: 'contacts-80', variant: 'room', placement: 'banner', metric: 'contacts', priority: 10 },
       slot: 'banner',
       target: 'next_plan_raising_limit',
       buyer: {
@@ -93,7 +93,7 @@ describe('compile', () => {
         dismissLabel: 'Not now',
       },
     })
-    expect(compiled.triggers.find((t) => t.id === 'segmentation-gate')!.arms[0]).toMatchObject({ name: 'default', placement: 'inline', slot: 'inline:segmentation' })
+    expect(compiled.triggers.find((t) => t.id === 'segmentation-gate')!.arms[0]).toMatchObject({ name: 'default', prompt: { placement: 'inline', feature: 'segmentation' }, slot: 'inline:segmentation' })
   })
 
   it('lists each target\'s offers per plan: nothing from an unknown plan or the top, add-ons for every plan', () => {

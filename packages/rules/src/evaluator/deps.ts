@@ -119,7 +119,15 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
     ...(metric === undefined ? {} : { metric: rules.metrics[metric]?.label ?? metric }),
     ...(feature === undefined ? {} : { feature: rules.features[feature]?.label ?? feature }),
   }
-  const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, feature ?? id, labels))
+  const arms = (names.length ? names : ['default']).map((name) => compileArm(rules, name, { ...prompt, ...variants?.[name] }, labels, {
+    key: `${id}:${name}`,
+    trigger: id,
+    variant: name,
+    placement: { ...prompt, ...variants?.[name] }.placement,
+    ...(feature === undefined ? {} : { feature }),
+    ...(metric === undefined ? {} : { metric }),
+    priority: trigger.priority,
+  }))
   const targets = [...new Set([prompt, ...arms].map((template) => template.target))].filter((name) => name !== undefined)
   return {
     ...trigger,
@@ -134,7 +142,7 @@ export function deriveTrigger(rules: DeriveContext, trigger: DraftTrigger): Comp
   }
 }
 
-function compileArm(rules: DeriveContext, name: string, template: PromptTemplate, inline: string, labels: Record<string, string>): CompiledArm {
+function compileArm(rules: DeriveContext, name: string, template: PromptTemplate, labels: Record<string, string>, prompt: CompiledArm['prompt']): CompiledArm {
   // Without a CTA the button names the target; a prompt whose target does not resolve never shows.
   const cta = template.cta ?? { label: template.target ? 'Upgrade to {target.name}' : 'Upgrade' }
   // Braces in a label stay literal (doubled); in a URL the label is percent-encoded, as the renderer would.
@@ -151,8 +159,8 @@ function compileArm(rules: DeriveContext, name: string, template: PromptTemplate
   })
   return {
     name,
-    placement: template.placement,
-    slot: template.placement === 'inline' ? `inline:${inline}` : template.placement,
+    prompt,
+    slot: template.placement === 'inline' ? `inline:${prompt.feature ?? prompt.trigger}` : template.placement,
     ...(template.target === undefined ? {} : { target: template.target }),
     buyer: copy({ ...template, cta }),
     nonBuyer: copy({ ...template, ...rules.defaults.nonBuyer, ...template.nonBuyer }),

@@ -49,7 +49,7 @@ function memo<A extends unknown[], T>(make: (...args: A) => T): (...args: A) => 
  * target, limit, plan name) is redone only for a new account object, copy only when its inputs changed.
  */
 function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): Decide {
-  const { id, priority, metric, feature } = trigger
+  const { id, priority, metric } = trigger
   const { defaults } = rules
   const audience = compileAudience(rules, trigger.checks)
   const outranks = `outranked by ${id} (priority ${priority})`
@@ -64,7 +64,6 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
   let safe = false
 
   const build = memo((arm: CompiledArm, buyer: boolean, used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
-    const { name, placement } = arm
     const limit = metric ? limitOf(rules, account, metric) : null
     const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
     const vars = {
@@ -86,19 +85,13 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     const href = text(cta.url, true)
     if (href !== url) (url = href), (safe = !!href && isSafeUrl(href))
     return {
-      key: `${id}:${name}`,
-      trigger: id,
-      variant: name,
-      placement,
+      ...arm.prompt,
       audience: buyer ? 'buyer' : 'non_buyer',
       title: text(title)!,
       body: text(body),
       cta: { label: text(cta.label)!, url: safe ? href : undefined },
       dismissLabel: text(dismissLabel),
       target,
-      feature,
-      metric,
-      priority,
     }
   })
 

@@ -131,7 +131,8 @@ export interface PromptCopy {
 export interface CompiledArm {
   /** The variant name, `default` without an experiment. */
   name: string
-  placement: Placement
+  /** The fields of its `Prompt` that are the same for every account. */
+  prompt: Pick<Prompt, 'key' | 'trigger' | 'variant' | 'placement' | 'feature' | 'metric' | 'priority'>
   /** What the prompt competes for: its placement, or `inline:<feature, else trigger id>`. */
   slot: string
   /** The target name (see `PromptTemplate.target`); its offers are in `CompiledTrigger.targets`. */
