@@ -17,14 +17,13 @@ export interface ActionsContext {
   $rules: ReadableAtom<CompiledRules | undefined>
   $prompts: ReadableAtom<ActivePrompts>
   facts: Facts
-  frequency: () => FrequencyState
+  frequency: FrequencyState
+  /** Triggers dismissed in this page: kept off screen until the page reloads (or a snooze ends). */
   hidden: Set<string>
   send(type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void
   refresh(changed?: FactKey[]): void
-  /** Loads the state of a new account or user. */
-  load(): void
-  /** Tells other tabs that the shared frequency state changed. */
-  shared(): void
+  /** Takes the identity in `$account`: another account or user loads its state, the same one re-evaluates after `kind` changed. */
+  load(kind?: 'user' | 'account'): void
 }
 
 type Actions = Pick<
@@ -37,7 +36,7 @@ type Actions = Pick<
  * @example const { setUsage, gate } = createActions(context)
  */
 export function createActions(context: ActionsContext): Actions {
-  const { $account, $rules, facts, hidden, send, refresh } = context
+  const { $account, $rules, facts, frequency, hidden, send, refresh } = context
   const warned = new Set<string>()
 
   /** Prints "Failed to call <method>(): …" once per distinct text; `false`, so checks read `ok || warn(…)`. */
@@ -75,10 +74,9 @@ export function createActions(context: ActionsContext): Actions {
   const hide = (type: 'dismiss' | 'snooze') =>
     onPrompt(type, (prompt) => {
       const configured = $rules.get()?.triggers.find((t) => t.id === prompt.trigger)?.frequency.snoozeOnDismissMs
-      context.frequency().hide(prompt.trigger, type === 'snooze' ? (configured ?? DEFAULT_SNOOZE_MS) : configured, type === 'dismiss')
+      frequency.hide(prompt.trigger, type === 'snooze' ? (configured ?? DEFAULT_SNOOZE_MS) : configured, type === 'dismiss')
       hidden.add(prompt.trigger)
       promptEvent(type, prompt)
-      context.shared()
       refresh([])
     })
 
@@ -88,12 +86,8 @@ export function createActions(context: ActionsContext): Actions {
     (value: AccountState[K]): void => {
       const issue = identityIssue(value as AccountInput | UserInput, kind, kind)
       if (issue) return void warn(method, issue)
-      const before = $account.get()
-      const next = { ...before, [kind]: value }
-      $account.set(next)
-      if (value.id !== before[kind].id) return context.load()
-      facts.load(next.account, next.user)
-      refresh([kind])
+      $account.set({ ...$account.get(), [kind]: value })
+      context.load(kind)
     }
 
   return {
@@ -120,7 +114,7 @@ export function createActions(context: ActionsContext): Actions {
     identify: identity('identify', 'user'),
     setAccount: identity('setAccount', 'account'),
     impression: onPrompt('impression', (prompt) => {
-      if (context.frequency().impression(prompt.trigger)) promptEvent('impression', prompt), context.shared()
+      if (frequency.impression(prompt.trigger)) promptEvent('impression', prompt)
     }),
     click: onPrompt('click', (prompt) => promptEvent('click', prompt)),
     dismiss: hide('dismiss'),

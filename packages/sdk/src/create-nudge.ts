@@ -1,16 +1,15 @@
 // createNudge: wires storage, rules, facts, frequency, decisions and delivery into one client.
 import { atom } from 'nanostores'
-import { limitOf } from '@nudgekit/rules/evaluator'
 import type { CompiledRules, FactKey } from '@nudgekit/rules/evaluator'
 import { createActions } from './actions.ts'
 import { createDecisions } from './decisions.ts'
-import { createDelivery } from './delivery/delivery.ts'
+import { createDelivery, type DeliveryOptions } from './delivery/delivery.ts'
 import { createTabChannel } from './delivery/tabs.ts'
 import { nudgeError } from './errors.ts'
 import { createFacts } from './facts.ts'
-import { createFrequency, type FrequencyState } from './frequency.ts'
+import { createFrequency } from './frequency.ts'
 import { optionsIssue } from './options.ts'
-import { createServerReads } from './server.ts'
+import { cachedRules, fetchRules, fetchState } from './server.ts'
 import { createStore, webStorage } from './storage.ts'
 import type { AccountState, ActivePrompts, Nudge, NudgeEvent, NudgeOptions, Timers, UsageView } from './types.ts'
 import { createUuid } from './uuid.ts'
@@ -31,8 +30,6 @@ export function createNudge(options: NudgeOptions): Nudge {
   const now = options.now ?? Date.now
   // Called as methods of the global object, the global timer functions keep the `this` browsers require.
   const timers: Timers = options.timers ?? (globalThis as unknown as Timers)
-  const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  const endpoint = options.endpoint.replace(/\/+$/, '')
   const { key } = options
   const store = createStore(options.storage ?? webStorage('localStorage'))
   const sessions = createStore(options.sessionStorage ?? webStorage('sessionStorage'))
@@ -40,90 +37,69 @@ export function createNudge(options: NudgeOptions): Nudge {
   const session = sessions.get<string>('session') ?? uuid()
   sessions.set('session', session)
   const log = options.debug ? (message: string, data?: unknown) => console.debug('[nudgekit] ' + message, data ?? '') : () => {}
+  // What delivery sends with, and server reads read with.
+  const io = {
+    endpoint: options.endpoint.replace(/\/+$/, ''),
+    key,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    store,
+    timers,
+    now,
+    random: options.random ?? Math.random,
+    log,
+  } satisfies DeliveryOptions
+  const delivery = createDelivery(io)
 
   const $account = atom<AccountState>({ account: options.account, user: options.user })
-  const $rules = atom<CompiledRules | undefined>()
+  const $rules = atom<CompiledRules | undefined>(options.rules ?? cachedRules(store, key))
   const $prompts = atom<ActivePrompts>({ inline: {} })
   const $usage = atom<Record<string, UsageView>>({})
   const scope = () => `${$account.get().account.id}:${$account.get().user.id}`
 
-  let frequency: FrequencyState
-  const facts = createFacts(store, now, options.account, options.user)
-  facts.ctx.locale = options.locale
+  const channel = createTabChannel(key, () => refresh([]))
+  const facts = createFacts(store, now, options.locale)
+  const frequency = createFrequency(store, scope, session, now, () => channel.post('state'))
   const hidden = new Set<string>()
-  let destroyed = false
-  let usageSignature = ''
-
-  const delivery = createDelivery({ endpoint, key, fetch: fetcher, store, timers, now, random: options.random ?? Math.random, log })
   const send = (type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void => {
     const { account, user } = $account.get()
     delivery.enqueue({ id: uuid(), type, ts: now(), account: account.id, user: user.id, ...fields })
   }
-  const engine = createDecisions({
-    frequency: () => frequency,
-    hidden,
-    log,
-    publish: (prompts) => $prompts.set(prompts),
-    send: (type, { trigger, variant, prompt }) => send(type, { trigger, variant, placement: prompt?.placement }),
-  })
+  const decide = createDecisions($rules, $prompts, frequency, hidden, send, log)
+  let destroyed = false
+  let loaded = ''
 
   /** Re-evaluates after `changed` facts (everything when omitted); usage that moved is added to them. */
   const refresh = (changed?: FactKey[]): void => {
     if (destroyed) return
-    facts.tick()
     const rules = $rules.get()
-    const { ctx } = facts
-    if (rules) {
-      const values = facts.usage(rules.metrics)
-      const views: Record<string, UsageView> = {}
-      let signature = rules.hash
-      for (const [metric, { label }] of Object.entries(rules.metrics)) {
-        const used = values[metric]!
-        const limit = limitOf(rules, ctx.account, metric)
-        if (used !== ctx.usage[metric]) changed?.push(`usage:${metric}`)
-        signature += `,${used}/${limit}`
-        views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
-      }
-      ctx.usage = values
-      if (signature !== usageSignature) (usageSignature = signature), $usage.set(views)
-    }
-    engine.update(ctx, changed)
+    const views = rules && facts.usage(rules, changed)
+    if (views) $usage.set(views)
+    facts.ctx.now = now()
+    decide(facts.ctx, changed)
   }
-  const setRules = (rules: CompiledRules | undefined): void => {
-    $rules.set(rules)
-    engine.setRules(rules)
+  /** Takes the identity in `$account`; another account or user (or the first) also gets its state, here and from the server. */
+  const load = (kind?: 'user' | 'account'): void => {
+    const { account, user } = $account.get()
+    facts.load(account, user)
+    if (scope() === loaded) return refresh([kind!])
+    loaded = scope()
+    frequency.showing.clear()
+    hidden.clear()
     refresh()
-  }
-  const pullState = (): void => {
-    const { id } = $account.get().account
-    server.state(id).then(
+    fetchState(io, account.id).then(
       (triggers) => {
-        if ($account.get().account.id !== id) return
+        if ($account.get().account.id !== account.id) return
         frequency.merge(triggers)
         refresh([])
       },
       (error: Error) => log('account state unavailable: ' + error.message),
     )
   }
-  /** Loads the state of the current account+user (start, account switch, user switch). */
-  const load = (): void => {
-    const { account, user } = $account.get()
-    frequency = createFrequency(store, scope(), session, now)
-    facts.load(account, user)
-    hidden.clear()
-    refresh()
-    pullState()
-  }
 
-  const channel = createTabChannel(key, () => refresh([]))
-  const server = createServerReads(endpoint, key, fetcher, store)
-  const initial = options.rules ?? server.cachedRules()
-  $rules.set(initial)
-  engine.setRules(initial)
   load()
   if (!options.rules) {
-    server.rules().then(
-      (rules) => rules && rules.hash !== $rules.get()?.hash && setRules(rules),
+    fetchRules(io).then(
+      (rules) => rules && rules.hash !== $rules.get()?.hash && ($rules.set(rules), refresh()),
       (error: Error) => log('rules unavailable, using ' + ($rules.get() ? 'cached rules' : 'none') + ': ' + error.message),
     )
   }
@@ -132,26 +108,13 @@ export function createNudge(options: NudgeOptions): Nudge {
     tick = timers.setTimeout(next, TICK_MS)
   }, TICK_MS)
 
-  const actions = createActions({
-    $account,
-    $rules,
-    $prompts,
-    facts,
-    frequency: () => frequency,
-    hidden,
-    send,
-    refresh,
-    load,
-    shared: () => channel.post('state'),
-  })
-
   return {
     $prompts,
     $usage,
     $rules,
     $account,
     subscribe: (listener) => $prompts.subscribe(listener),
-    ...actions,
+    ...createActions({ $account, $rules, $prompts, facts, frequency, hidden, send, refresh, load }),
     flush: () => delivery.flush(),
     destroy() {
       destroyed = true

@@ -1,8 +1,10 @@
-// The evaluation context: account and user in the evaluator's shape, usage per metric and period, and the
-// bounded timestamps of gate hits and tracked events that `gate`/`event` conditions count; all persisted.
-import type { CompiledMetric, EvalAccount, EvalContext, Period } from '@nudgekit/rules/evaluator'
+// The evaluation context: account and user in the evaluator's shape, usage per metric and period (with the
+// meter's view of it), and the bounded timestamps of gate hits and tracked events that `gate`/`event`
+// conditions count; all persisted.
+import { limitOf } from '@nudgekit/rules/evaluator'
+import type { CompiledRules, EvalAccount, EvalContext, FactKey, Period } from '@nudgekit/rules/evaluator'
 import type { Store } from './storage.ts'
-import type { AccountInput, UserInput } from './types.ts'
+import type { AccountInput, UsageView, UserInput } from './types.ts'
 
 /** Timestamps kept per feature or event name: enough for any sensible `count_at_least`. */
 const MAX_TIMESTAMPS = 100
@@ -13,7 +15,10 @@ const toEpoch = (value: Date | string | number | undefined): number | undefined 
   return ms === ms ? ms : undefined
 }
 
-/** Start (local time) of the period that contains `at`; 0 for metrics without a period. */
+/**
+ * Start (local time) of the period that contains `at`; 0 for metrics without a period.
+ * @example periodStart('month', Date.now()) // local midnight of the 1st
+ */
 export function periodStart(period: Period | undefined, at: number): number {
   if (!period) return 0
   const date = new Date(at)
@@ -25,17 +30,20 @@ export function periodStart(period: Period | undefined, at: number): number {
 }
 
 export interface Facts {
-  /** The context, updated in place; `now` is refreshed by `tick`. */
+  /** The context, updated in place; the caller sets `now`. */
   readonly ctx: EvalContext
   /** Loads the account+user's persisted facts (on start and on a switch) and takes their identities. */
   load(account: AccountInput, user: UserInput): void
   /** Records a gate hit or tracked event now. */
   hit(kind: 'gates' | 'events', name: string): void
-  /** Current values of the given metrics (0 for a new period or a metric never reported). */
-  usage(metrics: Record<string, CompiledMetric>): Record<string, number>
+  /**
+   * Reads every metric's value in its current period (0 in a new period or when never reported) into
+   * `ctx.usage`, adding `usage:<metric>` to `changed` for each that moved; returns the meter's views when
+   * a value or limit differs from the last call.
+   */
+  usage(rules: CompiledRules, changed?: FactKey[]): Record<string, UsageView> | undefined
   /** Sets (or with `add`, adds to) the value for the metric's current period; returns the new value. */
   setUsage(metric: string, value: number, period: Period | undefined, add?: boolean): number
-  tick(): void
 }
 
 /** Usage as stored: metric → [value, start of the period it counts]. */
@@ -43,16 +51,18 @@ type StoredUsage = Record<string, [number, number]>
 
 /**
  * The facts of one client: timestamps under `hits:<account>:<user>`, usage under `usage:<account>`.
- * @example const facts = createFacts(store, Date.now, account, user); facts.hit('gates', 'segmentation')
+ * @example const facts = createFacts(store, Date.now); facts.load(account, user); facts.hit('gates', 'segmentation')
  */
-export function createFacts(store: Store, now: () => number, account: AccountInput, user: UserInput): Facts {
+export function createFacts(store: Store, now: () => number, locale?: string): Facts {
   let hits = ''
   let usage = ''
-  const ctx = { usage: {} } as EvalContext
+  // Values and limits the last views were made of, so an unchanged meter is not published again.
+  let signature = ''
+  const ctx = { usage: {}, locale } as EvalContext
   const stored = () => store.get<StoredUsage>(usage) ?? {}
   const current = (entry: [number, number] | undefined, period: Period | undefined) =>
     entry && entry[1] === periodStart(period, now()) ? entry[0] : 0
-  const facts: Facts = {
+  return {
     ctx,
     load(account, user) {
       hits = `hits:${account.id}:${user.id}`
@@ -76,11 +86,19 @@ export function createFacts(store: Store, now: () => number, account: AccountInp
       ctx[kind][name] = [...(ctx[kind][name] ?? []), ctx.now].slice(-MAX_TIMESTAMPS)
       store.set(hits, { gates: ctx.gates, events: ctx.events })
     },
-    usage(metrics) {
-      const values: Record<string, number> = {}
+    usage(rules, changed) {
       const all = stored()
-      for (const [metric, { period }] of Object.entries(metrics)) values[metric] = current(all[metric], period)
-      return values
+      const views: Record<string, UsageView> = {}
+      let next = rules.hash
+      for (const [metric, { label, period }] of Object.entries(rules.metrics)) {
+        const used = current(all[metric], period)
+        const limit = limitOf(rules, ctx.account, metric)
+        if (used !== ctx.usage[metric]) changed?.push(`usage:${metric}`)
+        ctx.usage[metric] = used
+        next += `,${used}/${limit}`
+        views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
+      }
+      if (next !== signature) return (signature = next), views
     },
     setUsage(metric, value, period, add) {
       const all = stored()
@@ -89,10 +107,5 @@ export function createFacts(store: Store, now: () => number, account: AccountInp
       store.set(usage, all)
       return next
     },
-    tick() {
-      ctx.now = now()
-    },
   }
-  facts.load(account, user)
-  return facts
 }

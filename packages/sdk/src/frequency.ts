@@ -1,4 +1,4 @@
-// Exposure state per trigger for one account+user: persisted and so shared between tabs, counted per
+// Exposure state per trigger for the current account+user: persisted and so shared between tabs, counted per
 // browser session and per day, merged with the server's account-level state; what is on screen is per tab.
 import type { TriggerState } from '@nudgekit/rules/evaluator'
 import { periodStart } from './facts.ts'
@@ -25,7 +25,7 @@ export interface FrequencyState {
   impression(trigger: string): boolean
   /** The prompt left the screen; with `snoozeMs` it stays away that long (in every tab). */
   hide(trigger: string, snoozeMs?: number, dismissed?: boolean): void
-  /** Triggers on screen in this tab. */
+  /** Triggers on screen in this tab (cleared by the caller when the account or user changes). */
   readonly showing: Set<string>
   /** `true` the first time per day it is asked for this trigger and kind. */
   once(trigger: string, kind: 'eligible' | 'holdout'): boolean
@@ -34,75 +34,74 @@ export interface FrequencyState {
 
 const SHARED = ['impressions', 'lastShownAt', 'snoozedUntil', 'dismissedAt', 'acceptedAt'] as const
 
-/** Local midnight of the day of `at`. */
-const dayOf = (at: number): number => periodStart('day', at)
-
 /**
- * Frequency state stored under `freq:<scope>`.
- * @example const frequency = createFrequency(store, 'acct_1:user_1', sessionId, Date.now)
+ * Frequency state stored under `freq:<scope>`; `scope` is read at every access, so one instance follows
+ * account and user switches. `shared` tells the other tabs after an impression or a hide.
+ * @example const frequency = createFrequency(store, () => 'acct_1:user_1', sessionId, Date.now, () => channel.post('state'))
  */
-export function createFrequency(store: Store, scope: string, session: string, now: () => number): FrequencyState {
-  const key = 'freq:' + scope
+export function createFrequency(store: Store, scope: () => string, session: string, now: () => number, shared: () => void): FrequencyState {
   const showing = new Set<string>()
-  const all = () => store.get<Record<string, StoredTrigger>>(key) ?? {}
-  const entry = (states: Record<string, StoredTrigger>, trigger: string) =>
-    (states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 })
-  const update = (trigger: string, change: (state: StoredTrigger) => void): void => {
-    const states = all()
-    change(entry(states, trigger))
-    store.set(key, states)
+  const all = () => store.get<Record<string, StoredTrigger>>('freq:' + scope()) ?? {}
+  const today = () => periodStart('day', now())
+  /** Changes one trigger's stored state (created when absent) in `states` and writes them back. */
+  const update = (trigger: string, change: (state: StoredTrigger) => void, states = all()): void => {
+    change((states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 }))
+    store.set('freq:' + scope(), states)
+  }
+  /** `s` with its session and day counts restarted when they belong to another session or day. */
+  const current = (s: StoredTrigger): StoredTrigger => {
+    const day = today()
+    if (s.session !== session) (s.session = session), (s.sessionImpressions = 0)
+    if (s.day !== day) (s.day = day), (s.dayImpressions = 0)
+    return s
   }
   return {
     state(trigger) {
       const s = all()[trigger]
-      if (!s && !showing.has(trigger)) return undefined
-      return {
-        impressions: 0,
-        ...s,
-        sessionImpressions: s?.session === session ? s.sessionImpressions : 0,
-        dayImpressions: s?.day === dayOf(now()) ? s.dayImpressions : 0,
-        showing: showing.has(trigger),
-      }
+      return s || showing.has(trigger) ? { ...current({ impressions: 0, ...s } as StoredTrigger), showing: showing.has(trigger) } : undefined
     },
     impression(trigger) {
       if (showing.has(trigger)) return false
       showing.add(trigger)
       update(trigger, (s) => {
-        const today = dayOf(now())
+        current(s)
         s.impressions++
+        s.sessionImpressions++
+        s.dayImpressions++
         s.lastShownAt = now()
-        s.sessionImpressions = (s.session === session ? s.sessionImpressions : 0) + 1
-        s.session = session
-        s.dayImpressions = (s.day === today ? s.dayImpressions : 0) + 1
-        s.day = today
       })
+      shared()
       return true
     },
     hide(trigger, snoozeMs, dismissed) {
       showing.delete(trigger)
-      if (!snoozeMs && !dismissed) return
-      update(trigger, (s) => {
-        if (snoozeMs) s.snoozedUntil = Math.max(s.snoozedUntil ?? 0, now() + snoozeMs)
-        if (dismissed) s.dismissedAt = now()
-      })
+      if (snoozeMs || dismissed) {
+        update(trigger, (s) => {
+          if (snoozeMs) s.snoozedUntil = Math.max(s.snoozedUntil ?? 0, now() + snoozeMs)
+          if (dismissed) s.dismissedAt = now()
+        })
+        shared()
+      }
     },
     showing,
     once(trigger, kind) {
-      const today = dayOf(now())
-      if (all()[trigger]?.[kind] === today) return false
-      update(trigger, (s) => void (s[kind] = today))
-      return true
+      const day = today()
+      return all()[trigger]?.[kind] !== day && (update(trigger, (s) => void (s[kind] = day)), true)
     },
     merge(server) {
       const states = all()
-      for (const [trigger, shared] of Object.entries(server)) {
-        const s = entry(states, trigger)
-        for (const field of SHARED) {
-          const value = shared[field]
-          if (typeof value === 'number' && !(value <= (s[field] ?? -Infinity))) s[field] = value
-        }
+      for (const [trigger, values] of Object.entries(server)) {
+        update(
+          trigger,
+          (s) => {
+            for (const field of SHARED) {
+              const value = values[field]
+              if (typeof value === 'number' && !(value <= (s[field] ?? -Infinity))) s[field] = value
+            }
+          },
+          states,
+        )
       }
-      store.set(key, states)
     },
   }
 }

@@ -1,6 +1,7 @@
 // What the client reads from the server: the compiled rules (revalidated with the ETag and cached, so the
 // next page load evaluates at once) and the account's exposure state, so caps hold across users and devices.
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
+import type { DeliveryOptions } from './delivery/delivery.ts'
 import type { SharedTriggerState } from './frequency.ts'
 import type { Store } from './storage.ts'
 
@@ -10,14 +11,11 @@ export interface ServerState {
   triggers: Record<string, Partial<SharedTriggerState>>
 }
 
-export interface ServerReads {
-  /** The rules cached by an earlier page, if any. */
-  cachedRules(): CompiledRules | undefined
-  /** Fetches the rules; resolves `undefined` when the cached ones are current (304). */
-  rules(): Promise<CompiledRules | undefined>
-  /** The account-level state per trigger. */
-  state(account: string): Promise<ServerState['triggers']>
-}
+/** Where and how to read: the same settings delivery sends with. */
+type Reader = Pick<DeliveryOptions, 'endpoint' | 'key' | 'fetch' | 'store'>
+
+/** The cached rules with their ETag, under `rules:<key>`. */
+type CachedRules = { etag: string | null; rules: unknown } | undefined
 
 /**
  * A light shape check: the browser does not ship the schema validator, the server compiled the rules. Rules
@@ -29,35 +27,45 @@ export function isCompiledRules(value: unknown): value is CompiledRules {
 }
 
 /**
- * The reads of one endpoint and key; rules are cached under `rules:<key>`.
- * @example const server = createServerReads(endpoint, key, fetch, store); server.cachedRules()
+ * `GET <endpoint><path>` with the key: the parsed body and the response, or `undefined` for a 304 to `etag`;
+ * throws for other failures and for a body that is not `valid`.
  */
-export function createServerReads(endpoint: string, key: string, fetcher: typeof fetch, store: Store): ServerReads {
-  const name = 'rules:' + key
-  const cached = () => store.get<{ etag: string | null; rules: unknown }>(name)
-  /** The parsed body, or `undefined` for a 304; throws for other failures and for an unexpected body. */
-  const get = async <T>(path: string, valid: (body: T) => boolean, headers: Record<string, string> = {}) => {
-    headers.authorization = 'Bearer ' + key
-    const response = await fetcher(endpoint + path, { headers })
-    if (response.status === 304 && headers['if-none-match']) return undefined
-    const body = response.ok && ((await response.json()) as T)
-    if (!body || !valid(body)) throw new Error(`GET ${path} answered HTTP ${response.status}${body ? ' with an unexpected body' : ''}`)
-    return { body, response }
-  }
-  return {
-    cachedRules() {
-      const rules = cached()?.rules
-      return isCompiledRules(rules) ? rules : undefined
-    },
-    async rules() {
-      const etag = cached()?.etag
-      const answer = await get<CompiledRules>('/v1/rules', isCompiledRules, etag ? { 'if-none-match': etag } : {})
-      if (answer) store.set(name, { etag: answer.response.headers.get('etag'), rules: answer.body })
-      return answer?.body
-    },
-    async state(account) {
-      const answer = await get<Partial<ServerState>>(`/v1/state?account=${encodeURIComponent(account)}`, (body) => typeof body.triggers === 'object')
-      return answer!.body.triggers ?? {}
-    },
-  }
+async function get<T>({ endpoint, key, fetch }: Reader, path: string, valid: (body: T) => boolean, etag?: string | null) {
+  const headers: Record<string, string> = { authorization: 'Bearer ' + key }
+  if (etag) headers['if-none-match'] = etag
+  const response = await fetch(endpoint + path, { headers })
+  if (response.status === 304 && etag) return undefined
+  const body = response.ok && ((await response.json()) as T)
+  if (!body || !valid(body)) throw new Error(`GET ${path} answered HTTP ${response.status}${body ? ' with an unexpected body' : ''}`)
+  return [body, response] as const
+}
+
+/**
+ * The rules cached by an earlier page under `rules:<key>`, if they are rules this SDK evaluates.
+ * @example const rules = cachedRules(store, 'pk_live_1')
+ */
+export function cachedRules(store: Store, key: string): CompiledRules | undefined {
+  const rules = store.get<CachedRules>('rules:' + key)?.rules
+  return isCompiledRules(rules) ? rules : undefined
+}
+
+/**
+ * Fetches the rules and caches them with their ETag under `rules:<key>`; resolves `undefined` when the cached
+ * ones are current (304).
+ * @example fetchRules({ endpoint, key, fetch, store }).then((rules) => rules && use(rules))
+ */
+export async function fetchRules(reader: Reader): Promise<CompiledRules | undefined> {
+  const name = 'rules:' + reader.key
+  const answer = await get<CompiledRules>(reader, '/v1/rules', isCompiledRules, reader.store.get<CachedRules>(name)?.etag)
+  if (answer) reader.store.set(name, { etag: answer[1].headers.get('etag'), rules: answer[0] })
+  return answer?.[0]
+}
+
+/**
+ * The account-level exposure state per trigger.
+ * @example fetchState({ endpoint, key, fetch, store }, 'acct_1').then((triggers) => frequency.merge(triggers))
+ */
+export async function fetchState(reader: Reader, account: string): Promise<ServerState['triggers']> {
+  const [body] = (await get<Partial<ServerState>>(reader, '/v1/state?account=' + encodeURIComponent(account), (body) => typeof body.triggers === 'object'))!
+  return body.triggers ?? {}
 }
