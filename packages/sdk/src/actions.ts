@@ -12,31 +12,27 @@ import type { AccountInput, AccountState, ActivePrompts, Nudge, NudgeEvent, User
 /** Snooze length when the trigger sets no `snooze_on_dismiss`. */
 const DEFAULT_SNOOZE_MS = 86_400_000
 
-export interface ActionsContext {
-  $account: WritableAtom<AccountState>
-  $rules: ReadableAtom<CompiledRules | undefined>
-  $prompts: ReadableAtom<ActivePrompts>
-  facts: Facts
-  frequency: FrequencyState
-  /** Triggers dismissed in this page: kept off screen until the page reloads (or a snooze ends). */
-  hidden: Set<string>
-  send(type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void
-  refresh(changed?: FactKey[]): void
-  /** Takes the identity in `$account`: another account or user loads its state, the same one re-evaluates after `kind` changed. */
-  load(kind?: 'user' | 'account'): void
-}
-
 type Actions = Pick<
   Nudge,
   'setUsage' | 'increment' | 'gate' | 'track' | 'identify' | 'setAccount' | 'impression' | 'click' | 'dismiss' | 'snooze' | 'requestUpgrade'
 >
 
 /**
- * The host-facing methods of a client.
- * @example const { setUsage, gate } = createActions(context)
+ * The host-facing methods of a client. `hidden` holds the triggers dismissed in this page; `load` takes the
+ * identity in `$account` (another account or user loads its state, the same one re-evaluates after `kind`).
+ * @example const { setUsage, gate } = createActions($account, $rules, $prompts, facts, frequency, hidden, send, refresh, load)
  */
-export function createActions(context: ActionsContext): Actions {
-  const { $account, $rules, facts, frequency, hidden, send, refresh } = context
+export function createActions(
+  $account: WritableAtom<AccountState>,
+  $rules: ReadableAtom<CompiledRules | undefined>,
+  $prompts: ReadableAtom<ActivePrompts>,
+  facts: Facts,
+  frequency: FrequencyState,
+  hidden: Set<string>,
+  send: (type: NudgeEvent['type'], fields: Partial<NudgeEvent>) => void,
+  refresh: (changed?: FactKey[]) => void,
+  load: (kind: 'user' | 'account') => void,
+): Actions {
   const warned = new Set<string>()
 
   /** Prints "Failed to call <method>(): …" once per distinct text; `false`, so checks read `ok || warn(…)`. */
@@ -87,7 +83,7 @@ export function createActions(context: ActionsContext): Actions {
       const issue = identityIssue(value as AccountInput | UserInput, kind, kind)
       if (issue) return void warn(method, issue)
       $account.set({ ...$account.get(), [kind]: value })
-      context.load(kind)
+      load(kind)
     }
 
   return {
@@ -103,7 +99,7 @@ export function createActions(context: ActionsContext): Actions {
         send('gate_hit', { feature })
         refresh([`gate:${feature}`])
       }
-      return { ...result, prompt: context.$prompts.get().inline[feature] }
+      return { ...result, prompt: $prompts.get().inline[feature] }
     },
     track(event, props) {
       if (typeof event !== 'string' || !event) return void bad('track', 'event', `${JSON.stringify(event)} is not an event name`, DEV ? "Pass a name such as 'report_viewed'" : '')

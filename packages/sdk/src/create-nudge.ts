@@ -114,7 +114,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     $rules,
     $account,
     subscribe: (listener) => $prompts.subscribe(listener),
-    ...createActions({ $account, $rules, $prompts, facts, frequency, hidden, send, refresh, load }),
+    ...createActions($account, $rules, $prompts, facts, frequency, hidden, send, refresh, load),
     flush: () => delivery.flush(),
     destroy() {
       destroyed = true

@@ -69,15 +69,9 @@ export function createFacts(store: Store, now: () => number, locale?: string): F
       usage = 'usage:' + account.id
       const saved = store.get<Pick<EvalContext, 'gates' | 'events'>>(hits)
       ctx.now = now()
-      ctx.account = {
-        id: account.id,
-        plan: account.plan,
-        addons: account.addons ?? [],
-        createdAt: toEpoch(account.createdAt),
-        renewsAt: toEpoch(account.renewsAt),
-        traits: account.traits ?? {},
-      } satisfies EvalAccount
-      ctx.user = { id: user.id, role: user.role }
+      // New objects: the evaluator works out limits and arms once per account object.
+      ctx.account = { ...account, createdAt: toEpoch(account.createdAt), renewsAt: toEpoch(account.renewsAt) } satisfies EvalAccount
+      ctx.user = { ...user }
       ctx.gates = { ...saved?.gates }
       ctx.events = { ...saved?.events }
     },

@@ -43,8 +43,8 @@ const stores = new WeakMap<StorageLike, Store>()
 export function createStore(backing: StorageLike): Store {
   const existing = stores.get(backing)
   if (existing) return existing
-  // Parsed values by key with the raw text they came from; a refused write stays readable here.
-  const cache = new Map<string, { raw: string | null; value: unknown }>()
+  // Parsed values by key, after the raw text they came from; a refused write stays readable here.
+  const cache = new Map<string, [raw: string | null, value: unknown]>()
   const dirty = new Map<string, unknown>()
   const read = (key: string): string | null => {
     try {
@@ -58,11 +58,11 @@ export function createStore(backing: StorageLike): Store {
       if (dirty.has(key)) return dirty.get(key) as T
       const raw = read(key)
       const hit = cache.get(key)
-      if (hit && hit.raw === raw) return hit.value as T
+      if (hit && hit[0] === raw) return hit[1] as T
       if (raw === null) return undefined
       try {
         const value = JSON.parse(raw) as T
-        cache.set(key, { raw, value })
+        cache.set(key, [raw, value])
         return value
       } catch {
         return undefined
@@ -80,7 +80,7 @@ export function createStore(backing: StorageLike): Store {
         } catch {
           raw = read(key)
         }
-        cache.set(key, { raw, value })
+        cache.set(key, [raw, value])
       }
       dirty.clear()
     },
