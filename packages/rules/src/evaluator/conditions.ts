@@ -82,11 +82,11 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const key = c.gate ?? c.event
   if (key) {
     const gates = !!c.gate
-    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. With fewer hits
-    // than the count it is undefined, and compares false. (`compile()` turns a count below 1 into `all: []`.)
+    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. (`compile()`
+    // turns a count below 1 into `all: []`; a negative index would be a slow property lookup.)
     return (ctx) => {
       const times = (gates ? ctx.gates : ctx.events)[key]
-      return times?.[times.length - count]! >= ctx.now - withinMs
+      return !!times && times.length >= count && times[times.length - count]! >= ctx.now - withinMs
     }
   }
   // An unknown date makes the difference NaN, and every comparison with NaN is false.

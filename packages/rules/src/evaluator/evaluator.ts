@@ -60,11 +60,12 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
   let account: EvalAccount
   let arm: CompiledArm | undefined
   let target: ResolvedTarget | null | undefined
+  let limit: number | null = null
+  let plan: string | undefined
   let url: string | undefined
   let safe = false
 
   const build = memo((arm: CompiledArm, buyer: boolean, used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
-    const limit = metric ? limitOf(rules, account, metric) : null
     const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
     const vars = {
       used,
@@ -73,7 +74,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
       percent: limit ? Math.floor((used! * 100) / limit) : undefined,
       // `metric` and `feature`: compile() filled them in.
       'plan.id': account.plan,
-      'plan.name': rules.plans[planIndex(rules, account.plan)]?.name,
+      'plan.name': plan,
       'target.id': target?.id,
       'target.name': target?.name,
       'target.limit': target?.limit,
@@ -107,6 +108,8 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
         // A held-out account is still checked against the prompt's own target.
         const name = arm ? arm.target : trigger.prompt.target
         target = name ? (pickOffer(rules, trigger.targets[name], account, metric) ?? null) : undefined
+        limit = metric ? limitOf(rules, account, metric) : null
+        plan = rules.plans[planIndex(rules, account.plan)]?.name
       }
       variant = arm ? arm.name : 'holdout'
       reason = target === null ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
