@@ -51,9 +51,8 @@ export function createActions(
     if (typeof value !== 'number' || !(value >= 0 && value < Infinity)) {
       return void bad(method, 'value', `${value} is not a finite number ≥ 0`, DEV ? 'Pass a count such as 812' : '')
     }
-    const before = facts.ctx.usage[metric]
-    const after = facts.setUsage(metric, value, metrics?.[metric]?.period, add)
-    if (!add && before !== after) send('usage', { metric, value })
+    if (!add && value !== facts.ctx.usage[metric]) send('usage', { metric, value })
+    facts.setUsage(metric, value, metrics?.[metric]?.period, add)
     refresh([])
   }
 
@@ -104,7 +103,7 @@ export function createActions(
     track(event, props) {
       if (typeof event !== 'string' || !event) return void bad('track', 'event', `${JSON.stringify(event)} is not an event name`, DEV ? "Pass a name such as 'report_viewed'" : '')
       facts.hit('events', event)
-      send('track', props ? { event, props } : { event })
+      send('track', { event, props })
       refresh([`event:${event}`])
     },
     identify: identity('identify', 'user'),

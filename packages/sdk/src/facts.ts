@@ -11,7 +11,8 @@ const MAX_TIMESTAMPS = 100
 
 /** Epoch milliseconds of a Date, ISO string or number; `undefined` when absent or not a time. */
 const toEpoch = (value: Date | string | number | undefined): number | undefined => {
-  const ms = value === undefined ? NaN : new Date(value).getTime()
+  // `new Date(undefined)` is an invalid date, unlike `new Date()`.
+  const ms = new Date(value!).getTime()
   return ms === ms ? ms : undefined
 }
 
@@ -42,8 +43,8 @@ export interface Facts {
    * a value or limit differs from the last call.
    */
   usage(rules: CompiledRules, changed?: FactKey[]): Record<string, UsageView> | undefined
-  /** Sets (or with `add`, adds to) the value for the metric's current period; returns the new value. */
-  setUsage(metric: string, value: number, period: Period | undefined, add?: boolean): number
+  /** Sets (or with `add`, adds to) the value for the metric's current period. */
+  setUsage(metric: string, value: number, period: Period | undefined, add?: boolean): void
 }
 
 /** Usage as stored: metric → [value, start of the period it counts]. */
@@ -56,7 +57,7 @@ type StoredUsage = Record<string, [number, number]>
 export function createFacts(store: Store, now: () => number, locale?: string): Facts {
   let hits = ''
   let usage = ''
-  // Values and limits the last views were made of, so an unchanged meter is not published again.
+  // The rules and views last returned, so an unchanged meter is not published again.
   let signature = ''
   const ctx = { usage: {}, locale } as EvalContext
   const stored = () => store.get<StoredUsage>(usage) ?? {}
@@ -68,7 +69,6 @@ export function createFacts(store: Store, now: () => number, locale?: string): F
       hits = `hits:${account.id}:${user.id}`
       usage = 'usage:' + account.id
       const saved = store.get<Pick<EvalContext, 'gates' | 'events'>>(hits)
-      ctx.now = now()
       // New objects: the evaluator works out limits and arms once per account object.
       ctx.account = { ...account, createdAt: toEpoch(account.createdAt), renewsAt: toEpoch(account.renewsAt) } satisfies EvalAccount
       ctx.user = { ...user }
@@ -83,23 +83,20 @@ export function createFacts(store: Store, now: () => number, locale?: string): F
     usage(rules, changed) {
       const all = stored()
       const views: Record<string, UsageView> = {}
-      let next = rules.hash
       for (const [metric, { label, period }] of Object.entries(rules.metrics)) {
         const used = current(all[metric], period)
         const limit = limitOf(rules, ctx.account, metric)
         if (used !== ctx.usage[metric]) changed?.push(`usage:${metric}`)
         ctx.usage[metric] = used
-        next += `,${used}/${limit}`
         views[metric] = { metric, label, used, limit, percent: limit === null ? null : limit > 0 ? (used / limit) * 100 : 100 }
       }
+      const next = rules.hash + JSON.stringify(views)
       if (next !== signature) return (signature = next), views
     },
     setUsage(metric, value, period, add) {
       const all = stored()
-      const next = add ? current(all[metric], period) + value : value
-      all[metric] = [next, periodStart(period, now())]
+      all[metric] = [add ? current(all[metric], period) + value : value, periodStart(period, now())]
       store.set(usage, all)
-      return next
     },
   }
 }
