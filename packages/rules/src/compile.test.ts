@@ -66,7 +66,7 @@ describe('compile', () => {
       deps: ['account', 'time', 'usage:contacts'],
       metric: 'contacts',
     })
-    expect(checks).toEqual([['audience_plan', { planIn: ['free'] }], ['account_age', { accountAgeAtLeastMs: 7 * 86_400_000 }]])
+    expect(checks).toEqual([['audience_plan', { planIn: ['free'] }], ['account_age', { date: 'createdAt', to: -7 * 86_400_000 }]])
     expect(caps).toEqual([['max_impressions', 'impressions', 5], ['max_per_session', 'sessionImpressions', 1], ['max_per_day', 'dayImpressions', 2]])
   })
 
@@ -111,7 +111,7 @@ describe('compile', () => {
     const { compiled } = load(acme)
     const renewal = compiled.triggers.find((t) => t.id === 'renewal-annual')!
     expect(renewal.when).toEqual({
-      all: [{ renewalWithinMs: 30 * 86_400_000 }, { trait: 'billing_cycle', op: 'eq', value: 'monthly' }, { not: { trait: 'discount_code', op: 'exists', value: true } }],
+      all: [{ date: 'renewsAt', from: 0, to: 30 * 86_400_000 }, { trait: 'billing_cycle', op: 'eq', value: 'monthly' }, { not: { trait: 'discount_code', op: 'exists', value: true } }],
     })
     expect(renewal.audience).toEqual({
       plans: ['pro', 'business'],
@@ -120,7 +120,7 @@ describe('compile', () => {
     })
     expect(renewal.deps).toEqual(['account', 'time', 'user'])
     expect(compiled.triggers.find((t) => t.id === 'api-calls-high')!.when).toEqual({
-      any: [{ usage: 'api_calls', aboveLimit: true }, { all: [{ usage: 'api_calls', atLeast: { percent: 90 } }, { accountAgeAtLeastMs: 30 * 86_400_000 }] }],
+      any: [{ usage: 'api_calls', aboveLimit: true }, { all: [{ usage: 'api_calls', atLeast: { percent: 90 } }, { date: 'createdAt', to: -30 * 86_400_000 }] }],
     })
     expect(compiled.triggers.find((t) => t.id === 'sso-gate')!.when).toEqual({ all: [{ gate: 'sso', countAtLeast: 2, withinMs: 14 * 86_400_000 }, { hasFeature: 'segmentation' }] })
   })

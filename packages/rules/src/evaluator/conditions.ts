@@ -17,8 +17,9 @@ interface Fields {
   event?: string
   countAtLeast: number
   withinMs?: number
-  renewalWithinMs?: number
-  accountAgeAtLeastMs?: number
+  date?: 'renewsAt' | 'createdAt'
+  from?: number
+  to?: number
   trait?: string
   op: TraitOp
   value?: unknown
@@ -48,7 +49,7 @@ export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boo
  * Compiles a condition into a predicate. Semantics: `usage` percentages are of `limitOf` (unlimited → false),
  * `aboveLimit` is used > limit, `gate`/`event` need `countAtLeast` timestamps within `withinMs` of now (all
  * time without it), `renewalWithinMs` holds while renewsAt is in [now, now + ms], `accountAgeAtLeastMs` needs
- * a known createdAt. A condition kind this version does not know never matches; the negative kinds
+ * a known createdAt (both as a `date` range, see `browserCondition`). A condition kind this version does not know never matches; the negative kinds
  * (`lacksFeature`, `lacksAddon`, `neq`, `not_in`, `exists: false`) come as `not` (see `browserCondition`).
  * @example compileCondition(rules, { usage: 'contacts', atLeast: { percent: 80 } })(ctx) // true at 800 of 1,000
  */
@@ -67,7 +68,7 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
     const inner = compileCondition(rules, c.not)
     return (ctx) => !inner(ctx)
   }
-  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon, planIn, roleIn } = c
+  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon, planIn, roleIn, date, from, to } = c
   if (metric || feature) {
     // The limit and the features come from the plan: worked out once per account object.
     let account: EvalAccount | undefined
@@ -89,16 +90,13 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
       return !!times && times.length >= count && times[times.length - count]! >= ctx.now - withinMs
     }
   }
-  // An unknown date makes the difference NaN, and every comparison with NaN is false.
-  const within = c.renewalWithinMs
-  if (within !== undefined) {
+  if (date) {
+    // An unknown date makes the difference NaN, and every comparison with NaN is false.
     return (ctx) => {
-      const left = ctx.account.renewsAt! - ctx.now
-      return left >= 0 && left <= within
+      const left = ctx.account[date]! - ctx.now
+      return !(left < from!) && left <= to!
     }
   }
-  const age = c.accountAgeAtLeastMs
-  if (age !== undefined) return (ctx) => ctx.now - ctx.account.createdAt! >= age
   if (trait) return (ctx) => traitHolds(op, ctx.account.traits?.[trait], c.value)
   if (planIn) return (ctx) => planIn.includes(ctx.account.plan)
   if (roleIn) return ({ user: { role } }) => roleIn.includes(role!) || roleIn.includes(isBuyer(rules, role) ? 'buyer' : 'non_buyer')

@@ -66,6 +66,8 @@ describe('browserCondition', () => {
     expect(browserCondition({ trait: 't', op: 'not_in', value: ['a'] })).toEqual({ not: { trait: 't', op: 'in', value: ['a'] } })
     expect(browserCondition({ trait: 't', op: 'exists', value: false })).toEqual({ not: { trait: 't', op: 'exists', value: true } })
     expect(browserCondition({ event: 'e', countAtLeast: 0, withinMs: 5 })).toEqual({ all: [] })
+    expect(browserCondition({ renewalWithinMs: 5 })).toEqual({ date: 'renewsAt', from: 0, to: 5 })
+    expect(browserCondition({ accountAgeAtLeastMs: 5 })).toEqual({ date: 'createdAt', to: -5 })
   })
 
   it('leaves the positive kinds as they are', () => {

@@ -54,7 +54,8 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
 /**
  * A condition in the kinds the browser evaluates: `lacksFeature`, `lacksAddon`, the `neq` and `not_in` trait
  * operators and `exists: false` become `not` of their positive form, which means exactly the same; a gate
- * or event count of zero or less becomes the always-true `all: []`.
+ * or event count of zero or less becomes the always-true `all: []`; renewal and account-age windows become
+ * one `date` range.
  * @example browserCondition({ lacksAddon: 'analytics' }) // { not: { hasAddon: 'analytics' } }
  */
 export function browserCondition(condition: Condition): Condition {
@@ -63,6 +64,8 @@ export function browserCondition(condition: Condition): Condition {
   if ('not' in condition) return { not: browserCondition(condition.not) }
   if ('lacksFeature' in condition) return { not: { hasFeature: condition.lacksFeature } }
   if ('lacksAddon' in condition) return { not: { hasAddon: condition.lacksAddon } }
+  if ('renewalWithinMs' in condition) return { date: 'renewsAt', from: 0, to: condition.renewalWithinMs }
+  if ('accountAgeAtLeastMs' in condition) return { date: 'createdAt', to: -condition.accountAgeAtLeastMs }
   // Needing no hits at all always holds.
   if (('gate' in condition || 'event' in condition) && condition.countAtLeast <= 0) return { all: [] }
   if (!('trait' in condition)) return condition
@@ -81,7 +84,7 @@ export function audienceChecks({ plans, roles, minAccountAgeMs, traits }: Compil
   const checks: CompiledTrigger['checks'] = []
   if (plans) checks.push(['audience_plan', { planIn: plans }])
   if (roles) checks.push(['audience_role', { roleIn: roles }])
-  if (minAccountAgeMs !== undefined) checks.push(['account_age', { accountAgeAtLeastMs: minAccountAgeMs }])
+  if (minAccountAgeMs !== undefined) checks.push(['account_age', browserCondition({ accountAgeAtLeastMs: minAccountAgeMs })])
   if (traits?.length) checks.push(['audience_trait', { all: traits.map(browserCondition) }])
   return checks
 }

@@ -54,6 +54,11 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition }
+  /**
+   * `renewalWithinMs` and `accountAgeAtLeastMs` as `compile()` writes them: the account date minus now lies
+   * in [from, to] (no lower bound without `from`); an unknown date never does.
+   */
+  | { date: 'renewsAt' | 'createdAt'; from?: number; to: number }
   /** The audience's plan and role lists, as `compile()` writes them into `CompiledTrigger.checks`. */
   | { planIn: string[] }
   | { roleIn: string[] }
