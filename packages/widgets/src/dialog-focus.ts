@@ -2,8 +2,8 @@
 import type { RefObject } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 
-const TABBABLE =
-  'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])'
+// The dialog holds only the widgets' own markup: links and buttons (never disabled) are all that takes Tab.
+const TABBABLE = 'a[href],button'
 
 /** The focused element, looking through open shadow roots (the host page may use web components too). */
 function deepActive(): HTMLElement | null {
@@ -16,19 +16,20 @@ function deepActive(): HTMLElement | null {
 function trapTab(event: KeyboardEvent, dialog: HTMLElement): void {
   event.preventDefault()
   const items = [...dialog.querySelectorAll<HTMLElement>(TABBABLE)]
-  const index = items.indexOf(deepActive() as HTMLElement)
-  const next = index < 0 ? (event.shiftKey ? items.length - 1 : 0) : (index + (event.shiftKey ? -1 : 1) + items.length) % items.length
-  items[next]?.focus()
+  // From outside the dialog (index -1), Tab goes to the first item and Shift+Tab to the last.
+  const next = items.indexOf(deepActive() as HTMLElement) + (event.shiftKey ? -1 : 1)
+  items[next < 0 ? items.length - 1 : next % items.length]?.focus()
 }
 
 /**
- * While mounted: focus is in `dialog`, Tab cannot leave it (even after a click on the backdrop moved
+ * While mounted and `active`: focus is in `dialog`, Tab cannot leave it (even after a click on the backdrop moved
  * focus out), Esc calls `onClose`. On unmount focus returns to the element that had it before.
  */
-export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void): void {
+export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void, active: boolean): void {
   const close = useRef(onClose)
   close.current = onClose
   useEffect(() => {
+    if (!active) return
     const previous = deepActive()
     dialog.current?.focus()
     const onKeyDown = (event: KeyboardEvent) => {
@@ -40,5 +41,5 @@ export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void): 
       document.removeEventListener('keydown', onKeyDown)
       if (previous?.isConnected) previous.focus()
     }
-  }, [])
+  }, [active])
 }

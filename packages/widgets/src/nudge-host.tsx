@@ -1,6 +1,5 @@
 // Renders the active prompt of one placement (banner, modal or toast) and follows it as it changes.
 import type { Nudge } from '@nudgekit/sdk'
-import { Modal } from './modal.tsx'
 import { PromptCard } from './prompt-card.tsx'
 import { useStore } from './use-store.ts'
 
@@ -16,13 +15,7 @@ export interface NudgeHostProps {
  */
 export function NudgeHost({ nudge, placement }: NudgeHostProps) {
   const prompt = useStore(nudge.$prompts)[placement]
-  const view =
-    prompt &&
-    (placement === 'modal' ? (
-      <Modal key={prompt.key} nudge={nudge} prompt={prompt} />
-    ) : (
-      <PromptCard key={prompt.key} nudge={nudge} prompt={prompt} kind={placement} />
-    ))
+  const view = prompt && <PromptCard key={prompt.key} nudge={nudge} prompt={prompt} kind={placement} />
   // The toast's live region stays in the DOM between toasts so screen readers announce each arrival.
   return placement === 'toast' ? (
     <div role="status" aria-live="polite">
