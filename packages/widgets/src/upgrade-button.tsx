@@ -33,46 +33,40 @@ function Action({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
   const { onCta, labels } = useConfig()
   const [sent, setSent] = useState(false)
   const status = useRef<HTMLParagraphElement>(null)
-  const button = useRef<HTMLButtonElement>(null)
-
-  if (prompt.audience === 'non_buyer') {
-    const request = () => {
-      const root = button.current?.getRootNode() as Document | ShadowRoot | undefined
-      const hadFocus = root?.activeElement === button.current
+  const asks = prompt.audience === 'non_buyer'
+  const url = prompt.cta.url
+  const href = !asks && url && isSafeUrl(url) ? url : undefined
+  const onClick = (event: MouseEvent) => {
+    if (asks) {
+      const button = event.currentTarget as HTMLElement
+      const hadFocus = (button.getRootNode() as Document | ShadowRoot).activeElement === button
       nudge.requestUpgrade(prompt)
       // The button goes away; keep keyboard users next to the confirmation rather than on <body>.
       if (hadFocus) status.current?.focus()
       setSent(true)
+      return
     }
-    return (
-      <>
-        {!sent && (
-          <button ref={button} type="button" class="nk-btn" onClick={request}>
-            {prompt.cta.label}
-          </button>
-        )}
-        <p ref={status} class="nk-status" role="status" tabIndex={-1}>
-          {sent ? labels.requested : ''}
-        </p>
-      </>
-    )
-  }
-
-  const url = prompt.cta.url
-  const onClick = (event: MouseEvent) => {
     nudge.click(prompt)
     if (onCta) {
       event.preventDefault()
       onCta(prompt)
     }
   }
-  return url && isSafeUrl(url) ? (
-    <a class="nk-btn" href={url} onClick={onClick}>
-      {prompt.cta.label}
-    </a>
-  ) : (
-    <button type="button" class="nk-btn" onClick={onClick}>
-      {prompt.cta.label}
-    </button>
+  // A safe URL makes the CTA a real link; otherwise it is a button (the request flow, `onCta` alone, or a
+  // URL that failed the check, which then records the click and does nothing else).
+  const Cta = href ? 'a' : 'button'
+  return (
+    <>
+      {!sent && (
+        <Cta class="nk-btn" href={href} type={href ? undefined : 'button'} onClick={onClick}>
+          {prompt.cta.label}
+        </Cta>
+      )}
+      {asks && (
+        <p ref={status} class="nk-status" role="status" tabIndex={-1}>
+          {sent ? labels.requested : ''}
+        </p>
+      )}
+    </>
   )
 }

@@ -34,40 +34,35 @@ export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: Usa
   const { labels, locale } = useConfig()
   const id = useId()
   if (!view) return null
+  const { used, limit } = view
   const format = numberFormat(locale)
-  const used = format(view.used)
-  if (view.limit === null) {
-    return (
-      <div class="nk-meter">
-        <div class="nk-meter-head">
-          <span>{view.label}</span>
-          <span>{fill(labels.unlimited, { used })}</span>
-        </div>
-      </div>
-    )
-  }
-  const percent = view.percent ?? (view.limit > 0 ? (view.used / view.limit) * 100 : 100)
-  const level = percent >= criticalAt ? 'critical' : percent >= warnAt ? 'warn' : undefined
-  const text = fill(labels.usage, { used, limit: format(view.limit) })
+  // Without a limit the meter is the count alone: no bar, no level.
+  const percent = limit === null ? 0 : (view.percent ?? (limit > 0 ? (used / limit) * 100 : 100))
+  const level = limit === null ? undefined : percent >= criticalAt ? 'critical' : percent >= warnAt ? 'warn' : undefined
+  const status = level && (level === 'critical' ? labels.atLimit : labels.nearLimit)
+  const text =
+    limit === null ? fill(labels.unlimited, { used: format(used) }) : fill(labels.usage, { used: format(used), limit: format(limit) })
   return (
-    <div class={`nk-meter${level ? ` nk-${level}` : ''}`}>
+    <div class={level ? `nk-meter nk-${level}` : 'nk-meter'}>
       <div class="nk-meter-head">
         <span id={`${id}l`}>{view.label}</span>
         <span>{text}</span>
       </div>
-      <div
-        class="nk-bar"
-        role="progressbar"
-        aria-labelledby={`${id}l`}
-        aria-valuemin={0}
-        aria-valuemax={view.limit}
-        aria-valuenow={Math.min(view.used, view.limit)}
-        aria-valuetext={level ? `${text}, ${level === 'critical' ? labels.atLimit : labels.nearLimit}` : text}
-        style={{ '--nk-fill': `${Math.min(percent, 100)}%` }}
-      >
-        <div class="nk-fill" />
-      </div>
-      {level && <span class="nk-level">{level === 'critical' ? labels.atLimit : labels.nearLimit}</span>}
+      {limit !== null && (
+        <div
+          class="nk-bar"
+          role="progressbar"
+          aria-labelledby={`${id}l`}
+          aria-valuemin={0}
+          aria-valuemax={limit}
+          aria-valuenow={Math.min(used, limit)}
+          aria-valuetext={status ? `${text}, ${status}` : text}
+          style={{ '--nk-fill': `${Math.min(percent, 100)}%` }}
+        >
+          <div class="nk-fill" />
+        </div>
+      )}
+      {status && <span class="nk-level">{status}</span>}
     </div>
   )
 }
