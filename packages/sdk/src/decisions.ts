@@ -2,7 +2,7 @@
 // evaluator decides; publishes the active prompts, sends `eligible`/`holdout` once a day, logs changes.
 import type { ReadableAtom, WritableAtom } from 'nanostores'
 import { createEvaluator } from '@nudgekit/rules/evaluator'
-import type { CompiledRules, EvalContext, Evaluator, FactKey, SuppressReason, TriggerDecision } from '@nudgekit/rules/evaluator'
+import type { CompiledRules, EvalContext, Evaluator, FactKey, SuppressReason } from '@nudgekit/rules/evaluator'
 import type { FrequencyState } from './frequency.ts'
 import type { ActivePrompts, NudgeEvent } from './types.ts'
 
@@ -34,8 +34,8 @@ export function createDecisions(
   send: (type: NudgeEvent['type'], fields: Partial<NudgeEvent>) => void,
   log: (message: string, data?: unknown) => void,
 ): (ctx: EvalContext, changed?: Iterable<FactKey>) => void {
-  // The latest decision per trigger, so only changes are logged.
-  const decisions = new Map<string, TriggerDecision>()
+  // The latest status and reason per trigger, so only changes are logged.
+  const logged = new Map<string, string>()
   let rules: CompiledRules | undefined
   let evaluator: Evaluator | undefined
   let matched = new Map<string, boolean>()
@@ -45,7 +45,7 @@ export function createDecisions(
       rules = $rules.get()
       evaluator = rules && createEvaluator(rules)
       matched = new Map()
-      decisions.clear()
+      logged.clear()
       changed = undefined
     }
     const active: ActivePrompts = { inline: {} }
@@ -53,12 +53,11 @@ export function createDecisions(
       evaluator.match(ctx, changed && evaluator.affected(changed), matched)
       for (const decision of evaluator.decide(ctx, matched, frequency.state).decisions) {
         const { trigger, variant, status, reason, prompt } = decision
-        const before = decisions.get(trigger)
         const event = (type: 'eligible' | 'holdout') => frequency.once(trigger, type) && send(type, { trigger, variant, placement: prompt?.placement })
-        if (before?.status !== status || before.reason !== reason) {
+        if (logged.get(trigger) !== status + reason) {
+          logged.set(trigger, status + reason)
           log(`${trigger}: ${status}${reason ? ` (${decision.detail ?? reason})` : ''}`, decision)
         }
-        decisions.set(trigger, decision)
         if (status === 'show' || status === 'holdout' || RESTRAINED.has(reason)) event('eligible')
         if (status === 'holdout') event('holdout')
         if (status !== 'show' || !prompt || hidden.has(trigger)) frequency.showing.delete(trigger)
