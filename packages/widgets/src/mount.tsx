@@ -33,13 +33,13 @@ const gates = new WeakMap<Element, { root: ShadowRoot; container?: HTMLElement }
 
 function check(nudge: Nudge, action: string, element?: Element, name?: string, value?: string): void {
   if (typeof nudge?.$prompts?.subscribe !== 'function') {
-    throw widgetError('invalid_nudge', 'nudge', action, 'the nudge argument is not a nudgekit client', 'Pass the object createNudge() returned')
+    throw widgetError(action, 'nudge', 'the nudge argument is not a nudgekit client', 'Pass the object createNudge() returned')
   }
   if (element !== undefined && !(element instanceof Element)) {
-    throw widgetError('invalid_element', 'element', action, 'the element argument is not a DOM element', 'Pass an element from the page, e.g. document.querySelector(…)')
+    throw widgetError(action, 'element', 'the element argument is not a DOM element', 'Pass an element from the page, e.g. document.querySelector(…)')
   }
-  if (name && (typeof value !== 'string' || value === '')) {
-    throw widgetError(`invalid_${name}`, name, action, `the ${name} must be a non-empty string`, `Pass the ${name} id from your rules file`)
+  if (name && (typeof value !== 'string' || !value)) {
+    throw widgetError(action, name, `the ${name} must be a non-empty string`, `Pass the ${name} id from your rules file`)
   }
 }
 
@@ -56,11 +56,10 @@ function renderIn(root: ShadowRoot, children: ComponentChildren, { theme, nonce,
   return container
 }
 
-function attachHost(parent: Element, at: 'start' | 'end'): ShadowRoot {
+function attachHost(parent: Element, at: 'prepend' | 'append'): ShadowRoot {
   const host = document.createElement('div')
   host.setAttribute('data-nudgekit', '')
-  if (at === 'start') parent.prepend(host)
-  else parent.append(host)
+  parent[at](host)
   return host.attachShadow({ mode: 'open' })
 }
 
@@ -79,13 +78,14 @@ function unmountHost(container: HTMLElement): () => void {
  * // React: useEffect(() => mount(nudge, { onCta }), [nudge])
  */
 export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void {
-  check(nudge, 'mount the widgets')
+  const action = 'mount the widgets'
+  check(nudge, action)
   const { target = document.body, ...rest } = options
   if (!(target instanceof Element)) {
-    throw widgetError('invalid_target', 'options.target', 'mount the widgets', 'target is not a DOM element', 'Pass an element, or omit target to use document.body')
+    throw widgetError(action, 'options.target', 'target is not a DOM element', 'Pass an element, or omit target to use document.body')
   }
   const container = renderIn(
-    attachHost(target, 'start'),
+    attachHost(target, 'prepend'),
     (['banner', 'modal', 'toast'] as const).map((placement) => <NudgeHost key={placement} nudge={nudge} placement={placement} />),
     rest,
   )
@@ -96,13 +96,13 @@ function gateOf(element: Element, action: string): { root: ShadowRoot; container
   const existing = gates.get(element)
   if (existing) return existing
   if (element.shadowRoot) {
-    throw widgetError('shadow_root_taken', 'element', action, 'the element already has a shadow root', 'Wrap the gated content in a plain <div> and pass that')
+    throw widgetError(action, 'element', 'the element already has a shadow root', 'Wrap the gated content in a plain <div> and pass that', 'shadow_root_taken')
   }
   let root: ShadowRoot
   try {
     root = element.attachShadow({ mode: 'open' })
   } catch {
-    throw widgetError('invalid_element', 'element', action, `a <${element.localName}> cannot hold a shadow root`, 'Pass a <div>, <section>, <span> or a custom element')
+    throw widgetError(action, 'element', `a <${element.localName}> cannot hold a shadow root`, 'Pass a <div>, <section>, <span> or a custom element')
   }
   const gate = { root }
   gates.set(element, gate)
@@ -147,5 +147,5 @@ export function mountGate(element: Element, nudge: Nudge, feature: string, optio
  */
 export function mountMeter(element: Element, nudge: Nudge, metric: string, options: MountOptions = {}): () => void {
   check(nudge, 'mount the usage meter', element, 'metric', metric)
-  return unmountHost(renderIn(attachHost(element, 'end'), <UsageMeter nudge={nudge} metric={metric} />, options))
+  return unmountHost(renderIn(attachHost(element, 'append'), <UsageMeter nudge={nudge} metric={metric} />, options))
 }
