@@ -27,9 +27,9 @@ export function FeatureGate({ nudge, feature, children, fallback }: FeatureGateP
   const gate = useMemo(() => nudge.gate(feature), [nudge, feature, rules, account])
   const inline = useStore(nudge.$prompts).inline[feature] ?? gate.prompt
   const { labels } = useConfig()
-  if (gate.allowed) return <>{children}</>
+  if (gate.allowed) return children
   if (inline) return <PromptCard key={inline.key} nudge={nudge} prompt={inline} kind="gate" />
-  if (fallback !== undefined) return <>{fallback}</>
+  if (fallback !== undefined) return fallback
   return (
     <div class="nk-card nk-gate">
       <p class="nk-title">{fill(labels.locked, { feature: rules?.features[feature]?.label ?? feature })}</p>

@@ -22,6 +22,6 @@ export function NudgeHost({ nudge, placement }: NudgeHostProps) {
       {view}
     </div>
   ) : (
-    view || null
+    view
   )
 }

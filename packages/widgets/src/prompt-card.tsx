@@ -40,7 +40,7 @@ export function PromptCard({ nudge, prompt, kind }: PromptCardProps) {
       ref={ref}
       class={`nk-card nk-${kind}`}
       role={modal ? 'dialog' : closable ? undefined : 'group'}
-      aria-modal={modal ? 'true' : undefined}
+      aria-modal={modal || undefined}
       aria-labelledby={kind === 'toast' ? undefined : `${id}t`}
       aria-describedby={modal && prompt.body ? `${id}b` : undefined}
       tabIndex={modal ? -1 : undefined}

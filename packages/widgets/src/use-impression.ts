@@ -24,7 +24,7 @@ export function useImpression(ref: RefObject<Element>, nudge: Nudge, prompt: Pro
     }
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((entry) => entry.isIntersecting && entry.intersectionRatio >= VISIBLE)) {
+        if (entries.some((entry) => entry.intersectionRatio >= VISIBLE)) {
           observer.disconnect()
           record()
         }
