@@ -57,16 +57,13 @@ export function createStore(backing: StorageLike): Store {
     get<T>(key: string) {
       if (dirty.has(key)) return dirty.get(key) as T
       const raw = read(key)
-      const hit = cache.get(key)
-      if (hit && hit[0] === raw) return hit[1] as T
-      if (raw === null) return undefined
       try {
-        const value = JSON.parse(raw) as T
-        cache.set(key, [raw, value])
-        return value
+        // Absent (null) parses as null and is kept as undefined.
+        if (cache.get(key)?.[0] !== raw) cache.set(key, [raw, JSON.parse(raw!) ?? undefined])
       } catch {
         return undefined
       }
+      return cache.get(key)![1] as T
     },
     set(key, value) {
       if (!dirty.size) queueMicrotask(store.flush)

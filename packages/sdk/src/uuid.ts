@@ -18,8 +18,8 @@ export function createUuid(now: () => number): () => string {
     else if (++seq > 0xfff) (ms = last + 1), (seq = 0)
     else ms = last
     last = ms
-    // Time (48 bits), version 7 and sequence, variant 10 and 62 random bits; then the dashes.
-    const digits = hex(ms, 12) + hex(0x7000 | seq, 4) + hex(0x8000 | (b & 0x3fff), 4) + hex(b >>> 16, 4) + hex(c, 8)
-    return digits.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')
+    // Time (48 bits), version 7 and sequence, variant 10 and 62 random bits.
+    const time = hex(ms, 12)
+    return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0x7000 | seq, 4)}-${hex(0x8000 | (b & 0x3fff), 4)}-${hex(b >>> 16, 4)}${hex(c, 8)}`
   }
 }
