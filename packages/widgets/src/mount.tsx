@@ -43,16 +43,11 @@ function check(nudge: Nudge, action: string, element?: Element, name?: string, v
   }
 }
 
-function renderIn(root: ShadowRoot, children: ComponentChildren, { theme, nonce, ...config }: MountOptions): HTMLElement {
+function renderIn(root: ShadowRoot, children: ComponentChildren, { nonce, ...config }: MountOptions): HTMLElement {
   adoptStyles(root, nonce)
   const container = document.createElement('div')
   root.append(container)
-  render(
-    <NudgeRoot theme={theme} {...config}>
-      {children}
-    </NudgeRoot>,
-    container,
-  )
+  render(<NudgeRoot {...config}>{children}</NudgeRoot>, container)
   return container
 }
 
