@@ -121,5 +121,7 @@ export function isBuyer(rules: CompiledRules, role: string | undefined): boolean
  */
 export function compileAudience(rules: CompiledRules, checks: CompiledTrigger['checks']): AudienceCheck {
   const compiled = checks.map(([reason, condition]) => [reason, compileCondition(rules, condition)] as const)
-  return (ctx) => compiled.find(([, holds]) => !holds(ctx))?.[0]
+  return (ctx) => {
+    for (const [reason, holds] of compiled) if (!holds(ctx)) return reason
+  }
 }

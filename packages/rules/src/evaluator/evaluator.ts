@@ -41,7 +41,11 @@ type Decide = (ctx: EvalContext, state: (trigger: string) => TriggerState | unde
 function memo<A extends unknown[], T>(make: (...args: A) => T): (...args: A) => T {
   let last: unknown[] | undefined
   let value: T
-  return (...args) => (last && args.every((arg, index) => arg === last![index]) ? value : ((last = args), (value = make(...args))))
+  return (...args) => {
+    let index = last ? 0 : -1
+    while (index >= 0 && index < args.length) index = args[index] === last![index] ? index + 1 : -1
+    return index < 0 ? ((last = args), (value = make(...args))) : value
+  }
 }
 
 /**
