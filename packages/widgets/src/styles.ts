@@ -3,6 +3,8 @@
 // Every internal token reads a public `--nudgekit-*` property first, so a host themes the widgets by
 // setting those on any ancestor (custom properties inherit into shadow roots). The light tokens open the
 // stylesheet below; the dark ones replace them for `data-theme=dark`, and for `system` on a dark OS.
+// Each internal token is set on a widget element before use, so a host's same-named property never leaks in
+// (the meter sets `--l`, its level colour, itself).
 const dark =
   '--a:var(--nudgekit-accent,#a5b4fc);--af:var(--nudgekit-accent-fg,#111827);--bg:var(--nudgekit-bg,#111827);' +
   '--fg:var(--nudgekit-fg,#f3f4f6);--mu:var(--nudgekit-muted,#d1d5db);--bd:var(--nudgekit-border,#4b5563);' +
@@ -42,10 +44,10 @@ export const css =
   '.nk-modal{max-inline-size:28rem;inline-size:100%;box-shadow:0 16px 48px rgb(0 0 0/.3);animation:nk-in .2s ease-out}' +
   'h2.nk-title{font-size:1.25em}' +
   '.nk-gate{flex-direction:column}' +
-  '.nk-meter{display:grid;gap:4px;background:var(--bg);border-radius:var(--r);padding:8px 12px}' +
+  '.nk-meter{--l:var(--a);display:grid;gap:4px;background:var(--bg);border-radius:var(--r);padding:8px 12px}' +
   '.nk-meter-head{display:flex;justify-content:space-between;gap:8px}' +
   '.nk-bar{block-size:8px;border-radius:999px;background:var(--tr);overflow:hidden}' +
-  '.nk-fill{block-size:100%;inline-size:var(--nk-fill,0%);background:var(--l,var(--a));transition:inline-size .3s}' +
+  '.nk-fill{block-size:100%;inline-size:var(--nk-fill,0%);background:var(--l);transition:inline-size .3s}' +
   '.nk-warn{--l:var(--w)}' +
   '.nk-critical{--l:var(--d)}' +
   '.nk-level{color:var(--l)}' +
