@@ -80,17 +80,19 @@ describe('compile', () => {
       prompt: { key: 'contacts-80:room', trigger: 'contacts-80', variant: 'room', placement: 'banner', metric: 'contacts', priority: 10 },
       slot: 'banner',
       target: 'next_plan_raising_limit',
-      buyer: {
-        title: 'Running out of room? {remaining} contacts left',
-        body: '{target.name} raises the limit to {target.limit} contacts, from {target.price} a month.',
-        cta: { label: 'Upgrade to {target.name}', url: '/billing/upgrade?plan={target.id}&from=contacts-80' },
-        dismissLabel: 'Not now',
-      },
-      nonBuyer: {
-        title: 'Running out of room? {remaining} contacts left',
-        body: '{target.name} raises the limit to {target.limit} contacts. Your admin can upgrade the team.',
-        cta: { label: 'Ask your admin' },
-        dismissLabel: 'Not now',
+      copy: {
+        buyer: {
+          title: 'Running out of room? {remaining} contacts left',
+          body: '{target.name} raises the limit to {target.limit} contacts, from {target.price} a month.',
+          cta: { label: 'Upgrade to {target.name}', url: '/billing/upgrade?plan={target.id}&from=contacts-80' },
+          dismissLabel: 'Not now',
+        },
+        non_buyer: {
+          title: 'Running out of room? {remaining} contacts left',
+          body: '{target.name} raises the limit to {target.limit} contacts. Your admin can upgrade the team.',
+          cta: { label: 'Ask your admin' },
+          dismissLabel: 'Not now',
+        },
       },
     })
     expect(compiled.triggers.find((t) => t.id === 'segmentation-gate')!.arms[0]).toMatchObject({ name: 'default', prompt: { placement: 'inline', feature: 'segmentation' }, slot: 'inline:segmentation' })

@@ -69,6 +69,6 @@ describe('armOf', () => {
 
   it('returns the arm with its merged copy', () => {
     const arm = armOf(trigger(0, { a: { title: 'A' } }), 'acct_1')
-    expect(arm).toMatchObject({ name: 'a', prompt: { variant: 'a', placement: 'banner' }, slot: 'banner', buyer: { title: 'A', cta: { label: 'Upgrade' } } })
+    expect(arm).toMatchObject({ name: 'a', prompt: { variant: 'a', placement: 'banner' }, slot: 'banner', copy: { buyer: { title: 'A', cta: { label: 'Upgrade' } } } })
   })
 })

@@ -83,6 +83,6 @@ describe('deriveTrigger', () => {
       ...trigger('t', { all: [{ usage: 'contacts', aboveLimit: true }, { gate: 'sso', countAtLeast: 1 }] }),
       prompt: { placement: 'banner', title: '{metric}: {used}, {{metric}}', body: '{feature}', cta: { label: 'Go', url: '/x?m={metric}' } },
     }])[0]!.arms
-    expect(arm!.buyer).toEqual({ title: 'a {{b}} & c: {used}, {{metric}}', body: 'Single sign-on', cta: { label: 'Go', url: '/x?m=a%20%7Bb%7D%20%26%20c' } })
+    expect(arm!.copy.buyer).toEqual({ title: 'a {{b}} & c: {used}, {{metric}}', body: 'Single sign-on', cta: { label: 'Go', url: '/x?m=a%20%7Bb%7D%20%26%20c' } })
   })
 })

@@ -165,8 +165,10 @@ function compileArm(rules: DeriveContext, name: string, template: PromptTemplate
     prompt,
     slot: template.placement === 'inline' ? `inline:${prompt.feature ?? prompt.trigger}` : template.placement,
     ...(template.target === undefined ? {} : { target: template.target }),
-    buyer: copy({ ...template, cta }),
-    nonBuyer: copy({ ...template, ...rules.defaults.nonBuyer, ...template.nonBuyer }),
+    copy: {
+      buyer: copy({ ...template, cta }),
+      non_buyer: copy({ ...template, ...rules.defaults.nonBuyer, ...template.nonBuyer }),
+    },
   }
 }
 

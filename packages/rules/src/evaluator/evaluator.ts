@@ -32,7 +32,7 @@ export interface Evaluator {
 }
 
 /** Decides a matched trigger; `winners` holds, per slot, the `detail` of the prompt that already took it. */
-type Decide = (ctx: EvalContext, state: (trigger: string) => TriggerState | undefined, buyer: boolean, winners: Record<string, string>) => TriggerDecision
+type Decide = (ctx: EvalContext, state: (trigger: string) => TriggerState | undefined, audience: Prompt['audience'], winners: Record<string, string>) => TriggerDecision
 
 /**
  * Wraps `make` so that it runs again only when an argument differs from the previous call's: its read-only
@@ -55,7 +55,7 @@ function memo<A extends unknown[], T>(make: (...args: A) => T): (...args: A) => 
 function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Renderer): Decide {
   const { id, priority, metric } = trigger
   const { defaults } = rules
-  const audience = compileAudience(rules, trigger.checks)
+  const excluded = compileAudience(rules, trigger.checks)
   const outranks = `outranked by ${id} (priority ${priority})`
   const decision = memo((status: TriggerDecision['status'], reason?: SuppressReason, variant?: string, detail?: string, prompt?: Prompt): TriggerDecision =>
     ({ trigger: id, status, reason, detail, variant, prompt }))
@@ -69,8 +69,8 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
   let url: string | undefined
   let safe = false
 
-  const build = memo((arm: CompiledArm, buyer: boolean, used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
-    const { title, body, cta, dismissLabel } = buyer ? arm.buyer : arm.nonBuyer
+  const build = memo((arm: CompiledArm, audience: Prompt['audience'], used: number | undefined, target: ResolvedTarget | undefined, account: EvalAccount, locale: string | undefined, days: number | undefined): Prompt => {
+    const { title, body, cta, dismissLabel } = arm.copy[audience]
     const vars = {
       used,
       limit,
@@ -91,7 +91,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     if (href !== url) (url = href), (safe = !!href && isSafeUrl(href))
     return {
       ...arm.prompt,
-      audience: buyer ? 'buyer' : 'non_buyer',
+      audience,
       title: text(title)!,
       body: text(body),
       cta: { label: text(cta.label)!, url: safe ? href : undefined },
@@ -100,8 +100,8 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     }
   })
 
-  return (ctx, state, buyer, winners) => {
-    let reason = audience(ctx)
+  return (ctx, state, audience, winners) => {
+    let reason = excluded(ctx)
     let variant: string | undefined
     let detail: string | undefined
     let prompt: Prompt | undefined
@@ -126,7 +126,7 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
           const { renewsAt } = account
           prompt = build(
             arm,
-            buyer,
+            audience,
             metric ? (ctx.usage[metric] ?? 0) : undefined,
             target!,
             account,
@@ -204,10 +204,10 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       const decisions = unmatched.slice()
       const prompts: Decisions['prompts'] = {}
       const inline: Record<string, Prompt> = {}
-      const buyer = isBuyer(rules, ctx.user.role)
+      const audience = isBuyer(rules, ctx.user.role) ? 'buyer' : 'non_buyer'
       for (const index of order) {
         if (!(known ? values[index] : matched.get(ids[index]!))) continue
-        const { prompt } = (decisions[index] = decides[index]!(ctx, state, buyer, winners))
+        const { prompt } = (decisions[index] = decides[index]!(ctx, state, audience, winners))
         if (prompt?.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
         else if (prompt) prompts[prompt.placement] = prompt
       }

@@ -142,8 +142,8 @@ export interface CompiledArm {
   slot: string
   /** The target name (see `PromptTemplate.target`); its offers are in `CompiledTrigger.targets`. */
   target?: string
-  buyer: PromptCopy
-  nonBuyer: PromptCopy
+  /** The copy for each audience of `Prompt.audience`. */
+  copy: Record<Prompt['audience'], PromptCopy>
 }
 
 export interface CompiledTrigger extends DraftTrigger {
