@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderTemplate } from './template.ts'
+import { createRenderer, renderTemplate } from './template.ts'
 
 describe('renderTemplate', () => {
   it('formats numbers for the locale', () => {
@@ -23,6 +23,16 @@ describe('renderTemplate', () => {
 
   it('renders missing and unknown variables as empty text, never as the placeholder', () => {
     expect(renderTemplate('[{target.name}][{nope}]', {})).toBe('[][]')
+  })
+
+  it('renders a text without variables, and the same text again', () => {
+    const render = createRenderer()
+    expect(render('Plain', {})).toBe('Plain')
+    expect(render('Plain', {})).toBe('Plain')
+    expect(render('{used}', { used: 1 }, 'en-US')).toBe('1')
+    expect(render('{used}', { used: 1 }, 'en-US')).toBe('1')
+    expect(render('{used}', { used: 2 }, 'en-US')).toBe('2')
+    expect(render('{used}', { used: 2000 }, 'de-DE')).toBe('2.000')
   })
 
   it('turns doubled braces into literal braces', () => {

@@ -22,7 +22,7 @@ export type Renderer = (text: string | undefined, vars: Vars, locale?: string, c
 /**
  * A renderer: each text is split once into literals (even indexes) and variable names (odd indexes), and
  * each variable is formatted again only when its value changed, so filling copy again after one number
- * changed formats that number alone. Numbers are formatted with `Intl.NumberFormat(locale)`, variables whose
+ * changed formats that number alone, and a text none of whose values changed is the previous string. Numbers are formatted with `Intl.NumberFormat(locale)`, variables whose
  * name ends in `price` as money in `currency`; `encode` percent-encodes raw values instead (for URLs).
  * A missing variable renders as an empty string. Keep one per set of texts (the rules' copy).
  * @example const render = createRenderer(); render('{used} of {limit}', { used: 8, limit: 10 }, 'en-US') // '8 of 10'
@@ -40,21 +40,26 @@ export function createRenderer(): Renderer {
       [],
       [],
     ])
-    if (read[0] !== locale) (read.length = 0), (read[0] = locale)
-    let filled = parts[0]!
+    // The filled text sits at index 0 of `shown`: the same string while no value changed.
+    let changed = !(0 in read) || read[0] !== locale
+    if (changed) (read.length = 0), (read[0] = locale)
     for (let index = 1; index < parts.length; index += 2) {
       const name = parts[index]!
       const value = vars[name]
       if (!(index in read) || read[index] !== value) {
         const money = name.endsWith('price') ? currency : undefined
+        changed = true
         read[index] = value
         shown[index] = encode ? encodeURIComponent(value ?? '')
           : typeof value === 'number' ? ((formats[locale!] ??= {})[money!] ??= createIntl(locale, money)).format(value)
           : (value ?? '')
       }
-      filled += shown[index]! + parts[index + 1]
     }
-    return filled
+    if (changed) {
+      shown[0] = parts[0]!
+      for (let index = 1; index < parts.length; index += 2) shown[0] += shown[index]! + parts[index + 1]
+    }
+    return shown[0]
   }
 }
 
