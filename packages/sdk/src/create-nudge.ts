@@ -15,6 +15,8 @@ import type { AccountState, ActivePrompts, Nudge, NudgeEvent, NudgeOptions, Time
 import { createUuid } from './uuid.ts'
 
 const TICK_MS = 60_000
+/** A browsing session ends after this long without activity in any tab (the usual analytics definition). */
+const SESSION_IDLE_MS = 30 * 60_000
 
 /**
  * Creates the browser client: usage, gates, prompts as nanostores, and reliable event delivery.
@@ -34,8 +36,23 @@ export function createNudge(options: NudgeOptions): Nudge {
   const store = createStore(options.storage ?? webStorage('localStorage'))
   const sessions = createStore(options.sessionStorage ?? webStorage('sessionStorage'))
   const uuid = createUuid(now)
-  const session = sessions.get<string>('session') ?? uuid()
-  sessions.set('session', session)
+  /**
+   * The browsing session, for `max_per_session`: shared by the tabs open at the same time (a new tab joins the
+   * session of the latest activity) and over after 30 minutes without activity. Stored as [id, last active]
+   * in localStorage for the tabs and in this tab's sessionStorage, which keeps it where localStorage is not
+   * available. Page loads and every event count as activity.
+   */
+  let session = ''
+  const touch = (): void => {
+    // Both are written at every touch, so localStorage's record is the latest whenever it is there at all.
+    const [id, at] = store.get<[string, number]>('session') ?? sessions.get<[string, number]>('session') ?? []
+    // An absent or unreadable record makes the difference NaN, and the comparison false.
+    session = now() - at! < SESSION_IDLE_MS ? id! : uuid()
+    const record = [session, now()]
+    store.set('session', record)
+    sessions.set('session', record)
+  }
+  touch()
   const log = options.debug ? (message: string, data?: unknown) => console.debug('[nudgekit] ' + message, data ?? '') : () => {}
   // What delivery sends with, and server reads read with.
   const io = {
@@ -58,9 +75,10 @@ export function createNudge(options: NudgeOptions): Nudge {
 
   const channel = createTabChannel(key, () => refresh([]))
   const facts = createFacts(store, now, options.locale)
-  const frequency = createFrequency(store, scope, session, now, () => channel.post('state'))
+  const frequency = createFrequency(store, scope, () => session, now, () => channel.post('state'))
   const hidden = new Set<string>()
   const send = (type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void => {
+    touch()
     const { account, user } = $account.get()
     delivery.enqueue({ id: uuid(), type, ts: now(), account: account.id, user: user.id, ...fields })
   }

@@ -1,5 +1,5 @@
 // Exposure state per trigger for the current account+user: persisted and so shared between tabs, counted per
-// browser session and per day, merged with the server's account-level state; what is on screen is per tab.
+// browsing session and per day, merged with the server's account-level state; what is on screen is per tab.
 import type { TriggerState } from '@nudgekit/rules/evaluator'
 import { periodStart } from './facts.ts'
 import type { Store } from './storage.ts'
@@ -36,10 +36,11 @@ const SHARED = ['impressions', 'lastShownAt', 'snoozedUntil', 'dismissedAt', 'ac
 
 /**
  * Frequency state stored under `freq:<scope>`; `scope` is read at every access, so one instance follows
- * account and user switches. `shared` tells the other tabs after an impression or a hide.
- * @example const frequency = createFrequency(store, () => 'acct_1:user_1', sessionId, Date.now, () => channel.post('state'))
+ * account and user switches; so is `session`, which changes after a spell without activity. `shared` tells
+ * the other tabs after an impression or a hide.
+ * @example const frequency = createFrequency(store, () => 'acct_1:user_1', () => sessionId, Date.now, () => channel.post('state'))
  */
-export function createFrequency(store: Store, scope: () => string, session: string, now: () => number, shared: () => void): FrequencyState {
+export function createFrequency(store: Store, scope: () => string, session: () => string, now: () => number, shared: () => void): FrequencyState {
   const showing = new Set<string>()
   const all = () => store.get<Record<string, StoredTrigger>>('freq:' + scope()) ?? {}
   const today = () => periodStart('day', now())
@@ -51,7 +52,7 @@ export function createFrequency(store: Store, scope: () => string, session: stri
   /** `s` with its session and day counts restarted when they belong to another session or day. */
   const current = (s: StoredTrigger): StoredTrigger => {
     const day = today()
-    if (s.session !== session) (s.session = session), (s.sessionImpressions = 0)
+    if (s.session !== session()) (s.session = session()), (s.sessionImpressions = 0)
     if (s.day !== day) (s.day = day), (s.dayImpressions = 0)
     return s
   }

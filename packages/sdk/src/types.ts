@@ -44,7 +44,10 @@ export interface NudgeOptions {
   debug?: boolean
   /** Locale for numbers in copy. Default: the rules' locale, then the browser's. */
   locale?: string
-  /** Per-tab storage for the session id. Default: `sessionStorage` when available, else in memory. */
+  /**
+   * Per-tab storage that keeps the tab's browsing session (for `max_per_session`) across reloads where
+   * `storage` cannot share it between tabs. Default: `sessionStorage` when available, else in memory.
+   */
   sessionStorage?: StorageLike
   /** Clock in epoch milliseconds. Default: `Date.now`. */
   now?: () => number

@@ -99,14 +99,39 @@ it('stops after max_impressions (3) for the account', async () => {
 
 const SESSION_RULES = BASE_RULES.replace('frequency: { cooldown: 1d, snooze_on_dismiss: 7d, max_impressions: 3 }', 'frequency: { max_per_session: 1, max_per_day: 2 }')
 
-it('shows a prompt once per browser session with max_per_session: 1, again in a new session', () => {
+const MINUTE = 60_000
+
+/** The tab is closed, and the browser stays idle for `ms`. */
+const idle = async (nudge: Nudge, ms: number) => {
+  nudge.destroy()
+  await clock.advance(ms)
+}
+
+it('shows a prompt once per browsing session with max_per_session: 1, again after 30 minutes without activity', async () => {
   let nudge = page({ yaml: SESSION_RULES })
   nudge.setUsage('contacts', 90)
   nudge.impression(nudge.$prompts.get().banner!)
   nudge = reload(nudge, { yaml: SESSION_RULES })
   expect(banner(nudge)).toBeUndefined()
-  session = memoryStorage()
-  expect(banner(reload(nudge, { yaml: SESSION_RULES }))).toBe('contacts-80')
+  await idle(nudge, 29 * MINUTE)
+  nudge = page({ yaml: SESSION_RULES })
+  expect(banner(nudge)).toBeUndefined()
+  // The page load above was activity: 30 minutes from it, not from the impression.
+  await idle(nudge, 30 * MINUTE)
+  expect(banner(page({ yaml: SESSION_RULES }))).toBe('contacts-80')
+})
+
+it('shares the browsing session between tabs: a new tab does not show again what max_per_session allowed once', async () => {
+  const first = page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() })
+  first.setUsage('contacts', 90)
+  first.impression(first.$prompts.get().banner!)
+  // Each tab opened is activity: the session lasts while some tab is active within 30 minutes.
+  await clock.advance(20 * MINUTE)
+  expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBeUndefined()
+  await clock.advance(20 * MINUTE)
+  expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBeUndefined()
+  await clock.advance(31 * MINUTE)
+  expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBe('contacts-80')
 })
 
 it('caps impressions per day with max_per_day and starts again the next day', async () => {
@@ -114,10 +139,11 @@ it('caps impressions per day with max_per_day and starts again the next day', as
   nudge.setUsage('contacts', 90)
   for (let i = 0; i < 2; i++) {
     nudge.impression(nudge.$prompts.get().banner!)
-    session = memoryStorage()
-    nudge = reload(nudge, { yaml: SESSION_RULES })
+    await idle(nudge, 31 * MINUTE)
+    nudge = page({ yaml: SESSION_RULES })
   }
-  expect(banner(nudge)).toBeUndefined()
+  expect(nudge.$prompts.get().banner).toBeUndefined()
+  expect(nudge.$prompts.get()).toEqual({ inline: {} })
   await clock.advance(DAY)
   expect(banner(nudge)).toBe('contacts-80')
 })
