@@ -181,8 +181,8 @@ const frequency = z
     cooldown: duration.optional().describe('Minimum time between two showings'),
     snooze_on_dismiss: duration.optional().describe('Hide this long after a dismissal'),
     max_impressions: count.optional().describe('Lifetime impressions per account'),
-    max_per_session: count.optional(),
-    max_per_day: count.optional(),
+    max_per_session: count.optional().describe('Impressions per browsing session: shared by open tabs, ended by 30 minutes without activity'),
+    max_per_day: count.optional().describe('Impressions per calendar day, in the browser’s time zone'),
     stop_after_accept: z.boolean().optional().describe('Stop once the account converted through it; default true'),
   })
   .describe('Restraint: cooldowns, snoozes and caps')
