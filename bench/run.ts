@@ -119,8 +119,8 @@ sections.push(`## Where a goal is missed, what limits it
   labels filled, audience checks and impression caps as lists), delivery is one module, the SDK core has
   fewer internal interfaces and the widgets share one prompt card: SDK 10.17 → 8.84 KB (of which 60 B
   are new: the browsing session shared between tabs), evaluator 3.99 → 3.43 KB, widgets 5.07 → 4.82 KB,
-  IIFE 20.16 → 18.57 KB gzip. The breakdown above shows what is left: the evaluator (conditions, limits, offers, frequency, \`Intl\` copy, decide) is about 2.8 KB of the SDK, and
-  everything else together is still a little over 6 KB — delivery (persisted queue, jittered retries with
+  IIFE 20.16 → 18.57 KB gzip. The breakdown above shows what is left: the evaluator (conditions, limits,
+  offers, frequency, \`Intl\` copy, decide) is about 2.8 KB of the SDK, and everything else together is still a little over 6 KB — delivery (persisted queue, jittered retries with
   Retry-After, unload by keepalive/beacon, Web Locks) about 1.4 KB, the host methods with their argument
   checks 0.8 KB, usage periods and timestamps 0.5 KB, nanostores 0.4 KB, caps, server reads, storage,
   option checks and ids 0.2–0.4 KB each. So 6 KB cannot be reached by shrinking code: it needs required
