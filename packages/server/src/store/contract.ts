@@ -150,6 +150,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ])
     })
 
+    it('counts an account converted before it became eligible as eligible, and one converted after as not', async () => {
+      await store.recordConversion({ id: 'early', account: 'a', to: 'pro', mrrDelta: 1, ts: T0 - 5 * DAY }, WINDOW)
+      await store.ingest('pk', [
+        makeEvent({ type: 'eligible', ts: T0 - 2 * DAY, trigger: 't', account: 'a' }),
+        makeEvent({ type: 'eligible', ts: T0 - 2 * DAY, trigger: 'u', account: 'a' }),
+        makeEvent({ type: 'eligible', ts: T0 - 2 * DAY, trigger: 't', account: 'b' }),
+        makeEvent({ type: 'eligible', ts: T0, trigger: 't', account: 'b' }),
+        makeEvent({ type: 'eligible', ts: T0 - 2 * DAY, trigger: 'v', account: 'c' }),
+      ])
+      // b converted between its two eligible events: converted since it first became eligible.
+      await store.recordConversion({ id: 'b1', account: 'b', to: 'pro', mrrDelta: 1, ts: T0 - DAY }, WINDOW)
+      await store.recordConversion({ id: 'c1', account: 'c', to: 'pro', mrrDelta: 1, ts: T0 - DAY }, WINDOW)
+      await store.recordConversion({ id: 'c0', account: 'c', to: 'pro', mrrDelta: 1, ts: T0 - 9 * DAY }, WINDOW)
+      expect(await store.eligibleAccounts(T0 - 30 * DAY)).toEqual([
+        { trigger: 't', accounts: 1 },
+        { trigger: 'u', accounts: 1 },
+      ])
+      // Since T0 - 1 day only b was eligible on t, and it has converted: no trigger is listed.
+      expect(await store.eligibleAccounts(T0 - DAY)).toEqual([])
+    })
+
     it('lets exactly one claim notify per route, account and trigger until the re-notify delay passes', async () => {
       const claims = await Promise.all([1, 2, 3].map(() => store.claimNotification('cs', 'a', 't', T0, DAY)))
       expect(claims.filter(Boolean)).toHaveLength(1)

@@ -188,12 +188,24 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
            GROUP BY day, trigger ORDER BY day, trigger`, dayOf(filter.from), dayOf(filter.to - 1), ...rangeParams(filter),
         ).map((r) => ({ ...r })),
       ),
+    // Eligible since `since`, per trigger (a range of eligibility_window, triggers found by skipping through
+    // that index), minus those of the converted accounts whose latest conversion came after they became
+    // eligible: work in proportion to the window and to the converted accounts, not to every eligible row.
     eligibleAccounts: (since) =>
       call(() =>
         all<{ trigger: string; accounts: number }>(
-          `SELECT e.trigger, count(*) AS accounts FROM eligibility e WHERE e.last_eligible_at >= ? AND NOT EXISTS (
-             SELECT 1 FROM conversions c WHERE c.account = e.account AND c.ts >= e.first_eligible_at)
-           GROUP BY e.trigger ORDER BY e.trigger`, since).map((r) => ({ ...r })),
+          `WITH RECURSIVE triggers (trigger) AS (
+             SELECT min(trigger) FROM eligibility
+             UNION ALL SELECT (SELECT min(trigger) FROM eligibility WHERE trigger > triggers.trigger) FROM triggers WHERE trigger IS NOT NULL),
+           converted (trigger, accounts) AS (
+             SELECT e.trigger, count(*) FROM (SELECT account, max(ts) AS last FROM conversions GROUP BY account) c
+               JOIN eligibility e ON e.account = c.account
+             WHERE e.last_eligible_at >= ?1 AND c.last >= e.first_eligible_at GROUP BY e.trigger)
+           SELECT t.trigger, (SELECT count(*) FROM eligibility e WHERE e.trigger = t.trigger AND e.last_eligible_at >= ?1)
+               - coalesce((SELECT accounts FROM converted WHERE converted.trigger = t.trigger), 0) AS accounts
+           FROM triggers t WHERE t.trigger IS NOT NULL ORDER BY t.trigger`, since)
+          .filter((r) => r.accounts > 0)
+          .map((r) => ({ ...r })),
       ),
     claimNotification: (route, account, trigger, now, renotifyMs) =>
       call(() => {
