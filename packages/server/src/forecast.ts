@@ -1,11 +1,12 @@
 // Forecast: expected expansion MRR from accounts eligible now, per trigger (eligible × observed rate × MRR delta).
 import { resolveTarget, type CompiledRules, type CompiledTrigger } from '@nudgekit/rules/evaluator'
 import { monthlyPrice } from './conversion-value.ts'
+import { DAY_MS, startOfDay } from './stats/days.ts'
 import type { ForecastRow, TriggerAggregate } from './stats/types.ts'
 import type { EligibleCount, Store } from './store/types.ts'
 
-/** How far back the forecast looks for observed conversion rates. */
-export const FORECAST_LOOKBACK_MS = 90 * 86_400_000
+/** How far back the forecast looks for observed conversion rates: 90 whole UTC days before today, and today. */
+export const FORECAST_LOOKBACK_MS = 90 * DAY_MS
 
 export interface Forecast {
   /** Accounts count as eligible with an `eligible` event since then (one attribution window ago). */
@@ -55,15 +56,17 @@ export function buildForecast(rules: CompiledRules, eligible: EligibleCount[], a
 }
 
 /**
- * The forecast now: accounts eligible within the attribution window, rates over the last 90 days.
+ * The forecast now: accounts eligible within the attribution window, rates over the last 90 whole UTC days and today.
  * @example const { rows } = await forecastFrom(store, rules.current(), Date.now())
  */
 export async function forecastFrom(store: Store, rules: CompiledRules, now: number): Promise<Forecast> {
   const eligibleSince = now - rules.attribution.windowMs
-  const ratesSince = now - FORECAST_LOOKBACK_MS
+  // Whole UTC days, so the rates come from the daily rollups alone: a range starting or ending inside a day
+  // also reads that day's exposures (at 10M events, most of the forecast's time).
+  const ratesSince = startOfDay(now) - FORECAST_LOOKBACK_MS
   const [eligible, aggregates] = await Promise.all([
     store.eligibleAccounts(eligibleSince),
-    store.aggregates({ from: ratesSince, to: now + 1 }),
+    store.aggregates({ from: ratesSince, to: startOfDay(now) + DAY_MS }),
   ])
   return { eligibleSince, ratesSince, rows: buildForecast(rules, eligible, aggregates) }
 }
