@@ -27,6 +27,8 @@ export const PARTS: Array<{ name: string; modules: RegExp }> = [
 /** A module with the same export names, each an empty function: enough for the bundle to link. */
 function standIn(path: string): string {
   const source = readFileSync(path, 'utf8')
+  // Re-exporting entries (the evaluator's index) keep their shape: the modules behind them are stood in.
+  if (/export\s+\*\s+from/.test(source)) return source
   const names = new Set<string>()
   for (const match of source.matchAll(/export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([\w$]+)/g)) names.add(match[1]!)
   for (const match of source.matchAll(/export\s*\{([^}]*)\}/g)) {
@@ -34,10 +36,6 @@ function standIn(path: string): string {
       const name = item.replace(/^\s*type\s+/, '').split(/\s+as\s+/).pop()!.trim()
       if (name && !/^type\s/.test(item.trim())) names.add(name)
     }
-  }
-  if (/export\s+\*\s+from/.test(source)) {
-    // Re-exporting entries (the evaluator's index) keep their shape: the modules behind them are stood in.
-    return source
   }
   return [...names].map((name) => `export const ${name} = () => ({})`).join('\n')
 }

@@ -63,10 +63,11 @@ export async function forecastFrom(store: Store, rules: CompiledRules, now: numb
   const eligibleSince = now - rules.attribution.windowMs
   // Whole UTC days, so the rates come from the daily rollups alone: a range starting or ending inside a day
   // also reads that day's exposures (at 10M events, most of the forecast's time).
-  const ratesSince = startOfDay(now) - FORECAST_LOOKBACK_MS
+  const today = startOfDay(now)
+  const ratesSince = today - FORECAST_LOOKBACK_MS
   const [eligible, aggregates] = await Promise.all([
     store.eligibleAccounts(eligibleSince),
-    store.aggregates({ from: ratesSince, to: startOfDay(now) + DAY_MS }),
+    store.aggregates({ from: ratesSince, to: today + DAY_MS }),
   ])
   return { eligibleSince, ratesSince, rows: buildForecast(rules, eligible, aggregates) }
 }

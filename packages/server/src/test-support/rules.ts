@@ -1,5 +1,5 @@
 // A small rules file for the server's tests, and its compiled form.
-import { loadRules } from '@nudgekit/rules'
+import { loadRulesOrThrow } from '@nudgekit/rules'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
 
 export const RULES_YAML = `version: 1
@@ -39,9 +39,7 @@ triggers:
 attribution: { window: 14d }
 `
 
-/** Compiles rules text for a test; throws with the issues when it is invalid. */
+/** Compiles rules text for a test; throws a `RulesError` listing the issues when it is invalid. */
 export function compileRules(text: string = RULES_YAML): CompiledRules {
-  const result = loadRules(text, { filename: 'test.yaml' })
-  if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2))
-  return result.compiled
+  return loadRulesOrThrow(text, { filename: 'test.yaml' }).compiled
 }
