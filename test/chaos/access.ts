@@ -84,8 +84,7 @@ export default async function access(report: Report): Promise<void> {
   const receiver = await webhookReceiver()
   const webhooks = createRouter({
     routes: [{ id: 'owner', url: receiver.url, on: ['upgrade_requested'], secret_env: 'CHAOS_WEBHOOK_SECRET' }],
-    claim: store.claimNotification.bind(store),
-    release: store.releaseNotification.bind(store),
+    store,
     env: { CHAOS_WEBHOOK_SECRET: WEBHOOK_SECRET },
     logger: silent,
   })
@@ -245,7 +244,7 @@ export default async function access(report: Report): Promise<void> {
       !!verdicts && verdicts.genuine && !verdicts.tampered && !verdicts['other secret'] && !verdicts.replayed,
     )
   } finally {
-    handler.close()
+    await handler.close()
     await receiver.close()
     await store.close()
     dir.remove()

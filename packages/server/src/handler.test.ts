@@ -138,7 +138,7 @@ describe('POST /v1/events', () => {
   it('passes newly stored events to the webhooks router, not duplicates', async () => {
     const seen: string[][] = []
     handler.close()
-    handler = setup({ webhooks: { onEvents: (events) => void seen.push(events.map((e) => e.id)), idle: async () => {} } })
+    handler = setup({ webhooks: { onEvents: (events) => void seen.push(events.map((e) => e.id)), start() {}, idle: async () => {}, close: async () => {} } })
     const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
     await postJson('/v1/events', { events: [event] })
     await postJson('/v1/events', { events: [event] })

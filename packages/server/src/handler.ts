@@ -44,6 +44,7 @@ export interface HandlerOptions {
   /**
    * Routes expansion signals to the account owner: a router (`createRouter`), or a function making one from
    * the rules file's `routes`, called again after each valid edit so route changes apply without a restart.
+   * The handler starts the router in service and closes it on `close()` (a replaced one at once).
    */
   webhooks?: WebhookRouter | ((routes: readonly Route[]) => WebhookRouter)
   limits?: Limits
@@ -57,7 +58,10 @@ export interface Handler {
   (request: Request, connection?: ConnectionInfo): Promise<Response>
   /** The Hono app, to mount under another Hono app (`app.route('/nudgekit', handler.app)`). */
   readonly app: Hono<AppEnv>
-  /** Stops watching the rules file; resolves once webhook deliveries already started have finished. */
+  /**
+   * Stops watching the rules file and the webhook worker; resolves once webhook attempts under way are recorded
+   * (deliveries not yet made stay in the store's outbox for the next start).
+   */
   close(): Promise<void>
 }
 
@@ -79,19 +83,20 @@ export function createHandler(options: HandlerOptions): Handler {
   const limits = options.limits ?? {}
   const keyring = createKeyring(options.keys)
   const rules = createRulesSource(options.rules, logger)
-  const routers = new Set<WebhookRouter>()
   let webhooks: WebhookRouter | undefined
+  const replaced = new Set<Promise<void>>()
+  const putInService = (router: WebhookRouter) => {
+    const previous = webhooks
+    webhooks = router
+    router.start()
+    if (previous && previous !== router) replaced.add(previous.close())
+  }
   const makeRouter = options.webhooks
   if (typeof makeRouter === 'function') {
-    const rebuild = () => {
-      webhooks = makeRouter(rules.routes())
-      routers.add(webhooks)
-    }
-    rebuild()
-    rules.onReload(rebuild)
+    putInService(makeRouter(rules.routes()))
+    rules.onReload(() => putInService(makeRouter(rules.routes())))
   } else if (makeRouter) {
-    webhooks = makeRouter
-    routers.add(makeRouter)
+    putInService(makeRouter)
   }
   const deps: RouteDeps = {
     store: options.store,
@@ -157,7 +162,7 @@ export function createHandler(options: HandlerOptions): Handler {
   Object.defineProperty(handler, 'app', { value: app })
   handler.close = async () => {
     rules.close()
-    await Promise.all([...routers].map((router) => router.idle()))
+    await Promise.all([webhooks?.close(), ...replaced])
   }
   return handler
 }

@@ -20,6 +20,10 @@ export {
   type ConversionResult,
   type Attribution,
   type EligibleCount,
+  type WebhookEnqueue,
+  type WebhookLease,
+  type LeasedWebhook,
+  type WebhookCounts,
 } from './store/types.ts'
 export { buildForecast, forecastFrom, type Forecast } from './forecast.ts'
 export { buildStats, parseStatsQuery } from './stats/build.ts'
@@ -32,5 +36,6 @@ export {
   SIGNATURE_HEADER,
   type WebhookRouter,
   type WebhookRouterOptions,
+  type WebhookOutbox,
   type WebhookPayload,
 } from './webhooks/index.ts'

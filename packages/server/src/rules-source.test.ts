@@ -96,7 +96,7 @@ describe('rules from a file', () => {
       logger: { info() {}, warn() {}, error() {} },
       webhooks: (routes) => {
         seen.push(routes.map((route) => route.url))
-        return { onEvents() {}, idle: async () => {} }
+        return { onEvents() {}, start() {}, idle: async () => {}, close: async () => {} }
       },
     })
     try {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TriggerAggregate } from '../stats/types.ts'
 import { makeEvent } from './fixtures.ts'
 import { dayOf } from './rollup.ts'
-import type { NudgeEvent, Store } from './types.ts'
+import type { LeasedWebhook, NudgeEvent, Store, WebhookEnqueue } from './types.ts'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 2, 10, 12)
@@ -171,20 +171,85 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.eligibleAccounts(T0 - DAY)).toEqual([])
     })
 
-    it('lets exactly one claim notify per route, account and trigger until the re-notify delay passes', async () => {
-      const claims = await Promise.all([1, 2, 3].map(() => store.claimNotification('cs', 'a', 't', T0, DAY)))
+    const delivery = (id: string, overrides: Partial<WebhookEnqueue> = {}): WebhookEnqueue => ({
+      id, route: 'cs', account: 'a', key: 't', payload: `{"id":"${id}"}`, now: T0, renotifyMs: DAY, ...overrides,
+    })
+    const lease = (owner: string, now: number, routes = ['cs'], limit = 10) =>
+      store.leaseWebhooks({ routes, owner, now, leaseMs: 60_000, limit })
+    const ids = (leased: LeasedWebhook[]) => leased.map((w) => w.id).sort()
+
+    it('enqueues exactly one webhook per route, account and key until the re-notify delay passes', async () => {
+      const claims = await Promise.all(['cs:1', 'cs:2', 'cs:3'].map((id) => store.enqueueWebhook(delivery(id))))
       expect(claims.filter(Boolean)).toHaveLength(1)
-      expect(await store.claimNotification('cs', 'a', 't', T0 + DAY - 1, DAY)).toBe(false)
-      expect(await store.claimNotification('sales', 'a', 't', T0, DAY)).toBe(true)
-      expect(await store.claimNotification('cs', 'a', 't', T0 + DAY, DAY)).toBe(true)
+      expect(await store.enqueueWebhook(delivery('cs:4', { now: T0 + DAY - 1 }))).toBe(false)
+      expect(await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))).toBe(true)
+      expect(await store.enqueueWebhook(delivery('cs:5', { key: 'upgrade_requested:t' }))).toBe(true)
+      expect(await store.enqueueWebhook(delivery('cs:6', { now: T0 + DAY }))).toBe(true)
+      expect(await store.webhookCounts()).toEqual({ pending: 4, dead: 0 })
     })
 
-    it('releases a claim whose webhook failed, and only that claim', async () => {
-      expect(await store.claimNotification('cs', 'a', 't', T0, DAY)).toBe(true)
-      await store.releaseNotification('cs', 'a', 't', T0 - 1)
-      expect(await store.claimNotification('cs', 'a', 't', T0 + 1, DAY)).toBe(false)
-      await store.releaseNotification('cs', 'a', 't', T0)
-      expect(await store.claimNotification('cs', 'a', 't', T0 + 1, DAY)).toBe(true)
+    it('enqueues a delivery id once, so a retried ingest never sends twice', async () => {
+      expect(await store.enqueueWebhook(delivery('cs:1'))).toBe(true)
+      expect(await store.enqueueWebhook(delivery('cs:1', { now: T0 + 2 * DAY }))).toBe(false)
+      expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 })
+      // The claim stands: the repeat did not take a new one either.
+      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY - 1 }))).toBe(false)
+    })
+
+    it("leases the given routes' due deliveries to one owner until the lease ends", async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await store.enqueueWebhook(delivery('cs:2', { account: 'b', now: T0 + 10 }))
+      await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))
+      expect(await lease('one', T0)).toEqual([{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 0 }])
+      expect(ids(await lease('two', T0 + 10))).toEqual(['cs:2'])
+      expect(await lease('three', T0 + 60_000 - 1)).toEqual([])
+      expect(ids(await lease('three', T0 + 60_000))).toEqual(['cs:1'])
+      expect(ids(await lease('three', T0 + 60_010, ['cs', 'sales']))).toEqual(['cs:2', 'sales:1'])
+    })
+
+    it('never leases one delivery to two owners at once', async () => {
+      for (let i = 0; i < 30; i++) await store.enqueueWebhook(delivery(`cs:${i}`, { account: `a${i}` }))
+      const leases = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => lease(owner, T0, ['cs'], 10)))
+      const leased = leases.flat().map((w) => w.id)
+      expect(new Set(leased).size).toBe(leased.length)
+      expect(leased).toHaveLength(30)
+    })
+
+    it('reschedules a failed attempt for the owner of its lease only', async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await lease('one', T0)
+      expect(await store.retryWebhook('cs:1', 'two', T0 + 500, 'the receiver answered 503')).toBe(false)
+      expect(await store.retryWebhook('cs:1', 'one', T0 + 500, 'the receiver answered 503')).toBe(true)
+      expect(await lease('two', T0 + 499)).toEqual([])
+      expect(await lease('two', T0 + 500)).toEqual([expect.objectContaining({ id: 'cs:1', attempts: 1 })])
+    })
+
+    it('removes a delivered webhook, even when its lease has passed to another owner', async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await lease('one', T0)
+      await lease('two', T0 + 60_000)
+      await store.completeWebhook('cs:1')
+      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+      expect(await lease('three', T0 + 10 * 60_000)).toEqual([])
+    })
+
+    it('keeps a delivery that used up its attempts as a dead letter and gives back its claim', async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await lease('one', T0)
+      expect(await store.deadLetterWebhook('cs:1', 'two', 'the receiver answered 500', T0 + 1)).toBe(false)
+      expect(await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + 1)).toBe(true)
+      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+      expect(await lease('one', T0 + 10 * 60_000)).toEqual([])
+      expect(await store.retryWebhook('cs:1', 'one', T0 + 2, 'late')).toBe(false)
+      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + 2 }))).toBe(true)
+    })
+
+    it("gives back only the dead letter's own claim, not a later one", async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await lease('one', T0)
+      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY }))).toBe(true)
+      await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + DAY)
+      expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + DAY + 1 }))).toBe(false)
     })
   })
 }

@@ -26,7 +26,7 @@ describe('postgres store', () => {
     const schema = nextSchema()
     const stores = [1, 2, 3].map(() => postgres(TEST_DATABASE_URL, { schema }))
     const applied = await Promise.all(stores.map((store) => store.migrate()))
-    expect(applied.flat()).toEqual(['001_init', '002_cohorts'])
+    expect(applied.flat()).toEqual(['001_init', '002_cohorts', '003_webhook_outbox'])
     await Promise.all(stores.map((store) => store.close()))
   })
 

@@ -3,6 +3,7 @@ import pg from 'postgres'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
 import { postgresIngest } from './postgres-ingest.ts'
+import { postgresOutbox } from './postgres-outbox.ts'
 import { dayOf } from './rollup.ts'
 import {
   StoreUnavailableError,
@@ -185,19 +186,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
             select 1 from conversions c where c.account = e.account and c.ts >= e.first_eligible_at)
           group by e.trigger order by e.trigger`),
       ]),
-    claimNotification: (route, account, trigger, now, renotifyMs) =>
-      call(async () => {
-        const claimed = await sql`insert into notifications (route, account, trigger, last_sent_at)
-          values (${route}, ${account}, ${trigger}, ${now})
-          on conflict (route, account, trigger) do update set last_sent_at = excluded.last_sent_at
-          where notifications.last_sent_at <= ${now - renotifyMs} returning 1`
-        return claimed.length > 0
-      }),
-    releaseNotification: (route, account, trigger, claimedAt) =>
-      call(async () => {
-        await sql`delete from notifications
-          where route = ${route} and account = ${account} and trigger = ${trigger} and last_sent_at = ${claimedAt}`
-      }),
+    ...postgresOutbox(sql, call),
     ping: () => call(async () => void (await sql`select 1`)),
     close: () => sql.end({ timeout: 2 }),
   }

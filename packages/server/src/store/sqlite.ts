@@ -6,6 +6,7 @@ import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { dayOf } from './rollup.ts'
 import { acceptedEvents, createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
+import { sqliteOutbox } from './sqlite-outbox.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
@@ -207,18 +208,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
           .filter((r) => r.accounts > 0)
           .map((r) => ({ ...r })),
       ),
-    claimNotification: (route, account, trigger, now, renotifyMs) =>
-      call(() => {
-        const { changes } = statement(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (route, account, trigger) DO UPDATE SET last_sent_at = excluded.last_sent_at
-          WHERE last_sent_at <= excluded.last_sent_at - ?`).run(route, account, trigger, now, renotifyMs)
-        return changes > 0
-      }),
-    releaseNotification: (route, account, trigger, claimedAt) =>
-      call(() => {
-        statement('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?')
-          .run(route, account, trigger, claimedAt)
-      }),
+    ...sqliteOutbox({ statement, transaction, call }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {
       if (db.isOpen) db.close()

@@ -88,13 +88,53 @@ export interface EligibleCount {
   accounts: number
 }
 
+/** A routed webhook to put in the outbox, with the notification claim it needs. */
+export interface WebhookEnqueue {
+  /** `<route>:<event id>`: the outbox key, and the `X-Nudgekit-Delivery` header receivers dedupe by. */
+  id: string
+  route: string
+  account: string
+  /** What the route notifies about at most once per `renotifyMs` for the account (trigger, or request of it). */
+  key: string
+  /** The JSON body, sent as stored on every attempt. */
+  payload: string
+  now: number
+  renotifyMs: number
+}
+
+export interface WebhookLease {
+  /** Only deliveries of these routes (the ones this instance can send). */
+  routes: readonly string[]
+  /** Who takes the lease (one per router); later outcomes must come from it. */
+  owner: string
+  now: number
+  leaseMs: number
+  limit: number
+}
+
+/** A delivery leased from the outbox: its owner attempts it once, then records the outcome. */
+export interface LeasedWebhook {
+  id: string
+  route: string
+  payload: string
+  /** Failed attempts recorded before this lease. */
+  attempts: number
+}
+
+export interface WebhookCounts {
+  /** Not yet delivered: due, leased or waiting for a retry. */
+  pending: number
+  /** Gave up after the last attempt (or a final answer such as a 4xx). */
+  dead: number
+}
+
 /** Thrown by a store when the database cannot be reached; the handler answers 503 + Retry-After. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
 }
 
 /**
- * Persistence for events, rollups, conversions and notification claims. Both `sqlite()` and `postgres()`
+ * Persistence for events, rollups, conversions and the webhook outbox. Both `sqlite()` and `postgres()`
  * implement it and pass the same contract suite (`store/contract.ts`).
  *
  * @example
@@ -124,17 +164,34 @@ export interface Store {
   /** Accounts per trigger currently eligible: an `eligible` event at or after `since`, not converted since. */
   eligibleAccounts(since: number): Promise<EligibleCount[]>
   /**
-   * Claims the right to notify `route` about `account` × `trigger`: true (and `now` recorded) when no
-   * notification was sent or the last one is at least `renotifyMs` old; false otherwise. Safe under
-   * concurrency: of two simultaneous claims exactly one wins.
+   * Puts a webhook in the outbox if it may notify: in one transaction, claims `route` × `account` × `key`
+   * (won when no notification was claimed or the last claim is at least `renotifyMs` old; of two
+   * simultaneous claims exactly one wins) and inserts the delivery, due at `now`. True when enqueued; false
+   * when the claim was lost or the delivery id is already in the outbox (a retried ingest).
    */
-  claimNotification(route: string, account: string, trigger: string, now: number, renotifyMs: number): Promise<boolean>
+  enqueueWebhook(delivery: WebhookEnqueue): Promise<boolean>
   /**
-   * Gives back the claim made at `claimedAt` when its webhook could not be delivered, so the next signal of
-   * the account and trigger notifies again instead of waiting out the re-notify delay. A later claim (another
-   * instance's, after the delay) is left alone.
+   * Leases up to `limit` deliveries of `routes` that are due at `now` (scheduled then or earlier, and not
+   * leased, or leased until `now` or earlier: their instance crashed) to `owner` until `now + leaseMs`.
+   * No delivery is leased to two owners at once.
    */
-  releaseNotification(route: string, account: string, trigger: string, claimedAt: number): Promise<void>
+  leaseWebhooks(lease: WebhookLease): Promise<LeasedWebhook[]>
+  /** Removes a delivered webhook from the outbox, whoever holds its lease now. */
+  completeWebhook(id: string): Promise<void>
+  /**
+   * Records a failed attempt of a delivery leased to `owner` (one more attempt, `error`) and schedules the next
+   * at `nextAttemptAt`; false, changing nothing, when the lease has passed to another owner.
+   */
+  retryWebhook(id: string, owner: string, nextAttemptAt: number, error: string): Promise<boolean>
+  /**
+   * Records the last failed attempt of a delivery leased to `owner`: it stays in the outbox as a dead letter
+   * (`dead_at = now`), and its notification claim is given back, so the account's next signal notifies again
+   * instead of waiting out the re-notify delay (a later claim is left alone). False, changing nothing, when the
+   * lease has passed to another owner.
+   */
+  deadLetterWebhook(id: string, owner: string, error: string, now: number): Promise<boolean>
+  /** Deliveries in the outbox: still to deliver, and dead letters. */
+  webhookCounts(): Promise<WebhookCounts>
   /** Resolves when the database answers; throws `StoreUnavailableError` when it cannot be reached (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -1,21 +1,20 @@
-// One webhook delivery: a signed POST, retried with jittered exponential backoff until it lands or gives up.
+// One webhook delivery attempt (a signed POST) and the jittered exponential backoff before the next one.
 import { SIGNATURE_HEADER, signPayload } from './signature.ts'
 
-export interface DeliveryOptions {
+export interface AttemptOptions {
   fetch: typeof globalThis.fetch
   /** Epoch milliseconds; the signature timestamp is taken at each attempt. */
   now: () => number
-  /** Waits between attempts. */
-  sleep: (ms: number) => Promise<void>
-  /** Uniform in [0, 1): the jitter. */
-  random: () => number
-  /** Attempts in all, the first included. */
-  maxAttempts: number
-  /** Backoff before the second attempt; doubles after each failure, capped at `maxDelayMs`. */
-  baseDelayMs: number
-  maxDelayMs: number
   /** Time allowed for one attempt before it counts as failed. */
   timeoutMs: number
+}
+
+export interface BackoffOptions {
+  /** Uniform in [0, 1): the jitter. */
+  random: () => number
+  /** Backoff ceiling after the first failure; doubles after each failure, capped at `maxDelayMs`. */
+  baseDelayMs: number
+  maxDelayMs: number
 }
 
 export interface DeliveryRequest {
@@ -27,41 +26,59 @@ export interface DeliveryRequest {
   deliveryId: string
 }
 
-export type DeliveryOutcome =
-  | { ok: true; attempts: number; status: number }
-  | { ok: false; attempts: number; status: number | null; reason: string }
+export type AttemptOutcome =
+  | { ok: true; status: number }
+  | {
+      ok: false
+      /** Network errors, timeouts, 408, 429 and 5xx; other answers (4xx, redirects) are final. */
+      retryable: boolean
+      status: number | null
+      reason: string
+      /** What the receiver's `Retry-After` asked for; 0 without one. */
+      retryAfterMs: number
+    }
 
 /**
- * POSTs the body, retrying network errors, timeouts, 408, 429 and 5xx with full-jitter exponential
- * backoff (a random wait up to base × 2ⁿ, capped), never sooner than a `Retry-After` the receiver
- * sent. Other 4xx answers mean the receiver rejects the payload and are not retried.
+ * POSTs the body once, signed when the request has a secret, and says whether a failure is worth retrying.
+ * Never throws: network errors and timeouts are outcomes.
+ *
+ * @example
+ * const outcome = await attemptDelivery({ url, body, secret, deliveryId: 'sales:0194…' }, { fetch, now: Date.now, timeoutMs: 10_000 })
+ * if (!outcome.ok && outcome.retryable) schedule(retryDelay(1, outcome.retryAfterMs, backoff))
  */
-export async function deliver(request: DeliveryRequest, options: DeliveryOptions): Promise<DeliveryOutcome> {
-  let last: { status: number | null; reason: string } = { status: null, reason: 'not attempted' }
-  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    let retryAfterMs = 0
-    try {
-      const response = await options.fetch(request.url, {
-        method: 'POST',
-        headers: headers(request, options.now()),
-        body: request.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
-      })
-      await response.body?.cancel()
-      if (response.status >= 200 && response.status < 300) return { ok: true, attempts: attempt, status: response.status }
-      last = { status: response.status, reason: `the receiver answered ${response.status}` }
-      if (!isRetryable(response.status)) return { ok: false, attempts: attempt, ...last }
-      retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), options.now())
-    } catch (error) {
-      last = { status: null, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }
+export async function attemptDelivery(request: DeliveryRequest, options: AttemptOptions): Promise<AttemptOutcome> {
+  try {
+    const response = await options.fetch(request.url, {
+      method: 'POST',
+      headers: headers(request, options.now()),
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    })
+    await response.body?.cancel()
+    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status }
+    return {
+      ok: false,
+      retryable: isRetryable(response.status),
+      status: response.status,
+      reason: `the receiver answered ${response.status}`,
+      retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), options.now()),
     }
-    if (attempt < options.maxAttempts) {
-      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1))
-      await options.sleep(Math.min(options.maxDelayMs, Math.max(retryAfterMs, options.random() * ceiling)))
-    }
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return { ok: false, retryable: true, status: null, reason, retryAfterMs: 0 }
   }
-  return { ok: false, attempts: options.maxAttempts, ...last }
+}
+
+/**
+ * Milliseconds to wait after `failures` failed attempts: full jitter (a random wait up to base × 2ⁿ⁻¹,
+ * capped at `maxDelayMs`), never sooner than the receiver's `Retry-After`, and never more than `maxDelayMs`.
+ *
+ * @example retryDelay(3, 0, { random: Math.random, baseDelayMs: 1_000, maxDelayMs: 60_000 }) // in [0, 4000)
+ */
+export function retryDelay(failures: number, retryAfterMs: number, options: BackoffOptions): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (failures - 1))
+  return Math.min(options.maxDelayMs, Math.max(retryAfterMs, options.random() * ceiling))
 }
 
 function headers(request: DeliveryRequest, now: number): Record<string, string> {

@@ -1,4 +1,4 @@
 // Public entry of the webhooks module: routing expansion signals and verifying their signatures.
 export { createRouter, DEFAULT_RENOTIFY_MS } from './router.ts'
-export type { ClaimNotification, WebhookRouter, WebhookRouterOptions, WebhookLogger, WebhookPayload } from './router.ts'
+export type { WebhookOutbox, WebhookRouter, WebhookRouterOptions, WebhookLogger, WebhookPayload } from './router.ts'
 export { signPayload, verifySignature, SIGNATURE_HEADER, DEFAULT_TOLERANCE_SEC } from './signature.ts'

@@ -1,7 +1,8 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Route } from '@nudgekit/rules'
-import type { NudgeEvent } from '../store/types.ts'
-import { createRouter, DEFAULT_RENOTIFY_MS, type ClaimNotification, type ReleaseNotification, type WebhookPayload } from './router.ts'
+import { sqlite } from '../store/sqlite.ts'
+import type { NudgeEvent, Store } from '../store/types.ts'
+import { createRouter, DEFAULT_RENOTIFY_MS, type WebhookPayload, type WebhookRouterOptions } from './router.ts'
 import { verifySignature } from './signature.ts'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -21,51 +22,49 @@ function event(overrides: Partial<NudgeEvent>): NudgeEvent {
   }
 }
 
-/** An in-memory claim table with the store's semantics; `release` gives back the claim made at a time. */
-function memoryClaims(): ClaimNotification & { calls: unknown[][]; release: ReleaseNotification } {
-  const last = new Map<string, number>()
-  const calls: unknown[][] = []
-  const claim = async (route: string, account: string, trigger: string, now: number, renotifyMs: number) => {
-    calls.push([route, account, trigger, now, renotifyMs])
-    const key = `${route}|${account}|${trigger}`
-    const previous = last.get(key)
-    if (previous !== undefined && now - previous < renotifyMs) return false
-    last.set(key, now)
-    return true
-  }
-  const release = async (route: string, account: string, trigger: string, claimedAt: number) => {
-    const key = `${route}|${account}|${trigger}`
-    if (last.get(key) === claimedAt) last.delete(key)
-  }
-  return Object.assign(claim, { calls, release })
+const stores: Store[] = []
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()))
+})
+
+function openStore(): Store {
+  const store = sqlite(':memory:')
+  stores.push(store)
+  return store
 }
 
-function setup(routes: Route[], responses: Array<number | Error> = [], { release = true } = {}) {
-  let clock = T0
+/** A receiver answering `responses` in turn, then 200, keeping every request it gets. */
+function receiver(responses: Array<number | Error> = []) {
   const requests: Array<{ url: string; body: string; headers: Headers }> = []
   const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
     requests.push({ url: String(url), body: String(init?.body), headers: new Headers(init?.headers) })
     const next = responses.shift() ?? 200
     if (next instanceof Error) throw next
-    return new Response(null, { status: next, headers: next === 429 ? { 'Retry-After': '30' } : {} })
+    return new Response(null, { status: next })
   })
-  const sleeps: number[] = []
+  return { requests, fetch: fetch as typeof globalThis.fetch }
+}
+
+/** A router on a fresh in-memory store (or `store`), with a clock tests move and logs they read. */
+function setup(routes: Route[], responses: Array<number | Error> = [], options: Partial<WebhookRouterOptions> = {}) {
+  const clock = { now: T0 }
+  const { requests, fetch } = receiver(responses)
   const logs: Array<[string, string, Record<string, unknown>]> = []
-  const claim = memoryClaims()
+  const store = options.store ?? openStore()
   const router = createRouter({
     routes,
-    claim,
-    ...(release ? { release: claim.release } : {}),
-    fetch: fetch as typeof globalThis.fetch,
-    now: () => clock,
+    store,
+    fetch,
+    now: () => clock.now,
     env: { SALES_SECRET: 'whsec_sales' },
     logger: {
       info: (message, fields) => logs.push(['info', message, fields]),
       error: (message, fields) => logs.push(['error', message, fields]),
     },
-    delivery: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    delivery: { random: () => 0.5 },
+    ...options,
   })
-  return { router, requests, sleeps, logs, claim, advance: (ms: number) => (clock += ms) }
+  return { router, store, requests, logs, clock, advance: (ms: number) => (clock.now += ms) }
 }
 
 const salesRoute: Route = { id: 'sales', url: 'https://crm.example.com/hooks', on: ['upgrade_requested'], secret_env: 'SALES_SECRET' }
@@ -117,11 +116,10 @@ describe('createRouter', () => {
   })
 
   it('notifies once per route, account and trigger until the re-notify delay has passed', async () => {
-    const { router, requests, advance, claim } = setup([{ ...salesRoute, renotify_after: '3d' }])
+    const { router, requests, advance } = setup([{ ...salesRoute, renotify_after: '3d' }])
     router.onEvents([event({ id: 'e1' }), event({ id: 'e2' })], 'pk')
     await router.idle()
     expect(requests).toHaveLength(1)
-    expect(claim.calls[0]).toEqual(['sales', 'acme', 'upgrade_requested:contacts-80', T0, 3 * DAY])
 
     advance(3 * DAY - 1)
     router.onEvents([event({ id: 'e3' })], 'pk')
@@ -135,10 +133,17 @@ describe('createRouter', () => {
   })
 
   it('re-notifies after a week when the route sets no delay', async () => {
-    const { router, claim } = setup([salesRoute])
-    router.onEvents([event({})], 'pk')
+    const { router, requests, advance } = setup([salesRoute])
+    router.onEvents([event({ id: 'e1' })], 'pk')
     await router.idle()
-    expect(claim.calls[0]![4]).toBe(DEFAULT_RENOTIFY_MS)
+    advance(DEFAULT_RENOTIFY_MS - 1)
+    router.onEvents([event({ id: 'e2' })], 'pk')
+    await router.idle()
+    expect(requests).toHaveLength(1)
+    advance(1)
+    router.onEvents([event({ id: 'e3' })], 'pk')
+    await router.idle()
+    expect(requests).toHaveLength(2)
   })
 
   it('keeps the upgrade request of a trigger apart from its impressions when deduplicating', async () => {
@@ -148,61 +153,17 @@ describe('createRouter', () => {
     expect(requests.map((r) => (JSON.parse(r.body) as WebhookPayload).type).sort()).toEqual(['impression', 'upgrade_requested'])
   })
 
-  it('retries network errors and 5xx with jittered exponential backoff, then succeeds', async () => {
-    const { router, requests, sleeps, logs } = setup([salesRoute], [new TypeError('fetch failed'), 503, 502, 200])
+  it('routes the next request again after a delivery that failed every attempt', async () => {
+    // random() = 0: every retry is due at once, so one idle() runs all six attempts.
+    const { router, requests, store } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200], { delivery: { random: () => 0 } })
     router.onEvents([event({})], 'pk')
-    await router.idle()
-    expect(requests).toHaveLength(4)
-    // random() = 0.5 of a ceiling of 1 s, 2 s, 4 s
-    expect(sleeps).toEqual([500, 1000, 2000])
-    expect(new Set(requests.map((r) => r.body)).size).toBe(1)
-    expect(logs.at(-1)).toEqual(['info', 'webhook delivered', expect.objectContaining({ attempts: 4, status: 200 })])
-  })
-
-  it('waits at least as long as Retry-After on a 429', async () => {
-    const { router, sleeps } = setup([salesRoute], [429, 200])
-    router.onEvents([event({})], 'pk')
-    await router.idle()
-    expect(sleeps).toEqual([30_000])
-  })
-
-  it('gives up after the last attempt and logs why', async () => {
-    const { router, requests, sleeps, logs } = setup([salesRoute], [500, 500, 500, 500, 500, 500])
-    router.onEvents([event({})], 'pk_live_abcdefghijk')
     await router.idle()
     expect(requests).toHaveLength(6)
-    expect(sleeps).toEqual([500, 1000, 2000, 4000, 8000])
-    expect(logs.at(-1)).toEqual([
-      'error',
-      expect.stringMatching(/^\[nudgekit\] Failed to deliver webhook: the receiver answered 500\./),
-      expect.objectContaining({ route: 'sales', account: 'acme', attempts: 6, source: 'pk_live_…', released: true }),
-    ])
-  })
-
-  it('routes the next request again after a delivery that failed every attempt', async () => {
-    const { router, requests } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200])
-    router.onEvents([event({})], 'pk')
-    await router.idle()
     router.onEvents([event({ id: '0194f6c0-0000-7000-8000-000000000002' })], 'pk')
     await router.idle()
     expect(requests).toHaveLength(7)
     expect(JSON.parse(requests[6]!.body)).toMatchObject({ id: 'sales:0194f6c0-0000-7000-8000-000000000002' })
-  })
-
-  it('without release, a failed delivery still counts as sent until the re-notify delay passes', async () => {
-    const { router, requests } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200], { release: false })
-    router.onEvents([event({})], 'pk')
-    await router.idle()
-    router.onEvents([event({ id: '0194f6c0-0000-7000-8000-000000000002' })], 'pk')
-    await router.idle()
-    expect(requests).toHaveLength(6)
-  })
-
-  it('does not retry a 4xx rejection', async () => {
-    const { router, requests } = setup([salesRoute], [400])
-    router.onEvents([event({})], 'pk')
-    await router.idle()
-    expect(requests).toHaveLength(1)
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
   })
 
   it('disables a route whose secret variable is not set, and says which', async () => {
@@ -221,18 +182,72 @@ describe('createRouter', () => {
     expect(logs[0]![1]).toContain("Failed to set up route 'sales'")
   })
 
-  it('logs a failing claim instead of throwing into the request', async () => {
-    const logs: string[] = []
-    const router = createRouter({
-      routes: [salesRoute],
-      claim: async () => {
-        throw new Error('database is locked')
-      },
-      env: { SALES_SECRET: 's' },
-      logger: { info: () => {}, error: (message) => logs.push(message) },
+  it('refuses a lease no longer than an attempt may take', () => {
+    expect(() => setup([salesRoute], [], { leaseMs: 10_000 })).toThrow(/leaseMs \(10000\) is not longer than an attempt may take \(timeoutMs 10000\)/)
+  })
+
+  it('logs a failing enqueue instead of throwing into the request', async () => {
+    const store = openStore()
+    const { router, logs } = setup([salesRoute], [], {
+      store: { ...store, enqueueWebhook: () => Promise.reject(new Error('database is locked')) },
     })
-    router.onEvents([event({})], 'pk')
+    router.onEvents([event({})], 'pk_live_abcdefghijk')
     await router.idle()
-    expect(logs).toEqual(['[nudgekit] Failed to route event: database is locked.'])
+    expect(logs).toEqual([['error', '[nudgekit] Failed to route event: database is locked.', {
+      route: 'sales', event: '0194f6c0-0000-7000-8000-000000000001', source: 'pk_live_…',
+    }]])
+  })
+})
+
+describe('durable delivery', () => {
+  it('sends an enqueued webhook at once when started, without waiting for a poll', async () => {
+    const { router, requests } = setup([salesRoute], [], { pollIntervalMs: 3_600_000 })
+    router.start()
+    router.onEvents([event({})], 'pk')
+    await vi.waitFor(() => expect(requests).toHaveLength(1))
+    await router.close()
+  })
+
+  it('delivers, after a restart, what the stopped router left in the outbox', async () => {
+    const store = openStore()
+    const before = setup([salesRoute], [503], { store })
+    before.router.onEvents([event({ id: 'e1' }), event({ id: 'e2', account: 'globex' })], 'pk')
+    await before.router.idle()
+    await before.router.close()
+    expect(before.requests).toHaveLength(2)
+    expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 })
+
+    const after = setup([salesRoute], [], { store })
+    after.advance(500)
+    await after.router.idle()
+    expect(after.requests).toHaveLength(1)
+    expect(after.requests[0]!.headers.get('X-Nudgekit-Delivery')).toBe(before.requests[0]!.headers.get('X-Nudgekit-Delivery'))
+    expect(after.logs).toEqual([['info', 'webhook delivered', expect.objectContaining({ attempts: 2, status: 200 })]])
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+  })
+
+  it('takes over a delivery whose instance died mid-attempt once its lease ends', async () => {
+    const store = openStore()
+    const hung: Array<(response: Response) => void> = []
+    const fetch = (() => new Promise<Response>((resolve) => hung.push(resolve))) as typeof globalThis.fetch
+    const crashed = setup([salesRoute], [], { store, fetch, leaseMs: 30_000 })
+    const survivor = setup([salesRoute], [], { store, leaseMs: 30_000 })
+    crashed.router.onEvents([event({})], 'pk')
+    const crashedAttempt = crashed.router.idle()
+    await vi.waitFor(() => expect(hung).toHaveLength(1))
+
+    await survivor.router.idle()
+    expect(survivor.requests).toHaveLength(0)
+    survivor.advance(30_000)
+    await survivor.router.idle()
+    expect(survivor.requests).toHaveLength(1)
+    expect(survivor.requests[0]!.headers.get('X-Nudgekit-Delivery')).toBe('sales:0194f6c0-0000-7000-8000-000000000001')
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+
+    // Only slow after all: its late failure changes nothing the survivor recorded.
+    hung[0]!(new Response(null, { status: 500 }))
+    await crashedAttempt
+    expect(crashed.logs).toEqual([])
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
   })
 })

@@ -1,9 +1,14 @@
-// Expansion-signal routing: rules-file `routes` → deduplicated, signed webhooks to the account owner's team.
+// Expansion-signal routing: rules-file `routes` → deduplicated webhooks in the store's outbox, sent by its worker.
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
 import { jsonLinesLogger } from '../logger.ts'
 import type { NudgeEvent } from '../store/types.ts'
-import { deliver, type DeliveryOptions } from './deliver.ts'
+import type { BackoffOptions } from './deliver.ts'
+import { createOutboxWorker, type WebhookLogger, type WebhookOutbox } from './outbox-worker.ts'
+
+export type { WebhookLogger, WebhookOutbox } from './outbox-worker.ts'
 
 /** Re-notify delay of a route without `renotify_after`: one notification per account and trigger a week. */
 export const DEFAULT_RENOTIFY_MS = 7 * 86_400_000
@@ -23,50 +28,37 @@ export interface WebhookPayload {
   variant: string | null
 }
 
-/** Same shape as the store method; the router only needs this one. */
-export type ClaimNotification = (
-  route: string,
-  account: string,
-  trigger: string,
-  now: number,
-  renotifyMs: number,
-) => Promise<boolean>
-
-/** Same shape as the store method: gives back a claim whose delivery failed. */
-export type ReleaseNotification = (route: string, account: string, trigger: string, claimedAt: number) => Promise<void>
-
-/** The part of the server `Logger` the router uses. */
-export interface WebhookLogger {
-  info(message: string, fields: Record<string, unknown>): void
-  error(message: string, fields: Record<string, unknown>): void
-}
-
 export interface WebhookRouterOptions {
   /** The rules file's `routes`. */
   routes: readonly Route[]
-  /** Usually `store.claimNotification.bind(store)`. */
-  claim: ClaimNotification
-  /**
-   * Usually `store.releaseNotification.bind(store)`: after the last failed attempt the claim is given back,
-   * so the account's next signal notifies again. Without it, a failed delivery counts as sent until the
-   * re-notify delay passes.
-   */
-  release?: ReleaseNotification
+  /** Where deliveries wait until they land: the store (`sqlite(…)` or `postgres(…)`). */
+  store: WebhookOutbox
   fetch?: typeof globalThis.fetch
   now?: () => number
   /** Default: JSON lines on stdout. */
   logger?: WebhookLogger
   /** Where `secret_env` names are looked up. Default `process.env`. */
   env?: Record<string, string | undefined>
-  /** Retry tuning; defaults: 6 attempts, 1 s doubling to 60 s, 10 s per attempt, real timers. */
-  delivery?: Partial<Omit<DeliveryOptions, 'fetch' | 'now'>>
+  /** Retry tuning; defaults: 6 attempts, backoff from 1 s doubling to 60 s, 10 s per attempt. */
+  delivery?: Partial<BackoffOptions & { maxAttempts: number; timeoutMs: number }>
+  /** How often the worker looks for due retries and deliveries other instances left. Default 1000 ms. */
+  pollIntervalMs?: number
+  /**
+   * How long an instance owns a delivery it is attempting; when it dies mid-attempt, another instance (or
+   * this one restarted) takes the delivery over after this. Longer than an attempt may take. Default 60 s.
+   */
+  leaseMs?: number
 }
 
 export interface WebhookRouter {
-  /** Call after the batch is committed; returns at once, deliveries run in the background. */
+  /** Call after the batch is committed; returns at once: deliveries are enqueued and sent in the background. */
   onEvents(events: readonly NudgeEvent[], source: string): void
-  /** Resolves when every delivery started so far has finished (tests, graceful shutdown). */
+  /** Starts the delivery worker; `createHandler` does when it puts the router in service. */
+  start(): void
+  /** Resolves once every enqueue so far is stored and every delivery due now has been attempted (tests). */
   idle(): Promise<void>
+  /** Stops the worker; resolves once enqueues and attempts under way are recorded. The rest stays in the outbox. */
+  close(): Promise<void>
 }
 
 interface ResolvedRoute {
@@ -81,15 +73,17 @@ interface ResolvedRoute {
  * Routes expansion signals to webhooks. An `upgrade_requested` event goes to every route whose `on`
  * lists `upgrade_requested`; an `impression` or `eligible` event of a trigger goes to every route
  * whose `on` lists that trigger. Each (route, account, trigger) is notified at most once per
- * `renotify_after` (claimed in the store, so several server instances agree), the body is signed
- * with the secret in the environment variable `secret_env` (see `verifySignature`), and failed
- * deliveries are retried with jittered exponential backoff; when every attempt failed, the claim is released
- * (with `release`) so the next signal for the account and trigger is routed again. The account's plan and the user's role
- * come from the event's `props.plan` and `props.role` when the client sent them.
+ * `renotify_after`: the claim and the delivery are written to the store's outbox in one transaction, so
+ * several server instances agree and a delivery survives a crash or a restart. The router's worker sends
+ * them at least once, signed with the secret in the environment variable `secret_env` (see
+ * `verifySignature`) and with a stable `X-Nudgekit-Delivery` id receivers dedupe by, retrying failures
+ * with jittered exponential backoff; after the last attempt the delivery stays in the outbox as a dead
+ * letter and the claim is given back, so the next signal for the account and trigger is routed again.
+ * The account's plan and the user's role come from the event's `props.plan` and `props.role`.
  *
  * @example
- * const router = createRouter({ routes: rules.routes ?? [], claim: store.claimNotification.bind(store),
- *   release: store.releaseNotification.bind(store) })
+ * const router = createRouter({ routes: rules.routes ?? [], store })
+ * router.start() // createHandler does this
  * const result = await store.ingest(key, events)
  * router.onEvents(result.accepted, key) // after commit; never awaited by the request
  */
@@ -97,40 +91,39 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   const now = options.now ?? Date.now
   const logger = options.logger ?? jsonLinesLogger()
   const env = options.env ?? process.env
-  const deliveryOptions: DeliveryOptions = {
-    fetch: options.fetch ?? globalThis.fetch,
-    now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
-    maxAttempts: 6,
-    baseDelayMs: 1_000,
-    maxDelayMs: 60_000,
-    timeoutMs: 10_000,
-    ...options.delivery,
+  const { maxAttempts = 6, timeoutMs = 10_000, ...backoff } = options.delivery ?? {}
+  const leaseMs = options.leaseMs ?? 60_000
+  if (leaseMs <= timeoutMs) {
+    throw new Error(`[nudgekit] Failed to create the webhooks router: leaseMs (${leaseMs}) is not longer than an attempt may take (timeoutMs ${timeoutMs}), so another instance could send a delivery still under way. Give leaseMs more than timeoutMs.`)
   }
   const routes = options.routes.flatMap((route) => resolveRoute(route, env, logger))
-  const pending = new Set<Promise<void>>()
+  const worker = createOutboxWorker({
+    outbox: options.store,
+    targets: new Map(routes.map((route) => [route.id, { url: route.url, secret: route.secret }])),
+    owner: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+    now,
+    logger,
+    attempt: { fetch: options.fetch ?? globalThis.fetch, now, timeoutMs },
+    backoff: { random: Math.random, baseDelayMs: 1_000, maxDelayMs: 60_000, ...backoff },
+    maxAttempts,
+    pollIntervalMs: options.pollIntervalMs ?? 1_000,
+    leaseMs,
+    batchSize: 10,
+  })
+  const enqueues = new Set<Promise<void>>()
 
-  const notify = async (route: ResolvedRoute, event: NudgeEvent, source: string): Promise<void> => {
-    const fields = { route: route.id, account: event.account, trigger: event.trigger ?? null, event: event.id, source: keyPrefix(source) }
-    const claimedAt = now()
-    const claimed = await options.claim(route.id, event.account, dedupeKey(event), claimedAt, route.renotifyMs)
-    if (!claimed) return
+  const enqueue = async (route: ResolvedRoute, event: NudgeEvent): Promise<void> => {
     const payload = toPayload(route.id, event)
-    const outcome = await deliver(
-      { url: route.url, body: JSON.stringify(payload), secret: route.secret, deliveryId: payload.id },
-      deliveryOptions,
-    )
-    if (outcome.ok) logger.info('webhook delivered', { ...fields, attempts: outcome.attempts, status: outcome.status })
-    else {
-      await options.release?.(route.id, event.account, dedupeKey(event), claimedAt)
-      logger.error(`[nudgekit] Failed to deliver webhook: ${outcome.reason}. Check that ${route.url} accepts POST requests.`, {
-        ...fields,
-        attempts: outcome.attempts,
-        status: outcome.status,
-        released: options.release !== undefined,
-      })
-    }
+    const enqueued = await options.store.enqueueWebhook({
+      id: payload.id,
+      route: route.id,
+      account: event.account,
+      key: dedupeKey(event),
+      payload: JSON.stringify(payload),
+      now: now(),
+      renotifyMs: route.renotifyMs,
+    })
+    if (enqueued) worker.wake()
   }
 
   return {
@@ -138,19 +131,27 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
       for (const event of events) {
         for (const route of routes) {
           if (!matches(route, event)) continue
-          const task = notify(route, event, source).catch((error: unknown) => {
+          const task = enqueue(route, event).catch((error: unknown) => {
             logger.error(`[nudgekit] Failed to route event: ${error instanceof Error ? error.message : String(error)}.`, {
               route: route.id,
               event: event.id,
+              source: keyPrefix(source),
             })
           })
-          pending.add(task)
-          void task.finally(() => pending.delete(task))
+          enqueues.add(task)
+          void task.finally(() => enqueues.delete(task))
         }
       }
     },
+    start: () => worker.start(),
     async idle() {
-      while (pending.size > 0) await Promise.all([...pending])
+      while (enqueues.size > 0) await Promise.all([...enqueues])
+      await worker.drain()
+    },
+    async close() {
+      const stopped = worker.close()
+      while (enqueues.size > 0) await Promise.all([...enqueues])
+      await stopped
     },
   }
 }

@@ -115,7 +115,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
 
   const logger = jsonLinesLogger((line) => io.out(line))
   const webhooks = (routes: readonly Route[]) =>
-    createRouter({ routes, claim: store.claimNotification.bind(store), release: store.releaseNotification.bind(store), logger, env: io.env })
+    createRouter({ routes, store, logger, env: io.env })
   let server
   try {
     server = await serve({

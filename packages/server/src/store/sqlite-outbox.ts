@@ -1,0 +1,79 @@
+// SQLite webhook outbox: claim + enqueue in one transaction, leases by UPDATE … RETURNING (one writer at a time).
+import type { SQLInputValue, StatementSync } from 'node:sqlite'
+import type { Store } from './types.ts'
+
+/** What the outbox needs from the SQLite store: cached statements, its transaction and its error mapping. */
+export interface SqliteOutboxDeps {
+  statement(sql: string): StatementSync
+  transaction<T>(work: () => T): T
+  call<T>(work: () => T): Promise<T>
+}
+
+type OutboxMethods = Pick<
+  Store,
+  'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'webhookCounts'
+>
+
+/**
+ * The outbox methods of `sqlite()`. Every statement writes under SQLite's single write lock, so a lease is
+ * atomic across connections and processes sharing the file.
+ * @example const outbox = sqliteOutbox({ statement, transaction, call }); await outbox.webhookCounts()
+ */
+export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): OutboxMethods {
+  const run = (sql: string, ...params: SQLInputValue[]) => statement(sql).run(...params).changes > 0
+
+  return {
+    enqueueWebhook: (delivery) =>
+      call(() =>
+        transaction(() => {
+          const inserted = run(`INSERT INTO webhook_outbox (id, route, account, trigger, payload, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+            delivery.id, delivery.route, delivery.account, delivery.key, delivery.payload, delivery.now, delivery.now)
+          if (!inserted) return false
+          const claimed = run(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (route, account, trigger) DO UPDATE SET last_sent_at = excluded.last_sent_at
+            WHERE last_sent_at <= excluded.last_sent_at - ?`,
+            delivery.route, delivery.account, delivery.key, delivery.now, delivery.renotifyMs)
+          if (!claimed) run('DELETE FROM webhook_outbox WHERE id = ?', delivery.id)
+          return claimed
+        }),
+      ),
+    leaseWebhooks: (lease) =>
+      call(() =>
+        statement(`UPDATE webhook_outbox SET lease_owner = ?1, lease_until = ?2
+          WHERE id IN (SELECT id FROM webhook_outbox WHERE dead_at IS NULL AND next_attempt_at <= ?3
+            AND (lease_until IS NULL OR lease_until <= ?3) AND route IN (SELECT value FROM json_each(?4))
+            ORDER BY next_attempt_at LIMIT ?5)
+          RETURNING id, route, payload, attempts`)
+          .all(lease.owner, lease.now + lease.leaseMs, lease.now, JSON.stringify(lease.routes), lease.limit)
+          .map((row) => ({ id: row.id as string, route: row.route as string, payload: row.payload as string, attempts: Number(row.attempts) })),
+      ),
+    completeWebhook: (id) =>
+      call(() => {
+        run('DELETE FROM webhook_outbox WHERE id = ?', id)
+      }),
+    retryWebhook: (id, owner, nextAttemptAt, error) =>
+      call(() =>
+        run(`UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
+          lease_until = NULL WHERE id = ? AND lease_owner = ? AND dead_at IS NULL`, nextAttemptAt, error, id, owner),
+      ),
+    deadLetterWebhook: (id, owner, error, now) =>
+      call(() =>
+        transaction(() => {
+          const dead = statement(`UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,
+            lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND dead_at IS NULL
+            RETURNING route, account, trigger, created_at`).get(error, now, id, owner)
+          if (!dead) return false
+          run('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?',
+            dead.route as string, dead.account as string, dead.trigger as string, dead.created_at as number)
+          return true
+        }),
+      ),
+    webhookCounts: () =>
+      call(() => {
+        const row = statement(`SELECT count(*) FILTER (WHERE dead_at IS NULL) AS pending,
+          count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM webhook_outbox`).get()!
+        return { pending: Number(row.pending), dead: Number(row.dead) }
+      }),
+  }
+}

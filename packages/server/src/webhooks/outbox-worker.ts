@@ -1,0 +1,179 @@
+// The outbox worker: leases due webhook deliveries from the store, attempts each once, records the outcome.
+import type { Store } from '../store/types.ts'
+import { attemptDelivery, retryDelay, type AttemptOptions, type BackoffOptions } from './deliver.ts'
+
+/** The store methods the webhooks need: usually the store itself. */
+export type WebhookOutbox = Pick<
+  Store,
+  'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'webhookCounts'
+>
+
+/** The part of the server `Logger` the webhooks use. */
+export interface WebhookLogger {
+  info(message: string, fields: Record<string, unknown>): void
+  error(message: string, fields: Record<string, unknown>): void
+}
+
+/** Where a route's deliveries go. */
+export interface DeliveryTarget {
+  url: string
+  secret: string | undefined
+}
+
+export interface OutboxWorkerOptions {
+  outbox: WebhookOutbox
+  /** By route id; only these routes' deliveries are leased. */
+  targets: ReadonlyMap<string, DeliveryTarget>
+  /** Lease owner: unique per worker. */
+  owner: string
+  now: () => number
+  logger: WebhookLogger
+  attempt: AttemptOptions
+  backoff: BackoffOptions
+  /** Attempts in all, the first included; a delivery failing the last one becomes a dead letter. */
+  maxAttempts: number
+  /** Pause between looks at the outbox when nothing woke the worker. */
+  pollIntervalMs: number
+  /** How long a leased delivery stays this worker's; longer than an attempt can take. */
+  leaseMs: number
+  /** Deliveries leased and attempted at once. */
+  batchSize: number
+}
+
+export interface OutboxWorker {
+  /** Starts polling the outbox (and looks at once). */
+  start(): void
+  /** Looks at the outbox now (after an enqueue) instead of at the next poll; nothing before `start`. */
+  wake(): void
+  /** Attempts what is due at `now()` until nothing is, then resolves (also before `start`). */
+  drain(): Promise<void>
+  /** Stops polling; resolves once the attempts under way are recorded. Leased rows left are due after their lease. */
+  close(): Promise<void>
+}
+
+/**
+ * A worker delivering a store's webhook outbox: each turn leases up to `batchSize` due deliveries of its
+ * routes, attempts each once (`attemptDelivery`), then deletes it when delivered, schedules the next
+ * attempt with jittered backoff, or dead-letters it after the last attempt or a final answer (which gives
+ * the notification claim back). A worker that dies mid-attempt records nothing: its lease ends, and the
+ * delivery is attempted again, by any worker, with the same delivery id.
+ *
+ * @example
+ * const worker = createOutboxWorker({ outbox: store, targets, owner: 'host/123/ab12', now: Date.now, logger,
+ *   attempt: { fetch, now: Date.now, timeoutMs: 10_000 }, backoff: { random: Math.random, baseDelayMs: 1_000,
+ *   maxDelayMs: 60_000 }, maxAttempts: 6, pollIntervalMs: 1_000, leaseMs: 60_000, batchSize: 10 })
+ * worker.start()
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { outbox, logger, now } = options
+  const routes = [...options.targets.keys()]
+  let state: 'new' | 'started' | 'closed' = 'new'
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let draining: Promise<void> | undefined
+  let again = false
+
+  const settle = async (delivery: { id: string; route: string; payload: string; attempts: number }): Promise<void> => {
+    const target = options.targets.get(delivery.route)!
+    const outcome = await attemptDelivery(
+      { url: target.url, body: delivery.payload, secret: target.secret, deliveryId: delivery.id },
+      options.attempt,
+    )
+    const attempts = delivery.attempts + 1
+    const fields = { ...logFields(delivery), attempts, status: outcome.status }
+    try {
+      if (outcome.ok) {
+        logger.info('webhook delivered', fields)
+        await outbox.completeWebhook(delivery.id)
+        return
+      }
+      if (outcome.retryable && attempts < options.maxAttempts) {
+        const delayMs = Math.round(retryDelay(attempts, outcome.retryAfterMs, options.backoff))
+        if (await outbox.retryWebhook(delivery.id, options.owner, now() + delayMs, outcome.reason)) {
+          logger.info('webhook attempt failed; retrying', { ...fields, reason: outcome.reason, retry_in_ms: delayMs })
+        }
+        return
+      }
+      if (await outbox.deadLetterWebhook(delivery.id, options.owner, outcome.reason, now())) {
+        const { dead } = await outbox.webhookCounts()
+        logger.error(
+          `[nudgekit] Failed to deliver webhook: ${outcome.reason}. Check that ${target.url} accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.`,
+          { ...fields, dead_letters: dead },
+        )
+      }
+    } catch (error) {
+      logger.error(
+        `[nudgekit] Failed to record a webhook attempt: ${message(error)}. It is attempted again when its lease ends.`,
+        fields,
+      )
+    }
+  }
+
+  /** One lease and its attempts; the number leased. */
+  const turn = async (): Promise<number> => {
+    let leased
+    try {
+      leased = await outbox.leaseWebhooks({ routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: options.batchSize })
+    } catch (error) {
+      logger.error(`[nudgekit] Failed to lease webhook deliveries: ${message(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
+      return 0
+    }
+    await Promise.all(leased.map(settle))
+    return leased.length
+  }
+
+  // A function, not a comparison: TypeScript would keep the narrowing of the guard below inside the loop.
+  const running = () => state !== 'closed'
+  const drain = (): Promise<void> => {
+    if (!running() || routes.length === 0) return draining ?? Promise.resolve()
+    if (draining) {
+      again = true
+      return draining
+    }
+    clearTimeout(timer)
+    draining = (async () => {
+      try {
+        do {
+          again = false
+          while (running() && (await turn()) > 0);
+        } while (again && running())
+      } finally {
+        draining = undefined
+        if (state === 'started') timer = setTimeout(() => void drain(), options.pollIntervalMs).unref()
+      }
+    })()
+    return draining
+  }
+
+  return {
+    start() {
+      if (state !== 'new') return
+      state = 'started'
+      void drain()
+    },
+    wake() {
+      if (state === 'started') void drain()
+    },
+    drain,
+    async close() {
+      state = 'closed'
+      clearTimeout(timer)
+      await draining
+    },
+  }
+}
+
+/** Log fields from the payload this server wrote. */
+function logFields(delivery: { id: string; route: string; payload: string }): Record<string, unknown> {
+  const payload = JSON.parse(delivery.payload) as { type?: string; account?: { id?: string }; trigger?: string | null }
+  return {
+    route: delivery.route,
+    delivery: delivery.id,
+    type: payload.type,
+    account: payload.account?.id,
+    trigger: payload.trigger ?? null,
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
