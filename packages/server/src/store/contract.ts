@@ -208,11 +208,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('never leases one delivery to two owners at once', async () => {
-      for (let i = 0; i < 30; i++) await store.enqueueWebhook(delivery(`cs:${i}`, { account: `a${i}` }))
-      const leases = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => lease(owner, T0, ['cs'], 10)))
+      for (let i = 0; i < 60; i++) await store.enqueueWebhook(delivery(`cs:${i}`, { account: `a${i}` }))
+      const leases = await Promise.all(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map((owner) => lease(owner, T0, ['cs'], 10)))
       const leased = leases.flat().map((w) => w.id)
       expect(new Set(leased).size).toBe(leased.length)
-      expect(leased).toHaveLength(30)
+      expect(leased).toHaveLength(60)
     })
 
     it('reschedules a failed attempt for the owner of its lease only', async () => {
