@@ -24,6 +24,12 @@ export const CHECKS: readonly Check[] = [
     load: () => import('./durability.ts'),
   },
   {
+    name: 'webhook-crash',
+    title: 'kill -9 while webhooks fail or hang: after a restart every one is delivered, once',
+    budgetMs: 120_000,
+    load: () => import('./webhook-crash.ts'),
+  },
+  {
     name: 'postgres-outage',
     title: 'PostgreSQL cut off during ingest: 503 + Retry-After, SDK retries, nothing lost',
     budgetMs: 60_000,

@@ -1,0 +1,101 @@
+// Check: kill -9 the server while its webhooks are failing or mid-attempt → after a restart, every one is delivered.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type ServerResponse } from 'node:http'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { verifySignature, SIGNATURE_HEADER } from '@nudgekit/server'
+import { scratchDir, waitFor } from './processes.ts'
+import { seconds, type Report } from './report.ts'
+import { PUBLISHABLE_KEY, REPO_ROOT, RULES_FILE, startServer } from './server-process.ts'
+import { uuidv7 } from './uuid.ts'
+
+/** Upgrade requests, one account each: even accounts hang at the receiver (in flight at the kill), odd ones get 503. */
+const ACCOUNTS = 20
+const SECRET = 'whsec_chaos_webhook_crash'
+/** The router's default lease: a delivery in flight at the kill is taken over after it. */
+const LEASE_MS = 60_000
+
+/** A receiver that fails every webhook until `heal()`, then answers 204; it keeps every delivery id it saw. */
+async function flakyReceiver() {
+  const attempts = new Map<string, number>()
+  const delivered = new Map<string, number>()
+  const hung: ServerResponse[] = []
+  let badSignatures = 0
+  let healthy = false
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString()
+      const id = String(req.headers['x-nudgekit-delivery'])
+      if (!verifySignature(body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined, SECRET)) badSignatures++
+      attempts.set(id, (attempts.get(id) ?? 0) + 1)
+      if (healthy) {
+        delivered.set(id, (delivered.get(id) ?? 0) + 1)
+        res.writeHead(204).end()
+      } else if (Number((JSON.parse(body) as { account: { id: string } }).account.id.split('_')[1]) % 2 === 0) hung.push(res)
+      else res.writeHead(503).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    attempts,
+    delivered,
+    badSignatures: () => badSignatures,
+    heal() {
+      healthy = true
+      for (const res of hung.splice(0)) res.destroy()
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Runs the check; figures go to `report`. */
+export default async function webhookCrash(report: Report): Promise<void> {
+  const dir = scratchDir('webhook-crash')
+  const db = join(dir.path, 'webhooks.db')
+  const receiver = await flakyReceiver()
+  const rules = join(dir.path, 'rules.yaml')
+  writeFileSync(rules, readFileSync(join(REPO_ROOT, RULES_FILE), 'utf8').replace('https://hooks.acme-crm.example/nudgekit/upgrade-requests', receiver.url))
+  const server = await startServer({ rules, db, env: { ACME_NUDGEKIT_WEBHOOK_SECRET: SECRET } })
+
+  try {
+    const events = Array.from({ length: ACCOUNTS }, (_, i) => ({
+      id: uuidv7(), type: 'upgrade_requested', ts: Date.now(), account: `acct_${i}`, user: 'user_1', trigger: 'contacts-80', variant: 'default',
+    }))
+    const response = await fetch(`${server.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PUBLISHABLE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    })
+    report.expect(response.status === 202, 'upgrade requests accepted', `${response.status}`)
+    await waitFor(async () => receiver.attempts.size === ACCOUNTS, `a first attempt of all ${ACCOUNTS} webhooks`)
+    await server.kill9()
+    const killedAt = Date.now()
+    receiver.heal()
+    await server.restart()
+    await waitFor(async () => receiver.delivered.size === ACCOUNTS, `all ${ACCOUNTS} webhooks delivered after the restart`, LEASE_MS + 30_000, 200)
+    const elapsed = Date.now() - killedAt
+    await server.stop()
+
+    const database = new DatabaseSync(db, { readOnly: true })
+    const left = (database.prepare('select count(*) as n from webhook_outbox').get() as { n: number }).n
+    database.close()
+    const twice = [...receiver.delivered.values()].filter((n) => n > 1).length
+    report.figure(
+      'webhooks across kill -9',
+      `${ACCOUNTS} enqueued, ${receiver.delivered.size} delivered after the restart (${ACCOUNTS / 2} were mid-attempt at the kill, ${ACCOUNTS / 2} waiting for a retry); all within ${seconds(elapsed)}; ${twice} accepted twice; ${left} left in webhook_outbox; ${receiver.badSignatures()} bad signatures`,
+      receiver.delivered.size === ACCOUNTS && twice === 0 && left === 0 && receiver.badSignatures() === 0,
+    )
+  } catch (error) {
+    console.error(`server output (last lines):\n${server.output().slice(-3000)}`)
+    throw error
+  } finally {
+    await server.stop()
+    await receiver.close()
+    dir.remove()
+  }
+}
