@@ -89,7 +89,11 @@ export function createHandler(options: HandlerOptions): Handler {
     const previous = webhooks
     webhooks = router
     router.start()
-    if (previous && previous !== router) replaced.add(previous.close())
+    if (previous && previous !== router) {
+      const closing = previous.close()
+      replaced.add(closing)
+      void closing.finally(() => replaced.delete(closing))
+    }
   }
   const makeRouter = options.webhooks
   if (typeof makeRouter === 'function') {

@@ -84,8 +84,9 @@ describe('rules from a file', () => {
     expect(await triggersOf()).toContain('contacts-90')
   })
 
-  it('rebuilds the webhooks router when an edit changes the routes', async () => {
+  it('rebuilds the webhooks router when an edit changes the routes, starting the new one and closing the old', async () => {
     const seen: string[][] = []
+    const lifecycle: string[] = []
     const withRoutes = (url: string) =>
       `${RULES_YAML}routes:\n  - { id: cs, url: "${url}", on: [upgrade_requested] }\n`
     writeFileSync(file, withRoutes('https://hooks.example.com/a'))
@@ -96,15 +97,23 @@ describe('rules from a file', () => {
       logger: { info() {}, warn() {}, error() {} },
       webhooks: (routes) => {
         seen.push(routes.map((route) => route.url))
-        return { onEvents() {}, start() {}, idle: async () => {}, close: async () => {} }
+        const name = routes[0]!.url.slice(-1)
+        return {
+          onEvents() {},
+          start: () => void lifecycle.push(`start ${name}`),
+          idle: async () => {},
+          close: async () => void lifecycle.push(`close ${name}`),
+        }
       },
     })
     try {
       writeFileSync(file, withRoutes('https://hooks.example.com/b'))
       await eventually(async () => expect(seen).toEqual([['https://hooks.example.com/a'], ['https://hooks.example.com/b']]))
+      expect(lifecycle).toEqual(['start a', 'start b', 'close a'])
     } finally {
       await routed.close()
     }
+    expect(lifecycle).toEqual(['start a', 'start b', 'close a', 'close b'])
   })
 
   it('refuses to start on an invalid file, with every issue formatted', () => {

@@ -162,15 +162,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 }
 
-/** Log fields from the payload this server wrote. */
+/** Log fields from the payload this server wrote (only the ids when someone edited it into something else). */
 function logFields(delivery: { id: string; route: string; payload: string }): Record<string, unknown> {
-  const payload = JSON.parse(delivery.payload) as { type?: string; account?: { id?: string }; trigger?: string | null }
-  return {
-    route: delivery.route,
-    delivery: delivery.id,
-    type: payload.type,
-    account: payload.account?.id,
-    trigger: payload.trigger ?? null,
+  const fields = { route: delivery.route, delivery: delivery.id }
+  try {
+    const payload = JSON.parse(delivery.payload) as { type?: string; account?: { id?: string }; trigger?: string | null }
+    return { ...fields, type: payload.type, account: payload.account?.id, trigger: payload.trigger ?? null }
+  } catch {
+    return fields
   }
 }
 
