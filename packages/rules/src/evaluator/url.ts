@@ -8,10 +8,10 @@
  */
 export function isSafeUrl(url: string): boolean {
   try {
-    // Browsers strip ASCII tab/newline and leading C0 controls/space before parsing; so do we.
-    const cleaned = url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '')
-    return url.length > 0 && url.length <= 2048 && !/^[/\\]{2}/.test(cleaned) &&
-      /^https?:$/.test(new URL(cleaned, 'https://relative.invalid/').protocol)
+    // Parsed as browsers parse a link (ASCII tab/newline and leading C0 controls/space do not count). A URL on
+    // another host must start with its scheme (after whitespace), so protocol-relative ones are refused.
+    const { protocol, host } = new URL(url, 'https://relative.invalid/')
+    return url.length > 0 && url.length <= 2048 && /^https?:$/.test(protocol) && (host === 'relative.invalid' || /^[a-z]/i.test(url.trim()))
   } catch {
     return false
   }
