@@ -83,12 +83,9 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
   const key = c.gate ?? c.event
   if (key) {
     const gates = !!c.gate
-    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. (`compile()`
-    // turns a count below 1 into `all: []`; a negative index would be a slow property lookup.)
-    return (ctx) => {
-      const times = (gates ? ctx.gates : ctx.events)[key]
-      return !!times && times.length >= count && times[times.length - count]! >= ctx.now - withinMs
-    }
+    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. With fewer than
+    // `count` there is none, and undefined compares false. (`compile()` turns a count below 1 into `all: []`.)
+    return (ctx) => (gates ? ctx.gates : ctx.events)[key]?.at(-count)! >= ctx.now - withinMs
   }
   if (date) {
     // An unknown date makes the difference NaN, and every comparison with NaN is false.
