@@ -42,12 +42,14 @@ export function createActions(
     return false
   }
   const bad = (method: string, path: string, message: string, hint: string) => warn(method, { code: 'invalid_argument', path, message, hint })
-  const oneOf = (names: Record<string, unknown>) => (DEV ? 'Use one of: ' + Object.keys(names).join(', ') : '')
+  /** Warns about a metric or feature (`path`) that the rules' `names` do not have. */
+  const notInRules = (method: string, path: string, name: string, names: Record<string, unknown> = {}) =>
+    bad(method, path, `'${name}' is not in the rules`, DEV ? 'Use one of: ' + Object.keys(names).join(', ') : '')
 
   /** Records a valid usage change (set, or with `add` added); warns about an unknown metric or a bad number. */
   const usage = (method: string, metric: string, value: number, add?: boolean): void => {
     const metrics = $rules.get()?.metrics
-    if (typeof metric !== 'string' || (metrics && !metrics[metric])) return void bad(method, 'metric', `'${metric}' is not in the rules`, oneOf(metrics ?? {}))
+    if (typeof metric !== 'string' || (metrics && !metrics[metric])) return void notInRules(method, 'metric', metric, metrics)
     if (typeof value !== 'number' || !(value >= 0 && value < Infinity)) {
       return void bad(method, 'value', `${value} is not a finite number ≥ 0`, DEV ? 'Pass a count such as 812' : '')
     }
@@ -91,7 +93,7 @@ export function createActions(
     gate(feature) {
       const rules = $rules.get()
       if (!rules) return { allowed: true }
-      if (!rules.features[feature]) return bad('gate', 'feature', `'${feature}' is not in the rules`, oneOf(rules.features)) || { allowed: false }
+      if (!rules.features[feature]) return notInRules('gate', 'feature', feature, rules.features) || { allowed: false }
       const result = checkFeature(rules, facts.ctx.account, feature)
       if (!result.allowed) {
         facts.hit('gates', feature)

@@ -133,7 +133,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     $account,
     subscribe: (listener) => $prompts.subscribe(listener),
     ...createActions($account, $rules, $prompts, facts, frequency, hidden, send, refresh, load),
-    flush: () => delivery.flush(),
+    flush: delivery.flush,
     destroy() {
       destroyed = true
       timers.clearTimeout(tick)

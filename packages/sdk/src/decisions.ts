@@ -60,7 +60,8 @@ export function createDecisions(
         }
         if (status === 'show' || status === 'holdout' || RESTRAINED.has(reason)) event('eligible')
         if (status === 'holdout') event('holdout')
-        if (status !== 'show' || !prompt || hidden.has(trigger)) frequency.showing.delete(trigger)
+        // Only a decision to show carries a prompt.
+        if (!prompt || hidden.has(trigger)) frequency.showing.delete(trigger)
         else if (prompt.placement === 'inline') active.inline[prompt.feature ?? trigger] = prompt
         else active[prompt.placement] = prompt
       }
