@@ -75,7 +75,7 @@ export function createNudge(options: NudgeOptions): Nudge {
 
   const channel = createTabChannel(key, () => refresh([]))
   const facts = createFacts(store, now, options.locale)
-  const frequency = createFrequency(store, scope, () => session, now, () => channel.post('state'))
+  const frequency = createFrequency(store, scope, () => session, now, () => channel?.postMessage('state'))
   const hidden = new Set<string>()
   const send = (type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void => {
     touch()
@@ -137,7 +137,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     destroy() {
       destroyed = true
       timers.clearTimeout(tick)
-      channel.close()
+      channel?.close()
       delivery.stop()
       delivery.unload()
     },

@@ -38,7 +38,7 @@ const SHARED = ['impressions', 'lastShownAt', 'snoozedUntil', 'dismissedAt', 'ac
  * Frequency state stored under `freq:<scope>`; `scope` is read at every access, so one instance follows
  * account and user switches; so is `session`, which changes after a spell without activity. `shared` tells
  * the other tabs after an impression or a hide.
- * @example const frequency = createFrequency(store, () => 'acct_1:user_1', () => sessionId, Date.now, () => channel.post('state'))
+ * @example const frequency = createFrequency(store, () => 'acct_1:user_1', () => sessionId, Date.now, () => channel?.postMessage('state'))
  */
 export function createFrequency(store: Store, scope: () => string, session: () => string, now: () => number, shared: () => void): FrequencyState {
   const showing = new Set<string>()
