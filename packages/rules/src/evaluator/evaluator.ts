@@ -158,13 +158,12 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
     throw new Error(`[nudgekit] Failed to load rules: version ${rules.version} is not supported. Upgrade @nudgekit/rules.`)
   }
   const render = createRenderer()
-  const ids = triggers.map(({ id }) => id)
   const whens = triggers.map((trigger) => compileCondition(rules, trigger.when))
   const decides = triggers.map((trigger) => prepare(rules, trigger, render))
   // The decision of an unmatched trigger never changes: one object each, reused.
-  const unmatched = ids.map((id): TriggerDecision => ({ trigger: id, status: 'not_matched' }))
+  const unmatched = triggers.map(({ id }): TriggerDecision => ({ trigger: id, status: 'not_matched' }))
   // Trigger positions by priority, highest first, rules order among equals (the sort is stable).
-  const order = [...ids.keys()].sort((a, b) => triggers[b]!.priority - triggers[a]!.priority)
+  const order = [...triggers.keys()].sort((a, b) => triggers[b]!.priority - triggers[a]!.priority)
   const positions = new Map<string, number>()
   // fact → ids of the triggers reading it
   const readers = new Map<FactKey, string[]>()
@@ -188,12 +187,12 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       const evaluate = (index: number | undefined) => {
         if (index === undefined) return
         const value = whens[index]!(ctx)
-        if (!own || values[index] !== value) into.set(ids[index]!, value)
+        if (!own || values[index] !== value) into.set(triggers[index]!.id, value)
         if (own || !only) values[index] = value
       }
       if (only) for (const id of only) evaluate(positions.get(id))
       else {
-        for (let index = 0; index < ids.length; index++) evaluate(index)
+        for (let index = 0; index < triggers.length; index++) evaluate(index)
         view = into
       }
       return into
@@ -206,7 +205,7 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       const inline: Record<string, Prompt> = {}
       const audience = isBuyer(rules, ctx.user.role) ? 'buyer' : 'non_buyer'
       for (const index of order) {
-        if (!(known ? values[index] : matched.get(ids[index]!))) continue
+        if (!(known ? values[index] : matched.get(triggers[index]!.id))) continue
         const { prompt } = (decisions[index] = decides[index]!(ctx, state, audience, winners))
         if (prompt?.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
         else if (prompt) prompts[prompt.placement] = prompt
