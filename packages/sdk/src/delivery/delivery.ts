@@ -102,7 +102,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
    * outlive the page; where fetch has no keepalive it goes as a beacon, which never tells how it went.
    */
   const request = async (body: string, unload?: boolean): Promise<[retry?: number, reason?: string, rejected?: Rejection[]]> => {
-    if (unload && !('keepalive' in (globalThis.Request?.prototype ?? {}))) return globalThis.navigator?.sendBeacon?.(url, body) ? [] : [0, 'beacon refused']
+    if (unload && !('keepalive' in Request.prototype)) return globalThis.navigator?.sendBeacon?.(url, body) ? [] : [0, 'beacon refused']
     const controller = new AbortController()
     // A keepalive request is meant to outlive the page, so `stop()` leaves it alone.
     if (!unload) controllers.add(controller)
