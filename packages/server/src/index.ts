@@ -22,7 +22,10 @@ export {
   type EligibleCount,
   type WebhookEnqueue,
   type WebhookLease,
+  type WebhookLeaseResult,
   type LeasedWebhook,
+  type DeadWebhook,
+  type UnroutedWebhooks,
   type WebhookCounts,
 } from './store/types.ts'
 export { buildForecast, forecastFrom, type Forecast } from './forecast.ts'

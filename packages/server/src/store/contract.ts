@@ -174,8 +174,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const delivery = (id: string, overrides: Partial<WebhookEnqueue> = {}): WebhookEnqueue => ({
       id, route: 'cs', account: 'a', key: 't', payload: `{"id":"${id}"}`, now: T0, renotifyMs: DAY, ...overrides,
     })
-    const lease = (owner: string, now: number, routes = ['cs'], limit = 10) =>
-      store.leaseWebhooks({ routes, owner, now, leaseMs: 60_000, limit })
+    const leaseAll = (owner: string, now: number, routes = ['cs'], limit = 10, maxAttempts = 6) =>
+      store.leaseWebhooks({ routes, owner, now, leaseMs: 60_000, limit, maxAttempts })
+    const lease = async (owner: string, now: number, routes = ['cs'], limit = 10) => (await leaseAll(owner, now, routes, limit)).leased
     const ids = (leased: LeasedWebhook[]) => leased.map((w) => w.id).sort()
 
     it('enqueues exactly one webhook per route, account and key until the re-notify delay passes', async () => {
@@ -200,7 +201,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.enqueueWebhook(delivery('cs:1'))
       await store.enqueueWebhook(delivery('cs:2', { account: 'b', now: T0 + 10 }))
       await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))
-      expect(await lease('one', T0)).toEqual([{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 0 }])
+      expect(await leaseAll('one', T0)).toEqual({ leased: [{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 1 }], deadLettered: [] })
       expect(ids(await lease('two', T0 + 10))).toEqual(['cs:2'])
       expect(await lease('three', T0 + 60_000 - 1)).toEqual([])
       expect(ids(await lease('three', T0 + 60_000))).toEqual(['cs:1'])
@@ -221,7 +222,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.retryWebhook('cs:1', 'two', T0 + 500, 'the receiver answered 503')).toBe(false)
       expect(await store.retryWebhook('cs:1', 'one', T0 + 500, 'the receiver answered 503')).toBe(true)
       expect(await lease('two', T0 + 499)).toEqual([])
-      expect(await lease('two', T0 + 500)).toEqual([expect.objectContaining({ id: 'cs:1', attempts: 1 })])
+      expect(await lease('two', T0 + 500)).toEqual([expect.objectContaining({ id: 'cs:1', attempts: 2 })])
+    })
+
+    it('counts an attempt when leased, so attempts whose instance stopped before recording an outcome count', async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      expect(await lease('one', T0)).toEqual([expect.objectContaining({ attempts: 1 })])
+      expect(await lease('two', T0 + 60_000)).toEqual([expect.objectContaining({ attempts: 2 })])
+      expect(await store.retryWebhook('cs:1', 'two', T0 + 60_500, 'the receiver answered 503')).toBe(true)
+      expect(await lease('three', T0 + 60_500)).toEqual([expect.objectContaining({ attempts: 3 })])
+    })
+
+    it('dead-letters a delivery whose every lease ended without an outcome, instead of leasing it again', async () => {
+      await store.enqueueWebhook(delivery('cs:1'))
+      await store.enqueueWebhook(delivery('cs:2', { account: 'b', now: T0 + 60_000 }))
+      expect(ids((await leaseAll('one', T0, ['cs'], 10, 2)).leased)).toEqual(['cs:1'])
+      expect(ids((await leaseAll('two', T0 + 60_000, ['cs'], 10, 2)).leased)).toEqual(['cs:1', 'cs:2'])
+      // Both leases ended without an outcome: cs:1 has used up its two attempts, cs:2 has one left.
+      expect(await leaseAll('three', T0 + 120_000, ['cs'], 10, 2)).toEqual({
+        leased: [{ id: 'cs:2', route: 'cs', payload: '{"id":"cs:2"}', attempts: 2 }],
+        deadLettered: [{
+          id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 2,
+          error: 'no outcome recorded after 2 attempts (the instance stopped mid-attempt)',
+        }],
+      })
+      expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 1 })
+      expect(await store.retryWebhook('cs:1', 'two', T0 + 120_001, 'late')).toBe(false)
+      // Its claim was given back.
+      expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + 120_001 }))).toBe(true)
     })
 
     it('removes a delivered webhook, even when its lease has passed to another owner', async () => {
@@ -250,6 +278,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY }))).toBe(true)
       await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + DAY)
       expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + DAY + 1 }))).toBe(false)
+    })
+
+    it('dead-letters deliveries of routes no longer served once older than the grace period, unless leased', async () => {
+      await store.enqueueWebhook(delivery('old:1', { route: 'old' }))
+      await store.enqueueWebhook(delivery('old:2', { route: 'old', account: 'leased', now: T0 - 1_000 }))
+      await store.enqueueWebhook(delivery('old:3', { route: 'old', account: 'young', now: T0 + 30_000 }))
+      await store.enqueueWebhook(delivery('cs:1'))
+      // Another instance, still on the rules with 'old', is attempting old:2.
+      await leaseAll('old-rules', T0 + 50_000, ['old'], 1)
+      expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0 - 1, now: T0 + 50_000 })).toBe(0)
+      expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0, now: T0 + 60_000 })).toBe(1)
+      expect(await store.webhookCounts()).toEqual({ pending: 3, dead: 1 })
+      // Its claim was given back; the young delivery and the leased one stay.
+      expect(await store.enqueueWebhook(delivery('old:4', { route: 'old', now: T0 + 60_001 }))).toBe(true)
+      expect(ids((await leaseAll('new-rules', T0 + 60_001, ['old'])).leased)).toEqual(['old:3', 'old:4'])
+      expect(await store.deadLetterUnroutedWebhooks({ routes: [], enqueuedBefore: T0 + DAY, now: T0 + DAY })).toBe(4)
+      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 5 })
     })
   })
 }

@@ -1,20 +1,20 @@
 // PostgreSQL webhook outbox: claim + enqueue in one transaction, leases with FOR UPDATE SKIP LOCKED across instances.
 import type pg from 'postgres'
-import type { LeasedWebhook, Store } from './types.ts'
+import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
+import type { DeadWebhook, WebhookOutbox } from './types.ts'
 
 type Sql = pg.Sql<{ bigint: number }>
-
-type OutboxMethods = Pick<
-  Store,
-  'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'webhookCounts'
->
 
 /**
  * The outbox methods of `postgres()`. A lease locks the due rows it takes and skips rows another instance's
  * lease has locked, so instances sharing the database never lease one row at once.
  * @example const outbox = postgresOutbox(sql, call); await outbox.webhookCounts()
  */
-export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Promise<T>): OutboxMethods {
+export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Promise<T>): WebhookOutbox {
+  // Gives back the claims of the rows the `dead` CTE dead-lettered, unless later claims replaced them.
+  const freed = () => sql`freed as (delete from notifications n using dead
+    where n.route = dead.route and n.account = dead.account and n.trigger = dead.trigger and n.last_sent_at = dead.created_at)`
+
   return {
     enqueueWebhook: (delivery) =>
       call(() =>
@@ -33,42 +33,66 @@ export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
         }),
       ),
     leaseWebhooks: (lease) =>
-      call(async () => [
-        ...(await sql<LeasedWebhook[]>`with due as (
-            select id from webhook_outbox
+      call(async () => {
+        // One statement: the due rows are locked once, then each is either dead-lettered (leased maxAttempts
+        // times, the last lease ended without an outcome) or leased, with its attempt counted.
+        const rows = await sql<Array<DeadWebhook & { dead: boolean }>>`with due as (
+            select id, (lease_until is not null and attempts >= ${lease.maxAttempts}) as used_up from webhook_outbox
             where dead_at is null and next_attempt_at <= ${lease.now}
               and (lease_until is null or lease_until <= ${lease.now}) and route = any(${sql.array([...lease.routes])}::text[])
             order by next_attempt_at limit ${lease.limit}
-            for update skip locked)
-          update webhook_outbox o set lease_owner = ${lease.owner}, lease_until = ${lease.now + lease.leaseMs}
-          from due where o.id = due.id
-          returning o.id, o.route, o.payload, o.attempts`),
-      ]),
+            for update skip locked),
+          dead as (
+            update webhook_outbox o set dead_at = ${lease.now}, last_error = ${sql.unsafe(NO_OUTCOME_ERROR)},
+              lease_owner = null, lease_until = null
+            from due where o.id = due.id and due.used_up
+            returning o.id, o.route, o.account, o.trigger, o.payload, o.attempts, o.last_error, o.created_at),
+          ${freed()},
+          leased as (
+            update webhook_outbox o set attempts = o.attempts + 1, lease_owner = ${lease.owner}, lease_until = ${lease.now + lease.leaseMs}
+            from due where o.id = due.id and not due.used_up
+            returning o.id, o.route, o.payload, o.attempts)
+          select id, route, payload, attempts, null as error, false as dead from leased
+          union all select id, route, payload, attempts, last_error, true from dead`
+        return {
+          leased: rows.filter((row) => !row.dead).map(({ id, route, payload, attempts }) => ({ id, route, payload, attempts })),
+          deadLettered: rows.filter((row) => row.dead).map(({ id, route, payload, attempts, error }) => ({ id, route, payload, attempts, error })),
+        }
+      }),
     completeWebhook: (id) =>
       call(async () => {
         await sql`delete from webhook_outbox where id = ${id}`
       }),
     retryWebhook: (id, owner, nextAttemptAt, error) =>
       call(async () => {
-        const updated = await sql`update webhook_outbox set attempts = attempts + 1, next_attempt_at = ${nextAttemptAt},
-          last_error = ${error}, lease_owner = null, lease_until = null
+        const updated = await sql`update webhook_outbox set next_attempt_at = ${nextAttemptAt}, last_error = ${error},
+          lease_owner = null, lease_until = null
           where id = ${id} and lease_owner = ${owner} and dead_at is null returning 1`
         return updated.length > 0
       }),
     deadLetterWebhook: (id, owner, error, now) =>
-      call(() =>
-        sql.begin(async (tx) => {
-          const [dead] = await tx<{ route: string; account: string; trigger: string; created_at: number }[]>`
-            update webhook_outbox set attempts = attempts + 1, last_error = ${error}, dead_at = ${now},
-              lease_owner = null, lease_until = null
+      call(async () => {
+        const dead = await sql`with dead as (
+            update webhook_outbox set last_error = ${error}, dead_at = ${now}, lease_owner = null, lease_until = null
             where id = ${id} and lease_owner = ${owner} and dead_at is null
-            returning route, account, trigger, created_at`
-          if (!dead) return false
-          await tx`delete from notifications where route = ${dead.route} and account = ${dead.account}
-            and trigger = ${dead.trigger} and last_sent_at = ${dead.created_at}`
-          return true
-        }),
-      ),
+            returning route, account, trigger, created_at),
+          ${freed()}
+          select 1 from dead`
+        return dead.length > 0
+      }),
+    deadLetterUnroutedWebhooks: (unrouted) =>
+      call(async () => {
+        const dead = await sql`with dead as (
+            update webhook_outbox set dead_at = ${unrouted.now}, last_error = ${sql.unsafe(UNROUTED_ERROR)},
+              lease_owner = null, lease_until = null
+            where dead_at is null and created_at <= ${unrouted.enqueuedBefore}
+              and (lease_until is null or lease_until <= ${unrouted.now})
+              and route <> all(${sql.array([...unrouted.routes])}::text[])
+            returning route, account, trigger, created_at),
+          ${freed()}
+          select 1 from dead`
+        return dead.length
+      }),
     webhookCounts: () =>
       call(async () => {
         const [row] = await sql<{ pending: number; dead: number }[]>`select

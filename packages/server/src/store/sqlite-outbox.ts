@@ -1,6 +1,7 @@
 // SQLite webhook outbox: claim + enqueue in one transaction, leases by UPDATE … RETURNING (one writer at a time).
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
-import type { Store } from './types.ts'
+import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
+import type { WebhookOutbox } from './types.ts'
 
 /** What the outbox needs from the SQLite store: cached statements, its transaction and its error mapping. */
 export interface SqliteOutboxDeps {
@@ -9,18 +10,20 @@ export interface SqliteOutboxDeps {
   call<T>(work: () => T): Promise<T>
 }
 
-type OutboxMethods = Pick<
-  Store,
-  'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'webhookCounts'
->
+/** What a dead-lettering UPDATE returns: the claim to give back. */
+const CLAIM = 'route, account, trigger, created_at'
 
 /**
  * The outbox methods of `sqlite()`. Every statement writes under SQLite's single write lock, so a lease is
  * atomic across connections and processes sharing the file.
  * @example const outbox = sqliteOutbox({ statement, transaction, call }); await outbox.webhookCounts()
  */
-export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): OutboxMethods {
+export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): WebhookOutbox {
   const run = (sql: string, ...params: SQLInputValue[]) => statement(sql).run(...params).changes > 0
+  // The claim a dead letter made, unless a later one replaced it.
+  const giveBackClaim = (dead: Record<string, SQLInputValue>) =>
+    run('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?',
+      dead.route!, dead.account!, dead.trigger!, dead.created_at!)
 
   return {
     enqueueWebhook: (delivery) =>
@@ -40,13 +43,26 @@ export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps)
       ),
     leaseWebhooks: (lease) =>
       call(() =>
-        statement(`UPDATE webhook_outbox SET lease_owner = ?1, lease_until = ?2
-          WHERE id IN (SELECT id FROM webhook_outbox WHERE dead_at IS NULL AND next_attempt_at <= ?3
-            AND (lease_until IS NULL OR lease_until <= ?3) AND route IN (SELECT value FROM json_each(?4))
-            ORDER BY next_attempt_at LIMIT ?5)
-          RETURNING id, route, payload, attempts`)
-          .all(lease.owner, lease.now + lease.leaseMs, lease.now, JSON.stringify(lease.routes), lease.limit)
-          .map((row) => ({ id: row.id as string, route: row.route as string, payload: row.payload as string, attempts: Number(row.attempts) })),
+        transaction(() => {
+          const routes = JSON.stringify(lease.routes)
+          const deadLettered = statement(`UPDATE webhook_outbox SET dead_at = ?1, last_error = ${NO_OUTCOME_ERROR},
+            lease_owner = NULL, lease_until = NULL
+            WHERE dead_at IS NULL AND next_attempt_at <= ?1 AND lease_until <= ?1 AND attempts >= ?2
+              AND route IN (SELECT value FROM json_each(?3))
+            RETURNING id, payload, attempts, last_error, ${CLAIM}`)
+            .all(lease.now, lease.maxAttempts, routes)
+            .map((row) => {
+              giveBackClaim(row)
+              return { ...leased(row), error: row.last_error as string }
+            })
+          const rows = statement(`UPDATE webhook_outbox SET attempts = attempts + 1, lease_owner = ?1, lease_until = ?2
+            WHERE id IN (SELECT id FROM webhook_outbox WHERE dead_at IS NULL AND next_attempt_at <= ?3
+              AND (lease_until IS NULL OR lease_until <= ?3) AND route IN (SELECT value FROM json_each(?4))
+              ORDER BY next_attempt_at LIMIT ?5)
+            RETURNING id, route, payload, attempts`)
+            .all(lease.owner, lease.now + lease.leaseMs, lease.now, routes, lease.limit)
+          return { leased: rows.map(leased), deadLettered }
+        }),
       ),
     completeWebhook: (id) =>
       call(() => {
@@ -54,19 +70,28 @@ export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps)
       }),
     retryWebhook: (id, owner, nextAttemptAt, error) =>
       call(() =>
-        run(`UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
+        run(`UPDATE webhook_outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL,
           lease_until = NULL WHERE id = ? AND lease_owner = ? AND dead_at IS NULL`, nextAttemptAt, error, id, owner),
       ),
     deadLetterWebhook: (id, owner, error, now) =>
       call(() =>
         transaction(() => {
-          const dead = statement(`UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,
-            lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND dead_at IS NULL
-            RETURNING route, account, trigger, created_at`).get(error, now, id, owner)
-          if (!dead) return false
-          run('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?',
-            dead.route as string, dead.account as string, dead.trigger as string, dead.created_at as number)
-          return true
+          const dead = statement(`UPDATE webhook_outbox SET last_error = ?, dead_at = ?, lease_owner = NULL, lease_until = NULL
+            WHERE id = ? AND lease_owner = ? AND dead_at IS NULL RETURNING ${CLAIM}`).get(error, now, id, owner)
+          if (dead) giveBackClaim(dead)
+          return dead !== undefined
+        }),
+      ),
+    deadLetterUnroutedWebhooks: (unrouted) =>
+      call(() =>
+        transaction(() => {
+          const dead = statement(`UPDATE webhook_outbox SET dead_at = ?1, last_error = ${UNROUTED_ERROR},
+            lease_owner = NULL, lease_until = NULL
+            WHERE dead_at IS NULL AND created_at <= ?2 AND (lease_until IS NULL OR lease_until <= ?1)
+              AND route NOT IN (SELECT value FROM json_each(?3))
+            RETURNING ${CLAIM}`).all(unrouted.now, unrouted.enqueuedBefore, JSON.stringify(unrouted.routes))
+          for (const row of dead) giveBackClaim(row)
+          return dead.length
         }),
       ),
     webhookCounts: () =>
@@ -76,4 +101,8 @@ export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps)
         return { pending: Number(row.pending), dead: Number(row.dead) }
       }),
   }
+}
+
+function leased(row: Record<string, SQLInputValue>) {
+  return { id: row.id as string, route: row.route as string, payload: row.payload as string, attempts: Number(row.attempts) }
 }

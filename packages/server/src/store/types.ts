@@ -110,6 +110,11 @@ export interface WebhookLease {
   now: number
   leaseMs: number
   limit: number
+  /**
+   * Attempts in all. A due delivery already leased this many times whose last lease ended without an outcome
+   * (its instance stopped mid-attempt every time) becomes a dead letter instead of being leased again.
+   */
+  maxAttempts: number
 }
 
 /** A delivery leased from the outbox: its owner attempts it once, then records the outcome. */
@@ -117,8 +122,29 @@ export interface LeasedWebhook {
   id: string
   route: string
   payload: string
-  /** Failed attempts recorded before this lease. */
+  /** Attempts so far, this one included: the lease counts it, so attempts that never recorded an outcome count. */
   attempts: number
+}
+
+/** A delivery that became a dead letter without being attempted again, and why. */
+export interface DeadWebhook extends LeasedWebhook {
+  /** Its `last_error`. */
+  error: string
+}
+
+export interface WebhookLeaseResult {
+  /** Due deliveries now leased to the owner, to attempt once each. */
+  leased: LeasedWebhook[]
+  /** Due deliveries that had used up their attempts without an outcome: now dead letters, their claims given back. */
+  deadLettered: DeadWebhook[]
+}
+
+export interface UnroutedWebhooks {
+  /** The routes some instance serves; deliveries of any other route are dead-lettered. */
+  routes: readonly string[]
+  /** Only deliveries enqueued at this time or earlier (younger ones may be another instance's, on older rules). */
+  enqueuedBefore: number
+  now: number
 }
 
 export interface WebhookCounts {
@@ -127,6 +153,13 @@ export interface WebhookCounts {
   /** Gave up after the last attempt (or a final answer such as a 4xx). */
   dead: number
 }
+
+/** The outbox part of a store: what the webhooks need (usually the store itself). */
+export type WebhookOutbox = Pick<
+  Store,
+  | 'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'deadLetterUnroutedWebhooks'
+  | 'webhookCounts'
+>
 
 /** Thrown by a store when the database cannot be reached; the handler answers 503 + Retry-After. */
 export class StoreUnavailableError extends Error {
@@ -172,24 +205,32 @@ export interface Store {
   enqueueWebhook(delivery: WebhookEnqueue): Promise<boolean>
   /**
    * Leases up to `limit` deliveries of `routes` that are due at `now` (scheduled then or earlier, and not
-   * leased, or leased until `now` or earlier: their instance crashed) to `owner` until `now + leaseMs`.
+   * leased, or leased until `now` or earlier: their instance stopped) to `owner` until `now + leaseMs`, and
+   * counts the attempt. A due delivery whose lease ended without an outcome after `maxAttempts` attempts is
+   * dead-lettered instead (`no outcome recorded after <n> attempts (the instance stopped mid-attempt)`).
    * No delivery is leased to two owners at once.
    */
-  leaseWebhooks(lease: WebhookLease): Promise<LeasedWebhook[]>
+  leaseWebhooks(lease: WebhookLease): Promise<WebhookLeaseResult>
   /** Removes a delivered webhook from the outbox, whoever holds its lease now. */
   completeWebhook(id: string): Promise<void>
   /**
-   * Records a failed attempt of a delivery leased to `owner` (one more attempt, `error`) and schedules the next
-   * at `nextAttemptAt`; false, changing nothing, when the lease has passed to another owner.
+   * Records why the attempt of a delivery leased to `owner` failed (`error`; its lease counted the attempt) and
+   * schedules the next at `nextAttemptAt`; false, changing nothing, when the lease has passed to another owner.
    */
   retryWebhook(id: string, owner: string, nextAttemptAt: number, error: string): Promise<boolean>
   /**
-   * Records the last failed attempt of a delivery leased to `owner`: it stays in the outbox as a dead letter
+   * Records the last failed attempt of a delivery leased to `owner` (`error`): it stays in the outbox as a dead letter
    * (`dead_at = now`), and its notification claim is given back, so the account's next signal notifies again
    * instead of waiting out the re-notify delay (a later claim is left alone). False, changing nothing, when the
    * lease has passed to another owner.
    */
   deadLetterWebhook(id: string, owner: string, error: string, now: number): Promise<boolean>
+  /**
+   * Dead-letters the pending deliveries of routes not in `routes` (removed from the rules, or disabled there)
+   * enqueued at `enqueuedBefore` or earlier and not leased at `now`, with `last_error` `route '<id>' is no longer
+   * in the rules (removed, or disabled …)`, giving back their claims; resolves to how many.
+   */
+  deadLetterUnroutedWebhooks(unrouted: UnroutedWebhooks): Promise<number>
   /** Deliveries in the outbox: still to deliver, and dead letters. */
   webhookCounts(): Promise<WebhookCounts>
   /** Resolves when the database answers; throws `StoreUnavailableError` when it cannot be reached (readiness). */

@@ -134,6 +134,46 @@ describe('createOutboxWorker', () => {
     expect(requests).toHaveLength(7)
   })
 
+  it('counts attempts whose instance stopped before recording an outcome, keeping the backoff after them', async () => {
+    const { store, worker, requests, logs, enqueue, advance } = setup([503, 503, 503, 503])
+    await enqueue()
+    // Two instances leased it and stopped mid-attempt.
+    for (let i = 0; i < 2; i++) {
+      await store.leaseWebhooks({ routes: ['sales'], owner: `stopped-${i}`, now: T0 + i * 60_000, leaseMs: 60_000, limit: 10, maxAttempts: 6 })
+    }
+    advance(2 * 60_000)
+    for (let i = 0; i < 4; i++) {
+      await worker.drain()
+      advance(60_000)
+    }
+    expect(requests).toHaveLength(4)
+    expect(logs.map(([, message, fields]) => [message.split(':')[0], fields.attempts, fields.retry_in_ms])).toEqual([
+      ['webhook attempt failed; retrying', 3, 2000],
+      ['webhook attempt failed; retrying', 4, 4000],
+      ['webhook attempt failed; retrying', 5, 8000],
+      ['[nudgekit] Failed to deliver webhook', 6, undefined],
+    ])
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+  })
+
+  it('dead-letters a delivery whose instance stopped mid-attempt every time instead of sending it again', async () => {
+    const { store, worker, requests, logs, enqueue, advance } = setup()
+    await enqueue()
+    for (let i = 0; i < 6; i++) {
+      await store.leaseWebhooks({ routes: ['sales'], owner: `stopped-${i}`, now: T0 + i * 60_000, leaseMs: 60_000, limit: 10, maxAttempts: 6 })
+    }
+    advance(6 * 60_000)
+    await worker.drain()
+    expect(requests).toHaveLength(0)
+    expect(logs).toEqual([[
+      'error',
+      '[nudgekit] Failed to deliver webhook: no outcome recorded after 6 attempts (the instance stopped mid-attempt). Check that https://crm.example.com/hooks accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.',
+      { route: 'sales', delivery: 'sales:e1', type: 'upgrade_requested', account: 'acme', trigger: 'contacts-80', attempts: 6, dead_letters: 1 },
+    ]])
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await enqueue('sales:e2')).toBe(true)
+  })
+
   it('looks at the outbox every poll interval once started, and no more once closed', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const { worker, requests, enqueue, advance } = setup()

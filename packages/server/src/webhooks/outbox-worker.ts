@@ -1,12 +1,8 @@
 // The outbox worker: leases due webhook deliveries from the store, attempts each once, records the outcome.
-import type { Store } from '../store/types.ts'
+import type { LeasedWebhook, WebhookOutbox } from '../store/types.ts'
 import { attemptDelivery, retryDelay, type AttemptOptions, type BackoffOptions } from './deliver.ts'
 
-/** The store methods the webhooks need: usually the store itself. */
-export type WebhookOutbox = Pick<
-  Store,
-  'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'webhookCounts'
->
+export type { WebhookOutbox } from '../store/types.ts'
 
 /** The part of the server `Logger` the webhooks use. */
 export interface WebhookLogger {
@@ -30,7 +26,10 @@ export interface OutboxWorkerOptions {
   logger: WebhookLogger
   attempt: AttemptOptions
   backoff: BackoffOptions
-  /** Attempts in all, the first included; a delivery failing the last one becomes a dead letter. */
+  /**
+   * Attempts in all, the first included, counted when leased; a delivery failing the last one, or whose last
+   * lease ended without an outcome, becomes a dead letter.
+   */
   maxAttempts: number
   /** Pause between looks at the outbox when nothing woke the worker. */
   pollIntervalMs: number
@@ -56,7 +55,8 @@ export interface OutboxWorker {
  * routes, attempts each once (`attemptDelivery`), then deletes it when delivered, schedules the next
  * attempt with jittered backoff, or dead-letters it after the last attempt or a final answer (which gives
  * the notification claim back). A worker that dies mid-attempt records nothing: its lease ends, and the
- * delivery is attempted again, by any worker, with the same delivery id.
+ * delivery is attempted again, by any worker, with the same delivery id. The lease counts the attempt, so
+ * a delivery that stops its instance every time is dead-lettered after `maxAttempts` leases, not resent forever.
  *
  * @example
  * const worker = createOutboxWorker({ outbox: store, targets, owner: 'host/123/ab12', now: Date.now, logger,
@@ -72,13 +72,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let draining: Promise<void> | undefined
   let again = false
 
-  const settle = async (delivery: { id: string; route: string; payload: string; attempts: number }): Promise<void> => {
+  const logDeadLetter = async (reason: string, url: string, fields: Record<string, unknown>): Promise<void> => {
+    // The count is context for the line: a store that cannot count now does not keep the dead letter unlogged.
+    const dead = await outbox.webhookCounts().then((counts) => counts.dead, () => undefined)
+    logger.error(
+      `[nudgekit] Failed to deliver webhook: ${reason}. Check that ${url} accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.`,
+      { ...fields, dead_letters: dead },
+    )
+  }
+
+  const settle = async (delivery: LeasedWebhook): Promise<void> => {
     const target = options.targets.get(delivery.route)!
     const outcome = await attemptDelivery(
       { url: target.url, body: delivery.payload, secret: target.secret, deliveryId: delivery.id },
       options.attempt,
     )
-    const attempts = delivery.attempts + 1
+    const { attempts } = delivery
     const fields = { ...logFields(delivery), attempts, status: outcome.status }
     try {
       if (outcome.ok) {
@@ -94,31 +103,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         return
       }
       if (await outbox.deadLetterWebhook(delivery.id, options.owner, outcome.reason, now())) {
-        const { dead } = await outbox.webhookCounts()
-        logger.error(
-          `[nudgekit] Failed to deliver webhook: ${outcome.reason}. Check that ${target.url} accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.`,
-          { ...fields, dead_letters: dead },
-        )
+        await logDeadLetter(outcome.reason, target.url, fields)
       }
     } catch (error) {
       logger.error(
-        `[nudgekit] Failed to record a webhook attempt: ${message(error)}. It is attempted again when its lease ends.`,
+        `[nudgekit] Failed to record a webhook attempt: ${errorMessage(error)}. It is attempted again when its lease ends.`,
         fields,
       )
     }
   }
 
-  /** One lease and its attempts; the number leased. */
+  /** One lease and its attempts; the number of deliveries it took from the outbox. */
   const turn = async (): Promise<number> => {
-    let leased
+    let result
     try {
-      leased = await outbox.leaseWebhooks({ routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: options.batchSize })
+      result = await outbox.leaseWebhooks({
+        routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: options.batchSize, maxAttempts: options.maxAttempts,
+      })
     } catch (error) {
-      logger.error(`[nudgekit] Failed to lease webhook deliveries: ${message(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
+      logger.error(`[nudgekit] Failed to lease webhook deliveries: ${errorMessage(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
       return 0
     }
+    const { leased, deadLettered } = result
+    for (const delivery of deadLettered) {
+      await logDeadLetter(delivery.error, options.targets.get(delivery.route)!.url, { ...logFields(delivery), attempts: delivery.attempts })
+    }
     await Promise.all(leased.map(settle))
-    return leased.length
+    return leased.length + deadLettered.length
   }
 
   // A function, not a comparison: TypeScript would keep the narrowing of the guard below inside the loop.
@@ -173,6 +184,7 @@ function logFields(delivery: { id: string; route: string; payload: string }): Re
   }
 }
 
-function message(error: unknown): string {
+/** The message of something thrown, for a log line. */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }

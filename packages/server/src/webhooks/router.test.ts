@@ -226,6 +226,33 @@ describe('durable delivery', () => {
     expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
   })
 
+  it('dead-letters on start the deliveries of a route no longer in the rules, once older than a lease', async () => {
+    const store = openStore()
+    const csRoute: Route = { id: 'cs', url: 'https://cs.example.com/hooks', on: ['upgrade_requested'] }
+    const old = setup([salesRoute, csRoute], Array<number>(8).fill(503), { store })
+    old.router.onEvents([event({ id: 'e1' })], 'pk')
+    await old.router.idle()
+    old.advance(30_000)
+    old.router.onEvents([event({ id: 'e2', account: 'globex' })], 'pk')
+    await old.router.idle()
+    await old.router.close()
+    expect(await store.webhookCounts()).toEqual({ pending: 4, dead: 0 })
+
+    const updated = setup([salesRoute], [], { store, pollIntervalMs: 3_600_000 })
+    updated.advance(60_000)
+    updated.router.start()
+    await updated.router.idle()
+    await updated.router.close()
+    // cs:e1 is a lease old; cs:e2, enqueued 30 s ago, may be an instance's still on the old rules.
+    expect(updated.logs.filter(([level]) => level === 'error')).toEqual([[
+      'error',
+      '[nudgekit] Failed to deliver 1 webhook: their routes are no longer in the rules, or are disabled. They are kept in webhook_outbox as dead letters (last_error names the route); send them again once the route is back.',
+      { dead_lettered: 1 },
+    ]])
+    expect(updated.requests.map((r) => r.headers.get('X-Nudgekit-Delivery')).sort()).toEqual(['sales:e1', 'sales:e2'])
+    expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 1 })
+  })
+
   it('takes over a delivery whose instance died mid-attempt once its lease ends', async () => {
     const store = openStore()
     const hung: Array<(response: Response) => void> = []

@@ -6,12 +6,18 @@ import { parseDuration } from '@nudgekit/rules/evaluator'
 import { jsonLinesLogger } from '../logger.ts'
 import type { NudgeEvent } from '../store/types.ts'
 import type { BackoffOptions } from './deliver.ts'
-import { createOutboxWorker, type WebhookLogger, type WebhookOutbox } from './outbox-worker.ts'
+import { createOutboxWorker, errorMessage, type WebhookLogger, type WebhookOutbox } from './outbox-worker.ts'
 
 export type { WebhookLogger, WebhookOutbox } from './outbox-worker.ts'
 
 /** Re-notify delay of a route without `renotify_after`: one notification per account and trigger a week. */
 export const DEFAULT_RENOTIFY_MS = 7 * 86_400_000
+
+/** How long one delivery attempt may take by default. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000
+
+/** How long an instance owns a delivery it attempts by default, before another may take it over. */
+export const DEFAULT_LEASE_MS = 60_000
 
 /** The body of a routed webhook. */
 export interface WebhookPayload {
@@ -53,7 +59,10 @@ export interface WebhookRouterOptions {
 export interface WebhookRouter {
   /** Call after the batch is committed; returns at once: deliveries are enqueued and sent in the background. */
   onEvents(events: readonly NudgeEvent[], source: string): void
-  /** Starts the delivery worker; `createHandler` does when it puts the router in service. */
+  /**
+   * Starts the delivery worker, and dead-letters the deliveries of routes this router does not serve (removed
+   * from the rules, or disabled) that are older than a lease; `createHandler` does when it puts the router in service.
+   */
   start(): void
   /** Resolves once every enqueue so far is stored and every delivery due now has been attempted (tests). */
   idle(): Promise<void>
@@ -79,6 +88,8 @@ interface ResolvedRoute {
  * `verifySignature`) and with a stable `X-Nudgekit-Delivery` id receivers dedupe by, retrying failures
  * with jittered exponential backoff; after the last attempt the delivery stays in the outbox as a dead
  * letter and the claim is given back, so the next signal for the account and trigger is routed again.
+ * Deliveries of a route no longer in the rules become dead letters when a router without it starts, once
+ * older than a lease (younger ones may belong to an instance still on the old rules, in a rolling deploy).
  * The account's plan and the user's role come from the event's `props.plan` and `props.role`.
  *
  * @example
@@ -91,8 +102,8 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   const now = options.now ?? Date.now
   const logger = options.logger ?? jsonLinesLogger()
   const env = options.env ?? process.env
-  const { maxAttempts = 6, timeoutMs = 10_000, ...backoff } = options.delivery ?? {}
-  const leaseMs = options.leaseMs ?? 60_000
+  const { maxAttempts = 6, timeoutMs = DEFAULT_ATTEMPT_TIMEOUT_MS, ...backoff } = options.delivery ?? {}
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   if (leaseMs <= timeoutMs) {
     throw new Error(`[nudgekit] Failed to create the webhooks router: leaseMs (${leaseMs}) is not longer than an attempt may take (timeoutMs ${timeoutMs}), so another instance could send a delivery still under way. Give leaseMs more than timeoutMs.`)
   }
@@ -110,7 +121,13 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
     leaseMs,
     batchSize: 10,
   })
-  const enqueues = new Set<Promise<void>>()
+  // Enqueues and the start's clean-up, which idle() and close() wait for.
+  const tasks = new Set<Promise<void>>()
+  const track = (task: Promise<void>) => {
+    tasks.add(task)
+    void task.finally(() => tasks.delete(task))
+  }
+  let started = false
 
   const enqueue = async (route: ResolvedRoute, event: NudgeEvent): Promise<void> => {
     const payload = toPayload(route.id, event)
@@ -126,31 +143,49 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
     if (enqueued) worker.wake()
   }
 
+  const deadLetterUnrouted = async (): Promise<void> => {
+    try {
+      const at = now()
+      const count = await options.store.deadLetterUnroutedWebhooks({ routes: routes.map((route) => route.id), enqueuedBefore: at - leaseMs, now: at })
+      if (count > 0) {
+        logger.error(
+          `[nudgekit] Failed to deliver ${count} webhook${count === 1 ? '' : 's'}: their routes are no longer in the rules, or are disabled. They are kept in webhook_outbox as dead letters (last_error names the route); send them again once the route is back.`,
+          { dead_lettered: count },
+        )
+      }
+    } catch (error) {
+      logger.error(`[nudgekit] Failed to dead-letter the webhooks of routes no longer in the rules: ${errorMessage(error)}. The next start tries again.`, {})
+    }
+  }
+
   return {
     onEvents(events, source) {
       for (const event of events) {
         for (const route of routes) {
           if (!matches(route, event)) continue
-          const task = enqueue(route, event).catch((error: unknown) => {
-            logger.error(`[nudgekit] Failed to route event: ${error instanceof Error ? error.message : String(error)}.`, {
+          track(enqueue(route, event).catch((error: unknown) => {
+            logger.error(`[nudgekit] Failed to route event: ${errorMessage(error)}.`, {
               route: route.id,
               event: event.id,
               source: keyPrefix(source),
             })
-          })
-          enqueues.add(task)
-          void task.finally(() => enqueues.delete(task))
+          }))
         }
       }
     },
-    start: () => worker.start(),
+    start() {
+      if (started) return
+      started = true
+      track(deadLetterUnrouted())
+      worker.start()
+    },
     async idle() {
-      while (enqueues.size > 0) await Promise.all([...enqueues])
+      while (tasks.size > 0) await Promise.all([...tasks])
       await worker.drain()
     },
     async close() {
       const stopped = worker.close()
-      while (enqueues.size > 0) await Promise.all([...enqueues])
+      while (tasks.size > 0) await Promise.all([...tasks])
       await stopped
     },
   }
