@@ -100,6 +100,20 @@ describe('nudgekit serve', () => {
     expect(bad.stderr).toEqual(["[nudgekit] Failed to start the server: --rate-limit '0' is not a positive number. Pass e.g. --rate-limit 50."])
   })
 
+  it('takes --webhook-timeout and --webhook-lease as durations, and refuses a lease an attempt could outlast', async () => {
+    const io = capture()
+    const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0', '--webhook-timeout', '1s', '--webhook-lease', '3s'], io)
+    await started!.stop()
+    const notDuration = capture()
+    expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:', '--webhook-lease', '3000'], notDuration)).toBe(1)
+    expect(notDuration.stderr).toEqual(["[nudgekit] Failed to start the server: --webhook-lease '3000' is not a positive duration. Pass e.g. --webhook-lease 90s."])
+    const short = capture()
+    expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:', '--webhook-lease', '10s'], short)).toBe(1)
+    expect(short.stderr).toEqual([
+      '[nudgekit] Failed to start the server: the webhook lease (10s) is not longer than an attempt may take (--webhook-timeout 10s), so another instance could take over a delivery still under way. Pass a longer --webhook-lease or a shorter --webhook-timeout.',
+    ])
+  })
+
   it('refuses a single key', async () => {
     const io = capture({ NUDGEKIT_SECRET_KEY: 'sk_test_0123456789abcdef' })
     expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:'], io)).toBe(1)

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
+import { parseDuration } from '@nudgekit/rules/evaluator'
 import { ListenError, serve } from '../../adapters/node.ts'
 import { generateKeys } from '../../keys.ts'
 import { jsonLinesLogger } from '../../logger.ts'
-import { createRouter } from '../../webhooks/index.ts'
+import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
 import { migrateOrExplain, openDatabase } from '../database.ts'
 import { UsageError } from '../run.ts'
@@ -25,6 +26,9 @@ Options:
   --trust-proxy             Rate-limit by the first X-Forwarded-For address (only behind your own proxy)
   --rate-limit <n>          Requests a second per key and client address (default 20)
   --rate-burst <n>          Requests allowed in a burst (default 100)
+  --webhook-timeout <time>  How long a webhook attempt may take before it is retried (default 10s)
+  --webhook-lease <time>    How long an instance owns a webhook it attempts; if the instance dies, another
+                            takes it over after this (default 60s; longer than --webhook-timeout)
 
 Without keys, a key pair is generated and printed (for local use).`
 
@@ -44,6 +48,8 @@ function readFlags(argv: string[]) {
         'trust-proxy': { type: 'boolean' },
         'rate-limit': { type: 'string' },
         'rate-burst': { type: 'string' },
+        'webhook-timeout': { type: 'string' },
+        'webhook-lease': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -61,6 +67,27 @@ function positive(flags: ReturnType<typeof readFlags>, name: 'rate-limit' | 'rat
     throw new UsageError(`Failed to start the server: --${name} '${text}' is not a positive number. Pass e.g. --${name} 50.`)
   }
   return value
+}
+
+/** A positive duration flag (`90s`, `2m`) in milliseconds, or undefined when not given. */
+function duration(flags: ReturnType<typeof readFlags>, name: 'webhook-timeout' | 'webhook-lease'): number | undefined {
+  const text = flags[name]
+  if (text === undefined) return undefined
+  const ms = parseDuration(text)
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`Failed to start the server: --${name} '${text}' is not a positive duration. Pass e.g. --${name} ${name === 'webhook-lease' ? '90s' : '15s'}.`)
+  }
+  return ms
+}
+
+/** The webhook attempt timeout and lease; the lease must outlast an attempt, or two instances could send one delivery at once. */
+function webhookTiming(flags: ReturnType<typeof readFlags>) {
+  const timeoutMs = duration(flags, 'webhook-timeout') ?? DEFAULT_ATTEMPT_TIMEOUT_MS
+  const leaseMs = duration(flags, 'webhook-lease') ?? DEFAULT_LEASE_MS
+  if (leaseMs <= timeoutMs) {
+    throw new UsageError(`Failed to start the server: the webhook lease (${leaseMs / 1000}s) is not longer than an attempt may take (--webhook-timeout ${timeoutMs / 1000}s), so another instance could take over a delivery still under way. Pass a longer --webhook-lease or a shorter --webhook-timeout.`)
+  }
+  return { timeoutMs, leaseMs }
 }
 
 function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
@@ -98,6 +125,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   }
   const perSecond = positive(flags, 'rate-limit')
   const burst = positive(flags, 'rate-burst')
+  const { timeoutMs, leaseMs } = webhookTiming(flags)
   const rulesPath = resolve(io.cwd, flags.rules)
   let text: string
   try {
@@ -115,7 +143,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
 
   const logger = jsonLinesLogger((line) => io.out(line))
   const webhooks = (routes: readonly Route[]) =>
-    createRouter({ routes, store, logger, env: io.env })
+    createRouter({ routes, store, logger, env: io.env, delivery: { timeoutMs }, leaseMs })
   let server
   try {
     server = await serve({
