@@ -26,7 +26,7 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'webhook-crash',
     title: 'kill -9 while webhooks fail or hang: after a restart every one is delivered, once',
-    budgetMs: 120_000,
+    budgetMs: 60_000,
     load: () => import('./webhook-crash.ts'),
   },
   {

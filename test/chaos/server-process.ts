@@ -32,6 +32,8 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** Extra environment for the child. */
   env?: Record<string, string>
+  /** Extra `nudgekit serve` flags. */
+  args?: string[]
 }
 
 export interface ServerProcess {
@@ -77,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
       '--secret-key', SECRET_KEY,
       ...(options.cors ?? []).flatMap((origin) => ['--cors', origin]),
       ...(options.trustProxy ? ['--trust-proxy'] : []),
+      ...(options.args ?? []),
     ]
     const current = spawnTracked(process.execPath, args, {
       cwd: REPO_ROOT,
