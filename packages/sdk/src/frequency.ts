@@ -44,9 +44,9 @@ export function createFrequency(store: Store, scope: () => string, session: () =
   const showing = new Set<string>()
   const all = () => store.get<Record<string, StoredTrigger>>('freq:' + scope()) ?? {}
   const today = () => periodStart('day', now())
-  /** Changes one trigger's stored state (created when absent) in `states` and writes them back. */
+  /** Changes one trigger's stored state (created when absent, counting from zero) in `states` and writes them back. */
   const update = (trigger: string, change: (state: StoredTrigger) => void, states = all()): void => {
-    change((states[trigger] ??= { impressions: 0, sessionImpressions: 0, dayImpressions: 0 }))
+    change((states[trigger] ??= current({ impressions: 0 } as StoredTrigger)))
     store.set('freq:' + scope(), states)
   }
   /** `s` with its session and day counts restarted when they belong to another session or day. */
