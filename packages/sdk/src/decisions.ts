@@ -7,14 +7,14 @@ import type { FrequencyState } from './frequency.ts'
 import type { ActivePrompts, NudgeEvent } from './types.ts'
 
 /** Held back only by restraint: the condition and audience hold, so the account counts as eligible. */
-const RESTRAINED: ReadonlySet<SuppressReason | undefined> = new Set([
+const RESTRAINED: ReadonlyArray<SuppressReason | undefined> = [
   'snoozed',
   'cooldown',
   'max_impressions',
   'max_per_session',
   'max_per_day',
   'outranked',
-])
+]
 
 /** Every placement's prompt (inline ones with their feature), in a fixed order: equal lists mean nothing changed. */
 const placements = (p: ActivePrompts) => [p.banner, p.modal, p.toast, ...Object.entries(p.inline).flat()]
@@ -58,7 +58,7 @@ export function createDecisions(
           logged.set(trigger, status + reason)
           log(`${trigger}: ${status}${reason ? ` (${decision.detail ?? reason})` : ''}`, decision)
         }
-        if (status === 'show' || status === 'holdout' || RESTRAINED.has(reason)) event('eligible')
+        if (status === 'show' || status === 'holdout' || RESTRAINED.includes(reason)) event('eligible')
         if (status === 'holdout') event('holdout')
         // Only a decision to show carries a prompt.
         if (!prompt || hidden.has(trigger)) frequency.showing.delete(trigger)
