@@ -14,8 +14,7 @@ export const PERCENT_PATTERN = /^(\d+(?:\.\d+)?)%$/
  */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION_PATTERN.exec(text.trim())
-  if (!match) return undefined
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!)
+  return match ? Math.round(Number(match[1]) * UNIT_MS[match[2]!]!) : undefined
 }
 
 /**
