@@ -3,7 +3,7 @@ import { render, type ComponentChildren } from 'preact'
 import type { Nudge } from '@nudgekit/sdk'
 import { adoptStyles } from './adopt-styles.ts'
 import type { Theme, WidgetConfig } from './config.ts'
-import { widgetError } from './errors.ts'
+import { DEV, widgetError } from './errors.ts'
 import { FeatureGate } from './feature-gate.tsx'
 import { NudgeHost } from './nudge-host.tsx'
 import { NudgeRoot } from './root.tsx'
@@ -33,13 +33,13 @@ const gates = new WeakMap<Element, { root: ShadowRoot; container?: HTMLElement }
 
 function check(nudge: Nudge, action: string, element?: Element, name?: string, value?: string): void {
   if (typeof nudge?.$prompts?.subscribe !== 'function') {
-    throw widgetError(action, 'nudge', 'the nudge argument is not a nudgekit client', 'Pass the object createNudge() returned')
+    throw widgetError(action, 'nudge', 'the nudge argument is not a nudgekit client', DEV ? 'Pass the object createNudge() returned' : '')
   }
   if (element !== undefined && !(element instanceof Element)) {
-    throw widgetError(action, 'element', 'the element argument is not a DOM element', 'Pass an element from the page, e.g. document.querySelector(…)')
+    throw widgetError(action, 'element', 'the element argument is not a DOM element', DEV ? 'Pass an element from the page, e.g. document.querySelector(…)' : '')
   }
   if (name && (typeof value !== 'string' || !value)) {
-    throw widgetError(action, name, `the ${name} must be a non-empty string`, `Pass the ${name} id from your rules file`)
+    throw widgetError(action, name, `the ${name} must be a non-empty string`, DEV ? `Pass the ${name} id from your rules file` : '')
   }
 }
 
@@ -77,7 +77,7 @@ export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void 
   check(nudge, action)
   const { target = document.body, ...rest } = options
   if (!(target instanceof Element)) {
-    throw widgetError(action, 'options.target', 'target is not a DOM element', 'Pass an element, or omit target to use document.body')
+    throw widgetError(action, 'options.target', 'target is not a DOM element', DEV ? 'Pass an element, or omit target to use document.body' : '')
   }
   const container = renderIn(
     attachHost(target, 'prepend'),
@@ -91,13 +91,13 @@ function gateOf(element: Element, action: string): { root: ShadowRoot; container
   const existing = gates.get(element)
   if (existing) return existing
   if (element.shadowRoot) {
-    throw widgetError(action, 'element', 'the element already has a shadow root', 'Wrap the gated content in a plain <div> and pass that', 'shadow_root_taken')
+    throw widgetError(action, 'element', 'the element already has a shadow root', DEV ? 'Wrap the gated content in a plain <div> and pass that' : '', 'shadow_root_taken')
   }
   let root: ShadowRoot
   try {
     root = element.attachShadow({ mode: 'open' })
   } catch {
-    throw widgetError(action, 'element', `a <${element.localName}> cannot hold a shadow root`, 'Pass a <div>, <section>, <span> or a custom element')
+    throw widgetError(action, 'element', `a <${element.localName}> cannot hold a shadow root`, DEV ? 'Pass a <div>, <section>, <span> or a custom element' : '')
   }
   const gate = { root }
   gates.set(element, gate)
