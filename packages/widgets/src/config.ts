@@ -10,7 +10,10 @@ export interface Labels {
   snooze: string
   /** Shown (and announced) after a non-buyer asked their admin. */
   requested: string
-  /** Meter text; `{used}` and `{limit}` are replaced with formatted numbers. */
+  /**
+   * Meter text; `{used}` and `{limit}` are filled as in prompt copy (`renderTemplate`: numbers formatted in the
+   * locale, `{{`/`}}` literal braces, other names empty).
+   */
   usage: string
   /** Meter text for a metric without a limit. */
   unlimited: string
@@ -53,9 +56,4 @@ export const Config = createContext<WidgetConfig>({})
 export function useConfig(): WidgetConfig & { labels: Labels } {
   const config = useContext(Config)
   return { ...config, labels: { ...defaultLabels, ...config.labels } }
-}
-
-/** Replaces `{name}` placeholders in one of the widgets' own labels. */
-export function fill(label: string, values: Record<string, string>): string {
-  return label.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match)
 }

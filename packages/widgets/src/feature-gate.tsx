@@ -1,8 +1,9 @@
 // Shows a feature when the plan includes it, otherwise a locked-feature card with the gate's prompt.
 import type { ComponentChildren } from 'preact'
 import { useMemo } from 'preact/hooks'
+import { renderTemplate } from '@nudgekit/rules/evaluator'
 import type { Nudge } from '@nudgekit/sdk'
-import { fill, useConfig } from './config.ts'
+import { useConfig } from './config.ts'
 import { PromptCard } from './prompt-card.tsx'
 import { useStore } from './use-store.ts'
 
@@ -32,7 +33,7 @@ export function FeatureGate({ nudge, feature, children, fallback }: FeatureGateP
   if (fallback !== undefined) return fallback
   return (
     <div class="nk-card nk-gate">
-      <p class="nk-title">{fill(labels.locked, { feature: rules?.features[feature]?.label ?? feature })}</p>
+      <p class="nk-title">{renderTemplate(labels.locked, { feature: rules?.features[feature]?.label ?? feature })}</p>
     </div>
   )
 }

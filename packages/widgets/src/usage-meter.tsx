@@ -1,7 +1,8 @@
 // A metric's usage against the plan limit: text label plus an accessible progress bar coloured by level.
 import { useId } from 'preact/hooks'
+import { renderTemplate } from '@nudgekit/rules/evaluator'
 import type { Nudge } from '@nudgekit/sdk'
-import { fill, useConfig } from './config.ts'
+import { useConfig } from './config.ts'
 import { useStore } from './use-store.ts'
 
 export interface UsageMeterProps {
@@ -12,15 +13,6 @@ export interface UsageMeterProps {
   warnAt?: number
   /** Percent of the limit from which the meter shows the critical colour and status. Default 100. */
   criticalAt?: number
-}
-
-/** Formats with the host's locale; a locale Intl rejects falls back to the runtime's rather than breaking the meter. */
-function numberFormat(locale: string | undefined): (value: number) => string {
-  try {
-    return new Intl.NumberFormat(locale).format
-  } catch {
-    return new Intl.NumberFormat().format
-  }
 }
 
 /**
@@ -35,13 +27,12 @@ export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: Usa
   const id = useId()
   if (!view) return null
   const { used, limit } = view
-  const format = numberFormat(locale)
   // Without a limit the meter is the count alone: no bar, no level.
   const percent = limit === null ? 0 : (view.percent ?? (limit > 0 ? (used / limit) * 100 : 100))
   const level = limit === null ? undefined : percent >= criticalAt ? 'critical' : percent >= warnAt ? 'warn' : undefined
   const status = level && (level === 'critical' ? labels.atLimit : labels.nearLimit)
-  const text =
-    limit === null ? fill(labels.unlimited, { used: format(used) }) : fill(labels.usage, { used: format(used), limit: format(limit) })
+  // The evaluator's templating formats the numbers (a locale Intl rejects falls back to the runtime's).
+  const text = renderTemplate(limit === null ? labels.unlimited : labels.usage, { used, limit }, locale)
   return (
     <div class={level ? `nk-meter nk-${level}` : 'nk-meter'}>
       <div class="nk-meter-head">
