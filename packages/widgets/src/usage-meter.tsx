@@ -27,8 +27,8 @@ export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: Usa
   const id = useId()
   if (!view) return null
   const { used, limit } = view
-  // Without a limit the meter is the count alone: no bar, no level.
-  const percent = limit === null ? 0 : (view.percent ?? (limit > 0 ? (used / limit) * 100 : 100))
+  // The view has a percent exactly when there is a limit; without one the meter is the count alone: no bar, no level.
+  const percent = view.percent ?? 0
   const level = limit === null ? undefined : percent >= criticalAt ? 'critical' : percent >= warnAt ? 'warn' : undefined
   const status = level && (level === 'critical' ? labels.atLimit : labels.nearLimit)
   // The evaluator's templating formats the numbers (a locale Intl rejects falls back to the runtime's).
