@@ -10,7 +10,7 @@ export function hashUnit(text: string): number {
   for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193)
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
-  return ((hash ^ (hash >>> 16)) >>> 0) / 4294967296
+  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32
 }
 
 /**

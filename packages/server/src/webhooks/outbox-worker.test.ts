@@ -46,9 +46,34 @@ function setup(responses: Array<number | Error> = [], overrides: (store: Store) 
     batchSize: 10,
     ...overrides(store),
   })
-  const enqueue = (id = 'sales:e1', now = clock) =>
-    store.enqueueWebhook({ id, route: 'sales', account: 'acme', key: 'upgrade_requested:contacts-80', payload: PAYLOAD, now, renotifyMs: DAY })
+  /** Enqueues a delivery of the route its id starts with. */
+  const enqueue = (id = 'sales:e1', now = clock, account = 'acme') =>
+    store.enqueueWebhook({ id, route: id.split(':')[0]!, account, key: 'upgrade_requested:contacts-80', payload: PAYLOAD, now, renotifyMs: DAY })
   return { store, worker, requests, logs, enqueue, advance: (ms: number) => (clock += ms) }
+}
+
+/** A receiver holding the requests to urls `holds` picks until the test answers them (200), and answering the rest at once. */
+function heldReceiver(holds: (url: string) => boolean = () => true) {
+  const held: Array<{ delivery: string; answer: () => void }> = []
+  const answered: string[] = []
+  let underWay = 0
+  let most = 0
+  const fetch = (url: string | URL | Request, init?: RequestInit) => {
+    const delivery = new Headers(init?.headers).get('X-Nudgekit-Delivery')!
+    if (!holds(String(url))) {
+      answered.push(delivery)
+      return Promise.resolve(new Response(null, { status: 200 }))
+    }
+    most = Math.max(most, ++underWay)
+    return new Promise<Response>((resolve) => {
+      held.push({ delivery, answer: () => {
+        underWay--
+        answered.push(delivery)
+        resolve(new Response(null, { status: 200 }))
+      } })
+    })
+  }
+  return { fetch: fetch as typeof globalThis.fetch, held, answered, mostUnderWay: () => most }
 }
 
 describe('createOutboxWorker', () => {
@@ -172,6 +197,98 @@ describe('createOutboxWorker', () => {
     ]])
     expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
     expect(await enqueue('sales:e2')).toBe(true)
+  })
+
+  it('delivers a route enqueued after one whose receiver hangs without waiting for it; close waits for the hung one', async () => {
+    const STUCK = 'https://stuck.example.com/hooks'
+    const receiver = heldReceiver((url) => url === STUCK)
+    const { store, worker, logs, enqueue } = setup([], () => ({
+      targets: new Map([['sales', { url: URL, secret: undefined }], ['support', { url: STUCK, secret: undefined }]]),
+      attempt: { fetch: receiver.fetch, now: () => T0, timeoutMs: 10_000 },
+    }))
+    worker.start()
+    await enqueue('support:e1')
+    worker.wake()
+    await vi.waitFor(() => expect(receiver.held).toHaveLength(1))
+    for (const [id, account] of [['sales:e1', 'acme'], ['sales:e2', 'globex']] as const) {
+      await enqueue(id, T0, account)
+      worker.wake()
+    }
+    await vi.waitFor(() => expect(receiver.answered).toEqual(['sales:e1', 'sales:e2']))
+    await vi.waitFor(async () => expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 }))
+    const stopped = worker.close()
+    receiver.held[0]!.answer()
+    await stopped
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(logs.map(([, message, fields]) => [message, fields.delivery])).toEqual([
+      ['webhook delivered', 'sales:e1'],
+      ['webhook delivered', 'sales:e2'],
+      ['webhook delivered', 'support:e1'],
+    ])
+  })
+
+  it('keeps at most batchSize attempts under way, leasing only into free slots, one as soon as an attempt ends', async () => {
+    const receiver = heldReceiver()
+    const limits: number[] = []
+    const { store, worker, enqueue } = setup([], (store) => ({
+      batchSize: 3,
+      outbox: { ...store, leaseWebhooks: (lease) => (limits.push(lease.limit), store.leaseWebhooks(lease)) },
+      attempt: { fetch: receiver.fetch, now: () => T0, timeoutMs: 10_000 },
+    }))
+    for (let i = 0; i < 8; i++) await enqueue(`sales:e${i}`, T0, `acct_${i}`)
+    const drained = worker.drain()
+    await vi.waitFor(() => expect(receiver.held).toHaveLength(3))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(receiver.held).toHaveLength(3)
+    expect(limits).toEqual([3])
+    receiver.held[0]!.answer()
+    await vi.waitFor(() => expect(receiver.held).toHaveLength(4))
+    expect(limits).toEqual([3, 1])
+    for (let i = 1; i < 8; i++) {
+      await vi.waitFor(() => expect(receiver.held.length).toBeGreaterThan(i))
+      receiver.held[i]!.answer()
+    }
+    await drained
+    expect(receiver.mostUnderWay()).toBe(3)
+    expect(new Set(receiver.answered).size).toBe(8)
+    expect(Math.max(...limits)).toBe(3)
+    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+  })
+
+  it('after a failed lease leases again at the next poll, not when an attempt under way ends; and never once closed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const receiver = heldReceiver()
+    let down = false
+    let leases = 0
+    const { worker, logs, enqueue } = setup([], (store) => ({
+      outbox: { ...store, leaseWebhooks: (lease) => (leases++, down ? Promise.reject(new Error('database is locked')) : store.leaseWebhooks(lease)) },
+      attempt: { fetch: receiver.fetch, now: () => T0, timeoutMs: 10_000 },
+    }))
+    await enqueue('sales:e1')
+    worker.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(receiver.held).toHaveLength(1)
+    down = true
+    await enqueue('sales:e2', T0, 'globex')
+    worker.wake()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(logs.map(([, message]) => message)).toEqual([
+      '[nudgekit] Failed to lease webhook deliveries: database is locked. The worker looks again in 1000 ms.',
+    ])
+    down = false
+    const afterFailure = leases
+    receiver.held[0]!.answer()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(leases).toBe(afterFailure)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(receiver.held.map(({ delivery }) => delivery)).toEqual(['sales:e1', 'sales:e2'])
+    const stopped = worker.close()
+    const atClose = leases
+    receiver.held[1]!.answer()
+    await stopped
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(leases).toBe(atClose)
+    expect(receiver.answered).toEqual(['sales:e1', 'sales:e2'])
   })
 
   it('looks at the outbox every poll interval once started, and no more once closed', async () => {

@@ -35,7 +35,7 @@ export interface OutboxWorkerOptions {
   pollIntervalMs: number
   /** How long a leased delivery stays this worker's; longer than an attempt can take. */
   leaseMs: number
-  /** Deliveries leased and attempted at once. */
+  /** Attempts under way at most; a lease takes only as many due deliveries as there are free slots. */
   batchSize: number
 }
 
@@ -51,12 +51,15 @@ export interface OutboxWorker {
 }
 
 /**
- * A worker delivering a store's webhook outbox: each turn leases up to `batchSize` due deliveries of its
- * routes, attempts each once (`attemptDelivery`), then deletes it when delivered, schedules the next
- * attempt with jittered backoff, or dead-letters it after the last attempt or a final answer (which gives
- * the notification claim back). A worker that dies mid-attempt records nothing: its lease ends, and the
- * delivery is attempted again, by any worker, with the same delivery id. The lease counts the attempt, so
- * a delivery that stops its instance every time is dead-lettered after `maxAttempts` leases, not resent forever.
+ * A worker delivering a store's webhook outbox: it leases due deliveries of its routes into `batchSize` slots,
+ * attempts each once (`attemptDelivery`), then deletes it when delivered, schedules the next attempt with
+ * jittered backoff, or dead-letters it after the last attempt or a final answer (which gives the notification
+ * claim back). An attempt frees its slot once its outcome is recorded, and the worker leases into it at once:
+ * a receiver hanging until the attempt timeout holds one slot, not every other delivery. It leases as many due
+ * deliveries as there are free slots when one frees, on `wake` and at each poll; never while they are all taken.
+ * A worker that dies mid-attempt records nothing: its lease ends, and the delivery is attempted again, by any
+ * worker, with the same delivery id. The lease counts the attempt, so a delivery that stops its instance every
+ * time is dead-lettered after `maxAttempts` leases, not resent forever.
  *
  * @example
  * const worker = createOutboxWorker({ outbox: store, targets, owner: 'host/123/ab12', now: Date.now, logger,
@@ -69,8 +72,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const routes = [...options.targets.keys()]
   let state: 'new' | 'started' | 'closed' = 'new'
   let timer: ReturnType<typeof setTimeout> | undefined
-  let draining: Promise<void> | undefined
-  let again = false
 
   const logDeadLetter = async (reason: string, url: string, fields: Record<string, unknown>): Promise<void> => {
     // The count is context for the line: a store that cannot count now does not keep the dead letter unlogged.
@@ -113,62 +114,117 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  /** One lease and its attempts; the number of deliveries it took from the outbox. */
-  const turn = async (): Promise<number> => {
-    let result
-    try {
-      result = await outbox.leaseWebhooks({
-        routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: options.batchSize, maxAttempts: options.maxAttempts,
-      })
-    } catch (error) {
-      logger.error(`[nudgekit] Failed to lease webhook deliveries: ${errorMessage(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
-      return 0
+  // Attempts under way, each holding one of `batchSize` slots until its outcome is recorded.
+  const attempts = new Set<Promise<void>>()
+  // The one loop leasing into free slots, while it runs.
+  let filling: Promise<void> | undefined
+  // Something may be due: set by start, wake, drain, the poll, a freed slot, and a lease that took rows.
+  let due = false
+  // After a failed lease a freed slot does not lease again: the poll does (or a wake, or drain).
+  let leaseFailed = false
+  let idle: { promise: Promise<void>; resolve: () => void } | undefined
+
+  const running = () => state !== 'closed'
+  const free = () => options.batchSize - attempts.size
+
+  /** Leases into the free slots while something may be due; returns once they are full or nothing was. */
+  const fill = async (): Promise<void> => {
+    while (due && running() && free() > 0) {
+      due = false
+      let result
+      try {
+        result = await outbox.leaseWebhooks({
+          routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: free(), maxAttempts: options.maxAttempts,
+        })
+      } catch (error) {
+        leaseFailed = true
+        due = false
+        logger.error(`[nudgekit] Failed to lease webhook deliveries: ${errorMessage(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
+        return
+      }
+      leaseFailed = false
+      const { leased, deadLettered } = result
+      for (const delivery of deadLettered) {
+        await logDeadLetter(delivery.error, options.targets.get(delivery.route)!.url, { ...logFields(delivery), attempts: delivery.attempts })
+      }
+      for (const delivery of leased) begin(delivery)
+      if (leased.length + deadLettered.length > 0) due = true
     }
-    const { leased, deadLettered } = result
-    for (const delivery of deadLettered) {
-      await logDeadLetter(delivery.error, options.targets.get(delivery.route)!.url, { ...logFields(delivery), attempts: delivery.attempts })
-    }
-    await Promise.all(leased.map(settle))
-    return leased.length + deadLettered.length
   }
 
-  // A function, not a comparison: TypeScript would keep the narrowing of the guard below inside the loop.
-  const running = () => state !== 'closed'
-  const drain = (): Promise<void> => {
-    if (!running() || routes.length === 0) return draining ?? Promise.resolve()
-    if (draining) {
-      again = true
-      return draining
+  /** Attempts a leased delivery in a slot of its own, leased into again once free (unless a lease failed). */
+  const begin = (delivery: LeasedWebhook): void => {
+    const attempt: Promise<void> = settle(delivery).finally(() => {
+      attempts.delete(attempt)
+      if (!leaseFailed) due = true
+      kick()
+    })
+    attempts.add(attempt)
+  }
+
+  /**
+   * Runs the lease loop when something may be due and a slot is free; otherwise sets the poll (once started) and,
+   * with nothing under way, resolves `drain` and `close`. The loop restarts from its `finally` only when it can
+   * lease, so a worker whose slots are all taken waits for one to free instead of spinning.
+   */
+  const kick = (): void => {
+    if (filling || routes.length === 0) return
+    if (due && running() && free() > 0) {
+      clearTimeout(timer)
+      timer = undefined
+      filling = fill().finally(() => {
+        filling = undefined
+        kick()
+      })
+      return
     }
-    clearTimeout(timer)
-    draining = (async () => {
-      try {
-        do {
-          again = false
-          while (running() && (await turn()) > 0);
-        } while (again && running())
-      } finally {
-        draining = undefined
-        if (state === 'started') timer = setTimeout(() => void drain(), options.pollIntervalMs).unref()
-      }
-    })()
-    return draining
+    if (state === 'started' && timer === undefined) {
+      timer = setTimeout(() => {
+        timer = undefined
+        look()
+      }, options.pollIntervalMs).unref()
+    }
+    if (attempts.size === 0 && idle) {
+      idle.resolve()
+      idle = undefined
+    }
+  }
+
+  /** Leases what is due into the free slots now, or as soon as one frees. */
+  const look = (): void => {
+    due = true
+    kick()
+  }
+
+  /** Resolves once no lease and no attempt is under way. */
+  const whenIdle = (): Promise<void> => {
+    if (!filling && attempts.size === 0) return Promise.resolve()
+    if (!idle) {
+      let resolve = () => {}
+      const promise = new Promise<void>((done) => (resolve = done))
+      idle = { promise, resolve }
+    }
+    return idle.promise
   }
 
   return {
     start() {
       if (state !== 'new') return
       state = 'started'
-      void drain()
+      look()
     },
     wake() {
-      if (state === 'started') void drain()
+      if (state === 'started') look()
     },
-    drain,
-    async close() {
+    drain() {
+      look()
+      return whenIdle()
+    },
+    close() {
       state = 'closed'
       clearTimeout(timer)
-      await draining
+      timer = undefined
+      return whenIdle()
     },
   }
 }
