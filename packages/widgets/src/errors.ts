@@ -12,9 +12,9 @@ export interface WidgetError extends Error {
 }
 
 /**
- * An Error carrying `code`, `path` and `hint`; its message reads
- * "[nudgekit] Failed to <action>: <reason>. <hint>." (without a hint in production). The code defaults to `invalid_<name>` of the path's
- * last part (`options.target` → `invalid_target`).
+ * An Error carrying `code`, `path` and `hint`; its message reads "[nudgekit] Failed to <action>: <reason>.
+ * <hint>." (without a hint in production). The code defaults to `invalid_<name>` of the path's last part
+ * (`options.target` → `invalid_target`).
  * @example throw widgetError('mount the usage meter', 'metric', 'the metric must be a non-empty string', 'Pass the metric id from your rules file')
  */
 export function widgetError(action: string, path: string, reason: string, hint: string, code = `invalid_${path.split('.').pop()}`): WidgetError {
