@@ -27,6 +27,9 @@ export {
   type DeadWebhook,
   type UnroutedWebhooks,
   type WebhookCounts,
+  type DeadLetter,
+  type DeadLetterFilter,
+  type WebhookRevival,
 } from './store/types.ts'
 export { buildForecast, forecastFrom, type Forecast } from './forecast.ts'
 export { buildStats, parseStatsQuery } from './stats/build.ts'

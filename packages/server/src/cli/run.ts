@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   serve: () => import('./commands/serve.ts'),
   migrate: () => import('./commands/migrate.ts'),
   stats: () => import('./commands/stats.ts'),
+  webhooks: () => import('./commands/webhooks.ts'),
 }
 
 const usage = `Usage: nudgekit <command> [options]
@@ -20,6 +21,7 @@ Commands:
   serve               Run the nudgekit server (rules, events, stats, dashboard)
   migrate             Apply database migrations
   stats               Print acceptance by trigger (table, CSV or JSON)
+  webhooks            List webhook dead letters; send them again or delete them
 
 Run 'nudgekit <command> --help' for a command's options.`
 

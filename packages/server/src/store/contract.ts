@@ -186,13 +186,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))).toBe(true)
       expect(await store.enqueueWebhook(delivery('cs:5', { key: 'upgrade_requested:t' }))).toBe(true)
       expect(await store.enqueueWebhook(delivery('cs:6', { now: T0 + DAY }))).toBe(true)
-      expect(await store.webhookCounts()).toEqual({ pending: 4, dead: 0 })
+      expect(await store.webhookCounts(T0)).toEqual({ pending: 4, leased: 0, dead: 0 })
     })
 
     it('enqueues a delivery id once, so a retried ingest never sends twice', async () => {
       expect(await store.enqueueWebhook(delivery('cs:1'))).toBe(true)
       expect(await store.enqueueWebhook(delivery('cs:1', { now: T0 + 2 * DAY }))).toBe(false)
-      expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 })
+      expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 0, dead: 0 })
       // The claim stands: the repeat did not take a new one either.
       expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY - 1 }))).toBe(false)
     })
@@ -246,7 +246,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           error: 'no outcome recorded after 2 attempts (the instance stopped mid-attempt)',
         }],
       })
-      expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 1 })
+      expect(await store.webhookCounts(T0 + 120_000)).toEqual({ pending: 1, leased: 1, dead: 1 })
       expect(await store.retryWebhook('cs:1', 'two', T0 + 120_001, 'late')).toBe(false)
       // Its claim was given back.
       expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + 120_001 }))).toBe(true)
@@ -257,7 +257,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await lease('one', T0)
       await lease('two', T0 + 60_000)
       await store.completeWebhook('cs:1')
-      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+      expect(await store.webhookCounts(T0 + 60_000)).toEqual({ pending: 0, leased: 0, dead: 0 })
       expect(await lease('three', T0 + 10 * 60_000)).toEqual([])
     })
 
@@ -266,7 +266,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await lease('one', T0)
       expect(await store.deadLetterWebhook('cs:1', 'two', 'the receiver answered 500', T0 + 1)).toBe(false)
       expect(await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + 1)).toBe(true)
-      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+      expect(await store.webhookCounts(T0 + 1)).toEqual({ pending: 0, leased: 0, dead: 1 })
       expect(await lease('one', T0 + 10 * 60_000)).toEqual([])
       expect(await store.retryWebhook('cs:1', 'one', T0 + 2, 'late')).toBe(false)
       expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + 2 }))).toBe(true)
@@ -289,12 +289,78 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await leaseAll('old-rules', T0 + 50_000, ['old'], 1)
       expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0 - 1, now: T0 + 50_000 })).toBe(0)
       expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0, now: T0 + 60_000 })).toBe(1)
-      expect(await store.webhookCounts()).toEqual({ pending: 3, dead: 1 })
+      expect(await store.webhookCounts(T0 + 60_000)).toEqual({ pending: 3, leased: 1, dead: 1 })
       // Its claim was given back; the young delivery and the leased one stay.
       expect(await store.enqueueWebhook(delivery('old:4', { route: 'old', now: T0 + 60_001 }))).toBe(true)
       expect(ids((await leaseAll('new-rules', T0 + 60_001, ['old'])).leased)).toEqual(['old:3', 'old:4'])
       expect(await store.deadLetterUnroutedWebhooks({ routes: [], enqueuedBefore: T0 + DAY, now: T0 + DAY })).toBe(4)
-      expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 5 })
+      expect(await store.webhookCounts(T0 + DAY)).toEqual({ pending: 0, leased: 0, dead: 5 })
+    })
+
+    /** Enqueues a delivery at `now`, leases it and dead-letters it at `now + 1` (which gives its claim back). */
+    const deadLetter = async (id: string, now: number, overrides: Partial<WebhookEnqueue> = {}) => {
+      expect(await store.enqueueWebhook(delivery(id, { now, ...overrides }))).toBe(true)
+      await leaseAll(id, now, [overrides.route ?? 'cs'])
+      expect(await store.deadLetterWebhook(id, id, `the receiver answered 500 (${id})`, now + 1)).toBe(true)
+    }
+
+    it('lists dead letters newest first, bounded, of one route or one id, and not pending deliveries', async () => {
+      await deadLetter('cs:1', T0)
+      await deadLetter('sales:1', T0 + 10, { route: 'sales' })
+      await deadLetter('cs:2', T0 + 20, { account: 'b' })
+      await store.enqueueWebhook(delivery('cs:3', { account: 'c', now: T0 + 30 }))
+      expect(await store.listDeadWebhooks({ limit: 10 })).toEqual([
+        { id: 'cs:2', route: 'cs', account: 'b', trigger: 't', attempts: 1, lastError: 'the receiver answered 500 (cs:2)', deadAt: T0 + 21 },
+        { id: 'sales:1', route: 'sales', account: 'a', trigger: 't', attempts: 1, lastError: 'the receiver answered 500 (sales:1)', deadAt: T0 + 11 },
+        { id: 'cs:1', route: 'cs', account: 'a', trigger: 't', attempts: 1, lastError: 'the receiver answered 500 (cs:1)', deadAt: T0 + 1 },
+      ])
+      expect((await store.listDeadWebhooks({ limit: 2 })).map((d) => d.id)).toEqual(['cs:2', 'sales:1'])
+      expect((await store.listDeadWebhooks({ limit: 10, route: 'cs' })).map((d) => d.id)).toEqual(['cs:2', 'cs:1'])
+      expect((await store.listDeadWebhooks({ limit: 10, id: 'cs:3' }))).toEqual([])
+    })
+
+    it('revives a dead letter as if enqueued now: due at once, attempts from 0, its claim taken back', async () => {
+      await deadLetter('cs:1', T0)
+      const now = T0 + 2 * DAY
+      expect(await store.reviveWebhooks({ id: 'cs:1', now })).toEqual({ revived: ['cs:1'], superseded: [] })
+      expect(await store.webhookCounts(now)).toEqual({ pending: 1, leased: 0, dead: 0 })
+      expect(await store.listDeadWebhooks({ limit: 10 })).toEqual([])
+      expect(await lease('one', now)).toEqual([{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 1 }])
+      // Its claim stands, as for any enqueued delivery: no second notification within the re-notify delay.
+      expect(await store.enqueueWebhook(delivery('cs:2', { now: now + 1 }))).toBe(false)
+      // Dead-lettered again, it gives the claim back again.
+      expect(await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', now + 2)).toBe(true)
+      expect(await store.enqueueWebhook(delivery('cs:3', { now: now + 3 }))).toBe(true)
+      expect(await store.reviveWebhooks({ id: 'cs:404', now })).toEqual({ revived: [], superseded: [] })
+    })
+
+    it('revives only the newest dead letter of a route, account and trigger, and none whose notification was claimed since', async () => {
+      await deadLetter('cs:1', T0)
+      await deadLetter('cs:2', T0 + 10)
+      await deadLetter('cs:3', T0, { account: 'b' })
+      await deadLetter('sales:1', T0, { route: 'sales' })
+      // A later notification about b went out (or is on its way): cs:3 says nothing new.
+      expect(await store.enqueueWebhook(delivery('cs:4', { account: 'b', now: T0 + 20 }))).toBe(true)
+      const revival = await store.reviveWebhooks({ route: 'cs', now: T0 + DAY })
+      expect(revival.revived).toEqual(['cs:2'])
+      expect(revival.superseded.sort()).toEqual(['cs:1', 'cs:3'])
+      expect(await store.webhookCounts(T0 + DAY)).toEqual({ pending: 2, leased: 0, dead: 3 })
+      expect(await store.reviveWebhooks({ id: 'cs:3', now: T0 + DAY })).toEqual({ revived: [], superseded: ['cs:3'] })
+    })
+
+    it('purges dead letters, of a route, one id or dead before a time, never a pending delivery', async () => {
+      await deadLetter('cs:1', T0)
+      await deadLetter('cs:2', T0 + 10, { account: 'b' })
+      await deadLetter('cs:3', T0 + 20, { account: 'c' })
+      await deadLetter('sales:1', T0 + 30, { route: 'sales' })
+      await store.enqueueWebhook(delivery('cs:5', { account: 'd', now: T0 + 40 }))
+      expect(await store.purgeDeadWebhooks({ before: T0 + 11 })).toBe(1)
+      expect(await store.purgeDeadWebhooks({ id: 'cs:5' })).toBe(0)
+      expect(await store.purgeDeadWebhooks({ id: 'cs:2' })).toBe(1)
+      expect(await store.purgeDeadWebhooks({ route: 'cs' })).toBe(1)
+      expect(await store.webhookCounts(T0 + 40)).toEqual({ pending: 1, leased: 0, dead: 1 })
+      expect(await store.purgeDeadWebhooks({})).toBe(1)
+      expect(await store.webhookCounts(T0 + 40)).toEqual({ pending: 1, leased: 0, dead: 0 })
     })
   })
 }

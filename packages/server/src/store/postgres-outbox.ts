@@ -1,19 +1,24 @@
 // PostgreSQL webhook outbox: claim + enqueue in one transaction, leases with FOR UPDATE SKIP LOCKED across instances.
 import type pg from 'postgres'
 import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
-import type { DeadWebhook, WebhookOutbox } from './types.ts'
+import type { DeadLetter, DeadLetterFilter, DeadLetterStore, DeadWebhook, WebhookOutbox } from './types.ts'
 
 type Sql = pg.Sql<{ bigint: number }>
 
 /**
  * The outbox methods of `postgres()`. A lease locks the due rows it takes and skips rows another instance's
  * lease has locked, so instances sharing the database never lease one row at once.
- * @example const outbox = postgresOutbox(sql, call); await outbox.webhookCounts()
+ * @example const outbox = postgresOutbox(sql, call); await outbox.webhookCounts(Date.now())
  */
-export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Promise<T>): WebhookOutbox {
+export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Promise<T>): WebhookOutbox & DeadLetterStore {
   // Gives back the claims of the rows the `dead` CTE dead-lettered, unless later claims replaced them.
   const freed = () => sql`freed as (delete from notifications n using dead
     where n.route = dead.route and n.account = dead.account and n.trigger = dead.trigger and n.last_sent_at = dead.created_at)`
+  // The dead letters a filter picks (`before`: dead before then).
+  const deadLetters = (filter: DeadLetterFilter & { before?: number }) => sql`dead_at is not null
+    ${filter.id === undefined ? sql`` : sql`and id = ${filter.id}`}
+    ${filter.route === undefined ? sql`` : sql`and route = ${filter.route}`}
+    ${filter.before === undefined ? sql`` : sql`and dead_at < ${filter.before}`}`
 
   return {
     enqueueWebhook: (delivery) =>
@@ -93,12 +98,52 @@ export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
           select 1 from dead`
         return dead.length
       }),
-    webhookCounts: () =>
+    webhookCounts: (now) =>
       call(async () => {
-        const [row] = await sql<{ pending: number; dead: number }[]>`select
-          count(*) filter (where dead_at is null) as pending, count(*) filter (where dead_at is not null) as dead
+        const [row] = await sql<{ pending: number; leased: number; dead: number }[]>`select
+          count(*) filter (where dead_at is null) as pending,
+          count(*) filter (where dead_at is null and lease_until > ${now}) as leased,
+          count(*) filter (where dead_at is not null) as dead
           from webhook_outbox`
-        return { pending: row!.pending, dead: row!.dead }
+        return { pending: row!.pending, leased: row!.leased, dead: row!.dead }
       }),
+    listDeadWebhooks: (filter) =>
+      call(async () => {
+        const rows = await sql<DeadLetterRow[]>`select id, route, account, trigger, attempts, last_error, dead_at
+          from webhook_outbox where ${deadLetters(filter)} order by dead_at desc, id desc limit ${filter.limit}`
+        return rows.map(({ last_error, dead_at, ...row }): DeadLetter => ({ ...row, lastError: last_error, deadAt: dead_at }))
+      }),
+    reviveWebhooks: (filter) =>
+      call(() =>
+        sql.begin(async (tx) => {
+          const revival = { revived: [] as string[], superseded: [] as string[] }
+          // Newest first, so the newest dead letter of a route, account and trigger takes the claim.
+          const dead = await tx<Array<{ id: string; route: string; account: string; trigger: string }>>`select id, route,
+            account, trigger from webhook_outbox where ${deadLetters(filter)} order by created_at desc, id desc for update`
+          for (const row of dead) {
+            const claimed = await tx`insert into notifications (route, account, trigger, last_sent_at)
+              values (${row.route}, ${row.account}, ${row.trigger}, ${filter.now}) on conflict (route, account, trigger) do nothing
+              returning 1`
+            if (claimed.length > 0) {
+              await tx`update webhook_outbox set attempts = 0, next_attempt_at = ${filter.now}, created_at = ${filter.now},
+                dead_at = null, last_error = null, lease_owner = null, lease_until = null where id = ${row.id}`
+            }
+            revival[claimed.length > 0 ? 'revived' : 'superseded'].push(row.id)
+          }
+          return revival
+        }),
+      ),
+    purgeDeadWebhooks: (filter) =>
+      call(async () => (await sql`delete from webhook_outbox where ${deadLetters(filter)}`).count),
   }
+}
+
+interface DeadLetterRow {
+  id: string
+  route: string
+  account: string
+  trigger: string
+  attempts: number
+  last_error: string | null
+  dead_at: number
 }

@@ -1,7 +1,7 @@
 // SQLite webhook outbox: claim + enqueue in one transaction, leases by UPDATE … RETURNING (one writer at a time).
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
-import type { WebhookOutbox } from './types.ts'
+import type { DeadLetter, DeadLetterFilter, DeadLetterStore, WebhookOutbox } from './types.ts'
 
 /** What the outbox needs from the SQLite store: cached statements, its transaction and its error mapping. */
 export interface SqliteOutboxDeps {
@@ -13,12 +13,19 @@ export interface SqliteOutboxDeps {
 /** What a dead-lettering UPDATE returns: the claim to give back. */
 const CLAIM = 'route, account, trigger, created_at'
 
+/** The dead letters a filter picks, as conditions (appended to `WHERE dead_at IS NOT NULL`) and their parameters. */
+function deadLetterClause(filter: DeadLetterFilter & { before?: number }): [string, SQLInputValue[]] {
+  const conditions: Array<[string, SQLInputValue | undefined]> = [['id = ?', filter.id], ['route = ?', filter.route], ['dead_at < ?', filter.before]]
+  const given = conditions.filter(([, value]) => value !== undefined)
+  return [given.map(([condition]) => ` AND ${condition}`).join(''), given.map(([, value]) => value!)]
+}
+
 /**
  * The outbox methods of `sqlite()`. Every statement writes under SQLite's single write lock, so a lease is
  * atomic across connections and processes sharing the file.
- * @example const outbox = sqliteOutbox({ statement, transaction, call }); await outbox.webhookCounts()
+ * @example const outbox = sqliteOutbox({ statement, transaction, call }); await outbox.webhookCounts(Date.now())
  */
-export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): WebhookOutbox {
+export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): WebhookOutbox & DeadLetterStore {
   const run = (sql: string, ...params: SQLInputValue[]) => statement(sql).run(...params).changes > 0
   // The claim a dead letter made, unless a later one replaced it.
   const giveBackClaim = (dead: Record<string, SQLInputValue>) =>
@@ -94,15 +101,61 @@ export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps)
           return dead.length
         }),
       ),
-    webhookCounts: () =>
+    webhookCounts: (now) =>
       call(() => {
         const row = statement(`SELECT count(*) FILTER (WHERE dead_at IS NULL) AS pending,
-          count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM webhook_outbox`).get()!
-        return { pending: Number(row.pending), dead: Number(row.dead) }
+          count(*) FILTER (WHERE dead_at IS NULL AND lease_until > ?) AS leased,
+          count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM webhook_outbox`).get(now)!
+        return { pending: Number(row.pending), leased: Number(row.leased), dead: Number(row.dead) }
+      }),
+    listDeadWebhooks: (filter) =>
+      call(() => {
+        const [where, params] = deadLetterClause(filter)
+        return statement(`SELECT id, route, account, trigger, attempts, last_error, dead_at FROM webhook_outbox
+          WHERE dead_at IS NOT NULL${where} ORDER BY dead_at DESC, id DESC LIMIT ?`)
+          .all(...params, filter.limit)
+          .map(deadLetter)
+      }),
+    reviveWebhooks: (filter) =>
+      call(() =>
+        transaction(() => {
+          const [where, params] = deadLetterClause(filter)
+          const revival = { revived: [] as string[], superseded: [] as string[] }
+          // Newest first, so the newest dead letter of a route, account and trigger takes the claim.
+          const dead = statement(`SELECT id, route, account, trigger FROM webhook_outbox
+            WHERE dead_at IS NOT NULL${where} ORDER BY created_at DESC, id DESC`).all(...params)
+          for (const row of dead) {
+            const claimed = run(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
+              ON CONFLICT (route, account, trigger) DO NOTHING`, row.route!, row.account!, row.trigger!, filter.now)
+            if (claimed) {
+              run(`UPDATE webhook_outbox SET attempts = 0, next_attempt_at = ?1, created_at = ?1, dead_at = NULL,
+                last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?2`, filter.now, row.id!)
+            }
+            revival[claimed ? 'revived' : 'superseded'].push(row.id as string)
+          }
+          return revival
+        }),
+      ),
+    purgeDeadWebhooks: (filter) =>
+      call(() => {
+        const [where, params] = deadLetterClause(filter)
+        return Number(statement(`DELETE FROM webhook_outbox WHERE dead_at IS NOT NULL${where}`).run(...params).changes)
       }),
   }
 }
 
 function leased(row: Record<string, SQLInputValue>) {
   return { id: row.id as string, route: row.route as string, payload: row.payload as string, attempts: Number(row.attempts) }
+}
+
+function deadLetter(row: Record<string, SQLInputValue>): DeadLetter {
+  return {
+    id: row.id as string,
+    route: row.route as string,
+    account: row.account as string,
+    trigger: row.trigger as string,
+    attempts: Number(row.attempts),
+    lastError: row.last_error as string | null,
+    deadAt: Number(row.dead_at),
+  }
 }

@@ -150,8 +150,40 @@ export interface UnroutedWebhooks {
 export interface WebhookCounts {
   /** Not yet delivered: due, leased or waiting for a retry. */
   pending: number
+  /** Of the pending, those an instance is attempting now (leased until after `now`). */
+  leased: number
   /** Gave up after the last attempt (or a final answer such as a 4xx). */
   dead: number
+}
+
+/** Which dead letters an operator lists, sends again or deletes. */
+export interface DeadLetterFilter {
+  /** Only this delivery. */
+  id?: string
+  /** Only this route's. */
+  route?: string
+}
+
+/** A dead letter as listed for an operator. */
+export interface DeadLetter {
+  id: string
+  route: string
+  account: string
+  /** The notification key: the trigger id, or `upgrade_requested:<trigger>`. */
+  trigger: string
+  attempts: number
+  lastError: string | null
+  deadAt: number
+}
+
+export interface WebhookRevival {
+  /** Dead letters now pending again, due at once, with their claims taken back. */
+  revived: string[]
+  /**
+   * Dead letters left as they are: a later notification about the same route, account and trigger has been
+   * claimed (delivered, or still to deliver), or a newer dead letter of theirs was revived instead.
+   */
+  superseded: string[]
 }
 
 /** The outbox part of a store: what the webhooks need (usually the store itself). */
@@ -160,6 +192,9 @@ export type WebhookOutbox = Pick<
   | 'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'deadLetterUnroutedWebhooks'
   | 'webhookCounts'
 >
+
+/** The dead-letter part of a store: what `nudgekit webhooks` needs besides the counts. */
+export type DeadLetterStore = Pick<Store, 'listDeadWebhooks' | 'reviveWebhooks' | 'purgeDeadWebhooks'>
 
 /** Thrown by a store when the database cannot be reached; the handler answers 503 + Retry-After. */
 export class StoreUnavailableError extends Error {
@@ -231,8 +266,20 @@ export interface Store {
    * in the rules (removed, or disabled …)`, giving back their claims; resolves to how many.
    */
   deadLetterUnroutedWebhooks(unrouted: UnroutedWebhooks): Promise<number>
-  /** Deliveries in the outbox: still to deliver, and dead letters. */
-  webhookCounts(): Promise<WebhookCounts>
+  /** Deliveries in the outbox: still to deliver (and of those, leased at `now`), and dead letters. */
+  webhookCounts(now: number): Promise<WebhookCounts>
+  /** Up to `limit` dead letters matching `filter`, newest first (by `dead_at`, then id). */
+  listDeadWebhooks(filter: DeadLetterFilter & { limit: number }): Promise<DeadLetter[]>
+  /**
+   * Makes the dead letters matching `filter` pending again as if enqueued at `now`: due at once, attempts 0, error,
+   * `dead_at` and lease cleared. Each takes its notification claim back (given back when it was dead-lettered) at
+   * `now`, like an enqueue, so delivering it leaves the account notified and dead-lettering it again gives the claim
+   * back. A dead letter whose claim is taken (a later notification of its route, account and trigger was enqueued)
+   * stays dead; of several of one route, account and trigger, only the newest is revived.
+   */
+  reviveWebhooks(filter: DeadLetterFilter & { now: number }): Promise<WebhookRevival>
+  /** Deletes the dead letters matching `filter` (and dead before `before`, when given); resolves to how many. */
+  purgeDeadWebhooks(filter: DeadLetterFilter & { before?: number }): Promise<number>
   /** Resolves when the database answers; throws `StoreUnavailableError` when it cannot be reached (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -1,6 +1,8 @@
 // The PostgreSQL the server's tests share with CI: a unique schema per store, dropped when the file ends.
 import pg from 'postgres'
 import { afterAll } from 'vitest'
+import { postgres } from '../store/postgres.ts'
+import type { Store } from '../store/types.ts'
 
 /** The shared test database (trust auth). Override with NUDGEKIT_TEST_DATABASE_URL. */
 export const TEST_DATABASE_URL = process.env.NUDGEKIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -23,4 +25,20 @@ export function testSchemas(label: string): () => string {
     made.push(schema)
     return schema
   }
+}
+
+/** The test database's URL with `schema` as its search path: what a user passes as --database-url. */
+export function schemaUrl(schema: string): string {
+  return `${TEST_DATABASE_URL}?search_path=${schema}`
+}
+
+/**
+ * A migrated store in a new schema of `schemas`, and the --database-url naming that schema.
+ * @example const { store, url } = await migratedStore(testSchemas('cli_stats'))
+ */
+export async function migratedStore(schemas: () => string): Promise<{ store: Store; url: string }> {
+  const schema = schemas()
+  const store = postgres(TEST_DATABASE_URL, { schema })
+  await store.migrate()
+  return { store, url: schemaUrl(schema) }
 }

@@ -85,7 +85,7 @@ describe('createOutboxWorker', () => {
     expect(requests[0]!.body).toBe(PAYLOAD)
     expect(requests[0]!.headers.get('X-Nudgekit-Delivery')).toBe('sales:e1')
     expect(verifySignature(PAYLOAD, requests[0]!.headers.get('X-Nudgekit-Signature'), 'whsec_sales', 300, T0)).toBe(true)
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
     expect(logs).toEqual([['info', 'webhook delivered', {
       route: 'sales', delivery: 'sales:e1', type: 'upgrade_requested', account: 'acme', trigger: 'contacts-80', attempts: 1, status: 200,
     }]])
@@ -136,7 +136,7 @@ describe('createOutboxWorker', () => {
     advance(DAY)
     await worker.drain()
     expect(requests).toHaveLength(1)
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 1 })
   })
 
   it('dead-letters after the last attempt, logs why with the dead-letter count, and gives back the claim', async () => {
@@ -152,7 +152,7 @@ describe('createOutboxWorker', () => {
       expect.stringMatching(/^\[nudgekit\] Failed to deliver webhook: the receiver answered 500\. Check that https:\/\/crm\.example\.com\/hooks accepts POST requests; the delivery is kept in webhook_outbox as a dead letter\.$/),
       expect.objectContaining({ route: 'sales', delivery: 'sales:e1', account: 'acme', attempts: 6, status: 500, dead_letters: 1 }),
     ])
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 1 })
     // Well within the re-notify delay, the account's next signal is enqueued and sent.
     expect(await enqueue('sales:e2')).toBe(true)
     await worker.drain()
@@ -178,7 +178,7 @@ describe('createOutboxWorker', () => {
       ['webhook attempt failed; retrying', 5, 8000],
       ['[nudgekit] Failed to deliver webhook', 6, undefined],
     ])
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 1 })
   })
 
   it('dead-letters a delivery whose instance stopped mid-attempt every time instead of sending it again', async () => {
@@ -195,7 +195,7 @@ describe('createOutboxWorker', () => {
       '[nudgekit] Failed to deliver webhook: no outcome recorded after 6 attempts (the instance stopped mid-attempt). Check that https://crm.example.com/hooks accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.',
       { route: 'sales', delivery: 'sales:e1', type: 'upgrade_requested', account: 'acme', trigger: 'contacts-80', attempts: 6, dead_letters: 1 },
     ]])
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 1 })
     expect(await enqueue('sales:e2')).toBe(true)
   })
 
@@ -215,11 +215,11 @@ describe('createOutboxWorker', () => {
       worker.wake()
     }
     await vi.waitFor(() => expect(receiver.answered).toEqual(['sales:e1', 'sales:e2']))
-    await vi.waitFor(async () => expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 }))
+    await vi.waitFor(async () => expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 1, dead: 0 }))
     const stopped = worker.close()
     receiver.held[0]!.answer()
     await stopped
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
     expect(logs.map(([, message, fields]) => [message, fields.delivery])).toEqual([
       ['webhook delivered', 'sales:e1'],
       ['webhook delivered', 'sales:e2'],
@@ -252,7 +252,7 @@ describe('createOutboxWorker', () => {
     expect(receiver.mostUnderWay()).toBe(3)
     expect(new Set(receiver.answered).size).toBe(8)
     expect(Math.max(...limits)).toBe(3)
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
   })
 
   it('after a failed lease leases again at the next poll, not when an attempt under way ends; and never once closed', async () => {

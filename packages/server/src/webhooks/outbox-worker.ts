@@ -75,7 +75,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const logDeadLetter = async (reason: string, url: string, fields: Record<string, unknown>): Promise<void> => {
     // The count is context for the line: a store that cannot count now does not keep the dead letter unlogged.
-    const dead = await outbox.webhookCounts().then((counts) => counts.dead, () => undefined)
+    const dead = await outbox.webhookCounts(now()).then((counts) => counts.dead, () => undefined)
     logger.error(
       `[nudgekit] Failed to deliver webhook: ${reason}. Check that ${url} accepts POST requests; the delivery is kept in webhook_outbox as a dead letter.`,
       { ...fields, dead_letters: dead },

@@ -163,7 +163,7 @@ describe('createRouter', () => {
     await router.idle()
     expect(requests).toHaveLength(7)
     expect(JSON.parse(requests[6]!.body)).toMatchObject({ id: 'sales:0194f6c0-0000-7000-8000-000000000002' })
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 1 })
   })
 
   it('disables a route whose secret variable is not set, and says which', async () => {
@@ -215,7 +215,7 @@ describe('durable delivery', () => {
     await before.router.idle()
     await before.router.close()
     expect(before.requests).toHaveLength(2)
-    expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 0, dead: 0 })
 
     const after = setup([salesRoute], [], { store })
     after.advance(500)
@@ -223,7 +223,7 @@ describe('durable delivery', () => {
     expect(after.requests).toHaveLength(1)
     expect(after.requests[0]!.headers.get('X-Nudgekit-Delivery')).toBe(before.requests[0]!.headers.get('X-Nudgekit-Delivery'))
     expect(after.logs).toEqual([['info', 'webhook delivered', expect.objectContaining({ attempts: 2, status: 200 })]])
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
   })
 
   it('dead-letters on start the deliveries of a route no longer in the rules, once older than a lease', async () => {
@@ -236,7 +236,7 @@ describe('durable delivery', () => {
     old.router.onEvents([event({ id: 'e2', account: 'globex' })], 'pk')
     await old.router.idle()
     await old.router.close()
-    expect(await store.webhookCounts()).toEqual({ pending: 4, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 4, leased: 0, dead: 0 })
 
     const updated = setup([salesRoute], [], { store, pollIntervalMs: 3_600_000 })
     updated.advance(60_000)
@@ -250,7 +250,7 @@ describe('durable delivery', () => {
       { dead_lettered: 1 },
     ]])
     expect(updated.requests.map((r) => r.headers.get('X-Nudgekit-Delivery')).sort()).toEqual(['sales:e1', 'sales:e2'])
-    expect(await store.webhookCounts()).toEqual({ pending: 1, dead: 1 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 0, dead: 1 })
   })
 
   it('takes over a delivery whose instance died mid-attempt once its lease ends', async () => {
@@ -269,12 +269,12 @@ describe('durable delivery', () => {
     await survivor.router.idle()
     expect(survivor.requests).toHaveLength(1)
     expect(survivor.requests[0]!.headers.get('X-Nudgekit-Delivery')).toBe('sales:0194f6c0-0000-7000-8000-000000000001')
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
 
     // Only slow after all: its late failure changes nothing the survivor recorded.
     hung[0]!(new Response(null, { status: 500 }))
     await crashedAttempt
     expect(crashed.logs).toEqual([])
-    expect(await store.webhookCounts()).toEqual({ pending: 0, dead: 0 })
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
   })
 })

@@ -1,28 +1,19 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeEvent } from '../../store/fixtures.ts'
-import { postgres } from '../../store/postgres.ts'
 import { sqlite } from '../../store/sqlite.ts'
-import { TEST_DATABASE_URL, testSchemas } from '../../test-support/postgres.ts'
+import { runCli } from '../../test-support/cli.ts'
+import { migratedStore, schemaUrl, testSchemas } from '../../test-support/postgres.ts'
 
-const main = new URL('../main.ts', import.meta.url).pathname
 const DAY = 86_400_000
 const today = Math.floor(Date.now() / DAY) * DAY
-const { NUDGEKIT_DATABASE_URL: _, ...withoutDatabaseUrl } = process.env
 let dir: string
 let db: string
 
-/** Runs the real CLI in a child process, as a user would. */
 function nudgekit(...args: string[]) {
-  const child = spawnSync(
-    process.execPath,
-    ['--conditions=@nudgekit/source', '--disable-warning=ExperimentalWarning', main, 'stats', ...args],
-    { cwd: dir, encoding: 'utf8', env: withoutDatabaseUrl },
-  )
-  return { code: child.status, stdout: child.stdout, stderr: child.stderr }
+  return runCli(['stats', ...args], dir)
 }
 
 beforeAll(async () => {
@@ -113,12 +104,9 @@ describe('nudgekit stats', () => {
 
 describe('nudgekit stats on PostgreSQL', () => {
   const schema = testSchemas('cli_stats')
-  const urlFor = (name: string) => `${TEST_DATABASE_URL}?search_path=${name}`
 
   it('reads the same rows from a PostgreSQL store named by --database-url', async () => {
-    const name = schema()
-    const store = postgres(TEST_DATABASE_URL, { schema: name })
-    await store.migrate()
+    const { store, url } = await migratedStore(schema)
     const ts = today - DAY
     await store.ingest('pk_test', [
       makeEvent({ type: 'impression', ts, account: 'p1', trigger: 'seats-cap', variant: 'default' }),
@@ -126,7 +114,7 @@ describe('nudgekit stats on PostgreSQL', () => {
     ])
     await store.recordConversion({ id: 'pc1', account: 'p1', to: 'pro', mrrDelta: 20, ts: ts + 1000 }, 14 * DAY)
     await store.close()
-    const { code, stdout, stderr } = nudgekit('--database-url', urlFor(name), '--format', 'json')
+    const { code, stdout, stderr } = nudgekit('--database-url', url, '--format', 'json')
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(JSON.parse(stdout).rows).toEqual([
@@ -135,7 +123,7 @@ describe('nudgekit stats on PostgreSQL', () => {
   })
 
   it('asks for a migration when the database has no nudgekit tables', () => {
-    const { code, stderr } = nudgekit('--database-url', urlFor(schema()))
+    const { code, stderr } = nudgekit('--database-url', schemaUrl(schema()))
     expect(code).toBe(1)
     expect(stderr).toBe("[nudgekit] Failed to read stats: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n")
   })

@@ -1,13 +1,12 @@
 // `nudgekit stats`: acceptance by trigger × variant from a store, as an aligned table, CSV or JSON.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildStats, parseStatsQuery } from '../../stats/build.ts'
 import { toCsv } from '../../stats/csv.ts'
 import type { StatsResult, StatsRow } from '../../stats/types.ts'
-import { StoreUnavailableError, type Store } from '../../store/types.ts'
-import type { CliIO, Command } from '../command.ts'
+import type { Command } from '../command.ts'
+import { withDatabase } from '../database.ts'
 import { UsageError } from '../run.ts'
+import { alignedTable, type Column } from '../table.ts'
 
 const help = `Usage: nudgekit stats (--db <path> | --database-url <url>) [options]
 
@@ -48,22 +47,9 @@ const stats: Command = async (argv, io) => {
     return 1
   }
 
-  const store = await openStore(values.db, values['database-url'] ?? (io.env['NUDGEKIT_DATABASE_URL'] || undefined), io)
-  let result: StatsResult
-  try {
-    result = buildStats(await store.aggregates(parsed.filter), parsed.filter)
-  } catch (error) {
-    if (error instanceof StoreUnavailableError) {
-      throw new UsageError(`Failed to read stats: the database is unreachable (${error.message}). Check that it is running and try again.`)
-    }
-    // PostgreSQL's undefined_table: the store connects without migrating, unlike the SQLite one.
-    if ((error as { code?: unknown }).code === '42P01') {
-      throw new UsageError("Failed to read stats: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.")
-    }
-    throw error
-  } finally {
-    await store.close()
-  }
+  const result = await withDatabase(values, io, 'read stats', async (store) =>
+    buildStats(await store.aggregates(parsed.filter), parsed.filter),
+  )
 
   if (format === 'json') io.out(JSON.stringify(result, null, 2))
   else if (format === 'csv') io.out(toCsv(result))
@@ -94,27 +80,7 @@ function parseFlags(argv: string[]) {
   }
 }
 
-async function openStore(db: string | undefined, url: string | undefined, io: CliIO): Promise<Store> {
-  if (db !== undefined && url !== undefined) {
-    throw new UsageError('Failed to read stats: both a SQLite file and a database URL were given. Pass only one of --db and --database-url.')
-  }
-  if (db !== undefined) {
-    const path = resolve(io.cwd, db)
-    // Opening a missing file would create an empty database and report nothing, hiding a typo.
-    if (!existsSync(path)) {
-      throw new UsageError(`Failed to read stats: no database at ${path}. Pass the file 'nudgekit serve --db' writes to.`)
-    }
-    const { sqlite } = await import('../../store/sqlite.ts')
-    return sqlite(path)
-  }
-  if (url !== undefined) {
-    const { postgres } = await import('../../store/postgres.ts')
-    return postgres(url)
-  }
-  throw new UsageError('Failed to read stats: no database given. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).')
-}
-
-const COLUMNS: Array<{ header: string; cell: (row: StatsRow) => string; left?: true }> = [
+const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'trigger', cell: (row) => row.trigger, left: true },
   { header: 'variant', cell: (row) => row.variant, left: true },
   { header: 'impressions', cell: (row) => String(row.impressions) },
@@ -133,19 +99,11 @@ const COLUMNS: Array<{ header: string; cell: (row: StatsRow) => string; left?: t
   { header: 'median days', cell: (row) => (row.median_days_to_convert === null ? '–' : row.median_days_to_convert.toFixed(1)) },
 ]
 
-/** An aligned plain-text table: text columns left-aligned, numbers right-aligned. */
+/** The stats as an aligned plain-text table under a title naming the range. */
 function renderTable(result: StatsResult): string {
   const title = `Stats ${result.from} to ${result.to} (UTC days, both included)`
   if (result.rows.length === 0) return `${title}\n\nNo prompt was shown in this range.`
-  const cells = [COLUMNS.map((column) => column.header), ...result.rows.map((row) => COLUMNS.map((column) => column.cell(row)))]
-  const widths = COLUMNS.map((_, index) => Math.max(...cells.map((line) => line[index]!.length)))
-  const lines = cells.map((line) =>
-    line
-      .map((cell, index) => (COLUMNS[index]!.left ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!)))
-      .join('  ')
-      .trimEnd(),
-  )
-  return [title, '', ...lines].join('\n')
+  return [title, '', ...alignedTable(COLUMNS, result.rows)].join('\n')
 }
 
 function percent(value: number): string {
