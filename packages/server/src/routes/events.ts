@@ -29,6 +29,8 @@ export function sourceOf(key: string): string {
 
 /** Registers `POST /v1/events`. */
 export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
+  // Fingerprints of the keys seen, each a known publishable key (checked before use), so the map stays small.
+  const sources = new Map<string, string>()
   app.post('/v1/events', async (c) => {
     const body = await readJson(c, true)
     if (isErrorResponse(body)) return body
@@ -65,11 +67,12 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       if (serialized.includes('\\u0000')) {
         return reject(index, [{ code: 'invalid_string', path: `events.${index}`, message: 'event contains a NUL character' }])
       }
-      let event = parseEventFast(raw)
+      // The fast path's event has no undefined fields, so only zod's output needs normalising.
+      let event = parseEventFast(raw) as NudgeEvent | undefined
       if (event === undefined) {
         const parsed = eventSchema.safeParse(raw)
         if (!parsed.success) return reject(index, fromZod(parsed.error, ['events', index]))
-        event = parsed.data
+        event = normalise(parsed.data)
       }
       if (event.ts < now - EVENT_MAX_AGE_MS || event.ts > now + EVENT_MAX_FUTURE_MS) {
         return reject(index, [{
@@ -79,10 +82,11 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
           hint: 'Send epoch milliseconds from a clock that is roughly right.',
         }])
       }
-      valid.push(normalise(event))
+      valid.push(event)
     })
 
-    const source = sourceOf(key)
+    let source = sources.get(key)
+    if (source === undefined) sources.set(key, (source = sourceOf(key)))
     const result = valid.length > 0 ? await deps.store.ingest(source, valid) : { accepted: [], duplicates: 0 }
     if (result.accepted.length > 0) deps.webhooks()?.onEvents(result.accepted, source)
     if (rejected.length > 0) {

@@ -80,91 +80,100 @@ export function variantOf(event: NudgeEvent): string {
 
 const maxOf = (a: number | null, b: number): number => (a === null || b > a ? b : a)
 
+/** Deltas keyed column by column, one map per key column, so no key string is built per event. */
+type Tree<T> = Map<string, T | Tree<T>>
+
+/** The entry under `keys`, made by `make` when absent. */
+function entry<T>(tree: Tree<T>, keys: readonly string[], make: () => T): T {
+  let level = tree
+  const last = keys.length - 1
+  for (let i = 0; i < last; i++) {
+    let next = level.get(keys[i]!) as Tree<T> | undefined
+    if (next === undefined) {
+      next = new Map()
+      level.set(keys[i]!, next)
+    }
+    level = next
+  }
+  let found = level.get(keys[last]!) as T | undefined
+  if (found === undefined) {
+    found = make()
+    level.set(keys[last]!, found)
+  }
+  return found
+}
+
+/** The entries sorted by their keys, column by column. */
+function sortedEntries<T>(tree: Tree<T>, depth: number, out: T[] = []): T[] {
+  for (const key of [...tree.keys()].sort()) {
+    const value = tree.get(key)!
+    if (depth === 1) out.push(value as T)
+    else sortedEntries(value as Tree<T>, depth - 1, out)
+  }
+  return out
+}
+
 /**
  * Sums a batch into per-key deltas. Each list is sorted by its key so concurrent transactions lock rows
  * in the same order (no deadlocks on PostgreSQL).
  */
 export function computeDeltas(events: readonly NudgeEvent[]): RollupDeltas {
-  const daily = new Map<string, DailyDelta>()
-  const exposures = new Map<string, ExposureDelta>()
-  const accountState = new Map<string, AccountStateDelta>()
-  const eligibility = new Map<string, EligibilityDelta>()
+  const daily: Tree<DailyDelta> = new Map()
+  const exposures: Tree<ExposureDelta> = new Map()
+  const accountState: Tree<AccountStateDelta> = new Map()
+  const eligibility: Tree<EligibilityDelta> = new Map()
 
   for (const event of events) {
     const trigger = event.trigger
     if (trigger === undefined || !(event.type in DAILY_COLUMN)) continue
     const variant = variantOf(event)
     const column = DAILY_COLUMN[event.type as keyof typeof DAILY_COLUMN]
+    const { account, ts } = event
 
-    const day = dayOf(event.ts)
-    const dailyKey = `${day}\u0000${trigger}\u0000${variant}`
-    let counts = daily.get(dailyKey)
-    if (!counts) {
-      counts = {
-        day, trigger, variant,
-        impressions: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, holdouts: 0, eligible: 0,
-      }
-      daily.set(dailyKey, counts)
-    }
-    counts[column] += 1
+    const day = dayOf(ts)
+    entry(daily, [day, trigger, variant], () => ({
+      day, trigger, variant,
+      impressions: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, holdouts: 0, eligible: 0,
+    }))[column] += 1
 
     if (event.type === 'impression' || event.type === 'holdout') {
-      const key = `${trigger}\u0000${variant}\u0000${event.account}`
-      const exposure = exposures.get(key)
-      if (exposure) {
-        exposure.first_exposed_at = Math.min(exposure.first_exposed_at, event.ts)
-        exposure.last_exposed_at = Math.max(exposure.last_exposed_at, event.ts)
-        exposure.exposures += 1
-      } else {
-        exposures.set(key, {
-          trigger, variant, account: event.account,
-          first_exposed_at: event.ts, last_exposed_at: event.ts, exposures: 1,
-        })
-      }
+      const exposure = entry(exposures, [trigger, variant, account], () => ({
+        trigger, variant, account, first_exposed_at: ts, last_exposed_at: ts, exposures: 0,
+      }))
+      exposure.first_exposed_at = Math.min(exposure.first_exposed_at, ts)
+      exposure.last_exposed_at = Math.max(exposure.last_exposed_at, ts)
+      exposure.exposures += 1
     }
 
     if (event.type === 'impression' || event.type === 'dismiss' || event.type === 'snooze') {
-      const key = `${event.account}\u0000${trigger}`
-      let state = accountState.get(key)
-      if (!state) {
-        state = {
-          account: event.account, trigger,
-          impressions: 0, last_shown_at: null, dismissed_at: null, snoozed_at: null,
-        }
-        accountState.set(key, state)
-      }
+      const state = entry(accountState, [account, trigger], () => ({
+        account, trigger, impressions: 0, last_shown_at: null, dismissed_at: null, snoozed_at: null,
+      }))
       if (event.type === 'impression') {
         state.impressions += 1
-        state.last_shown_at = maxOf(state.last_shown_at, event.ts)
+        state.last_shown_at = maxOf(state.last_shown_at, ts)
       } else if (event.type === 'dismiss') {
-        state.dismissed_at = maxOf(state.dismissed_at, event.ts)
+        state.dismissed_at = maxOf(state.dismissed_at, ts)
       } else {
-        state.snoozed_at = maxOf(state.snoozed_at, event.ts)
+        state.snoozed_at = maxOf(state.snoozed_at, ts)
       }
     }
 
     if (event.type === 'eligible') {
-      const key = `${trigger}\u0000${event.account}`
-      const row = eligibility.get(key)
-      if (row) {
-        row.first_eligible_at = Math.min(row.first_eligible_at, event.ts)
-        row.last_eligible_at = Math.max(row.last_eligible_at, event.ts)
-      } else {
-        eligibility.set(key, { trigger, account: event.account, first_eligible_at: event.ts, last_eligible_at: event.ts })
-      }
+      const row = entry(eligibility, [trigger, account], () => ({
+        trigger, account, first_eligible_at: ts, last_eligible_at: ts,
+      }))
+      row.first_eligible_at = Math.min(row.first_eligible_at, ts)
+      row.last_eligible_at = Math.max(row.last_eligible_at, ts)
     }
   }
 
   return {
-    daily: sortedValues(daily),
-    exposures: sortedValues(exposures),
-    accountState: sortedValues(accountState),
-    eligibility: sortedValues(eligibility),
+    daily: sortedEntries(daily, 3),
+    exposures: sortedEntries(exposures, 3),
+    accountState: sortedEntries(accountState, 2),
+    eligibility: sortedEntries(eligibility, 2),
   }
-}
-
-function sortedValues<T>(map: Map<string, T>): T[] {
-  return [...map.keys()].sort().map((key) => map.get(key)!)
 }
 
 /** Splits a batch into first occurrences (sorted by id, for lock ordering) and in-batch repeats. */
