@@ -126,7 +126,7 @@ describe('nudgekit migrate', () => {
     const db = join(dir, 'migrate.db')
     const first = capture()
     expect(await run(['migrate', '--db', db], first)).toBe(0)
-    expect(first.stdout).toEqual([`Applied 001_init, 002_cohorts, 003_forecast_indexes, 004_webhook_outbox to ${db}.`])
+    expect(first.stdout).toEqual([`Applied 001_init, 002_cohorts, 003_forecast_indexes, 004_webhook_outbox, 005_cohort_trigger_columns to ${db}.`])
     const second = capture()
     expect(await run(['migrate', '--db', db], second)).toBe(0)
     expect(second.stdout).toEqual([`${db} is up to date.`])
