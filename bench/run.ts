@@ -135,12 +135,13 @@ sections.push(`## Where a goal is missed, what limits it
   inputs did not change, i.e. callers saying what changed: an API change.
 - **Ingest ≥ 150k events/s on SQLite, p99 < 25 ms.** This run's machine was about 3× slower than the previous
   run's (the bare floor answered ~265k events/s, against ~710k then), so read the SQLite row against the floor:
-  ~31k events/s is 11.6 % of it (previously 62k, 8.8 %). Measured in one session with the previous server
-  (\`BENCH_SERVER_SRC\`), medians of interleaved runs: server CPU per 1,000 events 37.1 → 29.5 ms and
-  26.8k → 34.2k events/s from a plain UPDATE for repeat exposures (it leaves \`first_exposed_at\` and its two
-  indexes alone), rollup deltas keyed column by column instead of by joined strings (1.7 → 0.7 ms per 1,000
-  events), \`normalise\` for zod's output only and one key fingerprint per key; then the cohort trigger firing
-  only on the columns it reads (migration 005) took the store alone from 18.5 to 17.1 ms per 1,000 events.
+  ~31k events/s is 11.6 % of it (previously 62k, 8.8 %). Measured in one session against the previous server
+  (\`BENCH_SERVER_SRC\`), runs interleaved, medians of 11 runs before and 14 after: server CPU per 1,000 events
+  35.5 → 30.6 ms (−14 %), 27.9k → 32.8k events/s (+18 %). That came from a plain UPDATE for repeat exposures
+  (it leaves \`first_exposed_at\` and its two indexes alone), rollup deltas keyed column by column instead of by
+  joined strings (1.7 → 0.7 ms per 1,000 events), \`normalise\` for zod's output only and one key fingerprint
+  per key; the cohort trigger firing only on the columns it reads (migration 005) took the store alone from
+  18.5 to 17.1 ms per 1,000 events, too little to tell apart end to end on this machine.
   The server's one thread stays saturated (~3 % idle). A CPU profile under this load: ~37 % SQLite statements
   (the events primary-key insert ~14 %, the exposure and account-state upserts ~22 %: the bench's 800 events of
   a turn belong to ~800 different accounts, so summing per turn cannot merge their rows), ~12 % BEGIN/COMMIT
