@@ -59,6 +59,16 @@ async function flakyReceiver() {
   }
 }
 
+/** Rows in the server's webhook_outbox, read beside it (WAL readers do not block its writes). */
+function outboxRows(db: string): number {
+  const database = new DatabaseSync(db, { readOnly: true })
+  try {
+    return (database.prepare('select count(*) as n from webhook_outbox').get() as { n: number }).n
+  } finally {
+    database.close()
+  }
+}
+
 /** Runs the check; figures go to `report`. */
 export default async function webhookCrash(report: Report): Promise<void> {
   const dir = scratchDir('webhook-crash')
@@ -81,6 +91,9 @@ export default async function webhookCrash(report: Report): Promise<void> {
       body: JSON.stringify({ events }),
     })
     report.expect(response.status === 202, 'upgrade requests accepted', `${response.status}`)
+    // The receiver has delivered nothing yet: every routed request must already be in the outbox.
+    const atAck = outboxRows(db)
+    report.expect(atAck === ACCOUNTS, 'webhooks in webhook_outbox when the 202 is answered', `${atAck} of ${ACCOUNTS}`)
     await waitFor(async () => receiver.attempts.size === ACCOUNTS, `a first attempt of all ${ACCOUNTS} webhooks`)
     const inFlight = receiver.inFlight()
     await server.kill9()
@@ -91,9 +104,7 @@ export default async function webhookCrash(report: Report): Promise<void> {
     const elapsed = Date.now() - killedAt
     await server.stop()
 
-    const database = new DatabaseSync(db, { readOnly: true })
-    const left = (database.prepare('select count(*) as n from webhook_outbox').get() as { n: number }).n
-    database.close()
+    const left = outboxRows(db)
     const twice = [...receiver.delivered.values()].filter((n) => n > 1).length
     report.figure(
       'webhooks across kill -9',

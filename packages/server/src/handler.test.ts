@@ -5,6 +5,7 @@ import { makeEvent, uuidv7 } from './store/fixtures.ts'
 import { sqlite } from './store/sqlite.ts'
 import { StoreUnavailableError, type Store } from './store/types.ts'
 import { compileRules } from './test-support/rules.ts'
+import { createRouter } from './webhooks/router.ts'
 
 const PK = 'pk_test_0123456789abcdef'
 const SK = 'sk_test_0123456789abcdef'
@@ -138,11 +139,53 @@ describe('POST /v1/events', () => {
   it('passes newly stored events to the webhooks router, not duplicates', async () => {
     const seen: string[][] = []
     handler.close()
-    handler = setup({ webhooks: { onEvents: (events) => void seen.push(events.map((e) => e.id)), start() {}, idle: async () => {}, close: async () => {} } })
+    handler = setup({ webhooks: {
+      deliveriesFor: (events) => (seen.push(events.map((e) => e.id)), []),
+      wake() {},
+      start() {},
+      idle: async () => {},
+      close: async () => {},
+    } })
     const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
     await postJson('/v1/events', { events: [event] })
     await postJson('/v1/events', { events: [event] })
     expect(seen).toEqual([[event.id]])
+  })
+
+  it("answers 202 once a routed event's webhook is in the outbox, and enqueues nothing for a retried batch", async () => {
+    handler.close()
+    const router = createRouter({
+      routes: [{ id: 'sales', url: 'https://crm.example.com/hooks', on: ['upgrade_requested'] }],
+      store,
+      now: () => NOW,
+      logger: { info() {}, error() {} },
+    })
+    // No worker runs: whatever the outbox holds after the 202 was written by the request itself.
+    handler = setup({ webhooks: { ...router, start() {}, wake() {} } })
+    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
+    const response = await postJson('/v1/events', { events: [event] })
+    expect(response.status).toBe(202)
+    const lease = { routes: ['sales'], owner: 'test', now: NOW, leaseMs: 60_000, limit: 10, maxAttempts: 6 }
+    expect((await store.leaseWebhooks(lease)).leased.map((w) => w.id)).toEqual([`sales:${event.id}`])
+    const retried = await postJson('/v1/events', { events: [event] })
+    expect(await retried.json()).toMatchObject({ accepted: 0, duplicates: 1 })
+    expect(await store.webhookCounts(NOW)).toEqual({ pending: 1, leased: 1, dead: 0 })
+  })
+
+  it('answers 503 and stores nothing when the routed webhooks cannot be built', async () => {
+    handler.close()
+    handler = setup({ webhooks: {
+      deliveriesFor: () => {
+        throw new Error('no payload')
+      },
+      wake() {},
+      start() {},
+      idle: async () => {},
+      close: async () => {},
+    } })
+    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
+    expect((await postJson('/v1/events', { events: [event] })).status).toBe(503)
+    expect(await store.aggregates({ from: NOW - DAY, to: NOW + DAY })).toEqual([])
   })
 })
 

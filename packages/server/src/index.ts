@@ -15,6 +15,8 @@ export {
   type NudgeEvent,
   type EventType,
   type IngestResult,
+  type IngestOptions,
+  type RouteEvents,
   type AccountTriggerState,
   type ConversionInput,
   type ConversionResult,

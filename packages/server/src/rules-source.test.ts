@@ -99,7 +99,8 @@ describe('rules from a file', () => {
         seen.push(routes.map((route) => route.url))
         const name = routes[0]!.url.slice(-1)
         return {
-          onEvents() {},
+          deliveriesFor: () => [],
+          wake() {},
           start: () => void lifecycle.push(`start ${name}`),
           idle: async () => {},
           close: async () => void lifecycle.push(`close ${name}`),

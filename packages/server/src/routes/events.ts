@@ -1,4 +1,4 @@
-// POST /v1/events: validate each event, keep the valid ones, commit, then answer 202 with what happened.
+// POST /v1/events: validate each event, keep the valid ones, commit them with their routed webhooks, then answer 202.
 import { createHash } from 'node:crypto'
 import type { Hono } from 'hono'
 import { authorize, bearerKey } from '../middleware/auth/index.ts'
@@ -87,8 +87,12 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
 
     let source = sources.get(key)
     if (source === undefined) sources.set(key, (source = sourceOf(key)))
-    const result = valid.length > 0 ? await deps.store.ingest(source, valid) : { accepted: [], duplicates: 0 }
-    if (result.accepted.length > 0) deps.webhooks()?.onEvents(result.accepted, source)
+    // Routed webhooks are enqueued in the ingest's transaction: a 202 means each is in the outbox (or deduped).
+    const router = deps.webhooks()
+    const result = valid.length > 0
+      ? await deps.store.ingest(source, valid, router && { route: router.deliveriesFor })
+      : { accepted: [], duplicates: 0 }
+    if (result.enqueued) router?.wake()
     if (rejected.length > 0) {
       deps.logger.warn('events rejected', { request_id: c.get('requestId'), rejected: rejected.length, first: rejected[0]!.error })
     }

@@ -1,7 +1,7 @@
 // The store contract: one suite every Store implementation must pass (run by sqlite.test.ts and postgres.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TriggerAggregate } from '../stats/types.ts'
-import { makeEvent } from './fixtures.ts'
+import { enqueueWebhook, makeEvent } from './fixtures.ts'
 import { dayOf } from './rollup.ts'
 import type { LeasedWebhook, NudgeEvent, Store, WebhookEnqueue } from './types.ts'
 
@@ -180,27 +180,59 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const ids = (leased: LeasedWebhook[]) => leased.map((w) => w.id).sort()
 
     it('enqueues exactly one webhook per route, account and key until the re-notify delay passes', async () => {
-      const claims = await Promise.all(['cs:1', 'cs:2', 'cs:3'].map((id) => store.enqueueWebhook(delivery(id))))
+      const claims = await Promise.all(['cs:1', 'cs:2', 'cs:3'].map((id) => enqueueWebhook(store, delivery(id))))
       expect(claims.filter(Boolean)).toHaveLength(1)
-      expect(await store.enqueueWebhook(delivery('cs:4', { now: T0 + DAY - 1 }))).toBe(false)
-      expect(await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))).toBe(true)
-      expect(await store.enqueueWebhook(delivery('cs:5', { key: 'upgrade_requested:t' }))).toBe(true)
-      expect(await store.enqueueWebhook(delivery('cs:6', { now: T0 + DAY }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:4', { now: T0 + DAY - 1 }))).toBe(false)
+      expect(await enqueueWebhook(store, delivery('sales:1', { route: 'sales' }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:5', { key: 'upgrade_requested:t' }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:6', { now: T0 + DAY }))).toBe(true)
       expect(await store.webhookCounts(T0)).toEqual({ pending: 4, leased: 0, dead: 0 })
     })
 
-    it('enqueues a delivery id once, so a retried ingest never sends twice', async () => {
-      expect(await store.enqueueWebhook(delivery('cs:1'))).toBe(true)
-      expect(await store.enqueueWebhook(delivery('cs:1', { now: T0 + 2 * DAY }))).toBe(false)
+    it('enqueues a delivery id once, so an event id seen under another key never sends twice', async () => {
+      expect(await enqueueWebhook(store, delivery('cs:1'))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:1', { now: T0 + 2 * DAY }))).toBe(false)
       expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 0, dead: 0 })
       // The claim stands: the repeat did not take a new one either.
-      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY - 1 }))).toBe(false)
+      expect(await enqueueWebhook(store, delivery('cs:2', { now: T0 + DAY - 1 }))).toBe(false)
+    })
+
+    // What a router's deliveriesFor builds: one delivery per upgrade request, on route cs.
+    const routeUpgrades = (events: readonly NudgeEvent[]) =>
+      events.filter((e) => e.type === 'upgrade_requested').map((e) => delivery(`cs:${e.id}`, { account: e.account }))
+
+    it('enqueues the routed webhooks of newly stored events in the ingest, and none for duplicates', async () => {
+      const upgrade = makeEvent({ type: 'upgrade_requested', ts: T0, trigger: 't', account: 'a' })
+      const click = makeEvent({ type: 'click', ts: T0, trigger: 't', account: 'a' })
+      const routed: string[][] = []
+      const route = (events: readonly NudgeEvent[]) => (routed.push(events.map((e) => e.id)), routeUpgrades(events))
+      expect(await store.ingest('pk', [upgrade, click, upgrade], { route })).toMatchObject({ duplicates: 1, enqueued: 1 })
+      expect(ids(await lease('o1', T0))).toEqual([`cs:${upgrade.id}`])
+      expect(await store.ingest('pk', [click, upgrade], { route })).toEqual({ accepted: [], duplicates: 2, enqueued: 0 })
+      // A new request within the re-notify delay is stored, but its claim is lost: nothing more to send.
+      const later = makeEvent({ type: 'upgrade_requested', ts: T0 + 1, trigger: 't', account: 'a' })
+      expect(await store.ingest('pk', [later], { route })).toMatchObject({ accepted: [later], enqueued: 0 })
+      expect(routed).toEqual([[upgrade.id, click.id].sort(), [later.id]])
+      expect(await store.webhookCounts(T0)).toEqual({ pending: 1, leased: 1, dead: 0 })
+    })
+
+    it('commits the events and their webhooks together: a failing delivery rolls back both', async () => {
+      const upgrade = makeEvent({ type: 'upgrade_requested', ts: T0, trigger: 't', account: 'a' })
+      await expect(store.ingest('pk', [upgrade], { route: () => { throw new Error('no payload') } })).rejects.toThrow(/no payload/)
+      // The second delivery breaks a NOT NULL constraint after the first took its claim and row.
+      const broken = (events: readonly NudgeEvent[]) => [...routeUpgrades(events), delivery('cs:x', { payload: null as unknown as string })]
+      await expect(store.ingest('pk', [upgrade], { route: broken })).rejects.toThrow()
+      expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
+      expect(await store.aggregates({ from: T0 - DAY, to: T0 + DAY })).toEqual([])
+      // Neither the events nor the claim were kept: the retry stores the event and enqueues its webhook.
+      expect(await store.ingest('pk', [upgrade], { route: routeUpgrades })).toMatchObject({ accepted: [upgrade], enqueued: 1 })
+      expect(ids(await lease('o1', T0))).toEqual([`cs:${upgrade.id}`])
     })
 
     it("leases the given routes' due deliveries to one owner until the lease ends", async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
-      await store.enqueueWebhook(delivery('cs:2', { account: 'b', now: T0 + 10 }))
-      await store.enqueueWebhook(delivery('sales:1', { route: 'sales' }))
+      await enqueueWebhook(store, delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:2', { account: 'b', now: T0 + 10 }))
+      await enqueueWebhook(store, delivery('sales:1', { route: 'sales' }))
       expect(await leaseAll('one', T0)).toEqual({ leased: [{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 1 }], deadLettered: [] })
       expect(ids(await lease('two', T0 + 10))).toEqual(['cs:2'])
       expect(await lease('three', T0 + 60_000 - 1)).toEqual([])
@@ -209,7 +241,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('never leases one delivery to two owners at once', async () => {
-      for (let i = 0; i < 60; i++) await store.enqueueWebhook(delivery(`cs:${i}`, { account: `a${i}` }))
+      for (let i = 0; i < 60; i++) await enqueueWebhook(store, delivery(`cs:${i}`, { account: `a${i}` }))
       const leases = await Promise.all(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map((owner) => lease(owner, T0, ['cs'], 10)))
       const leased = leases.flat().map((w) => w.id)
       expect(new Set(leased).size).toBe(leased.length)
@@ -217,7 +249,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('reschedules a failed attempt for the owner of its lease only', async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:1'))
       await lease('one', T0)
       expect(await store.retryWebhook('cs:1', 'two', T0 + 500, 'the receiver answered 503')).toBe(false)
       expect(await store.retryWebhook('cs:1', 'one', T0 + 500, 'the receiver answered 503')).toBe(true)
@@ -226,7 +258,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('counts an attempt when leased, so attempts whose instance stopped before recording an outcome count', async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:1'))
       expect(await lease('one', T0)).toEqual([expect.objectContaining({ attempts: 1 })])
       expect(await lease('two', T0 + 60_000)).toEqual([expect.objectContaining({ attempts: 2 })])
       expect(await store.retryWebhook('cs:1', 'two', T0 + 60_500, 'the receiver answered 503')).toBe(true)
@@ -234,8 +266,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('dead-letters a delivery whose every lease ended without an outcome, instead of leasing it again', async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
-      await store.enqueueWebhook(delivery('cs:2', { account: 'b', now: T0 + 60_000 }))
+      await enqueueWebhook(store, delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:2', { account: 'b', now: T0 + 60_000 }))
       expect(ids((await leaseAll('one', T0, ['cs'], 10, 2)).leased)).toEqual(['cs:1'])
       expect(ids((await leaseAll('two', T0 + 60_000, ['cs'], 10, 2)).leased)).toEqual(['cs:1', 'cs:2'])
       // Both leases ended without an outcome: cs:1 has used up its two attempts, cs:2 has one left.
@@ -249,11 +281,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.webhookCounts(T0 + 120_000)).toEqual({ pending: 1, leased: 1, dead: 1 })
       expect(await store.retryWebhook('cs:1', 'two', T0 + 120_001, 'late')).toBe(false)
       // Its claim was given back.
-      expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + 120_001 }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:3', { now: T0 + 120_001 }))).toBe(true)
     })
 
     it('removes a delivered webhook, even when its lease has passed to another owner', async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:1'))
       await lease('one', T0)
       await lease('two', T0 + 60_000)
       await store.completeWebhook('cs:1')
@@ -262,36 +294,36 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     })
 
     it('keeps a delivery that used up its attempts as a dead letter and gives back its claim', async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:1'))
       await lease('one', T0)
       expect(await store.deadLetterWebhook('cs:1', 'two', 'the receiver answered 500', T0 + 1)).toBe(false)
       expect(await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + 1)).toBe(true)
       expect(await store.webhookCounts(T0 + 1)).toEqual({ pending: 0, leased: 0, dead: 1 })
       expect(await lease('one', T0 + 10 * 60_000)).toEqual([])
       expect(await store.retryWebhook('cs:1', 'one', T0 + 2, 'late')).toBe(false)
-      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + 2 }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:2', { now: T0 + 2 }))).toBe(true)
     })
 
     it("gives back only the dead letter's own claim, not a later one", async () => {
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('cs:1'))
       await lease('one', T0)
-      expect(await store.enqueueWebhook(delivery('cs:2', { now: T0 + DAY }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:2', { now: T0 + DAY }))).toBe(true)
       await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', T0 + DAY)
-      expect(await store.enqueueWebhook(delivery('cs:3', { now: T0 + DAY + 1 }))).toBe(false)
+      expect(await enqueueWebhook(store, delivery('cs:3', { now: T0 + DAY + 1 }))).toBe(false)
     })
 
     it('dead-letters deliveries of routes no longer served once older than the grace period, unless leased', async () => {
-      await store.enqueueWebhook(delivery('old:1', { route: 'old' }))
-      await store.enqueueWebhook(delivery('old:2', { route: 'old', account: 'leased', now: T0 - 1_000 }))
-      await store.enqueueWebhook(delivery('old:3', { route: 'old', account: 'young', now: T0 + 30_000 }))
-      await store.enqueueWebhook(delivery('cs:1'))
+      await enqueueWebhook(store, delivery('old:1', { route: 'old' }))
+      await enqueueWebhook(store, delivery('old:2', { route: 'old', account: 'leased', now: T0 - 1_000 }))
+      await enqueueWebhook(store, delivery('old:3', { route: 'old', account: 'young', now: T0 + 30_000 }))
+      await enqueueWebhook(store, delivery('cs:1'))
       // Another instance, still on the rules with 'old', is attempting old:2.
       await leaseAll('old-rules', T0 + 50_000, ['old'], 1)
       expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0 - 1, now: T0 + 50_000 })).toBe(0)
       expect(await store.deadLetterUnroutedWebhooks({ routes: ['cs'], enqueuedBefore: T0, now: T0 + 60_000 })).toBe(1)
       expect(await store.webhookCounts(T0 + 60_000)).toEqual({ pending: 3, leased: 1, dead: 1 })
       // Its claim was given back; the young delivery and the leased one stay.
-      expect(await store.enqueueWebhook(delivery('old:4', { route: 'old', now: T0 + 60_001 }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('old:4', { route: 'old', now: T0 + 60_001 }))).toBe(true)
       expect(ids((await leaseAll('new-rules', T0 + 60_001, ['old'])).leased)).toEqual(['old:3', 'old:4'])
       expect(await store.deadLetterUnroutedWebhooks({ routes: [], enqueuedBefore: T0 + DAY, now: T0 + DAY })).toBe(4)
       expect(await store.webhookCounts(T0 + DAY)).toEqual({ pending: 0, leased: 0, dead: 5 })
@@ -299,7 +331,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     /** Enqueues a delivery at `now`, leases it and dead-letters it at `now + 1` (which gives its claim back). */
     const deadLetter = async (id: string, now: number, overrides: Partial<WebhookEnqueue> = {}) => {
-      expect(await store.enqueueWebhook(delivery(id, { now, ...overrides }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery(id, { now, ...overrides }))).toBe(true)
       await leaseAll(id, now, [overrides.route ?? 'cs'])
       expect(await store.deadLetterWebhook(id, id, `the receiver answered 500 (${id})`, now + 1)).toBe(true)
     }
@@ -308,7 +340,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await deadLetter('cs:1', T0)
       await deadLetter('sales:1', T0 + 10, { route: 'sales' })
       await deadLetter('cs:2', T0 + 20, { account: 'b' })
-      await store.enqueueWebhook(delivery('cs:3', { account: 'c', now: T0 + 30 }))
+      await enqueueWebhook(store, delivery('cs:3', { account: 'c', now: T0 + 30 }))
       expect(await store.listDeadWebhooks({ limit: 10 })).toEqual([
         { id: 'cs:2', route: 'cs', account: 'b', trigger: 't', attempts: 1, lastError: 'the receiver answered 500 (cs:2)', deadAt: T0 + 21 },
         { id: 'sales:1', route: 'sales', account: 'a', trigger: 't', attempts: 1, lastError: 'the receiver answered 500 (sales:1)', deadAt: T0 + 11 },
@@ -327,10 +359,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.listDeadWebhooks({ limit: 10 })).toEqual([])
       expect(await lease('one', now)).toEqual([{ id: 'cs:1', route: 'cs', payload: '{"id":"cs:1"}', attempts: 1 }])
       // Its claim stands, as for any enqueued delivery: no second notification within the re-notify delay.
-      expect(await store.enqueueWebhook(delivery('cs:2', { now: now + 1 }))).toBe(false)
+      expect(await enqueueWebhook(store, delivery('cs:2', { now: now + 1 }))).toBe(false)
       // Dead-lettered again, it gives the claim back again.
       expect(await store.deadLetterWebhook('cs:1', 'one', 'the receiver answered 500', now + 2)).toBe(true)
-      expect(await store.enqueueWebhook(delivery('cs:3', { now: now + 3 }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:3', { now: now + 3 }))).toBe(true)
       expect(await store.reviveWebhooks({ id: 'cs:404', now })).toEqual({ revived: [], superseded: [] })
     })
 
@@ -340,7 +372,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await deadLetter('cs:3', T0, { account: 'b' })
       await deadLetter('sales:1', T0, { route: 'sales' })
       // A later notification about b went out (or is on its way): cs:3 says nothing new.
-      expect(await store.enqueueWebhook(delivery('cs:4', { account: 'b', now: T0 + 20 }))).toBe(true)
+      expect(await enqueueWebhook(store, delivery('cs:4', { account: 'b', now: T0 + 20 }))).toBe(true)
       const revival = await store.reviveWebhooks({ route: 'cs', now: T0 + DAY })
       expect(revival.revived).toEqual(['cs:2'])
       expect(revival.superseded.sort()).toEqual(['cs:1', 'cs:3'])
@@ -353,7 +385,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await deadLetter('cs:2', T0 + 10, { account: 'b' })
       await deadLetter('cs:3', T0 + 20, { account: 'c' })
       await deadLetter('sales:1', T0 + 30, { route: 'sales' })
-      await store.enqueueWebhook(delivery('cs:5', { account: 'd', now: T0 + 40 }))
+      await enqueueWebhook(store, delivery('cs:5', { account: 'd', now: T0 + 40 }))
       expect(await store.purgeDeadWebhooks({ before: T0 + 11 })).toBe(1)
       expect(await store.purgeDeadWebhooks({ id: 'cs:5' })).toBe(0)
       expect(await store.purgeDeadWebhooks({ id: 'cs:2' })).toBe(1)

@@ -1,5 +1,5 @@
-// Test fixtures shared by the store contract suite and the handler tests: UUIDv7 ids and events.
-import type { NudgeEvent } from './types.ts'
+// Test fixtures shared by the store contract suite and the handler tests: UUIDv7 ids, events, outbox rows.
+import type { NudgeEvent, Store, WebhookEnqueue } from './types.ts'
 
 let sequence = 0
 
@@ -20,4 +20,14 @@ export function uuidv7(ts: number = Date.now()): string {
 /** An event with a fresh id; `overrides` set the rest. */
 export function makeEvent(overrides: Partial<NudgeEvent> & Pick<NudgeEvent, 'type' | 'ts'>): NudgeEvent {
   return { id: uuidv7(overrides.ts), account: 'acct_1', user: 'user_1', ...overrides }
+}
+
+/**
+ * Puts `delivery` in the outbox as POST /v1/events does: routed from an upgrade request of its account, in the
+ * ingest that stores it. False when it was not enqueued (its claim was lost, or its id is in the outbox already).
+ * @example await enqueueWebhook(store, { id: 'sales:e1', route: 'sales', account: 'acme', key: 'upgrade_requested', payload: '{}', now, renotifyMs: DAY })
+ */
+export async function enqueueWebhook(store: Pick<Store, 'ingest'>, delivery: WebhookEnqueue): Promise<boolean> {
+  const event = makeEvent({ type: 'upgrade_requested', ts: delivery.now, account: delivery.account })
+  return (await store.ingest('fixtures', [event], { route: () => [delivery] })).enqueued === 1
 }

@@ -1,8 +1,9 @@
 // PostgreSQL ingest: every batch pending in a turn goes in one transaction, each table written by one unnest() statement.
 import type pg from 'postgres'
 import { groupCommit } from './group-commit.ts'
+import { enqueueDelivery } from './postgres-outbox.ts'
 import { computeDeltas, uniqueById } from './rollup.ts'
-import type { IngestResult, NudgeEvent, Store } from './types.ts'
+import type { IngestResult, NudgeEvent, RouteEvents, Store, WebhookEnqueue } from './types.ts'
 
 type Sql = pg.Sql<{ bigint: number }>
 type Tx = pg.TransactionSql<{ bigint: number }>
@@ -51,6 +52,7 @@ function insertRows(tx: Tx, table: string, columns: Columns, rows: readonly obje
 interface IngestJob {
   source: string
   events: readonly NudgeEvent[]
+  route?: RouteEvents
 }
 
 /**
@@ -67,7 +69,7 @@ export function postgresIngest(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
     call(() =>
       sql.begin(async (tx) => {
         const receivedAt = Date.now()
-        const batches = jobs.map((job) => ({ source: job.source, ...uniqueById(job.events) }))
+        const batches = jobs.map((job) => ({ source: job.source, route: job.route, ...uniqueById(job.events) }))
         const rows = batches.flatMap(({ source, unique }) =>
           unique.map((e) => ({
             source, id: e.id, type: e.type, ts: e.ts, received_at: receivedAt, account: e.account, user_id: e.user,
@@ -83,12 +85,22 @@ export function postgresIngest(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
           for (const row of returned) inserted.add(`${row.source as string}\u0000${row.id as string}`)
         }
         const stored: NudgeEvent[] = []
+        // Each delivery with the result of the batch it belongs to, which counts it once enqueued.
+        const deliveries: Array<{ delivery: WebhookEnqueue; result: IngestResult & { enqueued: number } }> = []
         // The same (source, id) in two batches of one turn is stored once: the first batch accepts it.
-        const results = batches.map(({ source, unique, repeats }): IngestResult => {
+        const results = batches.map(({ source, route, unique, repeats }): IngestResult => {
           const accepted = unique.filter((e) => inserted.delete(`${source}\u0000${e.id}`))
           stored.push(...accepted)
-          return { accepted, duplicates: repeats + unique.length - accepted.length }
+          const result = { accepted, duplicates: repeats + unique.length - accepted.length }
+          if (!route) return result
+          const routed = { ...result, enqueued: 0 }
+          if (accepted.length > 0) for (const delivery of route(accepted)) deliveries.push({ delivery, result: routed })
+          return routed
         })
+        // Claim order, so two instances claiming the same notifications lock them in the same order.
+        deliveries.sort(({ delivery: a }, { delivery: b }) =>
+          compareKeys([a.route, a.account, a.key, a.id], [b.route, b.account, b.key, b.id]))
+        for (const { delivery, result } of deliveries) if (await enqueueDelivery(tx, delivery)) result.enqueued++
         const deltas = computeDeltas(stored)
         // Rows every turn shares (a day's counts and cohorts) last: a concurrent turn waits for them only briefly.
         if (deltas.accountState.length > 0) {
@@ -121,5 +133,12 @@ export function postgresIngest(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
     )
   // Two turns in flight: one runs its statements while the other waits for its commit to be flushed.
   const enqueue = groupCommit(commit, { concurrency: 2 })
-  return (source, events) => enqueue({ source, events })
+  return (source, events, options) => enqueue({ source, events, route: options?.route })
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1
+  }
+  return 0
 }

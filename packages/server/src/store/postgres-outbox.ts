@@ -1,9 +1,28 @@
-// PostgreSQL webhook outbox: claim + enqueue in one transaction, leases with FOR UPDATE SKIP LOCKED across instances.
+// PostgreSQL webhook outbox: claim + enqueue in the caller's transaction, leases with FOR UPDATE SKIP LOCKED across instances.
 import type pg from 'postgres'
 import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
-import type { DeadLetter, DeadLetterFilter, DeadLetterStore, DeadWebhook, WebhookOutbox } from './types.ts'
+import type { DeadLetter, DeadLetterFilter, DeadLetterStore, DeadWebhook, WebhookEnqueue, WebhookOutbox } from './types.ts'
 
 type Sql = pg.Sql<{ bigint: number }>
+
+/**
+ * Claims the delivery's notification and puts it in the outbox, inside the caller's transaction (an ingest's);
+ * true when enqueued, false when the claim was lost or the delivery id is already there.
+ * @example if (await enqueueDelivery(tx, delivery)) enqueued++
+ */
+export async function enqueueDelivery(tx: pg.TransactionSql<{ bigint: number }>, delivery: WebhookEnqueue): Promise<boolean> {
+  const inserted = await tx`insert into webhook_outbox (id, route, account, trigger, payload, next_attempt_at, created_at)
+    values (${delivery.id}, ${delivery.route}, ${delivery.account}, ${delivery.key}, ${delivery.payload},
+      ${delivery.now}, ${delivery.now})
+    on conflict (id) do nothing returning 1`
+  if (inserted.length === 0) return false
+  const claimed = await tx`insert into notifications (route, account, trigger, last_sent_at)
+    values (${delivery.route}, ${delivery.account}, ${delivery.key}, ${delivery.now})
+    on conflict (route, account, trigger) do update set last_sent_at = excluded.last_sent_at
+    where notifications.last_sent_at <= ${delivery.now - delivery.renotifyMs} returning 1`
+  if (claimed.length === 0) await tx`delete from webhook_outbox where id = ${delivery.id}`
+  return claimed.length > 0
+}
 
 /**
  * The outbox methods of `postgres()`. A lease locks the due rows it takes and skips rows another instance's
@@ -21,22 +40,6 @@ export function postgresOutbox(sql: Sql, call: <T>(work: () => Promise<T>) => Pr
     ${filter.before === undefined ? sql`` : sql`and dead_at < ${filter.before}`}`
 
   return {
-    enqueueWebhook: (delivery) =>
-      call(() =>
-        sql.begin(async (tx) => {
-          const inserted = await tx`insert into webhook_outbox (id, route, account, trigger, payload, next_attempt_at, created_at)
-            values (${delivery.id}, ${delivery.route}, ${delivery.account}, ${delivery.key}, ${delivery.payload},
-              ${delivery.now}, ${delivery.now})
-            on conflict (id) do nothing returning 1`
-          if (inserted.length === 0) return false
-          const claimed = await tx`insert into notifications (route, account, trigger, last_sent_at)
-            values (${delivery.route}, ${delivery.account}, ${delivery.key}, ${delivery.now})
-            on conflict (route, account, trigger) do update set last_sent_at = excluded.last_sent_at
-            where notifications.last_sent_at <= ${delivery.now - delivery.renotifyMs} returning 1`
-          if (claimed.length === 0) await tx`delete from webhook_outbox where id = ${delivery.id}`
-          return claimed.length > 0
-        }),
-      ),
     leaseWebhooks: (lease) =>
       call(async () => {
         // One statement: the due rows are locked once, then each is either dead-lettered (leased maxAttempts

@@ -1,7 +1,8 @@
 // SQLite ingest: every batch pending in a turn stored in one transaction, rollups summed and upserted once per key.
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { computeDeltas } from './rollup.ts'
-import type { NudgeEvent } from './types.ts'
+import { enqueueDelivery } from './sqlite-outbox.ts'
+import type { NudgeEvent, RouteEvents } from './types.ts'
 
 export interface SqliteConnectionOptions {
   synchronous?: 'full' | 'normal'
@@ -12,12 +13,16 @@ export interface SqliteConnectionOptions {
 export interface IngestJob {
   source: string
   events: readonly NudgeEvent[]
+  /** The webhooks of the job's newly stored events, enqueued in the turn's transaction. */
+  route?: RouteEvents
 }
 
 /** What a turn did with one job: indexes (into the job's events) of the events stored, ordered by id. */
 export interface JobOutcome {
   accepted: number[]
   duplicates: number
+  /** Deliveries its route put in the outbox. */
+  enqueued: number
 }
 
 /**
@@ -64,14 +69,15 @@ const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_elig
 
 /**
  * The commit of one turn on `db`: events inserted with ON CONFLICT DO NOTHING (a change means newly stored),
+ * each job's routed webhooks of its newly stored events enqueued (through `statement`, the store's cache),
  * then the rollup deltas of all newly stored events, one upsert per key. Throws (after rolling back) when
- * any statement fails, so no job of the turn is stored.
+ * any statement or route fails, so no job of the turn is stored.
  *
  * @example
- * const commit = createIngestCommit(db)
- * commit([{ source: '5f2c…', events }]) // [{ accepted: [0, 1], duplicates: 0 }]
+ * const commit = createIngestCommit(db, statement)
+ * commit([{ source: '5f2c…', events, route }]) // [{ accepted: [0, 1], duplicates: 0, enqueued: 1 }]
  */
-export function createIngestCommit(db: DatabaseSync): (jobs: readonly IngestJob[]) => JobOutcome[] {
+export function createIngestCommit(db: DatabaseSync, statement: (sql: string) => StatementSync): (jobs: readonly IngestJob[]) => JobOutcome[] {
   // Prepared on the first turn, so a store opened before its migrations ran still works once they have.
   let prepared: Record<'insert' | 'daily' | 'exposure' | 'exposureUpdate' | 'state' | 'eligibility', StatementSync> | undefined
   const statements = () =>
@@ -88,7 +94,7 @@ export function createIngestCommit(db: DatabaseSync): (jobs: readonly IngestJob[
     const { insert, daily, exposure, exposureUpdate, state, eligibility } = statements()
     const receivedAt = Date.now()
     const stored: NudgeEvent[] = []
-    const outcomes = jobs.map(({ source, events }): JobOutcome => {
+    const outcomes = jobs.map(({ source, events, route }): JobOutcome => {
       const unique = firstById(events)
       const accepted: number[] = []
       for (const i of unique) {
@@ -101,7 +107,11 @@ export function createIngestCommit(db: DatabaseSync): (jobs: readonly IngestJob[
           stored.push(e)
         }
       }
-      return { accepted, duplicates: events.length - accepted.length }
+      let enqueued = 0
+      if (route && accepted.length > 0) {
+        for (const delivery of route(accepted.map((i) => events[i]!))) if (enqueueDelivery(statement, delivery)) enqueued++
+      }
+      return { accepted, duplicates: events.length - accepted.length, enqueued }
     })
     const deltas = computeDeltas(stored)
     for (const d of deltas.daily) {

@@ -1,7 +1,7 @@
-// SQLite webhook outbox: claim + enqueue in one transaction, leases by UPDATE … RETURNING (one writer at a time).
+// SQLite webhook outbox: claim + enqueue in the caller's transaction, leases by UPDATE … RETURNING (one writer at a time).
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import { NO_OUTCOME_ERROR, UNROUTED_ERROR } from './outbox-errors.ts'
-import type { DeadLetter, DeadLetterFilter, DeadLetterStore, WebhookOutbox } from './types.ts'
+import type { DeadLetter, DeadLetterFilter, DeadLetterStore, WebhookEnqueue, WebhookOutbox } from './types.ts'
 
 /** What the outbox needs from the SQLite store: cached statements, its transaction and its error mapping. */
 export interface SqliteOutboxDeps {
@@ -9,6 +9,10 @@ export interface SqliteOutboxDeps {
   transaction<T>(work: () => T): T
   call<T>(work: () => T): Promise<T>
 }
+
+/** Runs a statement; true when it changed a row. */
+const runner = (statement: (sql: string) => StatementSync) =>
+  (sql: string, ...params: SQLInputValue[]) => statement(sql).run(...params).changes > 0
 
 /** What a dead-lettering UPDATE returns: the claim to give back. */
 const CLAIM = 'route, account, trigger, created_at'
@@ -21,33 +25,37 @@ function deadLetterClause(filter: DeadLetterFilter & { before?: number }): [stri
 }
 
 /**
+ * Claims the delivery's notification and puts it in the outbox, inside the caller's transaction (an ingest's);
+ * true when enqueued, false when the claim was lost or the delivery id is already there.
+ * @example if (enqueueDelivery(statement, delivery)) enqueued++
+ */
+export function enqueueDelivery(statement: (sql: string) => StatementSync, delivery: WebhookEnqueue): boolean {
+  const run = runner(statement)
+  const inserted = run(`INSERT INTO webhook_outbox (id, route, account, trigger, payload, next_attempt_at, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    delivery.id, delivery.route, delivery.account, delivery.key, delivery.payload, delivery.now, delivery.now)
+  if (!inserted) return false
+  const claimed = run(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (route, account, trigger) DO UPDATE SET last_sent_at = excluded.last_sent_at
+    WHERE last_sent_at <= excluded.last_sent_at - ?`,
+    delivery.route, delivery.account, delivery.key, delivery.now, delivery.renotifyMs)
+  if (!claimed) run('DELETE FROM webhook_outbox WHERE id = ?', delivery.id)
+  return claimed
+}
+
+/**
  * The outbox methods of `sqlite()`. Every statement writes under SQLite's single write lock, so a lease is
  * atomic across connections and processes sharing the file.
  * @example const outbox = sqliteOutbox({ statement, transaction, call }); await outbox.webhookCounts(Date.now())
  */
 export function sqliteOutbox({ statement, transaction, call }: SqliteOutboxDeps): WebhookOutbox & DeadLetterStore {
-  const run = (sql: string, ...params: SQLInputValue[]) => statement(sql).run(...params).changes > 0
+  const run = runner(statement)
   // The claim a dead letter made, unless a later one replaced it.
   const giveBackClaim = (dead: Record<string, SQLInputValue>) =>
     run('DELETE FROM notifications WHERE route = ? AND account = ? AND trigger = ? AND last_sent_at = ?',
       dead.route!, dead.account!, dead.trigger!, dead.created_at!)
 
   return {
-    enqueueWebhook: (delivery) =>
-      call(() =>
-        transaction(() => {
-          const inserted = run(`INSERT INTO webhook_outbox (id, route, account, trigger, payload, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-            delivery.id, delivery.route, delivery.account, delivery.key, delivery.payload, delivery.now, delivery.now)
-          if (!inserted) return false
-          const claimed = run(`INSERT INTO notifications (route, account, trigger, last_sent_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (route, account, trigger) DO UPDATE SET last_sent_at = excluded.last_sent_at
-            WHERE last_sent_at <= excluded.last_sent_at - ?`,
-            delivery.route, delivery.account, delivery.key, delivery.now, delivery.renotifyMs)
-          if (!claimed) run('DELETE FROM webhook_outbox WHERE id = ?', delivery.id)
-          return claimed
-        }),
-      ),
     leaseWebhooks: (lease) =>
       call(() =>
         transaction(() => {

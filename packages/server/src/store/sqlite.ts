@@ -93,10 +93,14 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     })
   if (options.migrate !== false) migrate()
 
-  const commit = createIngestCommit(db)
+  const commit = createIngestCommit(db, statement)
   const ingest = groupCommit(async (jobs: IngestJob[]): Promise<IngestResult[]> => {
     const outcomes = await call(() => commit(jobs))
-    return jobs.map((job, i) => ({ accepted: acceptedEvents(job, outcomes[i]!), duplicates: outcomes[i]!.duplicates }))
+    return jobs.map((job, i) => {
+      const outcome = outcomes[i]!
+      const result = { accepted: acceptedEvents(job, outcome), duplicates: outcome.duplicates }
+      return job.route ? { ...result, enqueued: outcome.enqueued } : result
+    })
   })
 
   const storedConversion = (id: string): ConversionResult | undefined => {
@@ -141,7 +145,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
 
   return {
     migrate: () => call(migrate),
-    ingest: (source, events) => ingest({ source, events }),
+    ingest: (source, events, options) => ingest({ source, events, route: options?.route }),
     accountState: (account) =>
       call(() =>
         all<Row>('SELECT * FROM account_state WHERE account = ? ORDER BY trigger', account).map(

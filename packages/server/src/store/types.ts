@@ -41,6 +41,11 @@ export interface IngestResult {
   accepted: NudgeEvent[]
   /** Events whose (source, id) was stored before, or repeated within the batch. */
   duplicates: number
+  /**
+   * With `IngestOptions.route`: the deliveries this call put in the outbox (the others lost their claim to a
+   * recent notification, or their id was there already).
+   */
+  enqueued?: number
 }
 
 /** Exposure state of one trigger for one account, across users, tabs and devices. */
@@ -100,6 +105,18 @@ export interface WebhookEnqueue {
   payload: string
   now: number
   renotifyMs: number
+}
+
+/**
+ * The webhook deliveries of newly stored events (a router's `deliveriesFor`). `ingest` calls it inside its
+ * transaction, so the deliveries commit with the events or not at all; it must not throw (a throw fails the
+ * whole commit, with every batch sharing it).
+ */
+export type RouteEvents = (events: readonly NudgeEvent[]) => WebhookEnqueue[]
+
+export interface IngestOptions {
+  /** Enqueues the deliveries of the events this call stores (not of its duplicates) in the ingest's transaction. */
+  route?: RouteEvents
 }
 
 export interface WebhookLease {
@@ -186,10 +203,10 @@ export interface WebhookRevival {
   superseded: string[]
 }
 
-/** The outbox part of a store: what the webhooks need (usually the store itself). */
+/** The outbox part of a store: what the webhooks' worker needs (usually the store itself). */
 export type WebhookOutbox = Pick<
   Store,
-  | 'enqueueWebhook' | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'deadLetterUnroutedWebhooks'
+  | 'leaseWebhooks' | 'completeWebhook' | 'retryWebhook' | 'deadLetterWebhook' | 'deadLetterUnroutedWebhooks'
   | 'webhookCounts'
 >
 
@@ -214,10 +231,13 @@ export interface Store {
   /** Applies pending migrations; returns the versions applied by this call. */
   migrate(): Promise<string[]>
   /**
-   * Stores events and updates the rollups in one transaction; dedupes on (source, event id).
-   * Resolves only after commit.
+   * Stores events and updates the rollups in one transaction; dedupes on (source, event id). With
+   * `options.route`, the same transaction puts the webhooks of the newly stored events in the outbox: each
+   * claims `route` × `account` × `key` (won when no notification was claimed or the last claim is at least
+   * `renotifyMs` old; of two simultaneous claims exactly one wins) and is inserted, due at `now`, when it
+   * won and its id is new. Resolves only after commit.
    */
-  ingest(source: string, events: readonly NudgeEvent[]): Promise<IngestResult>
+  ingest(source: string, events: readonly NudgeEvent[], options?: IngestOptions): Promise<IngestResult>
   /** Per-trigger exposure state of an account. */
   accountState(account: string): Promise<AccountTriggerState[]>
   /**
@@ -231,13 +251,6 @@ export interface Store {
   daily(filter: StatsFilter): Promise<DailyPoint[]>
   /** Accounts per trigger currently eligible: an `eligible` event at or after `since`, not converted since. */
   eligibleAccounts(since: number): Promise<EligibleCount[]>
-  /**
-   * Puts a webhook in the outbox if it may notify: in one transaction, claims `route` × `account` × `key`
-   * (won when no notification was claimed or the last claim is at least `renotifyMs` old; of two
-   * simultaneous claims exactly one wins) and inserts the delivery, due at `now`. True when enqueued; false
-   * when the claim was lost or the delivery id is already in the outbox (a retried ingest).
-   */
-  enqueueWebhook(delivery: WebhookEnqueue): Promise<boolean>
   /**
    * Leases up to `limit` deliveries of `routes` that are due at `now` (scheduled then or earlier, and not
    * leased, or leased until `now` or earlier: their instance stopped) to `owner` until `now + leaseMs`, and

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { enqueueWebhook } from '../store/fixtures.ts'
 import { sqlite } from '../store/sqlite.ts'
 import type { Store } from '../store/types.ts'
 import { createOutboxWorker, type OutboxWorkerOptions } from './outbox-worker.ts'
@@ -48,7 +49,7 @@ function setup(responses: Array<number | Error> = [], overrides: (store: Store) 
   })
   /** Enqueues a delivery of the route its id starts with. */
   const enqueue = (id = 'sales:e1', now = clock, account = 'acme') =>
-    store.enqueueWebhook({ id, route: id.split(':')[0]!, account, key: 'upgrade_requested:contacts-80', payload: PAYLOAD, now, renotifyMs: DAY })
+    enqueueWebhook(store, { id, route: id.split(':')[0]!, account, key: 'upgrade_requested:contacts-80', payload: PAYLOAD, now, renotifyMs: DAY })
   return { store, worker, requests, logs, enqueue, advance: (ms: number) => (clock += ms) }
 }
 

@@ -46,7 +46,7 @@ function receiver(responses: Array<number | Error> = []) {
 }
 
 /** A router on a fresh in-memory store (or `store`), with a clock tests move and logs they read. */
-function setup(routes: Route[], responses: Array<number | Error> = [], options: Partial<WebhookRouterOptions> = {}) {
+function setup(routes: Route[], responses: Array<number | Error> = [], options: Partial<WebhookRouterOptions> & { store?: Store } = {}) {
   const clock = { now: T0 }
   const { requests, fetch } = receiver(responses)
   const logs: Array<[string, string, Record<string, unknown>]> = []
@@ -64,15 +64,20 @@ function setup(routes: Route[], responses: Array<number | Error> = [], options: 
     delivery: { random: () => 0.5 },
     ...options,
   })
-  return { router, store, requests, logs, clock, advance: (ms: number) => (clock.now += ms) }
+  /** What POST /v1/events does: ingest with the router's deliveries in the transaction, then wake its worker. */
+  const ingest = async (events: NudgeEvent[]) => {
+    const result = await store.ingest('pk', events, { route: router.deliveriesFor })
+    if (result.enqueued) router.wake()
+  }
+  return { router, store, ingest, requests, logs, clock, advance: (ms: number) => (clock.now += ms) }
 }
 
 const salesRoute: Route = { id: 'sales', url: 'https://crm.example.com/hooks', on: ['upgrade_requested'], secret_env: 'SALES_SECRET' }
 
 describe('createRouter', () => {
   it('posts a signed payload with account context for an upgrade request', async () => {
-    const { router, requests } = setup([salesRoute])
-    router.onEvents([event({})], 'pk_live_abcdefghijk')
+    const { router, ingest, requests } = setup([salesRoute])
+    await ingest([event({})])
     await router.idle()
     expect(requests).toHaveLength(1)
     const [request] = requests
@@ -92,74 +97,81 @@ describe('createRouter', () => {
     expect(verifySignature(request!.body, request!.headers.get('X-Nudgekit-Signature'), 'whsec_sales', 300, T0)).toBe(true)
   })
 
-  it('returns before any delivery happens, so the 202 is never held up', () => {
-    const { router, requests } = setup([salesRoute])
-    router.onEvents([event({})], 'pk')
+  it('builds the deliveries of events without storing or sending anything', async () => {
+    const { router, store, requests } = setup([salesRoute, { id: 'cs', url: 'https://cs.example.com/', on: ['seats-cap'] }])
+    expect(router.deliveriesFor([event({}), event({ id: 'e2', type: 'click' })])).toEqual([{
+      id: 'sales:0194f6c0-0000-7000-8000-000000000001',
+      route: 'sales',
+      account: 'acme',
+      key: 'upgrade_requested:contacts-80',
+      payload: expect.stringContaining('"id":"sales:0194f6c0-0000-7000-8000-000000000001"'),
+      now: T0,
+      renotifyMs: DEFAULT_RENOTIFY_MS,
+    }])
+    await router.idle()
     expect(requests).toHaveLength(0)
+    expect(await store.webhookCounts(T0)).toEqual({ pending: 0, leased: 0, dead: 0 })
   })
 
   it('routes impressions and eligibility of chosen triggers only', async () => {
-    const { router, requests } = setup([{ id: 'cs', url: 'https://cs.example.com/', on: ['seats-cap'] }])
-    router.onEvents(
-      [
-        event({ id: 'e1', type: 'impression', trigger: 'seats-cap', account: 'a1' }),
-        event({ id: 'e2', type: 'eligible', trigger: 'seats-cap', account: 'a2' }),
-        event({ id: 'e3', type: 'impression', trigger: 'contacts-80', account: 'a3' }),
-        event({ id: 'e4', type: 'click', trigger: 'seats-cap', account: 'a4' }),
-        event({ id: 'e5', type: 'upgrade_requested', trigger: 'seats-cap', account: 'a5' }),
-      ],
-      'pk',
-    )
+    const { router, ingest, requests } = setup([{ id: 'cs', url: 'https://cs.example.com/', on: ['seats-cap'] }])
+    await ingest([
+      event({ id: 'e1', type: 'impression', trigger: 'seats-cap', account: 'a1' }),
+      event({ id: 'e2', type: 'eligible', trigger: 'seats-cap', account: 'a2' }),
+      event({ id: 'e3', type: 'impression', trigger: 'contacts-80', account: 'a3' }),
+      event({ id: 'e4', type: 'click', trigger: 'seats-cap', account: 'a4' }),
+      event({ id: 'e5', type: 'upgrade_requested', trigger: 'seats-cap', account: 'a5' }),
+    ])
     await router.idle()
     expect(requests.map((r) => (JSON.parse(r.body) as WebhookPayload).account.id).sort()).toEqual(['a1', 'a2'])
     expect(requests[0]!.headers.has('X-Nudgekit-Signature')).toBe(false)
   })
 
   it('notifies once per route, account and trigger until the re-notify delay has passed', async () => {
-    const { router, requests, advance } = setup([{ ...salesRoute, renotify_after: '3d' }])
-    router.onEvents([event({ id: 'e1' }), event({ id: 'e2' })], 'pk')
+    const { router, ingest, requests, advance } = setup([{ ...salesRoute, renotify_after: '3d' }])
+    await ingest([event({ id: 'e1' }), event({ id: 'e2' })])
     await router.idle()
     expect(requests).toHaveLength(1)
 
     advance(3 * DAY - 1)
-    router.onEvents([event({ id: 'e3' })], 'pk')
+    await ingest([event({ id: 'e3' })])
     await router.idle()
     expect(requests).toHaveLength(1)
 
     advance(1)
-    router.onEvents([event({ id: 'e4' }), event({ id: 'e5', account: 'globex' })], 'pk')
+    await ingest([event({ id: 'e4' }), event({ id: 'e5', account: 'globex' })])
     await router.idle()
     expect(requests).toHaveLength(3)
   })
 
   it('re-notifies after a week when the route sets no delay', async () => {
-    const { router, requests, advance } = setup([salesRoute])
-    router.onEvents([event({ id: 'e1' })], 'pk')
+    const { router, ingest, requests, advance } = setup([salesRoute])
+    await ingest([event({ id: 'e1' })])
     await router.idle()
     advance(DEFAULT_RENOTIFY_MS - 1)
-    router.onEvents([event({ id: 'e2' })], 'pk')
+    await ingest([event({ id: 'e2' })])
     await router.idle()
     expect(requests).toHaveLength(1)
     advance(1)
-    router.onEvents([event({ id: 'e3' })], 'pk')
+    await ingest([event({ id: 'e3' })])
     await router.idle()
     expect(requests).toHaveLength(2)
   })
 
   it('keeps the upgrade request of a trigger apart from its impressions when deduplicating', async () => {
-    const { router, requests } = setup([{ id: 'both', url: 'https://x.example.com/', on: ['upgrade_requested', 'contacts-80'] }])
-    router.onEvents([event({ id: 'e1', type: 'impression' }), event({ id: 'e2', type: 'upgrade_requested' })], 'pk')
+    const { router, ingest, requests } = setup([{ id: 'both', url: 'https://x.example.com/', on: ['upgrade_requested', 'contacts-80'] }])
+    await ingest([event({ id: 'e1', type: 'impression' }), event({ id: 'e2', type: 'upgrade_requested' })])
     await router.idle()
     expect(requests.map((r) => (JSON.parse(r.body) as WebhookPayload).type).sort()).toEqual(['impression', 'upgrade_requested'])
   })
 
   it('routes the next request again after a delivery that failed every attempt', async () => {
     // random() = 0: every retry is due at once, so one idle() runs all six attempts.
-    const { router, requests, store } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200], { delivery: { random: () => 0 } })
-    router.onEvents([event({})], 'pk')
+    const { router, ingest, requests, store } = setup([salesRoute], [500, 500, 500, 500, 500, 500, 200], { delivery: { random: () => 0 } })
+    await ingest([event({})])
     await router.idle()
     expect(requests).toHaveLength(6)
-    router.onEvents([event({ id: '0194f6c0-0000-7000-8000-000000000002' })], 'pk')
+    await ingest([event({ id: '0194f6c0-0000-7000-8000-000000000002' })])
     await router.idle()
     expect(requests).toHaveLength(7)
     expect(JSON.parse(requests[6]!.body)).toMatchObject({ id: 'sales:0194f6c0-0000-7000-8000-000000000002' })
@@ -167,16 +179,16 @@ describe('createRouter', () => {
   })
 
   it('disables a route whose secret variable is not set, and says which', async () => {
-    const { router, requests, logs } = setup([{ ...salesRoute, secret_env: 'MISSING_SECRET' }])
-    router.onEvents([event({})], 'pk')
+    const { router, ingest, requests, logs } = setup([{ ...salesRoute, secret_env: 'MISSING_SECRET' }])
+    await ingest([event({})])
     await router.idle()
     expect(requests).toHaveLength(0)
     expect(logs[0]![1]).toContain("route 'sales': the environment variable MISSING_SECRET is empty or not set")
   })
 
   it.each(['/hooks/relative', 'ftp://crm.example.com/hooks', 'not a url'])('disables a route whose url is not http(s): %s', async (url) => {
-    const { router, requests, logs } = setup([{ ...salesRoute, url }])
-    router.onEvents([event({})], 'pk')
+    const { router, ingest, requests, logs } = setup([{ ...salesRoute, url }])
+    await ingest([event({})])
     await router.idle()
     expect(requests).toHaveLength(0)
     expect(logs[0]![1]).toContain("Failed to set up route 'sales'")
@@ -185,25 +197,13 @@ describe('createRouter', () => {
   it('refuses a lease no longer than an attempt may take', () => {
     expect(() => setup([salesRoute], [], { leaseMs: 10_000 })).toThrow(/leaseMs \(10000\) is not longer than an attempt may take \(timeoutMs 10000\)/)
   })
-
-  it('logs a failing enqueue instead of throwing into the request', async () => {
-    const store = openStore()
-    const { router, logs } = setup([salesRoute], [], {
-      store: { ...store, enqueueWebhook: () => Promise.reject(new Error('database is locked')) },
-    })
-    router.onEvents([event({})], 'pk_live_abcdefghijk')
-    await router.idle()
-    expect(logs).toEqual([['error', '[nudgekit] Failed to route event: database is locked.', {
-      route: 'sales', event: '0194f6c0-0000-7000-8000-000000000001', source: 'pk_live_…',
-    }]])
-  })
 })
 
 describe('durable delivery', () => {
   it('sends an enqueued webhook at once when started, without waiting for a poll', async () => {
-    const { router, requests } = setup([salesRoute], [], { pollIntervalMs: 3_600_000 })
+    const { router, ingest, requests } = setup([salesRoute], [], { pollIntervalMs: 3_600_000 })
     router.start()
-    router.onEvents([event({})], 'pk')
+    await ingest([event({})])
     await vi.waitFor(() => expect(requests).toHaveLength(1))
     await router.close()
   })
@@ -211,7 +211,7 @@ describe('durable delivery', () => {
   it('delivers, after a restart, what the stopped router left in the outbox', async () => {
     const store = openStore()
     const before = setup([salesRoute], [503], { store })
-    before.router.onEvents([event({ id: 'e1' }), event({ id: 'e2', account: 'globex' })], 'pk')
+    await before.ingest([event({ id: 'e1' }), event({ id: 'e2', account: 'globex' })])
     await before.router.idle()
     await before.router.close()
     expect(before.requests).toHaveLength(2)
@@ -230,10 +230,10 @@ describe('durable delivery', () => {
     const store = openStore()
     const csRoute: Route = { id: 'cs', url: 'https://cs.example.com/hooks', on: ['upgrade_requested'] }
     const old = setup([salesRoute, csRoute], Array<number>(8).fill(503), { store })
-    old.router.onEvents([event({ id: 'e1' })], 'pk')
+    await old.ingest([event({ id: 'e1' })])
     await old.router.idle()
     old.advance(30_000)
-    old.router.onEvents([event({ id: 'e2', account: 'globex' })], 'pk')
+    await old.ingest([event({ id: 'e2', account: 'globex' })])
     await old.router.idle()
     await old.router.close()
     expect(await store.webhookCounts(T0)).toEqual({ pending: 4, leased: 0, dead: 0 })
@@ -259,7 +259,7 @@ describe('durable delivery', () => {
     const fetch = (() => new Promise<Response>((resolve) => hung.push(resolve))) as typeof globalThis.fetch
     const crashed = setup([salesRoute], [], { store, fetch, leaseMs: 30_000 })
     const survivor = setup([salesRoute], [], { store, leaseMs: 30_000 })
-    crashed.router.onEvents([event({})], 'pk')
+    await crashed.ingest([event({})])
     const crashedAttempt = crashed.router.idle()
     await vi.waitFor(() => expect(hung).toHaveLength(1))
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import type { Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
 import { jsonLinesLogger } from '../logger.ts'
-import type { NudgeEvent } from '../store/types.ts'
+import type { NudgeEvent, WebhookEnqueue } from '../store/types.ts'
 import type { BackoffOptions } from './deliver.ts'
 import { createOutboxWorker, errorMessage, type WebhookLogger, type WebhookOutbox } from './outbox-worker.ts'
 
@@ -57,16 +57,21 @@ export interface WebhookRouterOptions {
 }
 
 export interface WebhookRouter {
-  /** Call after the batch is committed; returns at once: deliveries are enqueued and sent in the background. */
-  onEvents(events: readonly NudgeEvent[], source: string): void
+  /**
+   * The deliveries of newly stored events, one per route an event matches; pass it as `store.ingest`'s `route`,
+   * which enqueues them in the ingest's transaction. Pure: builds rows, reads the clock, writes nothing.
+   */
+  deliveriesFor(events: readonly NudgeEvent[]): WebhookEnqueue[]
+  /** Call once an ingest that enqueued deliveries committed: the worker sends them now, not at its next poll. */
+  wake(): void
   /**
    * Starts the delivery worker, and dead-letters the deliveries of routes this router does not serve (removed
    * from the rules, or disabled) that are older than a lease; `createHandler` does when it puts the router in service.
    */
   start(): void
-  /** Resolves once every enqueue so far is stored and every delivery due now has been attempted (tests). */
+  /** Resolves once the start's clean-up is done and every delivery due now has been attempted (tests). */
   idle(): Promise<void>
-  /** Stops the worker; resolves once enqueues and attempts under way are recorded. The rest stays in the outbox. */
+  /** Stops the worker; resolves once the clean-up and attempts under way are recorded. The rest stays in the outbox. */
   close(): Promise<void>
 }
 
@@ -82,11 +87,12 @@ interface ResolvedRoute {
  * Routes expansion signals to webhooks. An `upgrade_requested` event goes to every route whose `on`
  * lists `upgrade_requested`; an `impression` or `eligible` event of a trigger goes to every route
  * whose `on` lists that trigger. Each (route, account, trigger) is notified at most once per
- * `renotify_after`: the claim and the delivery are written to the store's outbox in one transaction, so
- * several server instances agree and a delivery survives a crash or a restart. The router's worker sends
- * them at least once, signed with the secret in the environment variable `secret_env` (see
- * `verifySignature`) and with a stable `X-Nudgekit-Delivery` id receivers dedupe by, retrying failures
- * with jittered exponential backoff; after the last attempt the delivery stays in the outbox as a dead
+ * `renotify_after`: the claim and the delivery are written to the store's outbox in the transaction that
+ * stores the event (`store.ingest(source, events, { route: router.deliveriesFor })`), so a committed event
+ * always has its delivery (or lost its claim to a recent one), several server instances agree, and a
+ * delivery survives a crash or a restart. The router's worker sends them at least once, signed with the
+ * secret in the environment variable `secret_env` (see `verifySignature`) and with a stable
+ * `X-Nudgekit-Delivery` id receivers dedupe by, retrying failures with jittered exponential backoff; after the last attempt the delivery stays in the outbox as a dead
  * letter and the claim is given back, so the next signal for the account and trigger is routed again.
  * Deliveries of a route no longer in the rules become dead letters when a router without it starts, once
  * older than a lease (younger ones may belong to an instance still on the old rules, in a rolling deploy).
@@ -95,8 +101,8 @@ interface ResolvedRoute {
  * @example
  * const router = createRouter({ routes: rules.routes ?? [], store })
  * router.start() // createHandler does this
- * const result = await store.ingest(key, events)
- * router.onEvents(result.accepted, key) // after commit; never awaited by the request
+ * const result = await store.ingest(source, events, { route: router.deliveriesFor })
+ * if (result.enqueued) router.wake()
  */
 export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   const now = options.now ?? Date.now
@@ -121,27 +127,8 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
     leaseMs,
     batchSize: 10,
   })
-  // Enqueues and the start's clean-up, which idle() and close() wait for.
-  const tasks = new Set<Promise<void>>()
-  const track = (task: Promise<void>) => {
-    tasks.add(task)
-    void task.finally(() => tasks.delete(task))
-  }
-  let started = false
-
-  const enqueue = async (route: ResolvedRoute, event: NudgeEvent): Promise<void> => {
-    const payload = toPayload(route.id, event)
-    const enqueued = await options.store.enqueueWebhook({
-      id: payload.id,
-      route: route.id,
-      account: event.account,
-      key: dedupeKey(event),
-      payload: JSON.stringify(payload),
-      now: now(),
-      renotifyMs: route.renotifyMs,
-    })
-    if (enqueued) worker.wake()
-  }
+  // The start's clean-up, which idle() and close() wait for; set once started.
+  let cleanUp: Promise<void> | undefined
 
   const deadLetterUnrouted = async (): Promise<void> => {
     try {
@@ -159,33 +146,38 @@ export function createRouter(options: WebhookRouterOptions): WebhookRouter {
   }
 
   return {
-    onEvents(events, source) {
+    deliveriesFor(events) {
+      const deliveries: WebhookEnqueue[] = []
       for (const event of events) {
         for (const route of routes) {
           if (!matches(route, event)) continue
-          track(enqueue(route, event).catch((error: unknown) => {
-            logger.error(`[nudgekit] Failed to route event: ${errorMessage(error)}.`, {
-              route: route.id,
-              event: event.id,
-              source: keyPrefix(source),
-            })
-          }))
+          const payload = toPayload(route.id, event)
+          deliveries.push({
+            id: payload.id,
+            route: route.id,
+            account: event.account,
+            key: dedupeKey(event),
+            payload: JSON.stringify(payload),
+            now: now(),
+            renotifyMs: route.renotifyMs,
+          })
         }
       }
+      return deliveries
     },
+    wake: () => worker.wake(),
     start() {
-      if (started) return
-      started = true
-      track(deadLetterUnrouted())
+      if (cleanUp) return
+      cleanUp = deadLetterUnrouted()
       worker.start()
     },
     async idle() {
-      while (tasks.size > 0) await Promise.all([...tasks])
+      await cleanUp
       await worker.drain()
     },
     async close() {
       const stopped = worker.close()
-      while (tasks.size > 0) await Promise.all([...tasks])
+      await cleanUp
       await stopped
     },
   }
@@ -249,8 +241,4 @@ function toPayload(route: string, event: NudgeEvent): WebhookPayload {
 function stringProp(event: NudgeEvent, name: string): string | null {
   const value = event.props?.[name]
   return typeof value === 'string' ? value : null
-}
-
-function keyPrefix(key: string): string {
-  return key.length > 12 ? `${key.slice(0, 8)}…` : key
 }

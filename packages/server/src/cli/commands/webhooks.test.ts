@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { enqueueWebhook } from '../../store/fixtures.ts'
 import { sqlite } from '../../store/sqlite.ts'
 import type { Store } from '../../store/types.ts'
 import { runCli } from '../../test-support/cli.ts'
@@ -23,7 +24,7 @@ function nudgekit(...args: string[]) {
  */
 async function seed(store: Store): Promise<void> {
   const enqueue = (id: string, account: string, key: string, now: number) =>
-    store.enqueueWebhook({ id, route: id.split(':')[0]!, account, key, payload: `{"id":"${id}"}`, now, renotifyMs: 7 * DAY })
+    enqueueWebhook(store, { id, route: id.split(':')[0]!, account, key, payload: `{"id":"${id}"}`, now, renotifyMs: 7 * DAY })
   const deadLetter = async (id: string, account: string, key: string, deadAt: number, error: string) => {
     await enqueue(id, account, key, deadAt - 1_000)
     await store.leaseWebhooks({ routes: [id.split(':')[0]!], owner: id, now: deadAt - 1_000, leaseMs: 60_000, limit: 1, maxAttempts: 6 })
@@ -117,7 +118,7 @@ describe('nudgekit webhooks', () => {
     expect(unknown.stderr).toBe("[nudgekit] Failed to retry sales:nope: no dead letter has this id. Run 'nudgekit webhooks' to list them.\n")
     // A later notification about acme × contacts-80 is on its way.
     const store = sqlite(join(dir, db))
-    await store.enqueueWebhook({ id: 'sales:e6', route: 'sales', account: 'acme', key: 'contacts-80', payload: '{}', now: Date.now(), renotifyMs: 7 * DAY })
+    await enqueueWebhook(store, { id: 'sales:e6', route: 'sales', account: 'acme', key: 'contacts-80', payload: '{}', now: Date.now(), renotifyMs: 7 * DAY })
     await store.close()
     const superseded = nudgekit('--db', db, '--retry', 'sales:e1')
     expect(superseded.code).toBe(1)
