@@ -17,9 +17,9 @@ export interface IngestJob {
   route?: RouteEvents
 }
 
-/** What a turn did with one job: indexes (into the job's events) of the events stored, ordered by id. */
+/** What a turn did with one job: the job's own events it stored, ordered by id. */
 export interface JobOutcome {
-  accepted: number[]
+  accepted: NudgeEvent[]
   duplicates: number
   /** Deliveries its route put in the outbox. */
   enqueued: number
@@ -68,48 +68,42 @@ const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_elig
     last_eligible_at = max(last_eligible_at, excluded.last_eligible_at)`
 
 /**
- * The commit of one turn on `db`: events inserted with ON CONFLICT DO NOTHING (a change means newly stored),
- * each job's routed webhooks of its newly stored events enqueued (through `statement`, the store's cache),
- * then the rollup deltas of all newly stored events, one upsert per key. Throws (after rolling back) when
+ * The commit of one turn on `db`, its statements from `statement` (the store's cache, which prepares a statement
+ * on first use, so a store opened before its migrations ran still works once they have): events inserted with
+ * ON CONFLICT DO NOTHING (a change means newly stored), each job's routed webhooks of its newly stored events
+ * enqueued, then the rollup deltas of all newly stored events, one upsert per key. Throws (after rolling back) when
  * any statement or route fails, so no job of the turn is stored.
  *
  * @example
  * const commit = createIngestCommit(db, statement)
- * commit([{ source: '5f2c…', events, route }]) // [{ accepted: [0, 1], duplicates: 0, enqueued: 1 }]
+ * commit([{ source: '5f2c…', events, route }]) // [{ accepted: [events[0], events[1]], duplicates: 0, enqueued: 1 }]
  */
 export function createIngestCommit(db: DatabaseSync, statement: (sql: string) => StatementSync): (jobs: readonly IngestJob[]) => JobOutcome[] {
-  // Prepared on the first turn, so a store opened before its migrations ran still works once they have.
-  let prepared: Record<'insert' | 'daily' | 'exposure' | 'exposureUpdate' | 'state' | 'eligibility', StatementSync> | undefined
-  const statements = () =>
-    (prepared ??= {
-      insert: db.prepare(insertEvent),
-      daily: db.prepare(upsertDaily),
-      exposure: db.prepare(upsertExposure),
-      exposureUpdate: db.prepare(updateExposure),
-      state: db.prepare(upsertState),
-      eligibility: db.prepare(upsertEligibility),
-    })
-
   const store = (jobs: readonly IngestJob[]): JobOutcome[] => {
-    const { insert, daily, exposure, exposureUpdate, state, eligibility } = statements()
+    const insert = statement(insertEvent)
+    const daily = statement(upsertDaily)
+    const exposure = statement(upsertExposure)
+    const exposureUpdate = statement(updateExposure)
+    const state = statement(upsertState)
+    const eligibility = statement(upsertEligibility)
     const receivedAt = Date.now()
     const stored: NudgeEvent[] = []
     const outcomes = jobs.map(({ source, events, route }): JobOutcome => {
       const unique = firstById(events)
-      const accepted: number[] = []
+      const accepted: NudgeEvent[] = []
       for (const i of unique) {
         const e = events[i]!
         const { changes } = insert.run(source, e.id, e.type, e.ts, receivedAt, e.account, e.user, e.trigger ?? null,
           e.variant ?? null, e.placement ?? null, e.metric ?? null, e.value ?? null, e.feature ?? null,
           e.event ?? null, e.props === undefined ? null : JSON.stringify(e.props))
         if (changes > 0) {
-          accepted.push(i)
+          accepted.push(e)
           stored.push(e)
         }
       }
       let enqueued = 0
       if (route && accepted.length > 0) {
-        for (const delivery of route(accepted.map((i) => events[i]!))) if (enqueueDelivery(statement, delivery)) enqueued++
+        for (const delivery of route(accepted)) if (enqueueDelivery(statement, delivery)) enqueued++
       }
       return { accepted, duplicates: events.length - accepted.length, enqueued }
     })
@@ -142,11 +136,6 @@ export function createIngestCommit(db: DatabaseSync, statement: (sql: string) =>
       throw error
     }
   }
-}
-
-/** The events of a job that a turn stored, as the job's own objects. */
-export function acceptedEvents(job: IngestJob, outcome: JobOutcome): NudgeEvent[] {
-  return outcome.accepted.map((i) => job.events[i]!)
 }
 
 /** Indexes of the first event of each id, ordered by id (UUIDv7: creation order, and one lock order). */

@@ -5,7 +5,7 @@ import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, typ
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { dayOf } from './rollup.ts'
-import { acceptedEvents, createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
+import { createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
 import { sqliteOutbox } from './sqlite-outbox.ts'
 import {
   StoreUnavailableError,
@@ -98,7 +98,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     const outcomes = await call(() => commit(jobs))
     return jobs.map((job, i) => {
       const outcome = outcomes[i]!
-      const result = { accepted: acceptedEvents(job, outcome), duplicates: outcome.duplicates }
+      const result = { accepted: outcome.accepted, duplicates: outcome.duplicates }
       return job.route ? { ...result, enqueued: outcome.enqueued } : result
     })
   })
