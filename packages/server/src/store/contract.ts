@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TriggerAggregate } from '../stats/types.ts'
 import { enqueueWebhook, makeEvent } from './fixtures.ts'
 import { dayOf } from './rollup.ts'
-import type { LeasedWebhook, NudgeEvent, Store, WebhookEnqueue } from './types.ts'
+import { StoreUnavailableError, type LeasedWebhook, type NudgeEvent, type Store, type WebhookEnqueue } from './types.ts'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 2, 10, 12)
@@ -227,6 +227,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       // Neither the events nor the claim were kept: the retry stores the event and enqueues its webhook.
       expect(await store.ingest('pk', [upgrade], { route: routeUpgrades })).toMatchObject({ accepted: [upgrade], enqueued: 1 })
       expect(ids(await lease('o1', T0))).toEqual([`cs:${upgrade.id}`])
+    })
+
+    it('stores the other batches of a failed turn: only a batch that fails on its own is refused', async () => {
+      const good = [1, 2].map((i) => makeEvent({ type: 'upgrade_requested', ts: T0 + i, trigger: 't', account: `good-${i}` }))
+      const unserialisable = makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'bigint', props: { n: 1n } as never })
+      const throwing = makeEvent({ type: 'upgrade_requested', ts: T0, trigger: 't', account: 'throwing' })
+      const refused = makeEvent({ type: 'upgrade_requested', ts: T0, trigger: 't', account: 'refused' })
+      // The database refuses this delivery (NOT NULL payload) after the batch's events were inserted.
+      const nullPayload = (events: readonly NudgeEvent[]) => routeUpgrades(events).map((d) => ({ ...d, payload: null as unknown as string }))
+      // Called in one go, so the five batches share one turn's transaction until it fails.
+      const outcomes = await Promise.allSettled([
+        store.ingest('pk', [good[0]!], { route: routeUpgrades }),
+        store.ingest('pk', [unserialisable]),
+        store.ingest('pk', [throwing], { route: () => { throw new Error('no payload') } }),
+        store.ingest('pk', [refused], { route: nullPayload }),
+        store.ingest('pk', [good[1]!], { route: routeUpgrades }),
+      ])
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled'])
+      expect((outcomes[0] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: [good[0]], duplicates: 0, enqueued: 1 })
+      expect((outcomes[4] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: [good[1]], duplicates: 0, enqueued: 1 })
+      for (const outcome of outcomes.slice(1, 4)) {
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError)
+      }
+      expect(ids(await lease('o1', T0 + 2))).toEqual(good.map((e) => `cs:${e.id}`).sort())
+      expect(await store.aggregates({ from: T0 - DAY, to: T0 + DAY })).toMatchObject([
+        { trigger: 't', impressions: 0, accounts_reached: 0, upgrade_requests: 2 },
+      ])
+      // Nothing of a refused batch was kept: sent again with a working route, it is stored and routed.
+      expect(await store.ingest('pk', [throwing, refused], { route: routeUpgrades })).toMatchObject({ duplicates: 0, enqueued: 2 })
     })
 
     it("leases the given routes' due deliveries to one owner until the lease ends", async () => {

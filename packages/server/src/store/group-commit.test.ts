@@ -1,4 +1,4 @@
-// Group commit: concurrent batches share a transaction, each caller gets its own result, a failure fails them all.
+// Group commit: concurrent batches share a transaction, each caller gets its own result, a failed turn is retried job by job.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -62,18 +62,66 @@ describe('groupCommit', () => {
     expect(await Promise.all([second, ...third])).toEqual([2, 3, 4])
   })
 
-  it('fails every job of a failed turn with StoreUnavailableError and keeps serving later turns', async () => {
-    let fail = true
+  it('commits the jobs of a failed turn again one at a time, so only the job that fails alone fails', async () => {
+    const turns: string[][] = []
     const enqueue = groupCommit((jobs: string[]) => {
+      turns.push(jobs)
+      if (jobs.includes('bad')) throw new Error('invalid input syntax for type json')
+      return jobs.map((job) => job.toUpperCase())
+    })
+    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map(enqueue))
+    expect(turns).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']])
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'A' })
+    expect(outcomes[2]).toEqual({ status: 'fulfilled', value: 'C' })
+    const failure = (outcomes[1] as PromiseRejectedResult).reason
+    expect(failure).toBeInstanceOf(StoreUnavailableError)
+    expect(failure.message).toBe('Failed to commit 1 batch(es): invalid input syntax for type json')
+    expect(failure.cause).toBeInstanceOf(Error)
+  })
+
+  it('fails every job of a turn at once when the database is unavailable, without committing them again', async () => {
+    const turns: string[][] = []
+    const down = new StoreUnavailableError('PostgreSQL is unavailable: connection refused')
+    const enqueue = groupCommit((jobs: string[]) => {
+      turns.push(jobs)
+      throw down
+    })
+    const outcomes = await Promise.allSettled(['a', 'b'].map(enqueue))
+    expect(outcomes).toEqual([{ status: 'rejected', reason: down }, { status: 'rejected', reason: down }])
+    expect(turns).toEqual([['a', 'b']])
+  })
+
+  it('stops committing jobs one at a time once the database becomes unavailable, failing the rest with it', async () => {
+    const turns: string[][] = []
+    const down = new StoreUnavailableError('PostgreSQL is unavailable: the database system is shutting down')
+    const enqueue = groupCommit((jobs: string[]) => {
+      turns.push(jobs)
+      if (jobs.length > 1) throw new Error('value too long')
+      if (jobs[0] === 'b') throw down
+      return jobs
+    })
+    const outcomes = await Promise.allSettled(['a', 'b', 'c', 'd'].map(enqueue))
+    expect(turns).toEqual([['a', 'b', 'c', 'd'], ['a'], ['b']])
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 'a' },
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+    ])
+  })
+
+  it('fails the job of a failed one-job turn with StoreUnavailableError and keeps serving later turns', async () => {
+    let fail = true
+    const turns: string[][] = []
+    const enqueue = groupCommit((jobs: string[]) => {
+      turns.push(jobs)
       if (fail) throw new Error('disk I/O error')
       return jobs
     })
-    const failed = await Promise.allSettled(['a', 'b'].map(enqueue))
-    for (const outcome of failed) {
-      expect(outcome.status).toBe('rejected')
-      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError)
-      expect((outcome as PromiseRejectedResult).reason.message).toMatch(/Failed to commit 2 batch\(es\): disk I\/O error/)
-    }
+    const failed = enqueue('a')
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError)
+    await expect(failed).rejects.toThrow('Failed to commit 1 batch(es): disk I/O error')
+    expect(turns).toEqual([['a']])
     fail = false
     expect(await enqueue('c')).toBe('c')
   })
@@ -102,19 +150,6 @@ describe.each([
     expect(results[2]!.accepted.map((e) => e.id).sort()).toEqual([shared.id, own[2]!.id].sort())
     const [row] = await store.aggregates({ from: T0 - 1, to: T0 + 10 })
     expect(row).toMatchObject({ impressions: 2, clicks: 3, accounts_reached: 1 })
-    await store.close()
-  })
-
-  it('acknowledges nothing of a failed transaction: every waiter gets StoreUnavailableError, no row is kept', async () => {
-    const store = open()
-    const good = makeEvent({ type: 'impression', ts: T0, trigger: 't' })
-    // A BigInt in props cannot be serialised: the second batch throws inside the transaction both batches share.
-    const bad = makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'b', props: { n: 1n } as never })
-    const outcomes = await Promise.allSettled([store.ingest('pk', [good]), store.ingest('pk', [bad])])
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected'])
-    for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError)
-    expect(await store.aggregates({ from: T0 - 1, to: T0 + 1 })).toEqual([])
-    expect((await store.ingest('pk', [good])).accepted).toHaveLength(1)
     await store.close()
   })
 })

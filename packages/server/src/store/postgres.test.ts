@@ -3,6 +3,7 @@ import pg from 'postgres'
 import { describe, expect, it } from 'vitest'
 import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
 import { storeContract } from './contract.ts'
+import { makeEvent } from './fixtures.ts'
 import { postgres } from './postgres.ts'
 import { StoreUnavailableError } from './types.ts'
 
@@ -43,6 +44,27 @@ describe('postgres store', () => {
       expect(row).toEqual({ kind: 'object', run: '3' })
     } finally {
       await sql.end()
+      await store.close()
+    }
+  })
+
+  it('stores the other batches of a turn when PostgreSQL refuses one batch (an unpaired surrogate in its props)', async () => {
+    const store = postgres(TEST_DATABASE_URL, { schema: nextSchema() })
+    await store.migrate()
+    try {
+      const ts = Date.now()
+      const batches = Array.from({ length: 18 }, (_, i) => [
+        makeEvent({ type: 'track', ts, account: `a${i}`, event: 'report_viewed', props: i === 7 ? { note: '\ud800' } : { i } }),
+      ])
+      // All 18 share one turn's transaction, which the refused JSON aborts; each is then committed on its own.
+      const outcomes = await Promise.allSettled(batches.map((batch) => store.ingest('src', batch)))
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(17)
+      const refused = outcomes[7] as PromiseRejectedResult
+      expect(refused.reason).toBeInstanceOf(StoreUnavailableError)
+      expect(refused.reason.message).toMatch(/invalid input syntax for type json/)
+      // The 17 others were stored: sent again, every event is a duplicate.
+      expect(await store.ingest('src', batches.filter((_, i) => i !== 7).flat())).toEqual({ accepted: [], duplicates: 17 })
+    } finally {
       await store.close()
     }
   })

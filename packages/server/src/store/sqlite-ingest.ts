@@ -72,7 +72,7 @@ const upsertEligibility = `INSERT INTO eligibility (trigger, account, first_elig
  * on first use, so a store opened before its migrations ran still works once they have): events inserted with
  * ON CONFLICT DO NOTHING (a change means newly stored), each job's routed webhooks of its newly stored events
  * enqueued, then the rollup deltas of all newly stored events, one upsert per key. Throws (after rolling back) when
- * any statement or route fails, so no job of the turn is stored.
+ * any statement or route fails, so no job of the turn is stored (`groupCommit` then commits them one at a time).
  *
  * @example
  * const commit = createIngestCommit(db, statement)

@@ -109,8 +109,8 @@ export interface WebhookEnqueue {
 
 /**
  * The webhook deliveries of newly stored events (a router's `deliveriesFor`). `ingest` calls it inside its
- * transaction, so the deliveries commit with the events or not at all; it must not throw (a throw fails the
- * whole commit, with every batch sharing it).
+ * transaction, so the deliveries commit with the events or not at all; it must not throw (a throw fails its
+ * batch, and costs the batches sharing its commit a transaction each: they are committed again one at a time).
  */
 export type RouteEvents = (events: readonly NudgeEvent[]) => WebhookEnqueue[]
 
