@@ -18,25 +18,32 @@ export interface Keyring {
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest()
 
 /**
- * Checks the configured keys and returns a keyring. Throws on a key without its prefix or shorter than
- * 16 characters, so a secret key cannot be shipped as a publishable one by mistake.
+ * Why `value` cannot be a key of `kind`, or undefined when it can: a key starts with its prefix (`pk_`, `sk_`)
+ * and has at least 16 characters, so a secret key cannot be shipped as a publishable one by mistake.
+ * @example keyProblem('secret', 'sk_x') // "a secret key must start with 'sk_' and be at least 16 characters (got 4)"
+ */
+export function keyProblem(kind: KeyKind, value: string): string | undefined {
+  const prefix = kind === 'publishable' ? 'pk_' : 'sk_'
+  if (value.startsWith(prefix) && value.length >= 16) return undefined
+  const got = value.startsWith(prefix) ? `got ${value.length} characters` : `got a key starting with '${value.slice(0, 3)}'`
+  return `a ${kind} key must start with '${prefix}' and be at least 16 characters (${got})`
+}
+
+/**
+ * Checks the configured keys (see `keyProblem`) and returns a keyring. Throws on a key that is not one.
  * @example createKeyring({ publishable: 'pk_live_…', secret: 'sk_live_…' }).identify(bearer) // 'secret'
  */
 export function createKeyring(keys: KeysOption): Keyring {
   const entries: { digest: Buffer; kind: KeyKind }[] = []
-  for (const [kind, prefix, list] of [
-    ['publishable', 'pk_', keys.publishable],
-    ['secret', 'sk_', keys.secret],
+  for (const [kind, list] of [
+    ['publishable', keys.publishable],
+    ['secret', keys.secret],
   ] as const) {
     const values = typeof list === 'string' ? [list] : list
-    if (values.length === 0) throw new Error(`Failed to configure keys: no ${kind} key given. Pass keys.${kind}.`)
+    if (values.length === 0) throw new Error(`[nudgekit] Failed to configure keys: no ${kind} key given. Pass keys.${kind}.`)
     for (const value of values) {
-      if (!value.startsWith(prefix) || value.length < 16) {
-        throw new Error(
-          `Failed to configure keys: a ${kind} key must start with '${prefix}' and be at least 16 characters. ` +
-            `Use generateKeys() or 'nudgekit serve' without keys to make a pair.`,
-        )
-      }
+      const problem = keyProblem(kind, value)
+      if (problem) throw new Error(`[nudgekit] Failed to configure keys: ${problem}. Use generateKeys() or 'nudgekit serve' without keys to make a pair.`)
       entries.push({ digest: digest(value), kind })
     }
   }

@@ -27,8 +27,9 @@ const migrate: Command = async (argv, io) => {
     io.out(usage)
     return 0
   }
-  const { store, label } = await openDatabase(values, io, 'migrate')
-  const applied = await migrateOrExplain(store, label, 'migrate')
+  const opened = await openDatabase(values, io, 'migrate')
+  const applied = await migrateOrExplain(opened, 'migrate')
+  const { store, label } = opened
   await store.close()
   io.out(applied.length > 0 ? `Applied ${applied.join(', ')} to ${label}.` : `${label} is up to date.`)
   return 0

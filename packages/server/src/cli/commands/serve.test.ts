@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,21 @@ function capture(env: Record<string, string> = {}): CliIO & { stdout: string[]; 
 }
 
 describe('nudgekit serve', () => {
+  it('checks the keys before it creates the database, and says what is wrong in one line', async () => {
+    const io = capture()
+    const attempt = startServer(['--rules', rulesFile, '--db', 'keys.db', '--port', '0', '--secret-key', 'sk_x', '--publishable-key', 'pk_x'], io)
+    await expect(attempt).rejects.toThrow(
+      "Failed to start the server: --publishable-key: a publishable key must start with 'pk_' and be at least 16 characters (got 4 characters). Pass a real key (or neither key, for a generated local pair).",
+    )
+    expect(existsSync(join(dir, 'keys.db'))).toBe(false)
+  })
+
+  it('refuses a malformed database URL before the driver sees it', async () => {
+    await expect(startServer(['--rules', rulesFile, '--port', '0', '--database-url', 'postgres://postgres@[::1'], capture())).rejects.toThrow(
+      'Failed to start the server: --database-url is not a valid URL.',
+    )
+  })
+
   it('generates and prints keys, serves the API with them, and stops', async () => {
     const io = capture()
     const started = await startServer(['--rules', rulesFile, '--db', join(dir, 'serve.db'), '--port', '0'], io)
@@ -63,7 +78,10 @@ describe('nudgekit serve', () => {
     expect(missing.stderr).toEqual(['[nudgekit] Failed to start the server: no rules file. Pass --rules <file>, e.g. --rules nudgekit.yaml.'])
     const unreadable = capture()
     expect(await run(['serve', '--rules', 'nope.yaml'], unreadable)).toBe(1)
-    expect(unreadable.stderr[0]).toMatch(/^\[nudgekit\] Failed to start the server: cannot read the rules file .*nope\.yaml \(ENOENT\)\. Check the --rules path\.$/)
+    expect(unreadable.stderr).toEqual(["[nudgekit] Failed to start the server: cannot read 'nope.yaml' (no such file). Check the path."])
+    const directory = capture()
+    expect(await run(['serve', '--rules', '.'], directory)).toBe(1)
+    expect(directory.stderr).toEqual(["[nudgekit] Failed to start the server: cannot read '.' (it is a directory). Check the path."])
   })
 
   it('explains a port in use in one line', async () => {

@@ -1,15 +1,15 @@
 // `nudgekit serve`: run the HTTP API on Node with a rules file, a store and keys, until SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
 import { ListenError, serve } from '../../adapters/node.ts'
-import { generateKeys } from '../../keys.ts'
+import { generateKeys, keyProblem } from '../../keys.ts'
 import { jsonLinesLogger } from '../../logger.ts'
 import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
 import { migrateOrExplain, openDatabase } from '../database.ts'
+import { readRulesFile } from '../rules-file.ts'
 import { UsageError } from '../run.ts'
 
 const usage = `Usage: nudgekit serve --rules <file> [options]
@@ -93,7 +93,13 @@ function webhookTiming(flags: ReturnType<typeof readFlags>) {
 function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
   const publishable = flags['publishable-key'] ?? io.env.NUDGEKIT_PUBLISHABLE_KEY
   const secret = flags['secret-key'] ?? io.env.NUDGEKIT_SECRET_KEY
-  if (publishable && secret) return { keys: { publishable, secret }, generated: false }
+  if (publishable && secret) {
+    for (const [kind, value, flag] of [['publishable', publishable, '--publishable-key'], ['secret', secret, '--secret-key']] as const) {
+      const problem = keyProblem(kind, value)
+      if (problem) throw new UsageError(`Failed to start the server: ${flag}: ${problem}. Pass a real key (or neither key, for a generated local pair).`)
+    }
+    return { keys: { publishable, secret }, generated: false }
+  }
   if (publishable || secret) {
     throw new UsageError('Failed to start the server: only one key was given. Pass both --publishable-key and --secret-key (or neither, for generated local keys).')
   }
@@ -127,19 +133,15 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   const burst = positive(flags, 'rate-burst')
   const { timeoutMs, leaseMs } = webhookTiming(flags)
   const rulesPath = resolve(io.cwd, flags.rules)
-  let text: string
-  try {
-    text = readFileSync(rulesPath, 'utf8')
-  } catch (error) {
-    throw new UsageError(`Failed to start the server: cannot read the rules file ${rulesPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check the --rules path.`)
-  }
+  const text = await readRulesFile(flags.rules, io, 'start the server')
   const loaded = loadRules(text, { filename: flags.rules })
   if (!loaded.ok) {
     throw new UsageError(`Failed to start the server: the rules file has problems.\n${formatIssues(loaded.issues)}`)
   }
   const { keys, generated } = keysFrom(flags, io)
-  const { store, label } = await openDatabase(flags, io, 'start the server')
-  await migrateOrExplain(store, label, 'start the server')
+  const opened = await openDatabase(flags, io, 'start the server')
+  await migrateOrExplain(opened, 'start the server')
+  const { store, label } = opened
 
   const logger = jsonLinesLogger((line) => io.out(line))
   const webhooks = (routes: readonly Route[]) =>

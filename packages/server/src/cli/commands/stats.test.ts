@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeEvent } from '../../store/fixtures.ts'
 import { sqlite } from '../../store/sqlite.ts'
 import { runCli } from '../../test-support/cli.ts'
-import { migratedStore, schemaUrl, testSchemas } from '../../test-support/postgres.ts'
+import { migratedStore, schemaUrl, TEST_DATABASE_URL, testSchemas } from '../../test-support/postgres.ts'
 
 const DAY = 86_400_000
 const today = Math.floor(Date.now() / DAY) * DAY
@@ -95,6 +96,30 @@ describe('nudgekit stats', () => {
     expect(nudgekit().stderr).toContain('no database given. Pass --db <path> or --database-url <url>')
   })
 
+  it('leaves an empty file or another SQLite database untouched and asks for a migration', () => {
+    writeFileSync(join(dir, 'zero.db'), '')
+    const other = new DatabaseSync(join(dir, 'other.db'))
+    other.exec('CREATE TABLE notes (body TEXT)')
+    other.close()
+    const before = readFileSync(join(dir, 'other.db'))
+    for (const file of ['zero.db', 'other.db']) {
+      const { code, stdout, stderr } = nudgekit('--db', file)
+      expect(code).toBe(1)
+      expect(stdout).toBe('')
+      expect(stderr).toBe(`[nudgekit] Failed to read stats: the database ${join(dir, file)} has no nudgekit tables yet. Run 'nudgekit migrate' with the same --db first.\n`)
+    }
+    expect(readFileSync(join(dir, 'zero.db')).length).toBe(0)
+    expect(readFileSync(join(dir, 'other.db')).equals(before)).toBe(true)
+    expect(readdirSync(dir).filter((name) => name.startsWith('zero.db') || name.startsWith('other.db')).sort()).toEqual(['other.db', 'zero.db'])
+  })
+
+  it('says a file is not a database', () => {
+    writeFileSync(join(dir, 'notes.db'), 'hello\n')
+    const { code, stderr } = nudgekit('--db', 'notes.db')
+    expect(code).toBe(1)
+    expect(stderr).toBe(`[nudgekit] Failed to read stats: cannot open the SQLite database at ${join(dir, 'notes.db')} (file is not a database). Check the --db path.\n`)
+  })
+
   it('says so when no prompt was shown in the range', () => {
     const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--from', '2020-01-01', '--to', '2020-01-31')
     expect(code).toBe(0)
@@ -123,8 +148,27 @@ describe('nudgekit stats on PostgreSQL', () => {
   })
 
   it('asks for a migration when the database has no nudgekit tables', () => {
-    const { code, stderr } = nudgekit('--database-url', schemaUrl(schema()))
+    const url = schemaUrl(schema())
+    const { code, stderr } = nudgekit('--database-url', url)
     expect(code).toBe(1)
-    expect(stderr).toBe("[nudgekit] Failed to read stats: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n")
+    expect(stderr).toBe(`[nudgekit] Failed to read stats: the database ${url} has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n`)
+  })
+
+  it('explains a missing database, an unknown role and a malformed URL in one line each', () => {
+    const server = new URL(TEST_DATABASE_URL)
+    const missing = new URL('/nudgekit_no_such_database', server).toString()
+    const role = new URL(server)
+    role.username = 'nudgekit_no_such_role'
+    const cases: [string, RegExp][] = [
+      [missing, /^\[nudgekit\] Failed to read stats: database "nudgekit_no_such_database" does not exist on the server of .+\. Create it \(e\.g\. createdb\) or fix the database name in the URL\.\n$/],
+      [role.toString(), /^\[nudgekit\] Failed to read stats: PostgreSQL refused the login to .+ \(.*nudgekit_no_such_role.*\)\. Check the user and password in the URL\.\n$/],
+      ['postgres://postgres@[::1', /^\[nudgekit\] Failed to read stats: --database-url is not a valid URL\. Write it like postgres:\/\/user:password@host:5432\/database \(percent-encode special characters in the password\)\.\n$/],
+    ]
+    for (const [url, expected] of cases) {
+      const { code, stdout, stderr } = nudgekit('--database-url', url)
+      expect(code).toBe(1)
+      expect(stdout).toBe('')
+      expect(stderr).toMatch(expected)
+    }
   })
 })

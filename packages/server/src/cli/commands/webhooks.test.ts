@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -141,6 +141,17 @@ describe('nudgekit webhooks', () => {
     expect(JSON.parse(nudgekit('--db', db, '--format', 'json').stdout).counts).toEqual({ pending: 2, leased: 1, dead: 0 })
   })
 
+  it('writes nothing to a file that is not a nudgekit database, not even with --purge-dead', () => {
+    writeFileSync(join(dir, 'blank.db'), '')
+    for (const args of [[], ['--purge-dead'], ['--retry-dead']]) {
+      const { code, stderr } = nudgekit('--db', 'blank.db', ...args)
+      expect(code).toBe(1)
+      expect(stderr).toMatch(/the database .*blank\.db has no nudgekit tables yet\. Run 'nudgekit migrate' with the same --db first\.\n$/)
+    }
+    expect(statSync(join(dir, 'blank.db')).size).toBe(0)
+    expect(readdirSync(dir).filter((name) => name.startsWith('blank.db'))).toEqual(['blank.db'])
+  })
+
   it('rejects bad flags with one line each, and no stack trace', async () => {
     const db = await seededFile()
     const cases: Array<[string[], string]> = [
@@ -177,8 +188,9 @@ describe('nudgekit webhooks on PostgreSQL', () => {
   })
 
   it('asks for a migration when the database has no nudgekit tables', () => {
-    const { code, stderr } = nudgekit('--database-url', schemaUrl(schema()), '--purge-dead')
+    const url = schemaUrl(schema())
+    const { code, stderr } = nudgekit('--database-url', url, '--purge-dead')
     expect(code).toBe(1)
-    expect(stderr).toBe("[nudgekit] Failed to purge dead letters: the database has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n")
+    expect(stderr).toBe(`[nudgekit] Failed to purge dead letters: the database ${url} has no nudgekit tables yet. Run 'nudgekit migrate' with the same --database-url first.\n`)
   })
 })
