@@ -2,6 +2,7 @@
 import pg from 'postgres'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
+import { codeOf, isRetryable, isUnavailable } from './postgres-errors.ts'
 import { postgresIngest } from './postgres-ingest.ts'
 import { postgresOutbox } from './postgres-outbox.ts'
 import { dayOf } from './rollup.ts'
@@ -23,11 +24,6 @@ export interface PostgresOptions {
 }
 
 type Sql = pg.Sql<{ bigint: number }>
-
-/** SQLSTATE classes and driver codes that mean "the database is not reachable right now". */
-const UNAVAILABLE = /^(08|57P0[123]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))/
-/** Deadlock and serialization failure: the transaction is safe to run again. */
-const RETRYABLE = new Set(['40P01', '40001'])
 
 /**
  * Connects to PostgreSQL. Tables are created by `await store.migrate()` (or `nudgekit migrate`), which
@@ -52,16 +48,15 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
     ...(schema ? { connection: { search_path: schema } } : {}),
   })
 
-  /** Runs a store call: unreachable databases become `StoreUnavailableError`; deadlocks are retried. */
+  /** Runs a store call: an unavailable database becomes `StoreUnavailableError`; deadlocks are retried. */
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work()
       } catch (error) {
-        const code = String((error as { code?: unknown }).code ?? '')
-        if (RETRYABLE.has(code) && attempt < 5) continue
-        if (UNAVAILABLE.test(code)) {
-          throw new StoreUnavailableError(`PostgreSQL is unreachable: ${(error as Error).message}`)
+        if (isRetryable(error) && attempt < 5) continue
+        if (isUnavailable(error)) {
+          throw new StoreUnavailableError(`PostgreSQL is unavailable: ${(error as Error).message}`, { cause: error, code: codeOf(error) })
         }
         throw error
       }

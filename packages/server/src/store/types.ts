@@ -213,9 +213,18 @@ export type WebhookOutbox = Pick<
 /** The dead-letter part of a store: what `nudgekit webhooks` needs besides the counts. */
 export type DeadLetterStore = Pick<Store, 'listDeadWebhooks' | 'reviveWebhooks' | 'purgeDeadWebhooks'>
 
-/** Thrown by a store when the database cannot be reached; the handler answers 503 + Retry-After. */
+/**
+ * Thrown by a store when the database cannot be used now (unreachable, refusing connections or the login, out of
+ * resources, shutting down); the handler answers 503 + Retry-After.
+ */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
+  /** The database's or driver's code for why, when it gave one: e.g. PostgreSQL's `3D000` or `ECONNREFUSED`. */
+  readonly code: string | undefined
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(message, options)
+    this.code = options.code
+  }
 }
 
 /**
