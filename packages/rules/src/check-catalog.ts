@@ -14,6 +14,8 @@ export interface Catalog {
   triggers: Set<string>
   /** Metrics some plan or add-on limits (a percentage of an unlimited metric never matches). */
   limitedMetrics: Set<string>
+  /** Per metric, the smallest limit a plan sets (unlimited plans aside). */
+  smallestLimits: Map<string, number>
 }
 
 const idsOf = (value: unknown) => listOf(value).flatMap((item) => textOf(mapOf(item).id) ?? [])
@@ -21,8 +23,14 @@ const idsOf = (value: unknown) => listOf(value).flatMap((item) => textOf(mapOf(i
 export function readCatalog(rules: unknown): Catalog {
   const root = mapOf(rules)
   const limitedMetrics = new Set<string>()
+  const smallestLimits = new Map<string, number>()
   for (const item of [...listOf(root.plans), ...listOf(root.addons)]) {
     for (const [metric, limit] of Object.entries(mapOf(mapOf(item).limits))) if (typeof limit === 'number') limitedMetrics.add(metric)
+  }
+  for (const item of listOf(root.plans)) {
+    for (const [metric, limit] of Object.entries(mapOf(mapOf(item).limits))) {
+      if (typeof limit === 'number') smallestLimits.set(metric, Math.min(limit, smallestLimits.get(metric) ?? Infinity))
+    }
   }
   return {
     metrics: new Set(Object.keys(mapOf(root.metrics))),
@@ -31,6 +39,7 @@ export function readCatalog(rules: unknown): Catalog {
     addons: new Set(idsOf(root.addons)),
     triggers: new Set(idsOf(root.triggers)),
     limitedMetrics,
+    smallestLimits,
   }
 }
 

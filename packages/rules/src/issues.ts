@@ -34,6 +34,14 @@ export type RulesIssueCode =
   | 'ladder_order'
   | 'unattached_inline'
   | 'unmatched_brace'
+  | 'empty_variable'
+  | 'missing_url'
+  | 'no_signal'
+  | 'suspicious_threshold'
+  | 'unknown_anchor'
+  | 'not_text'
+  | 'unknown_role'
+  | 'merge_key'
 
 /**
  * One problem in a rules file. `line` and `column` are 1-based; 0 when the rules did not come from text.

@@ -23,9 +23,18 @@ addons:
 `
 // BASE has 18 lines: `triggers:` is line 19, `- id: t` line 20, the first line after it 21.
 
-function issuesOf(text: string): RulesIssue[] {
+/** Every issue of a file. */
+function allIssuesOf(text: string): RulesIssue[] {
   const result = loadRules(text, { filename: 'acme.yaml' })
   return result.ok ? result.warnings : result.issues
+}
+
+/**
+ * The issues, without the warnings most short fixtures here would get (no cta.url, a condition without a signal):
+ * those have their own tests, which use `allIssuesOf`.
+ */
+function issuesOf(text: string): RulesIssue[] {
+  return allIssuesOf(text).filter((issue) => issue.code !== 'missing_url' && issue.code !== 'no_signal')
 }
 
 /** `line:column code path` of each issue, the shape the tests compare. */
@@ -171,6 +180,57 @@ describe('copy', () => {
     ])
   })
 
+  it('reports variables written with capitals or spaces, which would show as written, with the name meant', () => {
+    const text = trigger('    when: { usage: contacts, at_least: 80% }\n    prompt: { placement: banner, title: "{Used} of { limit }", body: "{target.Name} {Nope Nope}", target: next_plan }\n')
+    expect(issuesOf(text).map((i) => `${i.severity} ${i.message} ${i.hint}`)).toEqual([
+      "error unknown variable '{Used}' did you mean '{used}'?",
+      "error unknown variable '{ limit }' did you mean '{limit}'?",
+      "error unknown variable '{target.Name}' did you mean '{target.name}'?",
+      expect.stringMatching(/^error unknown variable '\{Nope Nope\}' \(variables are lower case, without spaces\) available: \{used\}/),
+    ])
+  })
+
+  it('warns of target variables that render empty for some accounts: no annual price, unlimited, unknown renewal', () => {
+    const ladder = BASE.replace('    limits: { contacts: 5000, seats: 10 }\n', '    price: { monthly: 49 }\n    limits: { contacts: null, seats: 10 }\n')
+    const text = `${ladder}triggers:\n  - id: t\n    when: { usage: contacts, at_least: 80% }\n    prompt: { placement: banner, title: "{target.name} holds {target.limit}, {target.annual_price} a year", body: "{days_to_renewal} days", target: next_plan_raising_limit }\n`
+    expect(issuesOf(text).map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual([
+      "empty_variable triggers[0].prompt.title: {target.limit} is empty when the target is 'pro', which is unlimited for this metric",
+      "empty_variable triggers[0].prompt.title: {target.annual_price} is empty when the target is 'pro', which has no annual price",
+      'empty_variable triggers[0].prompt.body: {days_to_renewal} is empty for accounts whose renewsAt is unknown',
+    ])
+    const renewal = trigger('    when: { all: [ { renewal_within: 30d }, { usage: seats, at_least: 80% } ] }\n    prompt: { placement: banner, title: "{target.limit} seats, renews in {days_to_renewal} days", target: next_plan }\n')
+    expect(issuesOf(renewal)).toEqual([])
+  })
+
+  it('warns when the buyer prompt has no cta url, since the button then only records a click', () => {
+    const issues = allIssuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi, cta: { label: Go } }\n'))
+    expect(issues.map((i) => `${i.severity} ${i.code} ${i.path}`)).toEqual(['warning missing_url triggers[0].prompt.cta'])
+    expect(issues[0]!.hint).toContain('onCta')
+    expect(allIssuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n'))[0]).toMatchObject({ code: 'missing_url', path: 'triggers[0].prompt' })
+  })
+
+  it('warns of a trigger without a signal (time alone is never a trigger), but not of renewal or any branch with one each', () => {
+    const codes = (when: string) => allIssuesOf(trigger(`    when: ${when}\n    prompt: { placement: banner, title: Hi, cta: { label: Go, url: /go } }\n`)).map((i) => `${i.code} ${i.path}`)
+    expect(codes('{ account_age_at_least: 30d }')).toEqual(['no_signal triggers[0].when'])
+    expect(codes('{ all: [ { account_age_at_least: 30d }, { not: { gate: segmentation } } ] }')).toEqual(['no_signal triggers[0].when'])
+    expect(codes('{ any: [ { account_age_at_least: 30d }, { gate: segmentation } ] }')).toEqual(['no_signal triggers[0].when'])
+    expect(codes('{ renewal_within: 60d }')).toEqual([])
+    expect(codes('{ any: [ { event: e, count_at_least: 2 }, { gate: segmentation } ] }')).toEqual([])
+  })
+
+  it('warns of an at_least that reads as a count but was likely meant as a percentage', () => {
+    const warnings = (atLeast: string) => issuesOf(trigger(`    when: { usage: contacts, at_least: ${atLeast} }\n    prompt: { placement: banner, title: Hi }\n`)).map((i) => `${i.message} — ${i.hint}`)
+    expect(warnings('0.8')).toEqual(["at_least 0.8 is an absolute count: the condition holds from the first contacts on — did you mean '80%'? (a share of the limit needs the % sign)"])
+    expect(warnings('5')).toEqual(["at_least 5 is an absolute count, far below every plan's contacts limit (the smallest is 50) — did you mean '5%'? (a share of the limit needs the % sign)"])
+    expect(warnings('45')).toEqual([])
+    expect(warnings('80%')).toEqual([])
+  })
+
+  it('reads a fractional holdout as a likely 10 % and says so', () => {
+    const [issue] = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n    experiment: { variants: { a: {} }, holdout: 0.1 }\n'))
+    expect(issue!.hint).toBe("write a percentage: 0.1 looks like a fraction, so most likely '10%' (write '0.1%' for a tenth of a percent)")
+  })
+
   it('allows usage, feature and target variables only where the trigger provides them', () => {
     const text = trigger('    when: { event: e, count_at_least: 1 }\n    prompt: { placement: toast, title: "{used} {feature} {target.name} {plan.name}" }\n')
     expect(issuesOf(text).map((i) => i.message)).toEqual([
@@ -181,7 +241,7 @@ describe('copy', () => {
   })
 
   it('warns about unmatched braces and accepts doubled ones', () => {
-    const warn = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{Used} {{literal}}" }\n'))
+    const warn = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "Save 10% {{literal}} {" }\n'))
     expect(warn.map((i) => [i.code, i.severity])).toEqual([['unmatched_brace', 'warning']])
     expect(issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{{literal}}" }\n'))).toEqual([])
   })
@@ -196,7 +256,7 @@ describe('all problems at once', () => {
   })
 
   it('positions issues of rules given as data at 0:0', () => {
-    const result = loadRules({ version: 1, plans: [{ id: 'free', name: 'Free' }], triggers: [{ id: 't', when: { gate: 'x' }, prompt: { placement: 'toast', title: 'Hi' } }] })
+    const result = loadRules({ version: 1, plans: [{ id: 'free', name: 'Free' }], triggers: [{ id: 't', when: { gate: 'x' }, prompt: { placement: 'toast', title: 'Hi', cta: { label: 'Go', url: '/go' } } }] })
     expect(result.ok ? [] : result.issues).toEqual([
       { code: 'unknown_feature', severity: 'error', line: 0, column: 0, path: 'triggers[0].when.gate', message: "unknown feature 'x'", hint: 'declare it under features' },
     ])

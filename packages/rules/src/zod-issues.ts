@@ -150,7 +150,11 @@ function missingHint(path: PropertyKey[]): { hint?: string } {
 function typeHint(key: PropertyKey | undefined, value: unknown): string | undefined {
   const durations = ['cooldown', 'snooze_on_dismiss', 'min_account_age', 'within', 'renewal_within', 'account_age_at_least', 'window', 'renotify_after']
   if (typeof value === 'number' && typeof key === 'string' && durations.includes(key)) return DURATION_HINT
-  if (typeof value === 'number' && key === 'holdout') return `write a percentage, e.g. '${value}%'`
+  if (typeof value === 'number' && key === 'holdout') {
+    return value > 0 && value < 1
+      ? `write a percentage: ${value} looks like a fraction, so most likely '${+(value * 100).toFixed(4)}%' (write '${value}%' for ${value === 0.1 ? 'a tenth of a percent' : 'that share of a percent'})`
+      : `write a percentage, e.g. '${value}%'`
+  }
   return undefined
 }
 

@@ -26,3 +26,11 @@ export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 
 /** Matches `{name}` placeholders; `{{` and `}}` are literal braces. */
 export const PLACEHOLDER_PATTERN = /\{\{|\}\}|\{([a-z_.]+)\}/g
+
+/**
+ * Every `{…}` in copy, whatever it holds (`{{` and `}}` are literal braces). The renderer fills only what
+ * `PLACEHOLDER_PATTERN` matches and shows anything else as written, so the validator reads copy with this one
+ * to report `{Used}` or `{ limit }` instead of shipping them.
+ * @example [...'{Used} of { limit }'.matchAll(BRACED_PATTERN)].map((m) => m[1]) // ['Used', ' limit ']
+ */
+export const BRACED_PATTERN = /\{\{|\}\}|\{([^{}\n]{0,80})\}/g

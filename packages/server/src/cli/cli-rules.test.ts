@@ -80,7 +80,7 @@ describe('nudgekit validate', { timeout: 60_000 }, () => {
   })
 
   it('fails on warnings with --strict and reports issues as JSON with --format json', async () => {
-    const file = tempFile('warn.yaml', 'version: 1\nplans: [{ id: free, name: Free }, { id: pro, name: Pro }]\ntriggers:\n  - id: t\n    when: { event: e, count_at_least: 1 }\n    audience: { plans: [pro] }\n    prompt: { placement: toast, title: Hi, target: free }\n')
+    const file = tempFile('warn.yaml', 'version: 1\nplans: [{ id: free, name: Free }, { id: pro, name: Pro }]\ntriggers:\n  - id: t\n    when: { event: e, count_at_least: 1 }\n    audience: { plans: [pro] }\n    prompt: { placement: toast, title: Hi, target: free, cta: { label: Go, url: /go } }\n')
     expect((await nudgekit('validate', file)).code).toBe(0)
     expect((await nudgekit('validate', file, '--strict')).code).toBe(1)
     const json = await nudgekit('validate', file, '--format', 'json')
