@@ -24,6 +24,11 @@ describe('formatIssues', () => {
     expect(formatIssues([unknownMetric])).not.toContain('\u001b')
   })
 
+  it('escapes control characters from the file, so a value cannot drive the terminal', () => {
+    const hostile = { ...unknownMetric, message: "invalid id 'a\u001b]0;pwned\u0007'", hint: 'x\u001b[2J' }
+    expect(formatIssues([hostile])).toBe("acme.yaml:12:15 error invalid id 'a\\u001b]0;pwned\\u0007' (triggers[0].when.usage)\n  hint: x\\u001b[2J")
+  })
+
   it('leaves out the position of rules that did not come from text', () => {
     expect(formatIssues([{ ...unknownMetric, file: undefined, line: 0, column: 0 }])).toMatch(/^<rules> error /)
   })

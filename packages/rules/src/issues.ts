@@ -1,4 +1,5 @@
 // Problems in a rules file as data (`RulesIssue`), their compiler-style text, and the error that carries them.
+import { escapeControl } from './raw.ts'
 
 export type RulesIssueCode =
   | 'empty_file'
@@ -86,7 +87,8 @@ const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', dim: '\u001b[2m', bold: 
 export function formatIssues(issues: readonly RulesIssue[], options: { color?: boolean } = {}): string {
   const paint = (code: keyof typeof ANSI, text: string) => (options.color ? ANSI[code] + text + ANSI.reset : text)
   return issues
-    .map((issue) => {
+    .map((raw) => {
+      const issue = { ...raw, message: escapeControl(raw.message), path: escapeControl(raw.path), ...(raw.hint === undefined ? {} : { hint: escapeControl(raw.hint) }), ...(raw.file === undefined ? {} : { file: escapeControl(raw.file) }) }
       const where = [issue.file ?? '<rules>', ...(issue.line > 0 ? [issue.line, issue.column] : [])].join(':')
       const severity = issue.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning')
       const path = issue.path ? ' ' + paint('dim', `(${issue.path})`) : ''

@@ -45,6 +45,39 @@ describe('parseRulesText', () => {
     expect(issues[0]).toMatchObject({ code: 'syntax_error', file: 'a.yaml', line: 4 })
   })
 
+  it('reports an alias without an anchor at the alias, not as an alias bomb', () => {
+    expect(parseRulesText('version: 1\nplans: []\ntriggers:\n  - prompt: *nope\n').issues).toEqual([
+      { code: 'unknown_anchor', severity: 'error', line: 4, column: 13, path: '', message: "unknown anchor 'nope'", hint: 'define it with &nope before this alias, or write the value here' },
+    ])
+  })
+
+  it('gives the usual YAML mistakes one error each with a hint, at the library position', () => {
+    const first = (text: string) => {
+      const { issues } = parseRulesText(text)
+      expect(issues).toHaveLength(1)
+      return `${issues[0]!.line}:${issues[0]!.column} ${issues[0]!.message} | ${issues[0]!.hint}`
+    }
+    expect(first('prompt:\n  title: {target.name} raises the limit\n')).toBe('2:24 unexpected scalar at node end | quote text that starts with {, e.g. "{target.name} raises the limit"')
+    expect(first("prompt:\n  title: Heads up: you're close\n")).toBe('2:10 nested mappings are not allowed in compact mappings | quote text that contains \': \', e.g. "Heads up: you\'re close"')
+    expect(first('plans:\n\t- id: free\n\t  name: Free\ntriggers: []\n')).toBe('2:1 a tab indents this line (and 1 more line) | indent with spaces: YAML does not allow tabs')
+    // DESIGN's sketch line, unquoted, inside a file: one error, not a cascade over the rest of the file.
+    const sketch = 'prompt:\n  cta: { label: "Upgrade to {target.name}", url: /billing/upgrade?plan={target.id} }\n  target: next_plan\nfrequency: { cooldown: 3d }\n'
+    expect(first(sketch)).toBe('2:72 unexpected flow-map-start at node end | inside { … }, quote values that contain { or }, e.g. url: "/billing/upgrade?plan={target.id}"')
+  })
+
+  it('reads JSON with a byte order mark, and refuses a binary file in one issue', () => {
+    expect(parseRulesText('\uFEFF{"version": 1}', { format: 'json' })).toMatchObject({ value: { version: 1 }, issues: [] })
+    expect(parseRulesText('\uFEFFversion: 1\n')).toMatchObject({ value: { version: 1 }, issues: [] })
+    expect(parseRulesText('\u007fELF\u0002\u0001\u0000\u0000garbage: [').issues).toEqual([
+      expect.objectContaining({ code: 'not_text', message: 'the file is not a text file (it contains NUL bytes)' }),
+    ])
+  })
+
+  it('says merge keys are not supported', () => {
+    const result = loadRules('version: 1\nplans: [{ id: free, name: Free }]\ndefaults:\n  frequency:\n    <<: { cooldown: 3d }\n')
+    expect(result.ok ? [] : result.issues).toEqual([expect.objectContaining({ code: 'merge_key', line: 5, column: 5, message: "YAML merge keys ('<<: *anchor') are not supported" })])
+  })
+
   it('reports duplicate keys at the second one, in YAML and JSON', () => {
     expect(parseRulesText('version: 1\nplans:\n  - { id: a, id: b }\n').issues).toEqual([
       { code: 'duplicate_key', severity: 'error', line: 3, column: 14, path: 'plans[0].id', message: "duplicate key 'id'", hint: 'a key appears once per map; all but the last would be ignored' },

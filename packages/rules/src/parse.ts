@@ -1,5 +1,5 @@
 // Rules text (YAML or JSON) → plain data plus a locator mapping any path back to line:column. Never throws.
-import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
 import { formatPath, type RulesIssue } from './issues.ts'
 
 /** Rules files larger than this are refused before parsing. */
@@ -56,6 +56,10 @@ export function parseRulesText(text: string, options: ParseOptions = {}): Parsed
   })
   const failed = (issues: RulesIssue[]): ParsedRules => ({ value: undefined, issues, locate: () => START })
   if (typeof text !== 'string') return failed([issue('invalid_type', 'the rules are not text')])
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse and the YAML parser would choke on it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  // No text editor writes NUL; a file with one is a binary (a database, an executable), not rules.
+  if (text.includes('\0')) return failed([issue('not_text', 'the file is not a text file (it contains NUL bytes)', 'pass the .yaml or .json rules file, not a binary such as the database')])
   if (text.length > MAX_RULES_BYTES || utf8Length(text) > MAX_RULES_BYTES) {
     return failed([
       issue('file_too_large', `the file is ${formatSize(utf8Length(text))}, over the 1 MB limit`, 'split the copy into fewer, shorter triggers; a rules file is configuration, not data'),
@@ -85,10 +89,7 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
   const position = (offset: number) => toPosition(lineCounter, offset)
   const locate = createLocator(doc, position)
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((error) => syntaxIssue(issue, error.message, position(error.pos[0])))
-    return { value: undefined, issues, locate }
-  }
+  if (doc.errors.length > 0) return { value: undefined, issues: yamlSyntaxIssues(text, doc.errors, position, issue), locate }
   const warnings: RulesIssue[] = doc.warnings.map((warning) => ({
     ...issue('syntax_error', firstLine(warning.message), undefined, position(warning.pos[0])),
     severity: 'warning' as const,
@@ -98,6 +99,8 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES })
   } catch (error) {
+    const unknown = error instanceof ReferenceError ? unknownAnchors(doc, position, issue) : []
+    if (unknown.length > 0) return { value: undefined, issues: unknown, locate }
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
       return {
         value: undefined,
@@ -142,9 +145,64 @@ function cleanJsonMessage(message: string): string {
   return firstLine(message.replace(/, (\.\.\.)?".*$/s, '').replace(/ in JSON at position.*$/, ''))
 }
 
+/** A YAML parser error as the library reports it: its code and offsets. */
+interface YamlSyntaxError {
+  code: string
+  message: string
+  pos: [number, number]
+}
+
+/**
+ * The parser's errors as issues a PM can act on: one per line (later errors on a line are knock-on effects),
+ * only the tab errors when there are any (they derail everything after them), sorted by position, with a hint
+ * for the usual causes: tabs, and unquoted text that starts with { or contains ': '.
+ */
+function yamlSyntaxIssues(text: string, errors: readonly YamlSyntaxError[], position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
+  const tabs = errors.filter((error) => error.code === 'TAB_AS_INDENT')
+  if (tabs.length > 0) {
+    const more = tabs.length > 1 ? ` (and ${tabs.length - 1} more line${tabs.length > 2 ? 's' : ''})` : ''
+    return [issue('syntax_error', `a tab indents this line${more}`, 'indent with spaces: YAML does not allow tabs', position(tabs[0]!.pos[0]))]
+  }
+  const lines = text.split('\n')
+  const byLine = new Map<number, RulesIssue>()
+  for (const error of errors) {
+    const at = position(error.pos[0])
+    // After a first error the parser may lose the structure and reject every later token "in YAML stream".
+    if (byLine.has(at.line) || (byLine.size > 0 && /in YAML stream/.test(error.message))) continue
+    const found = syntaxIssue(issue, error.message, at)
+    const hint = found.code === 'syntax_error' ? syntaxHint(lines[at.line - 1] ?? '', error.code) : undefined
+    byLine.set(at.line, hint ? { ...found, hint } : found)
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line || a.column - b.column)
+}
+
+/** What usually causes a parser error on this line, when the line shows it. */
+function syntaxHint(line: string, code: string): string | undefined {
+  const value = /^\s*(?:-\s+)?[\w$-]+:\s+(.*)$/.exec(line)?.[1] ?? ''
+  if (/^\{[a-z_.]+\}/i.test(value)) return `quote text that starts with {, e.g. "${value.replace(/\s+#.*$/, '').replace(/"/g, '\\"')}"`
+  if (/^\{.*:\s+[^"'\s{[][^,{}]*\{/.test(value)) return 'inside { … }, quote values that contain { or }, e.g. url: "/billing/upgrade?plan={target.id}"'
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || /^[^"'{[][^#]*:\s/.test(value)) return `quote text that contains ': ', e.g. "${value.replace(/\s+#.*$/, '').replace(/"/g, '\\"')}"`
+  if (code === 'UNEXPECTED_TOKEN' || code === 'MULTILINE_IMPLICIT_KEY') return "quote text that starts with { or [ or contains ': '; check the indentation of the lines above"
+  return undefined
+}
+
+/** Aliases (`*name`) with no anchor (`&name`) before them: the parser only says "unresolved alias". */
+function unknownAnchors(doc: Document, position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
+  const out: RulesIssue[] = []
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return
+      const at = node.range?.[0]
+      out.push(issue('unknown_anchor', `unknown anchor '${node.source}'`, `define it with &${node.source} before this alias, or write the value here`, at === undefined ? START : position(at)))
+    },
+  })
+  return out
+}
+
 function syntaxIssue(issue: MakeIssue, message: string, at: SourcePosition): RulesIssue {
   if (/call stack/i.test(message)) return issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`, at)
-  return issue('syntax_error', firstLine(message), undefined, at)
+  const text = firstLine(message)
+  return issue('syntax_error', text.charAt(0).toLowerCase() + text.slice(1), undefined, at)
 }
 
 /** Keys that appear twice in one map: an error, since all but the last would be silently ignored. */

@@ -34,6 +34,15 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a map'
-  if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 37) + '…' : value}'`
+  if (typeof value === 'string') return `'${escapeControl(value.length > 40 ? value.slice(0, 37) + '…' : value)}'`
   return String(value)
+}
+
+/**
+ * Text with control characters written as `\u001b` escapes, so a value echoed in a message cannot drive the
+ * terminal it is printed on (colours, window titles, clearing the screen).
+ * @example escapeControl('a\u001b]0;x\u0007') // 'a\\u001b]0;x\\u0007'
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

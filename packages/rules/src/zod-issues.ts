@@ -38,6 +38,10 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
     case 'unrecognized_keys': {
       const known = knownKeys(path, input)
       for (const key of issue.keys) {
+        if (key === '<<') {
+          out.push({ code: 'merge_key', path: [...path, key], at: 'key', message: "YAML merge keys ('<<: *anchor') are not supported", hint: 'repeat the keys here; for frequency, set shared values once under defaults.frequency' })
+          continue
+        }
         out.push({
           code: 'unknown_key',
           path: [...path, key],
