@@ -11,6 +11,7 @@ const valid = { id: ID, type: 'impression', ts: 1_760_000_000_000, account: 'a',
 const edgy = fc.oneof(
   fc.constantFrom(undefined, null, '', ' ', ' x ', 'x'.repeat(200), ` ${'x'.repeat(200)} `, 'x'.repeat(201), '\u00a0y\u2003',
     ID, ID.toUpperCase(), ID.replace('-7', '-4'), 'impression', 'holdout', 'track', 'usage', 'banner', 'popup',
+    'a\u0000b', '\u0000', ' \ud800 ', 'x\udfff', '\ud83d\ude00', 'acct_\ud83d\ude00',
     0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, 1_760_000_000_000, true, [], {}, { plan: 'pro' }),
   fc.string({ maxLength: 6 }),
   fc.double(),
@@ -28,6 +29,21 @@ describe('parseEventFast', () => {
     expect(parseEventFast({ ...valid, trigger: undefined })).toBeUndefined()
     expect(parseEventFast({ ...valid, ts: -1 })).toBeUndefined()
     expect(parseEventFast([valid])).toBeUndefined()
+  })
+
+  it('leaves names holding a NUL or an unpaired surrogate to eventSchema, which rejects them', () => {
+    for (const field of ['account', 'user', 'trigger', 'variant', 'metric', 'feature', 'event']) {
+      for (const text of ['a\u0000b', 'a\ud800', '\udc00b']) {
+        const raw = { ...valid, [field]: text }
+        expect(parseEventFast(raw), `${field} ${JSON.stringify(text)}`).toBeUndefined()
+        expect(eventSchema.safeParse(raw).error?.issues).toEqual([expect.objectContaining({ path: [field], message: expect.stringMatching(new RegExp(`^${field} contains`)) })])
+      }
+    }
+  })
+
+  it('accepts astral characters, which are well-formed surrogate pairs', () => {
+    const raw = { ...valid, account: 'acct_\ud83d\ude00', user: '😀' }
+    expect(parseEventFast(raw)).toEqual(eventSchema.parse(raw))
   })
 
   it('never accepts what eventSchema rejects, and agrees with its output whenever it accepts (property)', () => {

@@ -1,6 +1,6 @@
 // A precompiled check for the common valid event: accepts only what eventSchema accepts, with the same output.
 import { EVENT_TYPES } from '../store/types.ts'
-import { TRIGGER_EVENT_TYPES, type EventInput } from './schemas.ts'
+import { NAME_MAX_LENGTH, TRIGGER_EVENT_TYPES, textProblem, type EventInput } from './schemas.ts'
 
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES)
 const PLACEMENTS: ReadonlySet<string> = new Set(['banner', 'modal', 'toast', 'inline'])
@@ -8,11 +8,11 @@ const PLACEMENTS: ReadonlySet<string> = new Set(['banner', 'modal', 'toast', 'in
 const UUIDV7 = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-7[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$/
 const NAME_FIELDS = ['trigger', 'variant', 'metric', 'feature', 'event'] as const
 
-/** `name` in schemas.ts: a string, trimmed, 1 to 200 characters; undefined when it is not one. */
+/** `name` in schemas.ts: a string, trimmed, 1 to 200 characters, no NUL, well-formed; undefined when it is not one. */
 function name(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   const trimmed = value.trim()
-  return trimmed.length >= 1 && trimmed.length <= 200 ? trimmed : undefined
+  return trimmed.length >= 1 && trimmed.length <= NAME_MAX_LENGTH && textProblem(trimmed) === undefined ? trimmed : undefined
 }
 
 /**

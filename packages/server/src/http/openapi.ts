@@ -1,6 +1,8 @@
 // GET /v1/openapi.json: the API described as OpenAPI 3.1, request bodies generated from the zod schemas.
 import { z } from 'zod'
-import { conversionSchema, eventBatchSchema, eventSchema, stateQuerySchema, statsQuerySchema } from './schemas.ts'
+import {
+  conversionSchema, eventBatchSchema, eventSchema, stateQuerySchema, statsQuerySchema, TRIGGER_EVENT_TYPES,
+} from './schemas.ts'
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
 const registry = z.registry<{ id: string }>()
@@ -11,15 +13,25 @@ const bodies = Object.fromEntries(
     .map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
 )
 bodies.EventBatch!.properties!.events = { ...bodies.EventBatch!.properties!.events as object, items: { $ref: '#/components/schemas/Event' } }
-const error = { $ref: '#/components/schemas/Error' }
-const answer = (description: string) => ({ description, content: { 'application/json': { schema: error } } })
+// The superRefine of eventSchema, in JSON Schema terms: a trigger's prompt events name the trigger.
+bodies.Event!.allOf = [{
+  if: { properties: { type: { enum: [...TRIGGER_EVENT_TYPES] } }, required: ['type'] },
+  then: { required: ['trigger'] },
+}]
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
+const answer = (description: string, schema: object = ref('Error')) => ({ description, content: { 'application/json': { schema } } })
 const errors = {
   400: answer('Malformed request; `error.issues` lists each problem (code, path, message).'),
   401: answer('No key, or a key that is not configured.'),
+  413: answer('Body over 512 KB.'),
+  415: answer('A Content-Type other than JSON.'),
   429: answer('Rate limited; retry after `Retry-After` seconds.'),
   503: answer('The store is unreachable; retry after `Retry-After` seconds.'),
+  403: answer('A publishable key on a secret-key route.'),
 }
-const secretErrors = { ...errors, 403: answer('A publishable key on a secret-key route.') }
+type Status = keyof typeof errors
+const pick = (...statuses: Status[]) => Object.fromEntries(statuses.map((status) => [status, errors[status]]))
 const queryParameters = (schema: z.ZodObject) => {
   const { properties = {}, required = [] } = json(schema)
   return Object.entries(properties).map(([name, property]) => ({
@@ -30,80 +42,120 @@ const queryParameters = (schema: z.ZodObject) => {
   }))
 }
 
+const string = { type: 'string' }
+const integer = { type: 'integer', minimum: 0 }
+const number = { type: 'number' }
+const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] })
+const interval = { type: 'array', items: number, minItems: 2, maxItems: 2 }
+const dateTime = { type: 'string', format: 'date-time' }
+const object = (properties: Record<string, object>, optional: string[] = []) => ({
+  type: 'object',
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+  properties,
+})
+const issue = object({ code: string, path: string, message: string, hint: string }, ['hint'])
+
+/** Answer bodies, written out: the routes build them from store results rather than parse them. */
+const answers = {
+  Issue: issue,
+  Error: object({ error: object({ code: string, message: string, hint: string, issues: { type: 'array', items: ref('Issue') } }, ['hint', 'issues']) }),
+  EventsAnswer: object({
+    accepted: integer,
+    duplicates: integer,
+    rejected: { type: 'array', items: object({ index: integer, error: string, issues: { type: 'array', items: ref('Issue') } }) },
+    warnings: { type: 'array', items: ref('Issue'), description: 'Batch metadata (`key`, `dropped`) that was malformed and ignored; present only when there is some.' },
+  }, ['warnings']),
+  ConversionAnswer: object({
+    id: string, account: string, to: string, mrr_delta: number, ts: dateTime,
+    credited: nullable(object({ trigger: string, variant: string, exposed_at: dateTime })),
+    duplicate: { type: 'boolean' },
+  }),
+  State: object({
+    account: string,
+    triggers: {
+      type: 'object',
+      additionalProperties: object({ impressions: integer, lastShownAt: integer, dismissedAt: integer, snoozedUntil: integer, acceptedAt: integer },
+        ['lastShownAt', 'dismissedAt', 'snoozedUntil', 'acceptedAt']),
+      description: 'Per trigger id; times are epoch milliseconds.',
+    },
+  }),
+  StatsRow: object({
+    trigger: string, variant: string, impressions: integer, accounts_reached: integer, clicks: integer, dismissals: integer,
+    upgrade_requests: integer, conversions: integer, conversion_rate: number, conversion_rate_ci: interval,
+    holdout_rate: nullable(number), lift: nullable(number), lift_ci: nullable(interval), p_value: nullable(number),
+    expansion_mrr: number, median_days_to_convert: nullable(number),
+  }),
+  Stats: object({ from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, rows: { type: 'array', items: ref('StatsRow') } }),
+  Forecast: object({
+    generated_at: dateTime, eligible_since: dateTime, rates_since: dateTime, expected_mrr: number,
+    rows: { type: 'array', items: object({ trigger: string, eligible_accounts: integer, conversion_rate: number, mrr_delta: number, expected_mrr: number }) },
+  }),
+}
+
 /**
  * The OpenAPI document of the HTTP API (version 1: the `/v1/` routes).
  * @example const spec = openApiDocument(); spec.paths['/v1/events']
  */
 export function openApiDocument(): Record<string, unknown> {
-  const pk = [{ bearer: [] }]
+  const pk = [{ publishableKey: [] }]
+  const sk = [{ secretKey: [] }]
   return {
     openapi: '3.1.0',
     info: { title: 'nudgekit', version: '1.0.0', description: 'Rules, event ingest, conversions and stats of a nudgekit server.' },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'pk_… (publishable) or sk_… (secret)' } },
-      schemas: {
-        ...bodies,
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
-                hint: { type: 'string' },
-                issues: {
-                  type: 'array',
-                  items: { type: 'object', properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
+      securitySchemes: {
+        publishableKey: { type: 'http', scheme: 'bearer', description: 'The publishable key, pk_…: rules, state and events.' },
+        secretKey: { type: 'http', scheme: 'bearer', description: 'The secret key, sk_…: conversions, stats, forecast and the dashboard.' },
       },
+      schemas: { ...bodies, ...answers },
     },
     paths: {
       '/v1/rules': {
         get: { summary: 'Compiled rules for the browser (ETag; 304 on If-None-Match)', security: pk,
-          responses: { 200: { description: 'The compiled rules' }, 304: { description: 'Unchanged' }, ...errors } },
+          responses: { 200: { description: 'The compiled rules' }, 304: { description: 'Unchanged' }, ...pick(401, 429, 503) } },
       },
       '/v1/state': {
         get: { summary: "An account's exposure state per trigger", security: pk, parameters: queryParameters(stateQuerySchema),
-          responses: { 200: { description: '{ account, triggers: { [id]: { impressions, lastShownAt, dismissedAt, snoozedUntil, acceptedAt } } }' }, ...errors } },
+          responses: { 200: answer('The state', ref('State')), ...pick(400, 401, 429, 503) } },
       },
       '/v1/events': {
         post: {
           summary: 'Record a batch of events (the key may be in the body for sendBeacon, sent as text/plain)',
           security: pk,
           requestBody: { required: true, content: {
-            'application/json': { schema: { $ref: '#/components/schemas/EventBatch' } },
-            'text/plain': { schema: { $ref: '#/components/schemas/EventBatch' } },
+            'application/json': { schema: ref('EventBatch') },
+            'text/plain': { schema: ref('EventBatch') },
           } },
-          responses: { 202: { description: '{ accepted, duplicates, rejected: [{ index, error, issues }] } after commit; each event is validated against the Event schema' },
-            413: answer('Body over 512 KB.'), ...errors },
+          responses: {
+            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`', ref('EventsAnswer')),
+            ...pick(400, 401, 413, 415, 429, 503),
+          },
         },
       },
       '/v1/conversions': {
-        post: { summary: "An upgrade confirmed by billing, credited to the account's last exposure", security: pk,
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Conversion' } } } },
-          responses: { 201: { description: 'Recorded; `credited` names the trigger and variant' }, 200: { description: 'Already recorded (same id)' }, ...secretErrors } },
+        post: { summary: "An upgrade confirmed by billing, credited to the account's last exposure", security: sk,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Conversion') } } },
+          responses: {
+            201: answer('Recorded; `credited` names the trigger and variant', ref('ConversionAnswer')),
+            200: answer('Already recorded with the same body (same id): the recorded conversion', ref('ConversionAnswer')),
+            409: answer('The id was recorded with another account, to, from, mrr_delta or ts (`conversion_conflict`); `error.issues` names each'),
+            ...pick(400, 401, 403, 413, 415, 429, 503),
+          } },
       },
       '/v1/stats': {
-        get: { summary: 'Acceptance per trigger × variant', security: pk, parameters: queryParameters(statsQuerySchema),
-          responses: { 200: { description: '{ from, to, rows }' }, ...secretErrors } },
+        get: { summary: 'Acceptance per trigger × variant', security: sk, parameters: queryParameters(statsQuerySchema),
+          responses: { 200: answer('The stats', ref('Stats')), ...pick(400, 401, 403, 429, 503) } },
       },
       '/v1/stats.csv': {
-        get: { summary: 'The stats as CSV', security: pk, parameters: queryParameters(statsQuerySchema),
-          responses: { 200: { description: 'text/csv' }, ...secretErrors } },
+        get: { summary: 'The stats as CSV', security: sk, parameters: queryParameters(statsQuerySchema),
+          responses: { 200: { description: 'One line per stats row', content: { 'text/csv': { schema: string } } }, ...pick(400, 401, 403, 429, 503) } },
       },
       '/v1/forecast': {
-        get: { summary: 'Expected expansion MRR from accounts eligible now, per trigger', security: pk,
-          responses: { 200: { description: '{ expected_mrr, rows }' }, ...secretErrors } },
+        get: { summary: 'Expected expansion MRR from accounts eligible now, per trigger', security: sk,
+          responses: { 200: answer('The forecast', ref('Forecast')), ...pick(401, 403, 429, 503) } },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } } },
-      '/readyz': { get: { summary: 'Readiness: the store answers', responses: { 200: { description: '{ ok: true }' }, 503: errors[503] } } },
+      '/readyz': { get: { summary: 'Readiness: the store answers', responses: { 200: { description: '{ ok: true }' }, ...pick(503) } } },
     },
   }
 }

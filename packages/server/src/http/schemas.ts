@@ -1,73 +1,206 @@
-// Request schemas of the HTTP API (zod): what the handler validates and what openapi.json describes.
+/// <reference lib="es2024.string" />
+// Request schemas of the HTTP API (zod): what the handler validates, in words that name the field, and what openapi.json describes.
 import { z } from 'zod'
 import { EVENT_TYPES } from '../store/types.ts'
 
-const name = z.string().trim().min(1).max(200)
+const DAY_MS = 86_400_000
+/** Oldest and newest event time accepted, relative to the server clock (offline queues, skewed clocks). */
+export const EVENT_MAX_AGE_MS = 30 * DAY_MS
+export const EVENT_MAX_FUTURE_MS = DAY_MS
+/** Longest id or name (account, user, trigger, …) after trimming. */
+export const NAME_MAX_LENGTH = 200
+/** Largest |mrr_delta| of a conversion: far above any real monthly amount, far below what sums could overflow. */
+export const MRR_DELTA_LIMIT = 1_000_000_000
+/** Earliest conversion time (2000-01-01T00:00:00Z): anything older is a time in seconds sent as milliseconds, or junk. */
+export const EARLIEST_CONVERSION_TS = Date.UTC(2000, 0, 1)
+/** A timestamp in the documented ISO 8601 form, for messages. */
+const ISO_EXAMPLE = '2026-11-23T12:00:00Z'
+const PLACEMENTS = ['banner', 'modal', 'toast', 'inline'] as const
+
+/**
+ * Why a string cannot be stored, or undefined when it can. PostgreSQL refuses NUL and unpaired surrogates in
+ * text and jsonb (and SQLite cuts text at a NUL), so they are refused at the door rather than by the database.
+ * @example textProblem('a\u0000b') // 'contains a NUL character (\\u0000)'
+ */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000)'
+  if (!text.isWellFormed()) return 'contains an unpaired UTF-16 surrogate (e.g. \\ud800), which is not valid Unicode'
+  return undefined
+}
+
+/**
+ * The first string in a JSON value (object keys included, at any depth) that cannot be stored: its path and what
+ * is wrong, or undefined. Iterative, so a deeply nested value cannot overflow the stack.
+ * @example findTextProblem({ tags: ['ok', '\ud800'] }) // { path: ['tags', 1], text: '\ud800', message: 'contains an unpaired …' }
+ */
+export function findTextProblem(value: unknown): { path: PropertyKey[]; text: string; message: string } | undefined {
+  interface Step { value: unknown; key?: PropertyKey; parent?: Step }
+  const pathOf = (step: Step): PropertyKey[] => {
+    const path: PropertyKey[] = []
+    for (let at: Step | undefined = step; at?.parent; at = at.parent) path.push(at.key!)
+    return path.reverse()
+  }
+  const stack: Step[] = [{ value }]
+  while (stack.length > 0) {
+    const step = stack.pop()!
+    const current = step.value
+    if (typeof current === 'string') {
+      const problem = textProblem(current)
+      if (problem) return { path: pathOf(step), text: current, message: problem }
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) stack.push({ value: current[index], key: index, parent: step })
+    } else if (typeof current === 'object' && current !== null) {
+      const entries = Object.entries(current)
+      for (const [key] of entries) {
+        const problem = textProblem(key)
+        if (problem) return { path: pathOf(step), text: key, message: `key ${JSON.stringify(key)} ${problem}` }
+      }
+      for (let index = entries.length - 1; index >= 0; index--) stack.push({ value: entries[index]![1], key: entries[index]![0], parent: step })
+    }
+  }
+  return undefined
+}
+
+/** "is required" for a missing field, else `otherwise`: zod's own words ("expected string, received undefined") mean little to a client. */
+const required = (field: string, otherwise: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `${field} is required` : otherwise
+
+/** An id or name: a string, trimmed, 1 to 200 characters, storable. */
+function name(field: string) {
+  return z
+    .string({ error: required(field, `${field} must be a string`) })
+    .trim()
+    .min(1, { error: `${field} is empty` })
+    .max(NAME_MAX_LENGTH, { error: `${field} is longer than ${NAME_MAX_LENGTH} characters` })
+    .superRefine((text, ctx) => {
+      const problem = textProblem(text)
+      if (problem) ctx.addIssue({ code: 'invalid_format', format: 'text', input: text, message: `${field} ${problem}` })
+    })
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** What is wrong with an id that is not a UUIDv7: a UUID of another version is named as one (its text is safe to echo). */
+function uuidv7Message(issue: { input?: unknown }): string {
+  if (issue.input === undefined) return 'id is required'
+  if (typeof issue.input !== 'string') return 'id must be a string (a UUIDv7)'
+  const version = UUID.exec(issue.input)?.[1]
+  return version === undefined
+    ? 'id must be a UUIDv7, e.g. 0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b'
+    : `id '${issue.input}' is a version ${version} UUID (or has a non-RFC variant); a UUIDv7 is required`
+}
 
 /** Event types that belong to a trigger's prompt and so must name the trigger. */
 export const TRIGGER_EVENT_TYPES: ReadonlySet<string> = new Set([
   'impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible',
 ])
 
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a')
+
 /** One event of `POST /v1/events`. Unknown keys are dropped so newer SDKs keep working. */
 export const eventSchema = z
   .object({
-    id: z.uuidv7().describe('Client-made UUIDv7; the server counts each (key, id) once.'),
-    type: z.enum(EVENT_TYPES),
-    ts: z.number().int().nonnegative().describe('Epoch milliseconds when the event happened.'),
-    account: name,
-    user: name,
-    trigger: name.optional(),
-    variant: name.optional(),
-    placement: z.enum(['banner', 'modal', 'toast', 'inline']).optional(),
-    metric: name.optional(),
-    value: z.number().finite().optional(),
-    feature: name.optional(),
-    event: name.optional().describe('The event name of a `track` event.'),
-    props: z.record(z.string(), z.unknown()).optional(),
+    id: z.uuidv7({ error: uuidv7Message }).describe('Client-made UUIDv7; the server counts each (key, id) once.'),
+    type: z.enum(EVENT_TYPES, { error: required('type', `type must be one of: ${EVENT_TYPES.join(', ')}`) }),
+    ts: z
+      .number({ error: required('ts', 'ts must be a number of epoch milliseconds') })
+      .int({ error: 'ts must be a whole number of epoch milliseconds' })
+      .nonnegative({ error: 'ts must be epoch milliseconds, not a negative number' })
+      .describe(`Epoch milliseconds when the event happened; at most ${EVENT_MAX_AGE_MS / DAY_MS} days before and ${EVENT_MAX_FUTURE_MS / DAY_MS} day after the server time.`),
+    account: name('account'),
+    user: name('user'),
+    trigger: name('trigger').optional().describe(`Required for ${[...TRIGGER_EVENT_TYPES].join(', ')} events.`),
+    variant: name('variant').optional(),
+    placement: z.enum(PLACEMENTS, { error: `placement must be one of: ${PLACEMENTS.join(', ')}` }).optional(),
+    metric: name('metric').optional(),
+    value: z.number({ error: 'value must be a finite number' }).optional(),
+    feature: name('feature').optional(),
+    event: name('event').optional().describe('The event name of a `track` event.'),
+    props: z
+      .record(z.string(), z.unknown(), { error: 'props must be an object' })
+      .superRefine((props, ctx) => {
+        const found = findTextProblem(props)
+        if (found) {
+          const where = found.path.length > 0 ? `props.${found.path.map(String).join('.')}` : 'props'
+          ctx.addIssue({ code: 'invalid_format', format: 'text', input: found.text, path: found.path, message: `${where} ${found.message}` })
+        }
+      })
+      .optional()
+      .describe('Free-form JSON; every string in it (keys included) must be free of NUL and unpaired surrogates.'),
   })
   .superRefine((event, ctx) => {
     if (TRIGGER_EVENT_TYPES.has(event.type) && event.trigger === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['trigger'], message: `a '${event.type}' event needs the trigger id` })
+      ctx.addIssue({ code: 'custom', path: ['trigger'], message: `trigger is required for ${article(event.type)} '${event.type}' event` })
     }
   })
+  .describe(
+    `Strings are trimmed, 1 to ${NAME_MAX_LENGTH} characters, and may not hold a NUL character or an unpaired ` +
+      `UTF-16 surrogate (nor may any string or key in props). ${[...TRIGGER_EVENT_TYPES].join(', ')} events need ` +
+      '`trigger`. An invalid event is answered in `rejected` and the rest of the batch is kept.',
+  )
 
-
-/** The body of `POST /v1/events`; `key` is the sendBeacon path's publishable key (text/plain, no header). */
+/**
+ * The body of `POST /v1/events`. Only `events` decides whether the batch is read: `key` and `dropped` are metadata,
+ * checked one by one and ignored with a warning when malformed, so valid events are never lost to them.
+ */
 export const eventBatchSchema = z
   .object({
-    events: z.array(z.unknown()).min(1).describe('At most 500 events (the server\'s limits.maxEventsPerBatch), each at most 8 KB as JSON.'),
-    key: z.string().optional().describe('Publishable key, for clients that cannot send an Authorization header.'),
-    dropped: z.number().int().nonnegative().optional().describe('Events the client dropped before sending.'),
-  })
+    events: z
+      .array(z.unknown(), { error: required('events', 'events must be an array of events') })
+      .min(1, { error: 'events is empty' })
+      .describe('At most 500 events (the server\'s limits.maxEventsPerBatch), each at most 8 KB as JSON.'),
+    key: z.string({ error: 'key must be a string' }).optional()
+      .describe('Publishable key, for clients that cannot send an Authorization header.'),
+    dropped: z
+      .number({ error: 'dropped must be a number' })
+      .int({ error: 'dropped must be a whole number' })
+      .nonnegative({ error: 'dropped must not be negative' })
+      .optional()
+      .describe('Events the client dropped before sending.'),
+  }, { error: 'the body must be a JSON object: { "events": [...] }' })
 
+/** How `ts` may be sent, for messages. */
+const TS_FORMS = `epoch milliseconds or an ISO 8601 time with an offset, e.g. ${ISO_EXAMPLE}`
+// zod words a union's failure itself when no branch takes the input's type (a fraction is not an int), else the
+// branch that does; both need words.
+const TS_WHOLE = 'ts must be a whole number of epoch milliseconds'
+const TS_NEGATIVE = 'ts must be epoch milliseconds, not a negative number'
+const LIMIT_TEXT = MRR_DELTA_LIMIT.toLocaleString('en-US')
+const mrrDeltaRange = (issue: { input?: unknown }) => `mrr_delta ${String(issue.input)} is outside -${LIMIT_TEXT} to ${LIMIT_TEXT}`
 
 /** The body of `POST /v1/conversions`. */
 export const conversionSchema = z
   .object({
-    id: name.describe('Idempotency key, e.g. the billing event id; a repeated id is recorded once.'),
-    account: name,
-    to: name.describe('The plan or add-on id the account moved to.'),
-    from: name.optional().describe('The plan the account left; default: the plan below `to` on the ladder.'),
-    mrr_delta: z.number().finite().optional().describe("Default: `to`'s monthly price minus `from`'s."),
-    ts: z
-      .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+    id: name('id').describe('Idempotency key, e.g. the billing event id; a repeated id with the same body is recorded once, with another body it is refused (409).'),
+    account: name('account'),
+    to: name('to').describe('The plan or add-on id the account moved to.'),
+    from: name('from').optional().describe('The plan the account left; default: the plan below `to` on the ladder.'),
+    mrr_delta: z
+      .number({ error: 'mrr_delta must be a number' })
+      .min(-MRR_DELTA_LIMIT, { error: mrrDeltaRange })
+      .max(MRR_DELTA_LIMIT, { error: mrrDeltaRange })
       .optional()
-      .describe('Epoch milliseconds or ISO 8601 time of the upgrade; default: now.'),
-  })
-
+      .describe(`Monthly amount the upgrade adds (negative for a downgrade), from -${LIMIT_TEXT} to ${LIMIT_TEXT}; default: \`to\`'s monthly price minus \`from\`'s.`),
+    ts: z
+      .union([
+        // The route refuses times before EARLIEST_CONVERSION_TS with a hint about seconds; the meta documents it.
+        z.number().int({ error: TS_WHOLE }).nonnegative({ error: TS_NEGATIVE }).meta({ minimum: EARLIEST_CONVERSION_TS }),
+        z.iso.datetime({ offset: true, error: `ts must be an ISO 8601 time with an offset, e.g. ${ISO_EXAMPLE}` }),
+      ], { error: (issue) => (typeof issue.input === 'number' ? TS_WHOLE : `ts must be ${TS_FORMS}`) })
+      .optional()
+      .describe(`When the upgrade happened, as ${TS_FORMS}; from 2000-01-01 to 1 day after the server time; default: now.`),
+  }, { error: 'the body must be a JSON object' })
 
 /** The query of `GET /v1/state`. */
-export const stateQuerySchema = z.object({ account: name })
+export const stateQuerySchema = z.object({ account: name('account') })
 
-/** The query of `GET /v1/stats` (parsed by `parseStatsQuery`; described here for openapi.json). */
+/** The query of `GET /v1/stats`: the trigger is read with this schema by `parseStatsQuery`, the days by `parseDay`. */
 export const statsQuerySchema = z
   .object({
     from: z.iso.date().optional().describe('First UTC day, inclusive; default 29 days before `to`.'),
     to: z.iso.date().optional().describe('Last UTC day, inclusive; default today.'),
-    trigger: name.optional(),
+    trigger: name('trigger').optional().describe('Only this trigger id (trimmed); default: every trigger.'),
   })
-
 
 export type EventInput = z.infer<typeof eventSchema>
 export type ConversionBody = z.infer<typeof conversionSchema>

@@ -7,13 +7,16 @@ import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
 import { parseEventFast } from '../http/event-fast-path.ts'
 import { readJson } from '../http/json-body.ts'
-import { eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
+import { EVENT_MAX_AGE_MS, EVENT_MAX_FUTURE_MS, eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { NudgeEvent } from '../store/types.ts'
 
 const DAY_MS = 86_400_000
-/** Oldest and newest event time accepted, relative to the server clock (offline queues, skewed clocks). */
-export const EVENT_MAX_AGE_MS = 30 * DAY_MS
-export const EVENT_MAX_FUTURE_MS = DAY_MS
+/** The part of the body that decides whether the batch is read; the metadata is checked field by field. */
+const batchEvents = eventBatchSchema.pick({ events: true })
+const METADATA_HINTS = {
+  key: 'Send the publishable key as a string, or only in the Authorization header.',
+  dropped: 'Send dropped as a whole number of events, or leave it out.',
+} as const
 
 export interface Rejection {
   index: number
@@ -34,12 +37,12 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.post('/v1/events', async (c) => {
     const body = await readJson(c, true)
     if (isErrorResponse(body)) return body
-    const batch = eventBatchSchema.safeParse(body)
     const headerKey = bearerKey(c.req.header('authorization'))
     const bodyKey = typeof (body as { key?: unknown } | null)?.key === 'string' ? (body as { key: string }).key : undefined
     const key = headerKey ?? bodyKey ?? ''
     const kind = authorize(deps.keyring, key, 'publishable')
     if (isErrorResponse(kind)) return kind
+    const batch = batchEvents.safeParse(body)
     if (!batch.success) {
       const issues = fromZod(batch.error)
       return errorResponse(400, 'invalid_batch', `Failed to read the batch: ${summarize(issues)}.`,
@@ -64,9 +67,6 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       if (Buffer.byteLength(serialized) > deps.limits.maxEventBytes) {
         return reject(index, [{ code: 'too_big', path: `events.${index}`, message: `event is larger than ${deps.limits.maxEventBytes} bytes`, hint: 'Move large data out of props.' }])
       }
-      if (serialized.includes('\\u0000')) {
-        return reject(index, [{ code: 'invalid_string', path: `events.${index}`, message: 'event contains a NUL character' }])
-      }
       // The fast path's event has no undefined fields, so only zod's output needs normalising.
       let event = parseEventFast(raw) as NudgeEvent | undefined
       if (event === undefined) {
@@ -78,7 +78,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
         return reject(index, [{
           code: 'ts_out_of_range',
           path: `events.${index}.ts`,
-          message: `ts ${new Date(event.ts).toISOString()} is more than 30 days before or 1 day after the server time`,
+          message: `ts ${new Date(event.ts).toISOString()} is more than ${EVENT_MAX_AGE_MS / DAY_MS} days before or ${EVENT_MAX_FUTURE_MS / DAY_MS} day after the server time`,
           hint: 'Send epoch milliseconds from a clock that is roughly right.',
         }])
       }
@@ -96,11 +96,28 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     if (rejected.length > 0) {
       deps.logger.warn('events rejected', { request_id: c.get('requestId'), rejected: rejected.length, first: rejected[0]!.error })
     }
-    if (batch.data.dropped) {
-      deps.logger.warn('client dropped events', { request_id: c.get('requestId'), dropped: batch.data.dropped })
+    const { dropped, warnings } = readMetadata(body as Record<string, unknown>)
+    if (dropped) deps.logger.warn('client dropped events', { request_id: c.get('requestId'), dropped })
+    if (warnings.length > 0) {
+      deps.logger.warn('batch metadata ignored', { request_id: c.get('requestId'), first: summarize(warnings) })
     }
-    return c.json({ accepted: result.accepted.length, duplicates: result.duplicates, rejected }, 202)
+    return c.json({ accepted: result.accepted.length, duplicates: result.duplicates, rejected,
+      ...(warnings.length > 0 ? { warnings } : {}) }, 202)
   })
+}
+
+/**
+ * The batch's `dropped` count, and a warning for each metadata field that is malformed and so ignored: a bad
+ * `key` or `dropped` must not cost the client its events (the SDK drops a batch answered with a 4xx).
+ */
+function readMetadata(body: Record<string, unknown>): { dropped: number | undefined; warnings: RequestIssue[] } {
+  const { shape } = eventBatchSchema
+  const dropped = shape.dropped.safeParse(body.dropped)
+  const checked = [['key', shape.key.safeParse(body.key)], ['dropped', dropped]] as const
+  const warnings = checked.flatMap(([field, result]) => result.success ? [] : [{
+    code: 'ignored_field', path: field, message: `${result.error.issues[0]!.message}; it was ignored`, hint: METADATA_HINTS[field],
+  }])
+  return { dropped: dropped.success ? dropped.data : undefined, warnings }
 }
 
 /** The event as JSON, or undefined when it is nested too deeply to serialise (a hostile body). */

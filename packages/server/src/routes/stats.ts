@@ -14,9 +14,12 @@ export function statsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const stats = async (url: string): Promise<StatsResult | Response> => {
     const parsed = parseStatsQuery(new URL(url).searchParams, deps.now())
     if (!parsed.ok) {
-      const [first] = parsed.issues
-      return errorResponse(400, 'invalid_query', `Failed to read the stats query: ${first!.message}.`, first!.hint,
-        { issues: parsed.issues })
+      // Hints are data without a final period (the CLI and the dashboard add theirs); this edge adds its own.
+      const issues = parsed.issues.map((issue) => ({ ...issue, hint: `${issue.hint}.` }))
+      const [first] = issues
+      const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
+      return errorResponse(400, 'invalid_query', `Failed to read the stats query: ${first!.message}${more}.`, first!.hint,
+        { issues })
     }
     return buildStats(await deps.store.aggregates(parsed.filter), parsed.filter)
   }

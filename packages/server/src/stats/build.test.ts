@@ -150,6 +150,24 @@ describe('parseStatsQuery', () => {
   })
 
   it('rejects an empty trigger', () => {
-    expect(parse('trigger=')).toEqual({ ok: false, issues: [expect.objectContaining({ code: 'invalid_trigger' })] })
+    expect(parse('trigger=')).toEqual({ ok: false, issues: [expect.objectContaining({ code: 'invalid_trigger', message: 'trigger is empty' })] })
+    expect(parse('trigger=%20%20')).toEqual({ ok: false, issues: [expect.objectContaining({ code: 'invalid_trigger', message: 'trigger is empty' })] })
+  })
+
+  it('trims the trigger and refuses one over 200 characters or holding text no store can compare', () => {
+    expect(parse('trigger=%20seats%0A')).toMatchObject({ ok: true, filter: { trigger: 'seats' } })
+    expect(parse(`trigger=${'t'.repeat(200)}`).ok).toBe(true)
+    const refused = (query: string) => {
+      const result = parse(query)
+      return result.ok ? undefined : result.issues.map((issue) => [issue.path, issue.message])
+    }
+    expect(refused(`trigger=${'t'.repeat(201)}`)).toEqual([['trigger', 'trigger is longer than 200 characters']])
+    expect(refused('trigger=a%00b')).toEqual([['trigger', 'trigger contains a NUL character (\\u0000)']])
+    // A surrogate cannot arrive through a query string: its UTF-8 bytes decode to U+FFFD, which every store takes.
+    expect(parse('trigger=a%ED%A0%80')).toMatchObject({ ok: true, filter: { trigger: 'a\ufffd\ufffd\ufffd' } })
+  })
+
+  it('does not echo a date that is long or not printable', () => {
+    expect(parse('from=2026-01-01%00')).toMatchObject({ ok: false, issues: [{ path: 'from', message: 'from is not a calendar date in the form YYYY-MM-DD' }] })
   })
 })

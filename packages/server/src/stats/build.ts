@@ -1,4 +1,5 @@
 // A stats request end to end: query parameters → StatsFilter, and rollup aggregates → StatsResult rows.
+import { statsQuerySchema } from '../http/schemas.ts'
 import { diffCi, median, twoProportionPValue, wilson } from './math.ts'
 import { DAY_MS, formatDay, parseDay, startOfDay } from './days.ts'
 import type { StatsFilter, StatsResult, StatsRow, TriggerAggregate } from './types.ts'
@@ -21,9 +22,9 @@ export interface StatsQueryIssue {
 export type StatsQueryResult = { ok: true; filter: StatsFilter } | { ok: false; issues: StatsQueryIssue[] }
 
 /**
- * Reads `from`, `to` (inclusive UTC days, YYYY-MM-DD) and `trigger` from a query string. Without
- * dates the range is the last 30 days up to today; with one date the other is filled in. Every
- * problem is reported at once.
+ * Reads `from`, `to` (inclusive UTC days, YYYY-MM-DD) and `trigger` (trimmed, 1 to 200 characters,
+ * no NUL or unpaired surrogate) from a query string. Without dates the range is the last 30 days up
+ * to today; with one date the other is filled in. Every problem is reported at once.
  *
  * @example
  * const parsed = parseStatsQuery(new URL(request.url).searchParams)
@@ -34,15 +35,7 @@ export function parseStatsQuery(params: URLSearchParams, now: number = Date.now(
   const issues: StatsQueryIssue[] = []
   const from = readDay(params, 'from', issues)
   const to = readDay(params, 'to', issues)
-  const trigger = params.get('trigger') ?? undefined
-  if (trigger !== undefined && trigger.trim() === '') {
-    issues.push({
-      code: 'invalid_trigger',
-      path: 'trigger',
-      message: 'trigger is empty',
-      hint: 'Pass a trigger id from the rules file, or leave trigger out for every trigger',
-    })
-  }
+  const trigger = readTrigger(params, issues)
   if (issues.length > 0) return { ok: false, issues }
 
   const lastDay = to ?? (from !== undefined ? Math.max(from, startOfDay(now)) : startOfDay(now))
@@ -79,6 +72,21 @@ export function parseStatsQuery(params: URLSearchParams, now: number = Date.now(
   return { ok: true, filter }
 }
 
+/** The trigger id, trimmed and checked by the rule openapi.json documents for it (statsQuerySchema). */
+function readTrigger(params: URLSearchParams, issues: StatsQueryIssue[]): string | undefined {
+  const text = params.get('trigger')
+  if (text === null) return undefined
+  const checked = statsQuerySchema.shape.trigger.safeParse(text)
+  if (checked.success) return checked.data
+  issues.push({
+    code: 'invalid_trigger',
+    path: 'trigger',
+    message: checked.error.issues[0]!.message,
+    hint: 'Pass a trigger id from the rules file, or leave trigger out for every trigger',
+  })
+  return undefined
+}
+
 function readDay(params: URLSearchParams, name: 'from' | 'to', issues: StatsQueryIssue[]): number | undefined {
   const text = params.get(name)
   if (text === null) return undefined
@@ -87,7 +95,8 @@ function readDay(params: URLSearchParams, name: 'from' | 'to', issues: StatsQuer
     issues.push({
       code: 'invalid_date',
       path: name,
-      message: `${name} '${text}' is not a calendar date in the form YYYY-MM-DD`,
+      // Echoed only when short and printable: the text goes into JSON bodies, terminals and logs.
+      message: `${name}${/^[\x20-\x7e]{1,32}$/.test(text) ? ` '${text}'` : ''} is not a calendar date in the form YYYY-MM-DD`,
       hint: 'Use a UTC day such as 2026-01-31',
     })
   }

@@ -7,15 +7,17 @@ const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /**
  * Start of a UTC calendar day in epoch milliseconds, or `undefined` when the text is not a real
- * YYYY-MM-DD date (`2026-02-30` is not).
+ * YYYY-MM-DD date (`2026-02-30` is not). Years run from 0000 to 9999 in the proleptic Gregorian
+ * calendar, the days `z.iso.date()` (openapi.json's `from`/`to`) accepts.
  * @example parseDay('2026-01-31') // 1769817600000
  */
 export function parseDay(text: string): number | undefined {
   const match = DAY_PATTERN.exec(text)
   if (!match) return undefined
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  const ms = Date.UTC(year, month - 1, day)
-  const date = new Date(ms)
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999, and '0001-01-01' is a real date.
+  const date = new Date(0)
+  const ms = date.setUTCFullYear(year, month - 1, day)
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
   return ms
 }
