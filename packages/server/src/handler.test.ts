@@ -94,7 +94,7 @@ describe('POST /v1/events', () => {
     ])
     const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })
     expect(row).toMatchObject({ trigger: 'contacts-80', variant: 'a', impressions: 1 })
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'events rejected', rejected: 6, first: 'events.1.id: Invalid UUID' }))
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'events rejected', rejected: 6, first: 'events.1.id: id must be a UUIDv7, e.g. 0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b' }))
   })
 
   it('counts an id seen before as a duplicate, so retries never double-count', async () => {
