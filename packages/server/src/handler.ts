@@ -1,6 +1,5 @@
 // createHandler: the web-standard (Request) => Response server, routing with Hono; adapters wrap it.
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -12,6 +11,8 @@ import { openApiDocument } from './http/openapi.ts'
 import { createKeyring, type KeysOption } from './keys.ts'
 import { jsonLinesLogger, type Logger } from './logger.ts'
 import { accessLog } from './middleware/access-log/index.ts'
+import { bodyLimit } from './middleware/body-limit/index.ts'
+import { notFound } from './middleware/not-found/index.ts'
 import { rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.ts'
 import { createRulesSource } from './rules-source.ts'
 import { conversionsRoute } from './routes/conversions.ts'
@@ -133,31 +134,26 @@ export function createHandler(options: HandlerOptions): Handler {
   const openapi = openApiDocument()
   app.get('/v1/openapi.json', (c) => c.json(openapi))
 
-  const limiter = rateLimit(limits)
+  const limiter = rateLimit(keyring, limits)
   app.use('/v1/*', limiter)
   app.use('/dashboard/*', limiter)
-  app.use('*', bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => errorResponse(413, 'body_too_large', `The body is larger than ${maxBodyBytes} bytes.`,
-      'Send smaller batches.'),
-  }))
+  app.use('*', bodyLimit(maxBodyBytes))
   rulesRoutes(app, deps)
   eventsRoute(app, deps)
   conversionsRoute(app, deps)
   statsRoutes(app, deps)
   dashboardRoute(app, deps, options.keys.secret)
 
-  app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`,
-    'See GET /v1/openapi.json for the routes.'))
+  app.notFound(notFound(app))
   app.onError((error, c) => {
     if (error instanceof StoreUnavailableError) {
       logger.error('store unavailable', { request_id: c.get('requestId'), error: error.message })
-      return errorResponse(503, 'store_unavailable', 'The store is unreachable.', `Retry after ${retryAfter} s.`,
+      return errorResponse(503, 'store_unavailable', 'Failed to reach the store: it is unreachable.', `Retry after ${retryAfter} s.`,
         { headers: { 'retry-after': retryAfter } })
     }
     if (error instanceof HTTPException) return error.getResponse()
     logger.error('unhandled error', { request_id: c.get('requestId'), error: error.stack ?? String(error) })
-    return errorResponse(500, 'internal_error', 'The server failed to answer.',
+    return errorResponse(500, 'internal_error', 'Failed to answer the request: the server hit an unexpected error.',
       `Report it with request id ${c.get('requestId')}.`)
   })
 

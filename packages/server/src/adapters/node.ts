@@ -2,6 +2,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer, getRequestListener, type HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { createHandler, type Handler, type HandlerOptions } from '../handler.ts'
 
 export interface ServeOptions extends HandlerOptions {
@@ -43,9 +44,24 @@ function mountPrefix(req: IncomingMessage): string | undefined {
   return SAFE_PREFIX.test(prefix) ? prefix : undefined
 }
 
-const fetchWith = (handler: Handler) => (request: Request, env: unknown) => {
-  const { incoming } = env as HttpBindings
-  return handler(request, { ip: incoming.socket.remoteAddress, basePath: mountPrefix(incoming) })
+const fetchWith = (handler: Handler) => async (request: Request, env: unknown) => {
+  const { incoming, outgoing } = env as HttpBindings
+  const response = await handler(request, { ip: incoming.socket.remoteAddress, basePath: mountPrefix(incoming) })
+  return response.status === 204 || response.status === 304 ? writeBodiless(response, outgoing) : response
+}
+
+/**
+ * Writes an answer without a body as it is. @hono/node-server would add `Content-Type: text/plain` to it, and
+ * a cache revalidating the rules with a 304 applies the 304's headers to the JSON it stored.
+ */
+function writeBodiless(response: Response, outgoing: ServerResponse): Response {
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') outgoing.setHeader(name, value)
+  }
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) outgoing.setHeader('set-cookie', cookies)
+  outgoing.writeHead(response.status).end()
+  return RESPONSE_ALREADY_SENT
 }
 
 /**

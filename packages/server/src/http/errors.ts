@@ -22,7 +22,7 @@ export interface ErrorBody {
 
 /**
  * A JSON error answer.
- * @example return errorResponse(401, 'unauthorized', 'No API key was sent.', 'Send Authorization: Bearer pk_…')
+ * @example return errorResponse(401, 'missing_key', 'Failed to authenticate: no API key was sent.', 'Send the key as "Authorization: Bearer <key>".')
  */
 export function errorResponse(
   status: number,

@@ -4,7 +4,12 @@ import { errorResponse, isErrorResponse } from '../../http/errors.ts'
 import type { AppEnv } from '../../http/env.ts'
 import type { KeyKind, Keyring } from '../../keys.ts'
 
-/** The key of an `Authorization: Bearer <key>` header, if any. */
+const BEARER = '"Authorization: Bearer <key>"'
+
+/**
+ * The key of an `Authorization: Bearer <key>` header, if any (the scheme in any case, spaces around the key).
+ * @example bearerKey('bearer  pk_live_abc') // 'pk_live_abc'
+ */
 export function bearerKey(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
   return match?.[1]
@@ -17,18 +22,26 @@ export function bearerKey(header: string | undefined): string | undefined {
  */
 export function authorize(keyring: Keyring, key: string | undefined, required: KeyKind): KeyKind | Response {
   if (key === undefined || key === '') {
-    return errorResponse(401, 'missing_key', 'No API key was sent.', 'Send the key as "Authorization: Bearer <key>".')
+    return errorResponse(401, 'missing_key', 'Failed to authenticate: no API key was sent.', `Send the key as ${BEARER}.`)
   }
   const kind = keyring.identify(key)
   if (kind === undefined) {
-    return errorResponse(401, 'unknown_key', 'The API key is not one of this server\'s keys.',
+    return errorResponse(401, 'unknown_key', 'Failed to authenticate: the API key is not one of this server\'s keys.',
       'Check the key against the server\'s --publishable-key / --secret-key.')
   }
   if (required === 'secret' && kind === 'publishable') {
-    return errorResponse(403, 'secret_key_required', 'This route needs the secret key; a publishable key was sent.',
+    return errorResponse(403, 'secret_key_required', 'Failed to authorize: this route needs the secret key; a publishable key was sent.',
       'Call it from your backend with the sk_ key; never ship the secret key to browsers.')
   }
   return kind
+}
+
+/** 401 for an Authorization header that holds no Bearer key, saying why rather than "no key was sent". */
+function unreadableHeader(header: string): Response {
+  const reason = /^Bearer(\s|$)/i.test(header) ? 'the Authorization header holds no single key after Bearer'
+    : 'the Authorization header does not use the Bearer scheme'
+  return errorResponse(401, 'missing_key', `Failed to authenticate: ${reason}.`,
+    `Send the key as ${BEARER}; other schemes (Basic, Token) are not read.`)
 }
 
 /**
@@ -37,8 +50,9 @@ export function authorize(keyring: Keyring, key: string | undefined, required: K
  */
 export function requireKey(keyring: Keyring, required: KeyKind): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = bearerKey(c.req.header('authorization'))
-    const result = authorize(keyring, key, required)
+    const header = c.req.header('authorization')
+    const key = bearerKey(header)
+    const result = key === undefined && header?.trim() ? unreadableHeader(header) : authorize(keyring, key, required)
     if (isErrorResponse(result)) return result
     c.set('key', key!)
     c.set('keyKind', result)

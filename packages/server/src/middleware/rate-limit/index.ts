@@ -1,7 +1,10 @@
-// Rate limiting: a token bucket per key and client address; an empty bucket answers 429 with Retry-After.
+// Rate limiting: a token bucket per known key and client address; an empty bucket answers 429 with Retry-After.
+import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { errorResponse } from '../../http/errors.ts'
 import type { AppEnv } from '../../http/env.ts'
+import type { Keyring } from '../../keys.ts'
+import { bearerKey } from '../auth/index.ts'
 
 export interface RateLimitOptions {
   /** Tokens added per second (sustained requests per second). Default 20. */
@@ -33,19 +36,29 @@ export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
 }
 
 /**
- * A token bucket per (presented key, client address). The key is what the client presents, checked or not,
- * so floods of bad keys are limited too.
- * @example app.use('/v1/*', rateLimit({ perSecond: 20, burst: 100 }))
+ * A token bucket per (key fingerprint, client address) for a Bearer key of the keyring, and per client address
+ * alone for every other request: no key, an unknown key, another scheme, or a key sent in the body (the
+ * beacon form, whose key is read after this runs). Only the parsed, known key picks a bucket, so neither
+ * the header's spelling ("bearer", extra spaces) nor a stream of made-up keys can open fresh buckets, and
+ * floods of bad keys are limited with the address that sends them.
+ * @example app.use('/v1/*', rateLimit(keyring, { perSecond: 20, burst: 100 }))
  */
-export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<AppEnv> {
+export function rateLimit(keyring: Keyring, options: RateLimitOptions = {}): MiddlewareHandler<AppEnv> {
   const perSecond = options.perSecond ?? 20
   const burst = options.burst ?? 100
   const maxBuckets = options.maxBuckets ?? 10_000
   const now = options.now ?? Date.now
   const buckets = new Map<string, Bucket>()
+  const fingerprintOf = (header: string | undefined): string | undefined => {
+    const key = bearerKey(header)
+    if (key === undefined || keyring.identify(key) === undefined) return undefined
+    return createHash('sha256').update(key).digest('hex').slice(0, 16)
+  }
 
   return async (c, next) => {
-    const id = `${c.req.header('authorization') ?? ''}\u0000${clientAddress(c, options.trustProxy ?? false)}`
+    const address = clientAddress(c, options.trustProxy ?? false)
+    const fingerprint = fingerprintOf(c.req.header('authorization'))
+    const id = fingerprint === undefined ? address : `${fingerprint}\u0000${address}`
     const at = now()
     const previous = buckets.get(id)
     const bucket: Bucket = previous
@@ -57,7 +70,8 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<App
 
     if (bucket.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond))
-      return errorResponse(429, 'rate_limited', `Too many requests: the limit is ${perSecond} a second (bursts of ${burst}).`,
+      return errorResponse(429, 'rate_limited',
+        `Failed to accept the request: too many requests from this client (the limit is ${perSecond} a second, bursts of ${burst}).`,
         `Retry after ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } })
     }
     bucket.tokens -= 1
