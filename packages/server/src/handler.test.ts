@@ -119,6 +119,23 @@ describe('POST /v1/events', () => {
     expect((await beacon({ key: 'pk_test_unknown_key_000', events: [impression()] })).status).toBe(401)
   })
 
+  it('checks a header key before the body, and says where a key may go when none was sent', async () => {
+    const post = (headers: Record<string, string>, body: string) => request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+    const wrongKey = await post({ authorization: 'Bearer pk_test_unknown_key_000' }, '{not json')
+    expect(wrongKey.status).toBe(401)
+    expect(await wrongKey.json()).toMatchObject({ error: { code: 'unknown_key' } })
+    const unsupported = await request('/v1/events', { method: 'POST', key: 'pk_test_unknown_key_000', headers: { 'content-type': 'application/xml' }, body: '<e/>' })
+    expect(unsupported.status).toBe(401)
+    const none = await post({}, JSON.stringify({ events: [impression()] }))
+    expect(none.status).toBe(401)
+    expect((await none.json()).error.hint).toContain('"key" in the JSON body')
+    const basic = await post({ authorization: 'Basic dXNlcjpwYXNz' }, JSON.stringify({ events: [impression()] }))
+    expect(basic.status).toBe(401)
+    expect((await basic.json()).error.message).toContain('does not use the Bearer scheme')
+    // A beacon's body key still works next to a header that holds no Bearer key.
+    expect((await post({ authorization: 'Basic dXNlcjpwYXNz' }, JSON.stringify({ key: PK, events: [impression()] }))).status).toBe(202)
+  })
+
   it('answers 400 with structured issues for a malformed batch, and for JSON that does not parse', async () => {
     const tooMany = await postJson('/v1/events', { events: Array.from({ length: 501 }, () => impression()) })
     expect(tooMany.status).toBe(400)

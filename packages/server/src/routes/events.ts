@@ -1,7 +1,7 @@
 // POST /v1/events: validate each event, keep the valid ones, commit them with their routed webhooks, then answer 202.
 import { createHash } from 'node:crypto'
 import type { Hono } from 'hono'
-import { authorize, bearerKey } from '../middleware/auth/index.ts'
+import { authorize, bearerKey, unreadableHeader } from '../middleware/auth/index.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
@@ -35,13 +35,24 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   // Fingerprints of the keys seen, each a known publishable key (checked before use), so the map stays small.
   const sources = new Map<string, string>()
   app.post('/v1/events', async (c) => {
+    // A header key is checked before the body is read, so a wrong key is a 401 whatever the body; only
+    // sendBeacon's requests, which cannot set headers, carry the key in the body.
+    const header = c.req.header('authorization')
+    let key = bearerKey(header)
+    if (key !== undefined) {
+      const kind = authorize(deps.keyring, key, 'publishable')
+      if (isErrorResponse(kind)) return kind
+    }
     const body = await readJson(c, true)
     if (isErrorResponse(body)) return body
-    const headerKey = bearerKey(c.req.header('authorization'))
-    const bodyKey = typeof (body as { key?: unknown } | null)?.key === 'string' ? (body as { key: string }).key : undefined
-    const key = headerKey ?? bodyKey ?? ''
-    const kind = authorize(deps.keyring, key, 'publishable')
-    if (isErrorResponse(kind)) return kind
+    if (key === undefined) {
+      const bodyKey = (body as { key?: unknown } | null)?.key
+      if (typeof bodyKey !== 'string' && header?.trim()) return unreadableHeader(header)
+      key = typeof bodyKey === 'string' ? bodyKey : ''
+      const kind = authorize(deps.keyring, key, 'publishable',
+        'Send the key as "Authorization: Bearer <key>", or as "key" in the JSON body (sendBeacon cannot set headers).')
+      if (isErrorResponse(kind)) return kind
+    }
     const batch = batchEvents.safeParse(body)
     if (!batch.success) {
       const issues = fromZod(batch.error)

@@ -18,11 +18,12 @@ export function bearerKey(header: string | undefined): string | undefined {
 /**
  * Decides whether `key` may call a route that needs `required`: the key's kind, or an error answer
  * (401 missing/unknown key, 403 publishable key on a secret route). A secret key may call every route.
+ * `missingHint` is the fix offered when no key was sent (routes that also read a key from the body say so).
  * @example const result = authorize(keyring, bearerKey(header), 'secret')
  */
-export function authorize(keyring: Keyring, key: string | undefined, required: KeyKind): KeyKind | Response {
+export function authorize(keyring: Keyring, key: string | undefined, required: KeyKind, missingHint = `Send the key as ${BEARER}.`): KeyKind | Response {
   if (key === undefined || key === '') {
-    return errorResponse(401, 'missing_key', 'Failed to authenticate: no API key was sent.', `Send the key as ${BEARER}.`)
+    return errorResponse(401, 'missing_key', 'Failed to authenticate: no API key was sent.', missingHint)
   }
   const kind = keyring.identify(key)
   if (kind === undefined) {
@@ -36,8 +37,11 @@ export function authorize(keyring: Keyring, key: string | undefined, required: K
   return kind
 }
 
-/** 401 for an Authorization header that holds no Bearer key, saying why rather than "no key was sent". */
-function unreadableHeader(header: string): Response {
+/**
+ * 401 for an Authorization header that holds no Bearer key, saying why rather than "no key was sent".
+ * @example unreadableHeader('Basic dXNlcjpwYXNz') // 401 'the Authorization header does not use the Bearer scheme'
+ */
+export function unreadableHeader(header: string): Response {
   const reason = /^Bearer(\s|$)/i.test(header) ? 'the Authorization header holds no single key after Bearer'
     : 'the Authorization header does not use the Bearer scheme'
   return errorResponse(401, 'missing_key', `Failed to authenticate: ${reason}.`,
