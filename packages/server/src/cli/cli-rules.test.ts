@@ -120,7 +120,8 @@ describe('nudgekit simulate', { timeout: 60_000 }, () => {
     expect(young.code).toBe(0)
     expect(young.stdout).toContain("segmentation-gate  inline at gate 'segmentation', non-buyer copy, target plan 'pro'")
     expect(young.stdout).toContain('cta:   Ask your admin (records an upgrade request)')
-    expect(young.stdout).toMatch(/contacts-80 +suppressed: the account is 4d old, min_account_age is 7d/)
+    // 3.5 days old: floored, so the sentence never says the account is as old as the guard that stops it.
+    expect(young.stdout).toMatch(/contacts-80 +suppressed: the account is 3d old, min_account_age is 7d/)
     expect(young.stdout).toMatch(/contacts-100 +suppressed: shown 1h ago, cooldown is 1d/)
     expect(young.stdout).toMatch(/seats-cap +suppressed: role 'member' is not in audience.roles \[buyer\]/)
     const top = await nudgekit('simulate', example, '--account', '{"id":"b1","plan":"business"}', '--usage', 'api_calls=2000000', '--now', now)
@@ -139,14 +140,29 @@ describe('nudgekit simulate', { timeout: 60_000 }, () => {
 
   it('refuses unknown plans, metrics and malformed JSON with one line and a suggestion', async () => {
     const cases = [
-      [['--account', '{"id":"a1","plan":"fre"}'], "[nudgekit] Failed to simulate: --account plan names unknown plan 'fre' — did you mean 'free'?. The rules have: free, pro, business.\n"],
-      [['--account', account, '--usage', 'contact=4'], "[nudgekit] Failed to simulate: --usage names unknown metric 'contact' — did you mean 'contacts'?. The rules have: contacts, seats, api_calls.\n"],
+      [['--account', '{"id":"a1","plan":"fre"}'], "[nudgekit] Failed to simulate: --account plan names unknown plan 'fre' (the rules have free, pro, business). Did you mean 'free'?\n"],
+      [['--account', account, '--usage', 'contact=4'], "[nudgekit] Failed to simulate: --usage names unknown metric 'contact' (the rules have contacts, seats, api_calls). Did you mean 'contacts'?\n"],
+      [['--account', '{"id":"a1","plan":"free","created_at":"2026-01-01"}'], "[nudgekit] Failed to simulate: --account has unknown key 'created_at' (it takes id, plan, addons, createdAt, renewsAt, traits). Did you mean 'createdAt'?\n"],
+      [['--account', account, '--user', '{"roles":"member"}'], "[nudgekit] Failed to simulate: --user has unknown key 'roles' (it takes id, role). Did you mean 'role'?\n"],
+      [['--account', account, '--usage', 'contacts=-5'], "[nudgekit] Failed to simulate: --usage 'contacts=-5' is not name=number. Write it like --usage contacts=45 (a decimal number, not negative).\n"],
+      [['--account', account, '--usage', 'contacts=0x10'], "[nudgekit] Failed to simulate: --usage 'contacts=0x10' is not name=number. Write it like --usage contacts=45 (a decimal number, not negative).\n"],
+      [['--account', account, '--state', '{"contacts-80":{"dismissedAt":"2026-12-01"}}'], '[nudgekit] Failed to simulate: --state contacts-80.dismissedAt is not read by the evaluator: a dismissal suppresses a prompt through its snooze. Pass "snoozedUntil" instead, e.g. "snoozedUntil": "2026-12-08" (the dismissal time plus snooze_on_dismiss).\n'],
+      [['--account', account, '--state', '{"contacts-80":{"showing":"yes"}}'], '[nudgekit] Failed to simulate: --state contacts-80.showing must be true or false, got "yes". Write e.g. "showing": true.\n'],
+      [['--account', '{"id":"a1","plan":"free","traits":[1]}'], `[nudgekit] Failed to simulate: --account "traits" must be a JSON object. Pass e.g. --account '{"id":"a1","plan":"free","traits":{"industry":"retail"}}'.\n`],
       [['--account', '{id: a1}'], `[nudgekit] Failed to simulate: --account is not valid JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2)). Quote it for the shell, e.g. --account '{"id":"a1"}'.\n`],
       [['--usage', 'contacts=4'], `[nudgekit] Failed to simulate: --account is required. Pass the account as JSON, e.g. --account '{"id":"a1","plan":"free"}'.\n`],
       [['--account', account, '--now', 'yesterday'], "[nudgekit] Failed to simulate: --now 'yesterday' is not a date. Use an ISO date like 2026-01-31 or 2026-01-31T09:00:00Z, or epoch milliseconds.\n"],
     ] as const
     const runs = await Promise.all(cases.map(([args]) => nudgekit('simulate', example, ...args)))
     expect(runs.map(({ code, stdout, stderr }) => [code, stdout, stderr])).toEqual(cases.map(([, message]) => [1, '', message]))
+  })
+
+  it('takes --now as epoch milliseconds and prints the rules warnings before simulating', async () => {
+    const file = tempFile('warned.yaml', 'version: 1\nplans: [{ id: free, name: Free }]\ntriggers:\n  - id: t\n    when: { event: e, count_at_least: 1 }\n    prompt: { placement: toast, title: Hi }\n')
+    const { code, stdout, stderr } = await nudgekit('simulate', file, '--account', '{"id":"a1","plan":"free"}', '--event', 'e=1', '--now', '1767225600000')
+    expect(code).toBe(0)
+    expect(stdout).toContain('at 2026-01-01T00:00:00.000Z')
+    expect(stderr).toContain(`${file}:6:13 warning the prompt has no cta, so its button has no url: a click is only recorded (triggers[0].prompt)`)
   })
 
   it('prints the rules file problems instead of simulating an invalid file', async () => {

@@ -16,8 +16,18 @@ const REASONS: Record<string, string> = {
 }
 
 /**
- * The text of the rules file at `path` (relative to the working directory). Files over the 1 MB limit are
- * returned as their first bytes only, so that `loadRules` reports the limit without reading them whole.
+ * Why a file could not be read, in words (`no such file`), from a Node file-system error.
+ * @example fileReason(Object.assign(new Error('…'), { code: 'ENOENT' })) // 'no such file'
+ */
+export function fileReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  return REASONS[code] ?? (error as Error).message
+}
+
+/**
+ * The text of the rules file at `path` (relative to the working directory). A missing, unreadable or non-regular
+ * file, or one over the 1 MB limit, is a `UsageError` naming the reason (an oversized one is not read at all).
+ * @example const text = await readRulesFile('nudgekit.yaml', io, 'validate')
  */
 export async function readRulesFile(path: string, io: CliIO, action: string): Promise<string> {
   const absolute = resolve(io.cwd, path)
@@ -31,9 +41,7 @@ export async function readRulesFile(path: string, io: CliIO, action: string): Pr
     return await readFile(absolute, 'utf8')
   } catch (error) {
     if (error instanceof UsageError) throw error
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    const reason = REASONS[code] ?? (error as Error).message
-    throw new UsageError(`Failed to ${action}: cannot read '${path}' (${reason}). Check the path.`)
+    throw new UsageError(`Failed to ${action}: cannot read '${path}' (${fileReason(error)}). Check the path.`)
   }
 }
 

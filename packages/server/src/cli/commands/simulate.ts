@@ -19,8 +19,9 @@ Options:
   --gate <feature[=n]>    Hits on a gated feature, now (repeatable), e.g. --gate segmentation
   --event <name=n>        Tracked events, now (repeatable), e.g. --event report_viewed=5
   --state <json|file>     Exposure state per trigger, e.g. '{"contacts-80":{"impressions":5}}'
-  --now <iso>             The time to evaluate at (default: now)
+  --now <time>            The time to evaluate at: an ISO date/time or epoch ms (default: now)
   --format <format>       text (default) or json
+  --color, --no-color     Colour the rules' warnings and errors (default: when stderr is a terminal)
   -h, --help              Show this help
 
 Example:
@@ -57,6 +58,7 @@ const simulate: Command = async (argv, io) => {
     io.err(`[nudgekit] Failed to simulate: ${file} has errors. Fix them (see 'nudgekit validate ${file}') and run it again.`)
     return 1
   }
+  if (loaded.warnings.length > 0) io.err(formatIssues(loaded.warnings, { color: useColor(values.color, io, process.stderr) }))
   const rules = loaded.compiled
   const input = readSimulateInput(values, rules, io)
   const evaluator = createEvaluator(rules)
