@@ -340,6 +340,20 @@ describe('GET /v1/stats, /v1/stats.csv and /v1/forecast', () => {
 })
 
 describe('errors and limits', () => {
+  it('refuses compressed bodies with 415 and never echoes binary bytes in a JSON error', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const gzip = gzipSync(JSON.stringify({ events: [makeEvent({ type: 'impression', ts: NOW - 1000, trigger: 'contacts-80', variant: 'a' })] }))
+    const encoded = await request('/v1/events', { method: 'POST', key: PK, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzip })
+    expect(encoded.status).toBe(415)
+    expect((await encoded.json()).error.message).toContain("Content-Encoding 'gzip'")
+    const binary = await request('/v1/events', { method: 'POST', key: PK, headers: { 'content-type': 'application/json' }, body: gzip })
+    expect(binary.status).toBe(400)
+    const { error } = await binary.json()
+    expect(error.message).toBe('Failed to parse the body as JSON: it holds binary data, not text.')
+    const text = await postJson('/v1/events', '{"events": [\u0001')
+    expect(JSON.stringify(await text.json())).not.toMatch(/[\u0000-\u001f]/)
+  })
+
   it('answers 429 with Retry-After once the rate limit is spent', async () => {
     handler.close()
     handler = setup({ limits: { perSecond: 1, burst: 2 } })

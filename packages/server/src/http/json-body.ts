@@ -16,6 +16,11 @@ export async function readJson(c: Context, allowTextPlain: boolean): Promise<unk
     return errorResponse(415, 'unsupported_media_type', `Failed to read the body: Content-Type '${type}' is not accepted.`,
       allowTextPlain ? 'Send JSON as application/json (or text/plain for sendBeacon).' : 'Send JSON as application/json.')
   }
+  const encoding = c.req.header('content-encoding')?.trim().toLowerCase()
+  if (encoding && encoding !== 'identity') {
+    return errorResponse(415, 'unsupported_media_type', `Failed to read the body: Content-Encoding '${printable(encoding)}' is not accepted.`,
+      'Send the JSON uncompressed; batches are small (at most 500 events).')
+  }
   const text = await c.req.text()
   if (text.trim() === '') {
     return errorResponse(400, 'invalid_json', 'Failed to read the body: it is empty.', 'Send a JSON object.')
@@ -23,7 +28,17 @@ export async function readJson(c: Context, allowTextPlain: boolean): Promise<unk
   try {
     return JSON.parse(text) as unknown
   } catch (error) {
-    return errorResponse(400, 'invalid_json', `Failed to parse the body as JSON: ${(error as Error).message}.`,
-      'Send a JSON object.')
+    // JSON.parse quotes the text around the mistake: binary bodies would put raw bytes in the answer and the log.
+    const reason = BINARY.test(text) ? 'it holds binary data, not text' : printable((error as Error).message)
+    return errorResponse(400, 'invalid_json', `Failed to parse the body as JSON: ${reason}.`, 'Send a JSON object.')
   }
+}
+
+/** Control characters other than tab, newline and carriage return: no JSON text holds them raw. */
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/
+
+/** `text` cut to 200 characters with control characters escaped, safe to echo in an answer or a log line. */
+function printable(text: string): string {
+  const cut = text.length > 200 ? text.slice(0, 200) + '…' : text
+  return cut.replace(/[\u0000-\u001f\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
