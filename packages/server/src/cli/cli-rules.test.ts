@@ -39,6 +39,19 @@ function tempFile(name: string, text: string): string {
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+[:(]\d+/)
 
+describe('nudgekit', { timeout: 60_000 }, () => {
+  it('suggests the command meant, prints usage on stderr without a command, and a command\'s help for help <command>', async () => {
+    const typo = await nudgekit('valdate', 'x.yaml')
+    expect([typo.code, typo.stdout, typo.stderr]).toEqual([1, '', "[nudgekit] Failed to run 'valdate': no such command. Did you mean 'nudgekit validate'?\n"])
+    const bare = await nudgekit()
+    expect([bare.code, bare.stdout]).toEqual([1, ''])
+    expect(bare.stderr).toMatch(/^Usage: nudgekit <command>/)
+    const help = await nudgekit('help', 'validate')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: nudgekit validate <file>/)
+  })
+})
+
 describe('nudgekit validate', { timeout: 60_000 }, () => {
   it('exits 0 with a one-line summary for the example', async () => {
     const { code, stdout, stderr } = await nudgekit('validate', example)
@@ -67,6 +80,12 @@ describe('nudgekit validate', { timeout: 60_000 }, () => {
     ] as const
     const runs = await Promise.all(cases.map(([args]) => nudgekit(...args)))
     expect(runs.map(({ code, stderr }) => [code, stderr])).toEqual(cases.map(([, message]) => [1, message]))
+  })
+
+  it('answers --format json with JSON even when the file cannot be read', async () => {
+    const { code, stdout } = await nudgekit('validate', 'missing.yaml', '--format', 'json')
+    expect(code).toBe(1)
+    expect(JSON.parse(stdout)).toEqual({ valid: false, file: 'missing.yaml', error: "[nudgekit] Failed to validate: cannot read 'missing.yaml' (no such file). Check the path.", issues: [] })
   })
 
   it('refuses an empty file and a file over 1 MB with a clear message', async () => {

@@ -1,5 +1,6 @@
 // Command dispatch, help text and the user-error boundary (no stack traces for user mistakes).
 import { readFile } from 'node:fs/promises'
+import { suggest } from '@nudgekit/rules'
 import type { CliIO, Command } from './command.ts'
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
@@ -35,17 +36,24 @@ const defaultIO: CliIO = {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const [name, ...rest] = argv
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage)
-    return name ? 0 : 1
+  // Asked for help: usage on stdout, exit 0. No command at all is a mistake: usage on stderr, exit 1.
+  if (!name) {
+    io.err(usage)
+    return 1
   }
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.out(usage)
+    return 0
+  }
+  if (name === 'help') return run([rest[0]!, '--help'], io)
   if (name === '--version' || name === '-v') {
     io.out(await ownVersion())
     return 0
   }
   const load = commands[name]
   if (!load) {
-    io.err(`[nudgekit] Unknown command '${name}'.\n\n${usage}`)
+    const match = suggest(name, Object.keys(commands))
+    io.err(`[nudgekit] Failed to run '${name}': no such command. ${match ? `Did you mean 'nudgekit ${match}'?` : "Run 'nudgekit --help' for the commands."}`)
     return 1
   }
   const command = (await load()).default

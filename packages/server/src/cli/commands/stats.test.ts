@@ -82,13 +82,13 @@ describe('nudgekit stats', () => {
     const { code, stderr } = nudgekit('--db', 'nudgekit.db', '--from', '2026-02-30', '--to', 'tomorrow')
     expect(code).toBe(1)
     expect(stderr.trimEnd().split('\n')).toEqual([
-      "[nudgekit] Failed to read stats: from '2026-02-30' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
-      "[nudgekit] Failed to read stats: to 'tomorrow' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
+      "[nudgekit] Failed to read stats: --from '2026-02-30' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
+      "[nudgekit] Failed to read stats: --to 'tomorrow' is not a calendar date in the form YYYY-MM-DD. Use a UTC day such as 2026-01-31.",
     ])
   })
 
   it('rejects a reversed range, an unknown format, an unknown flag and a missing database', () => {
-    expect(nudgekit('--db', 'nudgekit.db', '--from', '2026-02-02', '--to', '2026-02-01').stderr).toContain('from (2026-02-02) is after to (2026-02-01)')
+    expect(nudgekit('--db', 'nudgekit.db', '--from', '2026-02-02', '--to', '2026-02-01').stderr).toContain('--from (2026-02-02) is after --to (2026-02-01)')
     expect(nudgekit('--db', 'nudgekit.db', '--format', 'xml').stderr).toContain("unknown format 'xml'. Use --format table, csv or json.")
     const unknown = nudgekit('--dbx', 'nudgekit.db')
     expect(unknown.code).toBe(1)

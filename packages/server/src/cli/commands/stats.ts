@@ -43,7 +43,9 @@ const stats: Command = async (argv, io) => {
   }
   const parsed = parseStatsQuery(query)
   if (!parsed.ok) {
-    for (const issue of parsed.issues) io.err(`[nudgekit] Failed to read stats: ${issue.message}. ${issue.hint}.`)
+    // The messages name the API's query parameters (from, to); here they are flags.
+    const asFlags = (message: string) => message.replace(/^(from|to|trigger)\b/, '--$1').replace(/ is after to \(/, ' is after --to (')
+    for (const issue of parsed.issues) io.err(`[nudgekit] Failed to read stats: ${asFlags(issue.message)}. ${issue.hint}.`)
     return 1
   }
 

@@ -39,7 +39,15 @@ const validate: Command = async (argv, io) => {
     throw new UsageError(`Failed to validate: ${positionals.length === 0 ? 'no rules file given' : 'more than one file given'}. Run 'nudgekit validate <file>'.`)
   }
   const file = positionals[0]!
-  const text = await readRulesFile(file, io, 'validate')
+  let text: string
+  try {
+    text = await readRulesFile(file, io, 'validate')
+  } catch (error) {
+    // A script reading --format json gets JSON whatever went wrong: the file's problem is the result's error.
+    if (format !== 'json' || !(error instanceof UsageError)) throw error
+    io.out(JSON.stringify({ valid: false, file, error: `[nudgekit] ${error.message}`, issues: [] }, null, 2))
+    return 1
+  }
   const result = loadRules(text, { filename: file })
   const issues = result.ok ? result.warnings : result.issues
   const failed = !result.ok || (values.strict === true && issues.length > 0)
