@@ -5,7 +5,7 @@ import { createActions } from './actions.ts'
 import { createDecisions } from './decisions.ts'
 import { createDelivery, type DeliveryOptions } from './delivery/delivery.ts'
 import { createTabChannel } from './delivery/tabs.ts'
-import { nudgeError } from './errors.ts'
+import { DEV, formatIssue, nudgeError, quote, type Warn } from './errors.ts'
 import { createFacts } from './facts.ts'
 import { createFrequency } from './frequency.ts'
 import { optionsIssue } from './options.ts'
@@ -30,9 +30,22 @@ export function createNudge(options: NudgeOptions): Nudge {
   const issue = optionsIssue(options)
   if (issue) throw nudgeError('create the nudgekit client', issue)
   const now = options.now ?? Date.now
+  /**
+   * A page, or a host that brings its own `fetch` (tests, other runtimes). Server rendering has neither: the
+   * client then keeps state (usage, gates, prompts) but sends and queues nothing, sets no timers and listens
+   * to nothing, so it never holds a server process open.
+   */
+  const browser = !!(globalThis.window || options.fetch)
   // Called as methods of the global object, the global timer functions keep the `this` browsers require.
-  const timers: Timers = options.timers ?? (globalThis as unknown as Timers)
+  const timers: Timers = browser ? (options.timers ?? (globalThis as unknown as Timers)) : { setTimeout() {}, clearTimeout() {} }
   const { key } = options
+  const warned = new Set<string>()
+  /** Warns "[nudgekit] Failed to <action>: <path> <message>. <hint>." once per client. */
+  const warn: Warn = (...issue) => {
+    const text = formatIssue(...issue)
+    if (!warned.has(text)) warned.add(text), console.warn(text)
+    return false
+  }
   const store = createStore(options.storage ?? webStorage('localStorage'))
   const sessions = createStore(options.sessionStorage ?? webStorage('sessionStorage'))
   const uuid = createUuid(now)
@@ -55,10 +68,23 @@ export function createNudge(options: NudgeOptions): Nudge {
   touch()
   const log = options.debug ? (message: string, data?: unknown) => console.debug('[nudgekit] ' + message, data ?? '') : () => {}
   // What delivery sends with, and server reads read with.
+  const endpoint = options.endpoint.replace(/\/+$/, '')
+  let refused = false
   const io = {
-    endpoint: options.endpoint.replace(/\/+$/, ''),
+    endpoint,
     key,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    async fetch(input, init) {
+      if (!browser) throw Error('not in a browser')
+      const response = await (options.fetch ?? globalThis.fetch)(input, init)
+      const { status } = response
+      // A refused key is an integration error, not a network hiccup: said even without debug, once per client.
+      if (!refused && (status === 401 || status === 403)) {
+        refused = true
+        warn('authenticate', endpoint, 'answered HTTP ' + status, 'Check options.key and options.endpoint' +
+          (DEV ? ': the key must be a publishable key (pk_…) of this server, the endpoint its base URL, and a proxy or CORS setup in between must pass the Authorization header' : ''))
+      }
+      return response
+    },
     store,
     timers,
     now,
@@ -73,14 +99,14 @@ export function createNudge(options: NudgeOptions): Nudge {
   const $usage = atom<Record<string, UsageView>>({})
   const scope = () => `${$account.get().account.id}:${$account.get().user.id}`
 
-  const channel = createTabChannel(key, () => refresh([]))
+  const channel = browser ? createTabChannel(key, () => refresh([])) : undefined
   const facts = createFacts(store, now, options.locale)
   const frequency = createFrequency(store, scope, () => session, now, () => channel?.postMessage('state'))
   const hidden = new Set<string>()
   const send = (type: NudgeEvent['type'], fields: Partial<NudgeEvent>): void => {
     touch()
     const { account, user } = $account.get()
-    delivery.enqueue({ id: uuid(), type, ts: now(), account: account.id, user: user.id, ...fields })
+    if (browser) delivery.enqueue({ id: uuid(), type, ts: now(), account: account.id, user: user.id, ...fields })
   }
   const decide = createDecisions($rules, $prompts, frequency, hidden, send, log)
   let destroyed = false
@@ -90,6 +116,11 @@ export function createNudge(options: NudgeOptions): Nudge {
   const refresh = (changed?: FactKey[]): void => {
     if (destroyed) return
     const rules = $rules.get()
+    const { plan } = facts.ctx.account
+    if (rules && !rules.plans.some((p) => p.id === plan)) {
+      warn('evaluate the account', 'account.plan', quote(plan) + ' is not in the rules',
+        DEV ? 'Its limits count as unlimited, its gated features as locked, and only add-ons are offered. Use one of: ' + rules.plans.map((p) => p.id).join(', ') : '')
+    }
     const views = rules && facts.usage(rules, changed)
     if (views) $usage.set(views)
     facts.ctx.now = now()
@@ -99,6 +130,12 @@ export function createNudge(options: NudgeOptions): Nudge {
   const load = (kind?: 'user' | 'account'): void => {
     const { account, user } = $account.get()
     facts.load(account, user)
+    for (const date of ['createdAt', 'renewsAt'] as const) {
+      if (account[date] != null && facts.ctx.account[date] === undefined) {
+        warn('read the account', 'account.' + date, quote(account[date]) + ' is not a date',
+          DEV ? 'Pass epoch milliseconds, an ISO 8601 string or a Date; an unknown date fails account-age guards and renewal conditions' : '')
+      }
+    }
     if (scope() === loaded) return refresh([kind!])
     loaded = scope()
     frequency.showing.clear()
@@ -131,8 +168,7 @@ export function createNudge(options: NudgeOptions): Nudge {
     $usage,
     $rules,
     $account,
-    subscribe: (listener) => $prompts.subscribe(listener),
-    ...createActions($account, $rules, $prompts, facts, frequency, hidden, send, refresh, load),
+    ...createActions($account, $rules, $prompts, facts, frequency, hidden, send, refresh, load, warn, () => destroyed),
     flush: delivery.flush,
     destroy() {
       destroyed = true

@@ -9,10 +9,16 @@ import type { AccountInput, UsageView, UserInput } from './types.ts'
 /** Timestamps kept per feature or event name: enough for any sensible `count_at_least`. */
 const MAX_TIMESTAMPS = 100
 
+/**
+ * An object keyed by names callers choose (metrics, features, events): without a prototype, so `toString` or
+ * `__proto__` are plain keys, never inherited members.
+ */
+const dict = <T>(from?: object): Record<string, T> => Object.assign(Object.create(null), from)
+
 /** Epoch milliseconds of a Date, ISO string or number; `undefined` when absent or not a time. */
-const toEpoch = (value: Date | string | number | undefined): number | undefined => {
-  // `new Date(undefined)` is an invalid date, unlike `new Date()`.
-  const ms = new Date(value!).getTime()
+const toEpoch = (value: unknown): number | undefined => {
+  // Only these types: `new Date(null)` or `new Date(true)` would read as 1970.
+  const ms = value instanceof Date || typeof value === 'number' || typeof value === 'string' ? +new Date(value) : NaN
   return ms === ms ? ms : undefined
 }
 
@@ -59,8 +65,8 @@ export function createFacts(store: Store, now: () => number, locale?: string): F
   let usage = ''
   // The rules and views last returned, so an unchanged meter is not published again.
   let signature = ''
-  const ctx = { usage: {}, locale } as EvalContext
-  const stored = () => store.get<StoredUsage>(usage) ?? {}
+  const ctx = { usage: dict(), locale } as EvalContext
+  const stored = () => dict<[number, number]>(store.get<StoredUsage>(usage))
   const current = (entry: [number, number] | undefined, period: Period | undefined) =>
     entry && entry[1] === periodStart(period, now()) ? entry[0] : 0
   return {
@@ -72,8 +78,8 @@ export function createFacts(store: Store, now: () => number, locale?: string): F
       // New objects: the evaluator works out limits and arms once per account object.
       ctx.account = { ...account, createdAt: toEpoch(account.createdAt), renewsAt: toEpoch(account.renewsAt) } satisfies EvalAccount
       ctx.user = { ...user }
-      ctx.gates = { ...saved?.gates }
-      ctx.events = { ...saved?.events }
+      ctx.gates = dict(saved?.gates)
+      ctx.events = dict(saved?.events)
     },
     hit(kind, name) {
       ctx.now = now()

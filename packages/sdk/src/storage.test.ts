@@ -1,5 +1,5 @@
-// Safe storage: namespacing, refused writes, other tabs' writes and unreadable text.
-import { expect, it } from 'vitest'
+// Safe storage: namespacing, refused writes, values that are not JSON, other tabs' writes and unreadable text.
+import { expect, it, vi } from 'vitest'
 import { createStore, memoryStorage } from './storage.ts'
 import type { StorageLike } from './types.ts'
 
@@ -57,4 +57,27 @@ it('is one store per backing storage, so clients in one page see each other’s 
   const backing = memoryStorage()
   createStore(backing).set('k', 1)
   expect(createStore(backing).get('k')).toBe(1)
+})
+
+it('drops a value that is not JSON with a warning, and still writes the other keys, now and later', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const backing = memoryStorage()
+  const store = createStore(backing)
+  const circular: Record<string, unknown> = {}
+  circular.self = circular
+  store.set('a', 1)
+  store.set('loop', circular)
+  store.set('big', { n: 1n })
+  store.set('b', 2)
+  expect(() => store.flush()).not.toThrow()
+  expect([backing.getItem('nudgekit:a'), backing.getItem('nudgekit:b'), backing.getItem('nudgekit:loop'), backing.getItem('nudgekit:big')]).toEqual(['1', '2', null, null])
+  expect(warn.mock.calls.map(([text]) => String(text))).toEqual([
+    expect.stringMatching(/^\[nudgekit\] Failed to save loop: TypeError: Converting circular structure to JSON/),
+    expect.stringMatching(/^\[nudgekit\] Failed to save big: TypeError: .*BigInt/),
+  ])
+  store.set('a', 3)
+  store.flush()
+  expect(backing.getItem('nudgekit:a')).toBe('3')
+  expect(store.get('loop')).toBeUndefined()
+  warn.mockRestore()
 })

@@ -1,5 +1,5 @@
 // Safe Web Storage: JSON values under `nudgekit:` keys, written behind (once per microtask, or at `flush`);
-// quota, security and parse errors never throw.
+// quota, security, parse and serialisation errors never throw.
 import type { StorageLike } from './types.ts'
 
 export interface Store {
@@ -7,7 +7,7 @@ export interface Store {
   get<T>(key: string): T | undefined
   /** Sets the value now for every reader in this page; it reaches the backing storage at the next `flush`. */
   set(key: string, value: unknown): void
-  /** Writes pending values now (also done by itself once per microtask). */
+  /** Writes pending values now (also done by itself once per microtask); one that is not JSON is dropped with a warning. */
   flush(): void
 }
 
@@ -71,13 +71,16 @@ export function createStore(backing: StorageLike): Store {
     },
     flush() {
       for (const [key, value] of dirty) {
-        let raw: string | null = JSON.stringify(value)
+        let raw: string | undefined
         try {
-          backing.setItem('nudgekit:' + key, raw)
-        } catch {
-          raw = read(key)
+          backing.setItem('nudgekit:' + key, (raw = JSON.stringify(value)))
+          cache.set(key, [raw, value])
+        } catch (error) {
+          // A value that is not JSON (a cycle, a BigInt) is dropped alone: the other keys are written, and it
+          // cannot block later writes. A refused write (quota, privacy mode) stays readable in this page.
+          if (raw === undefined) console.warn(`[nudgekit] Failed to save ${key}: ${error}.`)
+          else cache.set(key, [read(key), value])
         }
-        cache.set(key, [raw, value])
       }
       dirty.clear()
     },

@@ -8,7 +8,7 @@ export interface AccountInput {
   id: string
   plan: string
   addons?: string[]
-  /** Date, ISO string or epoch milliseconds. */
+  /** Date, ISO string or epoch milliseconds; anything else is warned about once and counts as unknown. */
   createdAt?: Date | string | number
   renewsAt?: Date | string | number
   traits?: Record<string, unknown>
@@ -38,9 +38,15 @@ export interface NudgeOptions {
   rules?: CompiledRules
   /** Default: `localStorage` when available, else in memory. */
   storage?: StorageLike
-  /** Default: `globalThis.fetch`. */
+  /**
+   * Default: `globalThis.fetch`. Without `window` (server rendering) the client makes no requests, sets no
+   * timers and queues no events unless `fetch` is passed (tests, other runtimes).
+   */
   fetch?: typeof fetch
-  /** Log every decision with its reason to the console. */
+  /**
+   * Log to `console.debug` each decision whose status or reason changed, with its reason, and why rules, state
+   * or events could not be fetched or sent.
+   */
   debug?: boolean
   /** Locale for numbers in copy. Default: the rules' locale, then the browser's. */
   locale?: string
@@ -135,19 +141,28 @@ export interface Nudge {
   /** The compiled rules in use (undefined until loaded from cache, inline or network). */
   readonly $rules: ReadableAtom<CompiledRules | undefined>
   readonly $account: ReadableAtom<AccountState>
-  /** Calls `listener` with the active prompts now and on every change; returns unsubscribe. */
+  /** Calls `listener` with the active prompts now and on every change; returns unsubscribe (a no-op, with a warning, for a non-function). */
   subscribe(listener: (prompts: ActivePrompts) => void): () => void
   /** Authoritative value from the host app. */
   setUsage(metric: string, value: number): void
   /** Client-side counter for the metric's current period. */
   increment(metric: string, by?: number): void
-  /** Checks a feature against the plan; records a `gate_hit` when not allowed. Allowed until rules are loaded. */
+  /**
+   * Checks a feature against the plan; records a `gate_hit` when not allowed, and returns the inline prompt
+   * if one is due (never when allowed). Allowed until rules are loaded.
+   */
   gate(feature: string): GateResult
-  /** Records a behaviour event for `event` conditions. */
+  /**
+   * Records a behaviour event for `event` conditions. `props` must be a JSON object: they are sent as they are
+   * now; other props (an array, an object with a cycle or a BigInt) are warned about and the event is recorded without them.
+   */
   track(event: string, props?: Record<string, unknown>): void
-  /** Switches the user (role change, sign-in as someone else). */
+  /** Switches the user (role change, sign-in as someone else); the same values again change nothing. */
   identify(user: UserInput): void
-  /** Replaces or updates the account (plan change clears prompts that no longer apply). */
+  /**
+   * Replaces or updates the account (plan change clears prompts that no longer apply); the same values again
+   * change nothing (`$account` keeps its object, nothing is re-evaluated or sent).
+   */
   setAccount(account: AccountInput): void
   /** The prompt became visible to the user: records one impression for this showing. */
   impression(prompt: Prompt): void
@@ -160,6 +175,6 @@ export interface Nudge {
   requestUpgrade(prompt: Prompt): void
   /** Sends what is queued now (also done on pagehide, online and on a timer). */
   flush(): Promise<void>
-  /** Stops timers and listeners and flushes what it can. */
+  /** Stops timers and listeners and flushes what it can. Later calls are ignored, with one warning, and queue nothing. */
   destroy(): void
 }

@@ -106,6 +106,53 @@ it('clears a prompt that no longer applies when the plan changes', () => {
   expect(nudge.$account.get().account.plan).toBe('pro')
 })
 
+it('keeps $account, $prompts and gate hits as they are when setAccount or identify get the values they have', async () => {
+  const nudge = open()
+  const start = nudge.$account.get()
+  // A view memoised on $account, as the widgets' FeatureGate is: it checks the gate whenever $account changes.
+  nudge.$account.subscribe(() => nudge.gate('segmentation'))
+  const prompts = nudge.$prompts.get()
+  for (let n = 0; n < 3; n++) nudge.setAccount({ ...start.account })
+  nudge.identify({ ...start.user })
+  expect(nudge.$account.get()).toBe(start)
+  expect(nudge.$prompts.get()).toBe(prompts)
+  expect(await sent('gate_hit')).toHaveLength(1)
+})
+
+it('takes every real change to the account or user, also one made to the object passed before', async () => {
+  const nudge = open()
+  const account = { ...nudge.$account.get().account, traits: { seats: 3 } }
+  nudge.setAccount(account)
+  const first = nudge.$account.get()
+  expect(first.account).toBe(account)
+  account.plan = 'pro'
+  nudge.setAccount(account)
+  expect(nudge.$account.get()).not.toBe(first)
+  expect(nudge.$usage.get().contacts?.limit).toBe(1000)
+  nudge.setAccount({ ...account, traits: { seats: 4 } })
+  expect(nudge.$account.get().account.traits).toEqual({ seats: 4 })
+  nudge.identify({ id: 'user_1', role: 'member' })
+  expect(nudge.$account.get().user.role).toBe('member')
+})
+
+const LADDER_RULES = BASE_RULES.replace(
+  '  - { id: pro, name: Pro, price: { monthly: 49 }, limits: { contacts: 1000, api_calls: 100 }, features: [segmentation] }',
+  '$&\n  - { id: business, name: Business, price: { monthly: 199 }, limits: { contacts: 10000, api_calls: 1000 }, features: [segmentation] }',
+)
+
+it('takes a gate’s upsell down, and sends no more eligible, once an upgrade includes the feature', async () => {
+  const nudge = open({ rules: compileRules(LADDER_RULES) })
+  expect(nudge.gate('segmentation').prompt).toMatchObject({ trigger: 'segmentation-gate', target: { id: 'pro' } })
+  nudge.setAccount({ ...nudge.$account.get().account, plan: 'pro' })
+  expect(nudge.$prompts.get().inline).toEqual({})
+  expect(nudge.gate('segmentation')).toEqual({ allowed: true })
+  await clock.advance(DAY)
+  expect(await sent('eligible')).toHaveLength(1)
+  expect(await sent('gate_hit')).toHaveLength(1)
+  nudge.setAccount({ ...nudge.$account.get().account, plan: 'free' })
+  expect(nudge.$prompts.get().inline.segmentation?.trigger).toBe('segmentation-gate')
+})
+
 it('loads each user’s own frequency state on a user switch', () => {
   const nudge = open()
   nudge.setUsage('contacts', 90)

@@ -192,6 +192,31 @@ it('keeps at most 1,000 queued events, dropping the oldest, and reports the drop
   expect(fake.droppedReported).toBe(5)
 })
 
+it('warns once, without debug, when the server refuses the key for rules, state and events', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const nudge = open({ rules: undefined, options: { key: 'pk_test_unknown' } })
+  nudge.track('report_viewed')
+  await clock.advance(1000)
+  expect(fake.requests.map((r) => r.path).sort()).toEqual(['/v1/events', '/v1/rules', '/v1/state'])
+  expect(warn.mock.calls).toEqual([
+    [
+      '[nudgekit] Failed to authenticate: https://app.example.test/nudgekit answered HTTP 401. Check options.key and options.endpoint: the key must be a publishable key (pk_…) of this server, the endpoint its base URL, and a proxy or CORS setup in between must pass the Authorization header.',
+    ],
+  ])
+})
+
+it('warns about a 403 the same way, and only once per client whatever refuses it next', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const nudge = open()
+  fake.failWith.push(403, 401)
+  nudge.track('report_viewed')
+  await clock.advance(1000)
+  nudge.track('report_viewed')
+  await clock.advance(1000)
+  expect(posts()).toHaveLength(2)
+  expect(warn.mock.calls.map(([text]) => String(text).split('. ')[0])).toEqual(['[nudgekit] Failed to authenticate: https://app.example.test/nudgekit answered HTTP 403'])
+})
+
 it('fetches rules with the key, caches them with the ETag and revalidates with If-None-Match (304)', async () => {
   const storage = memoryStorage()
   open({ storage, rules: undefined })

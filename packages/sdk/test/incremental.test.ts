@@ -36,3 +36,16 @@ it('re-matches only the triggers that depend on what changed', () => {
   expect(matched).toEqual([['contacts-80'], ['segmentation-gate'], [], ['api-quota']])
   nudge.destroy()
 })
+
+it('re-matches nothing for an account or user equal to the current one, and the account readers for a plan change', () => {
+  const clock = createClock()
+  const nudge = client({ clock, rules: compileRules(BASE_RULES), options: { fetch: async () => new Response(null, { status: 503 }) } })
+  const { account, user } = nudge.$account.get()
+  matched.length = 0
+  nudge.setAccount({ ...account })
+  nudge.identify({ ...user })
+  expect(matched).toEqual([])
+  nudge.setAccount({ ...account, plan: 'pro' })
+  expect(matched.map((ids) => [...ids].sort())).toEqual([['api-quota', 'contacts-80', 'segmentation-gate']])
+  nudge.destroy()
+})

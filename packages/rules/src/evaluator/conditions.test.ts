@@ -62,6 +62,28 @@ describe('compileCondition', () => {
     expect(holds({ gate: 'sso', countAtLeast: 3, withinMs: 10 }, ctx({ gates: { sso: [...old, NOW - 9, NOW - 5, NOW] } }))).toBe(true)
   })
 
+  it('holds a gate only while the account lacks the feature, whatever its hits', () => {
+    const gates = { segmentation: [NOW - 1000], dashboards: [NOW - 1000] }
+    expect(holds({ gate: 'segmentation', countAtLeast: 1 }, ctx({ gates }))).toBe(true)
+    expect(holds({ gate: 'segmentation', countAtLeast: 1 }, ctx({ gates, account: { id: 'a1', plan: 'pro' } }))).toBe(false)
+    expect(holds({ gate: 'dashboards', countAtLeast: 1 }, ctx({ gates, account: { id: 'a1', plan: 'pro', addons: ['analytics'] } }))).toBe(false)
+    expect(holds({ gate: 'segmentation', countAtLeast: 0 }, ctx({ account: { id: 'a1', plan: 'pro' } }))).toBe(false)
+    expect(holds({ gate: 'segmentation', countAtLeast: 0 }, ctx())).toBe(true)
+  })
+
+  it('re-checks the feature when the account object changes (an upgrade)', () => {
+    const predicate = compileCondition(rules, { gate: 'segmentation', countAtLeast: 1 })
+    const context = ctx({ gates: { segmentation: [NOW] } })
+    expect(predicate(context)).toBe(true)
+    context.account = { ...context.account, plan: 'pro' }
+    expect(predicate(context)).toBe(false)
+  })
+
+  it('counts no hits for names an object inherits', () => {
+    expect(holds({ event: 'toString', countAtLeast: 1 }, ctx())).toBe(false)
+    expect(holds({ gate: 'constructor', countAtLeast: 1 }, ctx())).toBe(false)
+  })
+
   it('reads usage changes made to the same context object', () => {
     const predicate = compileCondition(rules, { usage: 'contacts', atLeast: { percent: 80 } })
     const context = ctx({ usage: { contacts: 10 } })

@@ -48,9 +48,10 @@ export function traitHolds(op: TraitOp, actual: unknown, expected: unknown): boo
 /**
  * Compiles a condition into a predicate. Semantics: `usage` percentages are of `limitOf` (unlimited → false),
  * `aboveLimit` is used > limit, `gate`/`event` need `countAtLeast` timestamps within `withinMs` of now (all
- * time without it), `renewalWithinMs` holds while renewsAt is in [now, now + ms], `accountAgeAtLeastMs` needs
- * a known createdAt (both as a `date` range, see `browserCondition`). A condition kind this version does not know never matches; the negative kinds
- * (`lacksFeature`, `lacksAddon`, `neq`, `not_in`, `exists: false`) come as `not` (see `browserCondition`).
+ * time without it), a `gate` also an account whose plan and add-ons lack the feature, `renewalWithinMs`
+ * holds while renewsAt is in [now, now + ms], `accountAgeAtLeastMs` needs a known createdAt (both as a `date`
+ * range, see `browserCondition`). A condition kind this version does not know never matches; the negative
+ * kinds (`lacksFeature`, `lacksAddon`, `neq`, `not_in`, `exists: false`) come as `not` (see `browserCondition`).
  * @example compileCondition(rules, { usage: 'contacts', atLeast: { percent: 80 } })(ctx) // true at 800 of 1,000
  */
 export function compileCondition(rules: CompiledRules, condition: Condition): Predicate {
@@ -68,25 +69,27 @@ export function compileCondition(rules: CompiledRules, condition: Condition): Pr
     const inner = compileCondition(rules, c.not)
     return (ctx) => !inner(ctx)
   }
-  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasFeature: feature, hasAddon: addon, planIn, roleIn, date, from, to } = c
+  const { usage: metric, atLeast: { value, percent } = {}, countAtLeast: count, withinMs = Infinity, trait, op, hasAddon: addon, planIn, roleIn, date, from, to, gate } = c
+  const key = gate ?? c.event
+  // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. With fewer than
+  // `count` there is none, and undefined compares false; so does an inherited name (`toString`), which has
+  // no `at`. (`compile()` rewrites a count below 1, see `browserCondition`.)
+  const counted: Predicate = (ctx) => (gate ? ctx.gates : ctx.events)[key!]?.at?.(-count)! >= ctx.now - withinMs
+  const feature = c.hasFeature ?? gate
   if (metric || feature) {
     // The limit and the features come from the plan: worked out once per account object.
     let account: EvalAccount | undefined
     let limit: number | null | boolean = null
     return (ctx) => {
       if (ctx.account !== account) limit = feature ? checkFeature(rules, (account = ctx.account), feature).allowed : limitOf(rules, (account = ctx.account), metric!)
+      // A gate holds only while the account lacks the feature: an upgrade that includes it ends the upsell.
+      if (gate) return !limit && counted(ctx)
       if (feature) return limit as boolean
       const used = ctx.usage[metric!] ?? 0
       return value !== undefined ? used >= value : limit !== null && (percent === undefined ? used > (limit as number) : used * 100 >= (limit as number) * percent)
     }
   }
-  const key = c.gate ?? c.event
-  if (key) {
-    const gates = !!c.gate
-    // Timestamps ascend, so the count-th most recent one alone decides: no scan, no search. With fewer than
-    // `count` there is none, and undefined compares false. (`compile()` turns a count below 1 into `all: []`.)
-    return (ctx) => (gates ? ctx.gates : ctx.events)[key]?.at(-count)! >= ctx.now - withinMs
-  }
+  if (key) return counted
   if (date) {
     // An unknown date makes the difference NaN, and every comparison with NaN is false.
     return (ctx) => {

@@ -13,8 +13,12 @@ describe('triggerFacts', () => {
     expect(triggerFacts({ when: { usage: 'contacts', aboveLimit: true }, audience: {} })).toEqual(['account', 'usage:contacts'])
   })
 
+  it('lists a gate with the account, since it holds only while the plan and add-ons lack the feature', () => {
+    expect(triggerFacts({ when: { gate: 'sso', countAtLeast: 1 }, audience: {} })).toEqual(['account', 'gate:sso'])
+  })
+
   it('adds the clock for windows, dates and the age guard', () => {
-    expect(triggerFacts({ when: { gate: 'sso', countAtLeast: 1 }, audience: {} })).toEqual(['gate:sso'])
+    expect(triggerFacts({ when: { gate: 'sso', countAtLeast: 1, withinMs: 5 }, audience: {} })).toEqual(['account', 'gate:sso', 'time'])
     expect(triggerFacts({ when: { event: 'e', countAtLeast: 1, withinMs: 5 }, audience: {} })).toEqual(['event:e', 'time'])
     expect(triggerFacts({ when: { renewalWithinMs: 5 }, audience: { minAccountAgeMs: 1 } })).toEqual(['account', 'time'])
   })
@@ -41,7 +45,7 @@ describe('the dependency index (evaluator.affected)', () => {
   })
 
   it('returns each trigger once for several facts', () => {
-    expect(affected(['account', 'usage:contacts']).sort()).toEqual(['contacts', 'seats'])
+    expect(affected(['account', 'usage:contacts']).sort()).toEqual(['contacts', 'seats', 'sso'])
   })
 
   it('returns nothing for a fact no trigger reads', () => {
@@ -66,6 +70,7 @@ describe('browserCondition', () => {
     expect(browserCondition({ trait: 't', op: 'not_in', value: ['a'] })).toEqual({ not: { trait: 't', op: 'in', value: ['a'] } })
     expect(browserCondition({ trait: 't', op: 'exists', value: false })).toEqual({ not: { trait: 't', op: 'exists', value: true } })
     expect(browserCondition({ event: 'e', countAtLeast: 0, withinMs: 5 })).toEqual({ all: [] })
+    expect(browserCondition({ gate: 'sso', countAtLeast: 0 })).toEqual({ not: { hasFeature: 'sso' } })
     expect(browserCondition({ renewalWithinMs: 5 })).toEqual({ date: 'renewsAt', from: 0, to: 5 })
     expect(browserCondition({ accountAgeAtLeastMs: 5 })).toEqual({ date: 'createdAt', to: -5 })
   })

@@ -5,8 +5,8 @@ import { PLACEHOLDER_PATTERN } from './template-variables.ts'
 import type { CompiledArm, CompiledAudience, CompiledRules, CompiledTrigger, Condition, DraftTrigger, FactKey, Frequency, PromptCopy, PromptTemplate } from './types.ts'
 
 /**
- * Adds to `into` every fact a condition reads. Usage reads `account` too (the limit comes from the plan),
- * windows and dates read `time`.
+ * Adds to `into` every fact a condition reads. Usage reads `account` too (the limit comes from the plan), so
+ * does a gate (it holds only while the plan and add-ons lack the feature); windows and dates read `time`.
  * @example conditionFacts({ usage: 'contacts', aboveLimit: true }, new Set()) // Set { 'usage:contacts', 'account' }
  */
 function conditionFacts(condition: Condition, into: Set<FactKey>): Set<FactKey> {
@@ -15,7 +15,8 @@ function conditionFacts(condition: Condition, into: Set<FactKey>): Set<FactKey> 
   else if ('not' in condition) conditionFacts(condition.not, into)
   else if ('usage' in condition) into.add(`usage:${condition.usage}`).add('account')
   else if ('gate' in condition || 'event' in condition) {
-    into.add('gate' in condition ? `gate:${condition.gate}` : `event:${condition.event}`)
+    if ('gate' in condition) into.add(`gate:${condition.gate}`).add('account')
+    else into.add(`event:${condition.event}`)
     if (condition.withinMs !== undefined) into.add('time')
   } else {
     into.add('account')
@@ -53,9 +54,9 @@ export function subjectOf(condition: Condition, kind: 'usage' | 'gate'): string 
 
 /**
  * A condition in the kinds the browser evaluates: `lacksFeature`, `lacksAddon`, the `neq` and `not_in` trait
- * operators and `exists: false` become `not` of their positive form, which means exactly the same; a gate
- * or event count of zero or less becomes the always-true `all: []`; renewal and account-age windows become
- * one `date` range.
+ * operators and `exists: false` become `not` of their positive form, which means exactly the same; an event
+ * count of zero or less becomes the always-true `all: []`, a gate's `not: { hasFeature }`; renewal and
+ * account-age windows become one `date` range.
  * @example browserCondition({ lacksAddon: 'analytics' }) // { not: { hasAddon: 'analytics' } }
  */
 export function browserCondition(condition: Condition): Condition {
@@ -66,8 +67,9 @@ export function browserCondition(condition: Condition): Condition {
   if ('lacksAddon' in condition) return { not: { hasAddon: condition.lacksAddon } }
   if ('renewalWithinMs' in condition) return { date: 'renewsAt', from: 0, to: condition.renewalWithinMs }
   if ('accountAgeAtLeastMs' in condition) return { date: 'createdAt', to: -condition.accountAgeAtLeastMs }
-  // Needing no hits at all always holds.
-  if (('gate' in condition || 'event' in condition) && condition.countAtLeast <= 0) return { all: [] }
+  // Needing no hits at all always holds; for a gate, while the account lacks the feature.
+  if ('gate' in condition && condition.countAtLeast <= 0) return { not: { hasFeature: condition.gate } }
+  if ('event' in condition && condition.countAtLeast <= 0) return { all: [] }
   if (!('trait' in condition)) return condition
   const { trait, op, value } = condition
   if (op === 'neq' || op === 'not_in') return { not: { trait, op: op === 'neq' ? 'eq' : 'in', value } }
