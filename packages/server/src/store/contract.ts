@@ -88,6 +88,61 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ])
     })
 
+    // Exposures of a late conversion: the account saw the prompt again after the conversion's time, so the
+    // rollup's last exposure is after it and the credited one is read from the events.
+    const C = T0 + 30 * DAY
+    const MINUTE = 60_000
+    const exposed = (account: string, trigger: string, times: number[], extra: Partial<NudgeEvent> = {}) =>
+      times.map((ts) => makeEvent({ type: 'impression', ts, trigger, account, ...extra }))
+    const convert = async (account: string, ts = C) =>
+      (await store.recordConversion({ id: `conv-${account}`, account, to: 'pro', mrrDelta: 10, ts }, WINDOW)).attribution
+
+    it('credits the latest exposure before a conversion when the account was exposed again after it', async () => {
+      await store.ingest('pk', exposed('late', 't', [C - 20 * DAY, C - 2 * DAY, C + 30 * MINUTE]))
+      expect(await convert('late')).toEqual({ trigger: 't', variant: 'default', exposedAt: C - 2 * DAY })
+      // The credit lands on that exposure's row, like any other conversion.
+      expect(await store.aggregates({ from: C - 21 * DAY, to: C + DAY })).toMatchObject([{ trigger: 't', conversions: 1, expansion_mrr: 10 }])
+      expect(await store.accountState('late')).toMatchObject([{ trigger: 't', acceptedAt: C }])
+      await store.ingest('pk', exposed('after-only', 't', [C + 1, C + DAY]))
+      expect(await convert('after-only')).toBeNull()
+    })
+
+    it('credits the latest exposure before a late conversion across triggers and variants', async () => {
+      await store.ingest('pk', [
+        ...exposed('multi', 'a', [C - 10 * DAY, C - DAY, C + 60 * MINUTE], { variant: 'x' }),
+        ...exposed('multi', 'a', [C - 5 * DAY, C + 120 * MINUTE], { variant: 'y' }),
+        ...exposed('multi', 'b', [C - 3 * DAY]),
+        ...exposed('multi', 'c', [C + DAY]),
+        // The trigger exposed again after the conversion was last seen before it earlier than another trigger.
+        ...exposed('exact-wins', 'a', [C - 10 * DAY, C + 60 * MINUTE]),
+        ...exposed('exact-wins', 'b', [C - 3 * DAY], { variant: 'v' }),
+      ])
+      expect(await convert('multi')).toEqual({ trigger: 'a', variant: 'x', exposedAt: C - DAY })
+      expect(await convert('exact-wins')).toEqual({ trigger: 'b', variant: 'v', exposedAt: C - 3 * DAY })
+    })
+
+    it('credits the holdout when the latest exposure before a late conversion was a holdout exposure', async () => {
+      await store.ingest('pk', [
+        // A holdout exposure counts as the holdout arm whatever variant the event names.
+        ...exposed('held', 't', [C - 6 * DAY, C - 4 * DAY, C + 60 * MINUTE], { type: 'holdout', variant: 'a' }),
+        ...exposed('held', 'u', [C - 5 * DAY, C + 30 * MINUTE]),
+      ])
+      expect(await convert('held')).toEqual({ trigger: 't', variant: 'holdout', exposedAt: C - 4 * DAY })
+    })
+
+    it('keeps the window edges for a late conversion: its start and the conversion time are inclusive', async () => {
+      await store.ingest('pk', [
+        ...exposed('edge-in', 't', [C - WINDOW, C + 1]),
+        ...exposed('edge-out', 't', [C - WINDOW - 1, C + 1]),
+        ...exposed('at-conversion', 't', [C - DAY, C, C + 1]),
+        ...exposed('inside', 't', [C - 20 * DAY, C - WINDOW + 1, C + 1]),
+      ])
+      expect(await convert('edge-in')).toEqual({ trigger: 't', variant: 'default', exposedAt: C - WINDOW })
+      expect(await convert('edge-out')).toBeNull()
+      expect(await convert('at-conversion')).toEqual({ trigger: 't', variant: 'default', exposedAt: C })
+      expect(await convert('inside')).toEqual({ trigger: 't', variant: 'default', exposedAt: C - WINDOW + 1 })
+    })
+
     it('records a conversion id once: a replay returns the stored credit and changes nothing', async () => {
       await store.ingest('pk', [makeEvent({ type: 'impression', ts: T0, trigger: 't', account: 'a1' })])
       const input = { id: 'inv_1', account: 'a1', to: 'pro', mrrDelta: 49, ts: T0 + DAY }

@@ -2,6 +2,7 @@
 import pg from 'postgres'
 import { describe, expect, it } from 'vitest'
 import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
+import { EXPOSURE_EVENT_SQL } from './attribution.ts'
 import { storeContract } from './contract.ts'
 import { makeEvent } from './fixtures.ts'
 import { postgres } from './postgres.ts'
@@ -27,7 +28,7 @@ describe('postgres store', () => {
     const schema = nextSchema()
     const stores = [1, 2, 3].map(() => postgres(TEST_DATABASE_URL, { schema }))
     const applied = await Promise.all(stores.map((store) => store.migrate()))
-    expect(applied.flat()).toEqual(['001_init', '002_cohorts', '003_webhook_outbox'])
+    expect(applied.flat()).toEqual(['001_init', '002_cohorts', '003_webhook_outbox', '004_events_exposure_index'])
     await Promise.all(stores.map((store) => store.close()))
   })
 
@@ -66,6 +67,24 @@ describe('postgres store', () => {
       expect(await store.ingest('src', batches.filter((_, i) => i !== 7).flat())).toEqual({ accepted: [], duplicates: 17 })
     } finally {
       await store.close()
+    }
+  })
+
+  it('reads the latest exposure event of a late conversion through the events_exposure index', async () => {
+    const schema = nextSchema()
+    const store = postgres(TEST_DATABASE_URL, { schema })
+    await store.migrate()
+    await store.close()
+    const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {}, connection: { search_path: schema } })
+    try {
+      // With sequential scans priced out, the planner picks the partial index if the query's condition implies its own.
+      const plan = await sql.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`
+        return tx.unsafe(`explain ${EXPOSURE_EVENT_SQL.postgres}`, ['acct', 2, 1])
+      })
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Scan (Backward )?using events_exposure on events/)
+    } finally {
+      await sql.end()
     }
   })
 

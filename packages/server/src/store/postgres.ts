@@ -1,5 +1,6 @@
 // The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
 import pg from 'postgres'
+import { credited, EXPOSURE_EVENT_SQL, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
 import { codeOf, isRetryable, isUnavailable } from './postgres-errors.ts'
@@ -92,12 +93,16 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
         }
         const existing = await stored(true)
         if (existing) return existing
-        const [exposure] = await tx<{ trigger: string; variant: string; exposed_at: number }[]>`
-          select trigger, variant, exposed_at from (
-            select trigger, variant,
-              case when last_exposed_at <= ${input.ts} then last_exposed_at else first_exposed_at end as exposed_at
-            from exposures where account = ${input.account} and first_exposed_at <= ${input.ts}) candidates
-          where exposed_at >= ${input.ts - windowMs} order by exposed_at desc, trigger, variant limit 1`
+        const since = input.ts - windowMs
+        const rows = await tx<RollupCandidate[]>`select trigger, variant,
+            case when last_exposed_at <= ${input.ts} then last_exposed_at else first_exposed_at end as exposed_at,
+            last_exposed_at > ${input.ts} as unresolved
+          from exposures where account = ${input.account} and first_exposed_at <= ${input.ts} and last_exposed_at >= ${since}
+          order by exposed_at desc, trigger, variant`
+        const [event] = needsEvents(rows)
+          ? await tx.unsafe<CreditedExposure[]>(EXPOSURE_EVENT_SQL.postgres, [input.account, input.ts, since])
+          : []
+        const exposure = credited(rows, since, event)
         const inserted = await tx`insert into conversions
           (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at) values
           (${input.id}, ${input.account}, ${input.to}, ${input.mrrDelta}, ${input.ts}, ${exposure?.trigger ?? null},

@@ -1,6 +1,7 @@
 // The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
+import { credited, EXPOSURE_EVENT_SQL, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
@@ -113,13 +114,16 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
       transaction(() => {
         const existing = storedConversion(input.id)
         if (existing) return existing
-        const exposure = get<{ trigger: string; variant: string; exposed_at: number }>(
-          `SELECT trigger, variant, exposed_at FROM (
-             SELECT trigger, variant, CASE WHEN last_exposed_at <= ? THEN last_exposed_at ELSE first_exposed_at END AS exposed_at
-             FROM exposures WHERE account = ? AND first_exposed_at <= ?)
-           WHERE exposed_at >= ? ORDER BY exposed_at DESC, trigger, variant LIMIT 1`,
-          input.ts, input.account, input.ts, input.ts - windowMs,
+        const since = input.ts - windowMs
+        const rows = all<RollupCandidate>(
+          `SELECT trigger, variant, CASE WHEN last_exposed_at <= ?1 THEN last_exposed_at ELSE first_exposed_at END AS exposed_at,
+             last_exposed_at > ?1 AS unresolved
+           FROM exposures WHERE account = ?2 AND first_exposed_at <= ?1 AND last_exposed_at >= ?3
+           ORDER BY exposed_at DESC, trigger, variant`,
+          input.ts, input.account, since,
         )
+        const event = needsEvents(rows) ? get<CreditedExposure>(EXPOSURE_EVENT_SQL.sqlite, input.account, input.ts, since) : undefined
+        const exposure = credited(rows, since, event)
         statement(`INSERT INTO conversions (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.id, input.account, input.to, input.mrrDelta, input.ts,
           exposure?.trigger ?? null, exposure?.variant ?? null, exposure?.exposed_at ?? null, Date.now())
