@@ -230,13 +230,19 @@ function checkTarget(value: unknown, path: PropertyKey[], catalog: Catalog, fact
     const hint = () => didYouMean(target, [...TARGET_KEYWORDS, ...catalog.plans.keys(), ...catalog.addons]) ?? `use a plan or add-on id, or one of ${TARGET_KEYWORDS.join(', ')}`
     return [{ code: 'unknown_target', path, message: `unknown target '${target}'`, hint }]
   }
-  const notBelow = audiencePlans.filter((plan): plan is string => typeof plan === 'string' && (catalog.plans.get(plan) ?? -1) >= rank)
-  if (notBelow.length === 0) return []
+  const same = audiencePlans.filter((plan) => plan === target)
+  const above = audiencePlans.filter((plan): plan is string => typeof plan === 'string' && (catalog.plans.get(plan) ?? -1) > rank)
+  if (same.length === 0 && above.length === 0) return []
+  const list = (plans: unknown[]) => plans.map((p) => `'${String(p)}'`).join(', ')
+  const parts = [
+    ...(same.length > 0 ? [`accounts on '${target}' are offered the plan they are on (the button reads "Upgrade to" it unless cta.label says otherwise)`] : []),
+    ...(above.length > 0 ? [`accounts on ${list(above)} get no target, so the prompt never shows to them`] : []),
+  ]
   return [{
     code: 'suspicious_target',
     severity: 'warning',
     path,
-    message: `target '${target}' is not above the audience's plan${notBelow.length > 1 ? 's' : ''} ${notBelow.map((p) => `'${p}'`).join(', ')}`,
-    hint: 'an upgrade target should be higher on the ladder; accounts on those plans resolve to no target or a downgrade',
+    message: `target '${target}' is not above the audience's plan${same.length + above.length > 1 ? 's' : ''} ${list([...same, ...above])}`,
+    hint: `${parts.join('; ')}. Target a higher plan or next_plan; offering the same plan only suits a monthly → annual switch with its own cta.label`,
   }]
 }

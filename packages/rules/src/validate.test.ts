@@ -226,6 +226,21 @@ describe('copy', () => {
     expect(warnings('80%')).toEqual([])
   })
 
+  it('hints the plain number for 10k or 1,000 and quoting for a number where text belongs', () => {
+    const hints = issuesOf(BASE.replace('limits: { contacts: 50, seats: 3 }', "limits: { contacts: 10k, seats: '1,000' }").replace('name: Pro', 'name: 2024')).map((i) => `${i.path}: ${i.hint}`)
+    expect(hints).toEqual([
+      'plans[0].limits.contacts: write the plain number, without separators or units: 10000',
+      'plans[0].limits.seats: write the plain number, without separators or units: 1000',
+      "plans[1].name: quote it to make it text: '2024'",
+    ])
+  })
+
+  it('says what an explicit target at the audience plan does: offers that same plan', () => {
+    const [issue] = issuesOf(trigger('    when: { gate: segmentation }\n    audience: { plans: [free, pro] }\n    prompt: { placement: inline, title: Hi, target: free }\n'))
+    expect(issue).toMatchObject({ code: 'suspicious_target', message: "target 'free' is not above the audience's plans 'free', 'pro'" })
+    expect(issue!.hint).toContain(`accounts on 'free' are offered the plan they are on (the button reads "Upgrade to" it unless cta.label says otherwise); accounts on 'pro' get no target, so the prompt never shows to them`)
+  })
+
   it('reads a fractional holdout as a likely 10 % and says so', () => {
     const [issue] = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi }\n    experiment: { variants: { a: {} }, holdout: 0.1 }\n'))
     expect(issue!.hint).toBe("write a percentage: 0.1 looks like a fraction, so most likely '10%' (write '0.1%' for a tenth of a percent)")

@@ -30,7 +30,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
         out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...missingHint(path) })
         return
       }
-      const hint = typeHint(last, value)
+      const hint = typeHint(last, value, issue.expected)
       const expected = hint === DURATION_HINT ? 'a duration' : describeExpected(issue.expected)
       out.push({ code: hint === DURATION_HINT ? 'invalid_duration' : 'invalid_type', path, message: `expected ${expected}, got ${describeValue(value)}`, ...(hint ? { hint } : {}) })
       return
@@ -151,7 +151,14 @@ function missingHint(path: PropertyKey[]): { hint?: string } {
   return {}
 }
 
-function typeHint(key: PropertyKey | undefined, value: unknown): string | undefined {
+function typeHint(key: PropertyKey | undefined, value: unknown, expected?: string): string | undefined {
+  if ((expected === 'number' || expected === 'int') && typeof value === 'string') {
+    const digits = /^(\d+(?:[.,]\d+)*)\s*([kKmM]?)$/.exec(value.trim())
+    if (digits) {
+      const n = Number(digits[1]!.replace(/,/g, '')) * (/k/i.test(digits[2]!) ? 1000 : /m/i.test(digits[2]!) ? 1_000_000 : 1)
+      if (Number.isFinite(n)) return `write the plain number, without separators or units: ${n}`
+    }
+  }
   const durations = ['cooldown', 'snooze_on_dismiss', 'min_account_age', 'within', 'renewal_within', 'account_age_at_least', 'window', 'renotify_after']
   if (typeof value === 'number' && typeof key === 'string' && durations.includes(key)) return DURATION_HINT
   if (typeof value === 'number' && key === 'holdout') {
@@ -159,6 +166,7 @@ function typeHint(key: PropertyKey | undefined, value: unknown): string | undefi
       ? `write a percentage: ${value} looks like a fraction, so most likely '${+(value * 100).toFixed(4)}%' (write '${value}%' for ${value === 0.1 ? 'a tenth of a percent' : 'that share of a percent'})`
       : `write a percentage, e.g. '${value}%'`
   }
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it to make it text: '${String(value)}'`
   return undefined
 }
 
