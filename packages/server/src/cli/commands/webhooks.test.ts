@@ -170,7 +170,7 @@ describe('nudgekit webhooks', () => {
       const { code, stdout, stderr } = nudgekit(...args)
       expect({ args, code, stdout, stderr }).toEqual({ args, code: 1, stdout: '', stderr: `${message}\n` })
     }
-  })
+  }, 30_000)
 })
 
 describe('nudgekit webhooks on PostgreSQL', () => {
