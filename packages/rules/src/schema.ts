@@ -116,7 +116,7 @@ export const conditionSchema = z
         above_limit: z.literal(true).optional().describe('Usage is over the limit'),
       }),
       z.strictObject({
-        gate: z.string().describe('Feature id whose gate was hit'),
+        gate: z.string().describe("Feature id whose gate was hit; holds only while the account's plan and add-ons lack the feature"),
         count_at_least: count.optional().describe('Number of gate hits; default 1'),
         within,
       }),
