@@ -1,5 +1,6 @@
 // The widgets in real Chromium under a strict CSP: no CSP violations, axe (with colour contrast) clean in
-// light and dark, modal keyboard contract, RTL placement and reduced motion. Run: pnpm run test:browser
+// light and dark, modal keyboard contract, a gate pending until the rules arrive, RTL placement and reduced
+// motion. Run: pnpm run test:browser
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -19,7 +20,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 const html = (dir: string) => `<!doctype html><html lang="en" dir="${dir}"><head><meta charset="utf-8"><title>Host</title>
 <meta http-equiv="Content-Security-Policy" content="${CSP}"></head>
 <body><main><h1>Host app</h1><button id="opener" type="button">Invite teammate</button>
-<div id="meter"></div><div id="gate"><button type="button">New segment</button></div>
+<div id="meter"></div><div id="gate"><button type="button">New segment</button><span slot="pending">Checking your plan…</span></div>
 <div id="spacer"></div><button id="before-far" type="button">Before</button><button id="far" type="button">Far below</button><div id="spacer-2"></div></main>
 <script src="/nudgekit.js"></script><script src="/app.js"></script></body></html>`
 
@@ -31,12 +32,17 @@ const query = new URLSearchParams(location.search)
 const theme = query.get('theme')
 if (query.get('banner')) document.documentElement.style.setProperty('--nudgekit-banner-position', query.get('banner'))
 for (const id of ['spacer', 'spacer-2']) document.getElementById(id).style.setProperty('block-size', '2000px')
+const rules = ${JSON.stringify(rules)}
+// ?rules=later: a first visit, the rules arrive from the server when the test calls releaseRules().
+const later = query.get('rules') === 'later'
+const arrived = new Promise((resolve) => (window.releaseRules = resolve))
 const nudge = Nudgekit.createNudge({
   endpoint: '${ORIGIN}/nudgekit', key: 'pk_test_1',
   account: { id: 'acct_1', plan: 'free' }, user: { id: 'user_1', role: query.get('role') },
-  rules: ${JSON.stringify(rules)},
+  rules: later ? undefined : rules,
   fetch: async (url, init) => {
     if (String(url).endsWith('/v1/events')) sent.push(...JSON.parse(init.body).events.map((e) => e.type + ':' + (e.trigger ?? e.feature)))
+    if (later && String(url).endsWith('/v1/rules')) return arrived.then(() => Response.json(rules, { headers: { etag: '"1"' } }))
     return new Response('{"triggers":{}}', { headers: { 'content-type': 'application/json' } })
   },
 })
@@ -66,9 +72,10 @@ interface Setup {
   role?: string
   dir?: 'ltr' | 'rtl'
   banner?: 'fixed'
+  rules?: 'later'
 }
 
-async function open({ colorScheme, theme, role = 'admin', dir = 'ltr', banner }: Setup): Promise<Page> {
+async function open({ colorScheme, theme, role = 'admin', dir = 'ltr', banner, rules: when }: Setup): Promise<Page> {
   const page = await browser.newPage()
   await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' })
   await page.route(`${ORIGIN}/**`, (route) => {
@@ -77,8 +84,8 @@ async function open({ colorScheme, theme, role = 'admin', dir = 'ltr', banner }:
     const script = scripts[path]
     return route.fulfill(script ? { body: script, contentType: 'text/javascript' } : { body: html(dir), contentType: 'text/html' })
   })
-  await page.goto(`${ORIGIN}/?theme=${theme}&role=${role}${banner ? `&banner=${banner}` : ''}`)
-  await page.locator('.nk-toast').waitFor()
+  await page.goto(`${ORIGIN}/?theme=${theme}&role=${role}${banner ? `&banner=${banner}` : ''}${when ? `&rules=${when}` : ''}`)
+  if (!when) await page.locator('.nk-toast').waitFor()
   return page
 }
 
@@ -203,6 +210,20 @@ describe('widgets under a strict CSP in Chromium', () => {
     await banner.getByRole('button', { name: 'Dismiss' }).click()
     await banner.waitFor({ state: 'detached' })
     assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('scroll-padding-block-start')), '')
+    await page.close()
+  })
+
+  it('shows a gate\'s slot="pending" children instead of its content until the rules arrive, then the locked card', async () => {
+    const page = await open({ colorScheme: 'light', theme: 'light', rules: 'later' })
+    const gate = () => page.evaluate(() => (document.getElementById('gate') as HTMLElement).innerText.trim())
+    assert.equal(await gate(), 'Checking your plan…')
+    await page.evaluate(() => (window as unknown as { releaseRules(): void }).releaseRules())
+    await page.locator('.nk-gate').waitFor()
+    const text = await gate()
+    assert.ok(!text.includes('Checking') && !text.includes('New segment'), text)
+    assert.ok(await page.locator('#gate').getByText('Segmentation is on Pro').isVisible())
+    // This gate prompt has no cta.url and the page no onCta: no CTA button, and no empty row where it was.
+    assert.equal(await page.locator('#gate .nk-actions').evaluate((row) => getComputedStyle(row).display), 'none')
     await page.close()
   })
 

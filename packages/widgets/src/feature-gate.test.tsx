@@ -82,6 +82,30 @@ describe('FeatureGate', () => {
     expect(screen.getByText('Advanced segmentation is not included in your plan')).toBeTruthy()
   })
 
+  it('shows the children until the rules are loaded, as gate() allows until then', () => {
+    const nudge = createFakeNudge()
+    renderInRoot(
+      <FeatureGate nudge={nudge} feature="segmentation">
+        <button type="button">New segment</button>
+      </FeatureGate>,
+    )
+    expect(screen.getByRole('button', { name: 'New segment' })).toBeTruthy()
+  })
+
+  it('shows `pending` instead of the children until the rules are loaded, then the gate\'s answer', () => {
+    const nudge = createFakeNudge({ gates: { segmentation: { ...locked, prompt: gatePrompt } } })
+    renderInRoot(
+      <FeatureGate nudge={nudge} feature="segmentation" pending={<p>Checking your plan…</p>}>
+        <button type="button">New segment</button>
+      </FeatureGate>,
+    )
+    expect(screen.getByText('Checking your plan…')).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'New segment' })).toBeNull()
+    act(() => nudge.$rules.set({ features: {} } as unknown as CompiledRules))
+    expect(screen.queryByText('Checking your plan…')).toBeNull()
+    expect(screen.getByRole('group', { name: 'Segmentation is on Pro' })).toBeTruthy()
+  })
+
   it('shows the host fallback when locked and no prompt is due', () => {
     const nudge = createFakeNudge({ gates: { segmentation: locked } })
     renderInRoot(<FeatureGate nudge={nudge} feature="segmentation" fallback={<p>Ask sales about segments</p>} />)

@@ -15,19 +15,27 @@ export interface FeatureGateProps {
   children?: ComponentChildren
   /** Shown when locked and no prompt is due (caps, no trigger on this gate). Default: a short locked card. */
   fallback?: ComponentChildren
+  /**
+   * Shown instead of the children until the rules are loaded (`nudge.$rules` is undefined: a first visit or
+   * cleared storage, before the server answers; for good if it never does). Default: the children, since
+   * the gate allows until it knows the rules.
+   */
+  pending?: ComponentChildren
 }
 
 /**
  * Checks the feature with `nudge.gate(feature)` once per mount (again only when the feature, the rules or
- * the account change), since every check of a locked feature records a gate hit.
- * @example <FeatureGate nudge={nudge} feature="segmentation"><Segments /></FeatureGate>
+ * the account change), since every check of a locked feature records a gate hit. Until the rules are loaded
+ * it allows: the children show (or `pending`, when given).
+ * @example <FeatureGate nudge={nudge} feature="segmentation" pending={<Spinner />}><Segments /></FeatureGate>
  */
-export function FeatureGate({ nudge, feature, children, fallback }: FeatureGateProps) {
+export function FeatureGate({ nudge, feature, children, fallback, pending }: FeatureGateProps) {
   const rules = useStore(nudge.$rules)
   const account = useStore(nudge.$account)
   const gate = useMemo(() => nudge.gate(feature), [nudge, feature, rules, account])
   const inline = useStore(nudge.$prompts).inline[feature] ?? gate.prompt
   const { labels } = useConfig()
+  if (!rules && pending !== undefined) return pending
   if (gate.allowed) return children
   if (inline) return <PromptCard key={inline.key} nudge={nudge} prompt={inline} kind="gate" />
   if (fallback !== undefined) return fallback

@@ -1,6 +1,8 @@
-// mount, mountGate and mountMeter: shadow roots, both stylesheet paths, theme/onCta/locale pass-through, structured errors.
+// mount, mountGate and mountMeter: shadow roots, both stylesheet paths, theme/onCta/locale/threshold pass-through,
+// pending gates, and a WidgetError for every mistake.
 import { act, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import { mount, mountGate, mountMeter } from './mount.tsx'
 import { css } from './styles.ts'
 import { createFakeNudge, makePrompt } from '../test/fake-nudge.ts'
@@ -91,6 +93,7 @@ describe('mount', () => {
   it('rejects something that is not a nudgekit client with a structured error', () => {
     expect(() => mount({} as never)).toThrowError(
       expect.objectContaining({
+        name: 'WidgetError',
         code: 'invalid_nudge',
         path: 'nudge',
         message: '[nudgekit] Failed to mount the widgets: the nudge argument is not a nudgekit client. Pass the object createNudge() returned.',
@@ -103,6 +106,46 @@ describe('mount', () => {
   })
 })
 
+describe('mistakes in the mount functions', () => {
+  const element = () => document.body.appendChild(document.createElement('div'))
+  // Each would otherwise end in a TypeError ("Cannot read properties of undefined") from inside the mount.
+  it.each([
+    ['mount(nudge, null)', () => mount(createFakeNudge(), null as never), 'invalid_options', 'options'],
+    ['mount(nudge, { target: null })', () => mount(createFakeNudge(), { target: null as never }), 'invalid_target', 'options.target'],
+    ['mountGate(undefined, …)', () => mountGate(undefined as never, createFakeNudge(), 'segmentation'), 'invalid_element', 'element'],
+    ['mountGate(element, nudge, feature, null)', () => mountGate(element(), createFakeNudge(), 'segmentation', null as never), 'invalid_options', 'options'],
+    ['mountMeter(undefined, …)', () => mountMeter(undefined as never, createFakeNudge(), 'contacts'), 'invalid_element', 'element'],
+    ['mountMeter(element, nudge, metric, "dark")', () => mountMeter(element(), createFakeNudge(), 'contacts', 'dark' as never), 'invalid_options', 'options'],
+    ['mountMeter(element, nudge)', () => mountMeter(element(), createFakeNudge(), undefined as never), 'invalid_metric', 'metric'],
+  ])('%s throws a WidgetError with code, path and hint', (_, call, code, path) => {
+    let error: unknown
+    try {
+      call()
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toMatchObject({ name: 'WidgetError', code, path, hint: expect.stringMatching(/^Pass /) })
+    expect(String(error)).toMatch(/^WidgetError: \[nudgekit\] Failed to mount the (widgets|feature gate|usage meter): /)
+    expect(document.querySelector('[data-nudgekit]')).toBeNull()
+  })
+
+  it('says so when called where there is no DOM (during server-side rendering)', () => {
+    vi.stubGlobal('document', undefined)
+    try {
+      expect(() => mount(createFakeNudge())).toThrowError(
+        expect.objectContaining({
+          name: 'WidgetError',
+          code: 'no_dom',
+          message: expect.stringContaining('Failed to mount the widgets: there is no DOM here. Call it in the browser'),
+        }),
+      )
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+})
+
 describe('mountGate', () => {
   function gated() {
     const element = document.createElement('div')
@@ -111,18 +154,20 @@ describe('mountGate', () => {
     return element
   }
   const prompt = makePrompt({ key: 'g:default', placement: 'inline', feature: 'segmentation', title: 'Segmentation is on Pro' })
+  // Until the rules are loaded a gate is pending, whatever gate() answers.
+  const rules = { features: {}, metrics: {} } as unknown as CompiledRules
 
   it('shows the element’s own content through a slot when the feature is allowed', () => {
     const element = gated()
-    unmounts.push(mountGate(element, createFakeNudge(), 'segmentation'))
+    unmounts.push(mountGate(element, createFakeNudge({ rules }), 'segmentation'))
     const root = shadowOf(element)
-    expect(root.querySelector('slot')).toBeTruthy()
+    expect(root.querySelector('slot:not([name])')?.parentNode).toBe(root.querySelector('.nk'))
     expect(root.querySelector('.nk-gate')).toBeNull()
   })
 
   it('replaces the content with the locked card when the feature is not allowed', () => {
     const element = gated()
-    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } }, rules })
     unmounts.push(mountGate(element, nudge, 'segmentation'))
     const root = shadowOf(element)
     expect(root.querySelector('slot')).toBeNull()
@@ -132,7 +177,7 @@ describe('mountGate', () => {
 
   it('shows the content again after unmount and can mount again on the same element', () => {
     const element = gated()
-    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } }, rules })
     mountGate(element, nudge, 'segmentation')()
     const root = shadowOf(element)
     expect(root.querySelector('.nk-gate')).toBeNull()
@@ -143,7 +188,7 @@ describe('mountGate', () => {
 
   it('replaces a gate mounted again on the same element; the stale unmount then does nothing', () => {
     const element = gated()
-    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } }, rules })
     const first = mountGate(element, nudge, 'segmentation')
     unmounts.push(mountGate(element, nudge, 'segmentation'))
     const root = shadowOf(element)
@@ -168,6 +213,24 @@ describe('mountGate', () => {
     )
   })
 
+  it('shows children with slot="pending" instead of the content until the rules are loaded', () => {
+    const element = gated()
+    element.insertAdjacentHTML('beforeend', '<span slot="pending">Checking your plan…</span>')
+    const nudge = createFakeNudge({ gates: { segmentation: { allowed: false, prompt } } })
+    act(() => {
+      unmounts.push(mountGate(element, nudge, 'segmentation'))
+    })
+    const root = shadowOf(element)
+    const pending = root.querySelector<HTMLSlotElement>('slot[name=pending]')
+    expect(pending?.assignedNodes().map((node) => node.textContent)).toEqual(['Checking your plan…'])
+    // Without pending children the named slot's fallback, the default slot, shows the content.
+    expect(pending?.querySelector('slot:not([name])')).toBeTruthy()
+    expect(root.querySelector('.nk-gate')).toBeNull()
+    act(() => nudge.$rules.set(rules))
+    expect(root.querySelector('slot')).toBeNull()
+    expect(inShadow(root).getByText('Segmentation is on Pro')).toBeTruthy()
+  })
+
   it('requires a feature id', () => {
     expect(() => mountGate(gated(), createFakeNudge(), '')).toThrowError(expect.objectContaining({ code: 'invalid_feature', path: 'feature' }))
   })
@@ -184,6 +247,18 @@ describe('mountMeter', () => {
     expect(root.querySelector('[role=progressbar]')?.getAttribute('aria-valuetext')).toBe('8.120 of 10.000, Nearly at the limit')
     unmount()
     expect(element.innerHTML).toBe('Usage')
+  })
+
+  it('passes the warnAt and criticalAt thresholds to the meter', () => {
+    const element = document.body.appendChild(document.createElement('div'))
+    const nudge = createFakeNudge({ usage: { contacts: { metric: 'contacts', label: 'Contacts', used: 850, limit: 1000, percent: 85 } } })
+    act(() => {
+      unmounts.push(mountMeter(element, nudge, 'contacts', { warnAt: 90, criticalAt: 95 }))
+    })
+    const root = shadowOf(element.querySelector('[data-nudgekit]'))
+    expect(root.querySelector('.nk-meter')?.className).toBe('nk-meter')
+    act(() => nudge.$usage.set({ contacts: { metric: 'contacts', label: 'Contacts', used: 960, limit: 1000, percent: 96 } }))
+    expect(root.querySelector('.nk-meter')?.className).toBe('nk-meter nk-critical')
   })
 
   it('rejects a missing element', () => {

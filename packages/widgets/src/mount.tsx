@@ -7,7 +7,7 @@ import { DEV, widgetError } from './errors.ts'
 import { FeatureGate } from './feature-gate.tsx'
 import { NudgeHost } from './nudge-host.tsx'
 import { NudgeRoot } from './root.tsx'
-import { UsageMeter } from './usage-meter.tsx'
+import { UsageMeter, type UsageMeterProps } from './usage-meter.tsx'
 
 export interface MountOptions extends WidgetConfig {
   /** Default `system`. */
@@ -31,12 +31,27 @@ export interface PageMountOptions extends MountOptions {
  */
 const gates = new WeakMap<Element, { root: ShadowRoot; container?: HTMLElement }>()
 
-function check(nudge: Nudge, action: string, element?: Element, name?: string, value?: string): void {
+/**
+ * Throws a WidgetError for the first mistake in a mount function's arguments: no DOM (a server render), no
+ * client, options that are not an object, no element at `path`, an empty `name` id.
+ */
+function check(action: string, nudge: Nudge, options: object, element: unknown, path: string, name?: string, value?: string): asserts element is Element {
+  if (typeof document === 'undefined') {
+    throw widgetError(action, 'document', 'there is no DOM here', DEV ? 'Call it in the browser (e.g. in useEffect or onMounted), not during server-side rendering' : '', 'no_dom')
+  }
   if (typeof nudge?.$prompts?.subscribe !== 'function') {
     throw widgetError(action, 'nudge', 'the nudge argument is not a nudgekit client', DEV ? 'Pass the object createNudge() returned' : '')
   }
-  if (element !== undefined && !(element instanceof Element)) {
-    throw widgetError(action, 'element', 'the element argument is not a DOM element', DEV ? 'Pass an element from the page, e.g. document.querySelector(…)' : '')
+  if (typeof options !== 'object' || !options) {
+    throw widgetError(action, 'options', 'options is not an object', DEV ? "Pass an object such as { theme: 'dark' }, or nothing" : '')
+  }
+  if (!(element instanceof Element)) {
+    throw widgetError(
+      action,
+      path,
+      `${path} is not a DOM element`,
+      DEV ? `Pass an element that is in the page, e.g. document.querySelector(…) once it has rendered${path === 'element' ? '' : ', or omit target to use document.body'}` : '',
+    )
   }
   if (name && (typeof value !== 'string' || !value)) {
     throw widgetError(action, name, `the ${name} must be a non-empty string`, DEV ? `Pass the ${name} id from your rules file` : '')
@@ -73,12 +88,9 @@ function unmountHost(container: HTMLElement): () => void {
  * // React: useEffect(() => mount(nudge, { onCta }), [nudge])
  */
 export function mount(nudge: Nudge, options: PageMountOptions = {}): () => void {
-  const action = 'mount the widgets'
-  check(nudge, action)
-  const { target = document.body, ...rest } = options
-  if (!(target instanceof Element)) {
-    throw widgetError(action, 'options.target', 'target is not a DOM element', DEV ? 'Pass an element, or omit target to use document.body' : '')
-  }
+  // `?? {}` and `globalThis`: null options and server renders reach the check's WidgetError, not a TypeError.
+  const { target = globalThis.document?.body, ...rest } = options ?? {}
+  check('mount the widgets', nudge, options, target, 'options.target')
   const container = renderIn(
     attachHost(target, 'prepend'),
     (['banner', 'modal', 'toast'] as const).map((placement) => <NudgeHost key={placement} nudge={nudge} placement={placement} />),
@@ -106,21 +118,23 @@ function gateOf(element: Element, action: string): { root: ShadowRoot; container
 
 /**
  * Gates the content of `element` on `feature`: the element gets a shadow root that shows its own children
- * when the plan includes the feature and a locked-feature card instead when it does not.
- * `unmount()` shows the element's children again.
+ * when the plan includes the feature and a locked-feature card instead when it does not. Until the rules
+ * are loaded the gate allows, so the children show; children with `slot="pending"`, if any, show instead
+ * of them meanwhile (and are hidden once the rules are in). `unmount()` shows the element's children again.
  * @example
  * const unmount = mountGate(document.querySelector('#segments'), nudge, 'segmentation')
  */
 export function mountGate(element: Element, nudge: Nudge, feature: string, options: MountOptions = {}): () => void {
   const action = 'mount the feature gate'
-  check(nudge, action, element, 'feature', feature)
+  check(action, nudge, options, element, 'element', 'feature', feature)
   const gate = gateOf(element, action)
   // A gate mounted again without unmounting first replaces the previous one (and its subscriptions).
   if (gate.container) render(null, gate.container)
   gate.root.replaceChildren()
   const container = renderIn(
     gate.root,
-    <FeatureGate nudge={nudge} feature={feature}>
+    // The named slot's fallback is the default slot: without pending children, the content shows.
+    <FeatureGate nudge={nudge} feature={feature} pending={<slot name="pending"><slot /></slot>}>
       <slot />
     </FeatureGate>,
     options,
@@ -136,11 +150,18 @@ export function mountGate(element: Element, nudge: Nudge, feature: string, optio
 }
 
 /**
+ * `mountMeter`'s options: the mount options plus the meter's thresholds, as on `<UsageMeter>`.
+ * @example mountMeter(element, nudge, 'contacts', { warnAt: 90, criticalAt: 100 })
+ */
+export interface MeterMountOptions extends MountOptions, Pick<UsageMeterProps, 'warnAt' | 'criticalAt'> {}
+
+/**
  * Appends a usage meter for `metric` (in a shadow root) to `element`. Returns `unmount()`.
  * @example
- * const unmount = mountMeter(document.querySelector('#contacts-usage'), nudge, 'contacts', { locale: 'de-DE' })
+ * const unmount = mountMeter(document.querySelector('#contacts-usage'), nudge, 'contacts', { locale: 'de-DE', warnAt: 90 })
  */
-export function mountMeter(element: Element, nudge: Nudge, metric: string, options: MountOptions = {}): () => void {
-  check(nudge, 'mount the usage meter', element, 'metric', metric)
-  return unmountHost(renderIn(attachHost(element, 'append'), <UsageMeter nudge={nudge} metric={metric} />, options))
+export function mountMeter(element: Element, nudge: Nudge, metric: string, options: MeterMountOptions = {}): () => void {
+  check('mount the usage meter', nudge, options, element, 'element', 'metric', metric)
+  const { warnAt, criticalAt, ...rest } = options
+  return unmountHost(renderIn(attachHost(element, 'append'), <UsageMeter nudge={nudge} metric={metric} warnAt={warnAt} criticalAt={criticalAt} />, rest))
 }

@@ -65,26 +65,34 @@ describe('NudgeHost banner', () => {
 
 describe('NudgeHost CTA safety and copy', () => {
   it.each(['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/upgrade'])(
-    'renders the unsafe CTA URL %s as a plain button that only records the click',
+    'renders no link for the unsafe CTA URL %s: no CTA without onCta, a button calling onCta with it',
     async (url) => {
+      vi.spyOn(console, 'warn').mockImplementation(() => {})
       const prompt = makePrompt({ cta: { label: 'Upgrade to Pro', url } })
       const nudge = createFakeNudge({ prompts: { banner: prompt } })
-      const { container } = renderInRoot(<NudgeHost nudge={nudge} placement="banner" />)
-      expect(screen.queryByRole('link')).toBeNull()
+      const { container, unmount } = renderInRoot(<NudgeHost nudge={nudge} placement="banner" />)
       expect(container.querySelector('[href]')).toBeNull()
+      expect(screen.queryByRole('button', { name: 'Upgrade to Pro' })).toBeNull()
+      expect(console.warn).toHaveBeenCalledWith(expect.stringContaining(`its cta.url is unsafe (${url}) and no onCta is set`))
+      unmount()
+      const onCta = vi.fn()
+      renderInRoot(<NudgeHost nudge={nudge} placement="banner" />, { onCta })
+      expect(screen.queryByRole('link')).toBeNull()
       await userEvent.click(screen.getByRole('button', { name: 'Upgrade to Pro' }))
       expect(nudge.called('click')).toEqual([[prompt]])
+      expect(onCta).toHaveBeenCalledWith(prompt)
       expect(window.location.href).toBe('http://localhost:3000/')
+      vi.mocked(console.warn).mockRestore()
     },
   )
 
   it('renders markup in copy as inert text', () => {
     const xss = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
-    const nudge = createFakeNudge({ prompts: { banner: makePrompt({ title: xss, body: xss, cta: { label: xss } }) } })
+    const nudge = createFakeNudge({ prompts: { banner: makePrompt({ title: xss, body: xss, cta: { label: xss, url: '/billing' } }) } })
     const { container } = renderInRoot(<NudgeHost nudge={nudge} placement="banner" />)
     expect(container.querySelector('img, script')).toBeNull()
     expect(screen.getByRole('region', { name: xss })).toBeTruthy()
-    expect(screen.getByRole('button', { name: xss })).toBeTruthy()
+    expect(screen.getByRole('link', { name: xss })).toBeTruthy()
     expect((window as { pwned?: number }).pwned).toBeUndefined()
   })
 })

@@ -30,7 +30,7 @@ export const css =
   '.nk-main{flex:1;min-inline-size:0}' +
   '.nk-title,.nk-status,.nk-level{font-weight:600;margin:0}' +
   '.nk-body{margin:4px 0 0;color:var(--mu)}' +
-  '.nk-actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin-block-start:12px}' +
+  '.nk-actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin-block-start:12px}.nk-actions:empty{display:none}' +
   ':where(.nk button){font:inherit;background:none;border:0;cursor:pointer}' +
   '.nk-btn{font-weight:600;border:1px solid var(--a);border-radius:var(--r);padding:6px 14px;background:var(--a);color:var(--af);text-decoration:none;display:inline-block;transition:filter .15s}' +
   '.nk-btn:hover{filter:brightness(1.1)}' +

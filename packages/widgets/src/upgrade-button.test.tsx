@@ -36,12 +36,26 @@ describe('UpgradeButton', () => {
     expect(container.querySelector('.nk')?.childElementCount).toBe(0)
   })
 
-  it('records only the click for a CTA without URL or handler', async () => {
-    const prompt = makePrompt({ cta: { label: 'Upgrade' } })
+  it('leaves out a buyer\'s CTA that has neither a URL nor onCta, and says why once in development', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const prompt = makePrompt({ trigger: 'contacts-full', cta: { label: 'Upgrade' } })
     const nudge = createFakeNudge()
-    renderInRoot(<UpgradeButton nudge={nudge} prompt={prompt} />)
-    await userEvent.click(screen.getByRole('button', { name: 'Upgrade' }))
-    expect(nudge.calls).toEqual([['click', prompt]])
+    const { container, rerender } = renderInRoot(<UpgradeButton nudge={nudge} prompt={prompt} />)
+    rerender(<UpgradeButton nudge={nudge} prompt={{ ...prompt }} />)
+    expect(screen.queryByRole('button')).toBeNull()
+    expect(container.querySelector('.nk')?.childElementCount).toBe(0)
+    expect(warn.mock.calls).toEqual([
+      [
+        "[nudgekit] Failed to show the CTA of trigger 'contacts-full': its cta.url is missing and no onCta is set. Give the prompt a cta.url, or pass onCta to mount() or NudgeRoot.",
+      ],
+    ])
+    warn.mockRestore()
+  })
+
+  it('still gives a member the request flow on a prompt without a CTA URL', () => {
+    const nudge = createFakeNudge()
+    renderInRoot(<UpgradeButton nudge={nudge} prompt={makePrompt({ audience: 'non_buyer', cta: { label: 'Ask your admin' } })} />)
+    expect(screen.getByRole('button', { name: 'Ask your admin' })).toBeTruthy()
   })
 
   it('resets the request confirmation for a new prompt', async () => {

@@ -3,6 +3,7 @@ import { useRef, useState } from 'preact/hooks'
 import { isSafeUrl, type Prompt } from '@nudgekit/rules/evaluator'
 import type { ActivePrompts, Nudge } from '@nudgekit/sdk'
 import { useConfig } from './config.ts'
+import { warnOnce } from './errors.ts'
 import { useStore } from './use-store.ts'
 
 export interface UpgradeButtonProps {
@@ -19,8 +20,9 @@ function topPrompt({ banner, modal, toast }: ActivePrompts): Prompt | undefined 
 
 /**
  * Buyers get the CTA: a link to the CTA URL (checked with `isSafeUrl` again here) or, with `onCta`, a
- * handler; the click is recorded first. Non-buyers get the request flow: `requestUpgrade`, then a
- * confirmation announced in a polite live region. Renders nothing without a prompt.
+ * handler; the click is recorded first. Without `onCta` and a safe URL there is no CTA (a development
+ * warning says so). Non-buyers get the request flow: `requestUpgrade`, then a confirmation announced in a
+ * polite live region. Renders nothing without a prompt.
  * @example <UpgradeButton nudge={nudge} prompt={nudge.$prompts.get().banner} />
  */
 export function UpgradeButton({ nudge, prompt }: UpgradeButtonProps) {
@@ -36,6 +38,12 @@ function Action({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
   const asks = prompt.audience === 'non_buyer'
   const url = prompt.cta.url
   const href = !asks && url && isSafeUrl(url) ? url : undefined
+  // A buyer's CTA with nowhere to go would be a button that does nothing: leave it out.
+  if (!asks && !href && !onCta) {
+    // The literal condition, not DEV, lets bundlers drop the warning and warnOnce with it.
+    if (process.env.NODE_ENV !== 'production') warnOnce(`show the CTA of trigger '${prompt.trigger}'`, `its cta.url is ${url ? `unsafe (${url})` : 'missing'} and no onCta is set`, 'Give the prompt a cta.url, or pass onCta to mount() or NudgeRoot')
+    return null
+  }
   const onClick = (event: MouseEvent) => {
     if (asks) {
       const button = event.currentTarget as HTMLElement
@@ -52,8 +60,7 @@ function Action({ nudge, prompt }: { nudge: Nudge; prompt: Prompt }) {
       onCta(prompt)
     }
   }
-  // A safe URL makes the CTA a real link; otherwise it is a button (the request flow, `onCta` alone, or a
-  // URL that failed the check, which then records the click and does nothing else).
+  // A safe URL makes the CTA a real link; otherwise it is a button (the request flow, or `onCta`).
   const Cta = href ? 'a' : 'button'
   return (
     <>

@@ -1,6 +1,7 @@
 // UsageMeter: progressbar values and name, warning/critical levels in colour and words, locale, unlimited metrics.
 import { act, screen } from '@testing-library/preact'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import type { UsageView } from '@nudgekit/sdk'
 import { UsageMeter } from './usage-meter.tsx'
 import { createFakeNudge } from '../test/fake-nudge.ts'
@@ -77,9 +78,24 @@ describe('UsageMeter', () => {
     expect(screen.queryByRole('progressbar')).toBeNull()
   })
 
-  it('renders nothing for a metric the SDK does not know', () => {
+  it('renders nothing, quietly, for a metric without usage before the rules are loaded', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const nudge = createFakeNudge()
     const { container } = renderInRoot(<UsageMeter nudge={nudge} metric="contacts" />)
     expect(container.querySelector('.nk')?.childElementCount).toBe(0)
+    expect(warn).not.toHaveBeenCalled()
+    warn.mockRestore()
+  })
+
+  it('warns once, naming the known metrics, when the metric is not in the rules', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const rules = { metrics: { contacts: { label: 'contacts' }, seats: { label: 'seats' } } } as unknown as CompiledRules
+    const nudge = createFakeNudge({ usage: { contacts: contacts(10) }, rules })
+    const { container, rerender } = renderInRoot(<UsageMeter nudge={nudge} metric="contact" />)
+    act(() => nudge.$usage.set({ contacts: contacts(20) }))
+    rerender(<UsageMeter nudge={nudge} metric="contact" />)
+    expect(container.querySelector('.nk')?.childElementCount).toBe(0)
+    expect(warn.mock.calls).toEqual([["[nudgekit] Failed to show the usage meter: metric 'contact' is not in the rules. Use one of: contacts, seats."]])
+    warn.mockRestore()
   })
 })

@@ -3,6 +3,7 @@ import { useId } from 'preact/hooks'
 import { renderTemplate } from '@nudgekit/rules/evaluator'
 import type { Nudge } from '@nudgekit/sdk'
 import { useConfig } from './config.ts'
+import { warnOnce } from './errors.ts'
 import { useStore } from './use-store.ts'
 
 export interface UsageMeterProps {
@@ -18,14 +19,23 @@ export interface UsageMeterProps {
 /**
  * "812 of 1,000" with a `progressbar` (valuenow/min/max, valuetext), in the accent colour, the warning
  * colour from `warnAt` and the danger colour from `criticalAt`; the level is also written out, so colour
- * is never the only signal. Numbers use the configured locale. Renders nothing for an unknown metric.
+ * is never the only signal. Numbers use the configured locale. Renders nothing for a metric without usage
+ * yet, or one the loaded rules do not have (with a development warning, once).
  * @example <UsageMeter nudge={nudge} metric="contacts" warnAt={90} />
  */
 export function UsageMeter({ nudge, metric, warnAt = 80, criticalAt = 100 }: UsageMeterProps) {
   const view = useStore(nudge.$usage)[metric]
   const { labels, locale } = useConfig()
   const id = useId()
-  if (!view) return null
+  if (!view) {
+    // A typo would otherwise leave an empty space. Loaded rules also set $usage, which re-renders the meter.
+    // The literal condition, not DEV, lets bundlers drop the branch and warnOnce with it.
+    if (process.env.NODE_ENV !== 'production') {
+      const metrics = nudge.$rules.get()?.metrics
+      if (metrics && !metrics[metric]) warnOnce('show the usage meter', `metric '${metric}' is not in the rules`, 'Use one of: ' + Object.keys(metrics).join(', '))
+    }
+    return null
+  }
   const { used, limit } = view
   // The view has a percent exactly when there is a limit; without one the meter is the count alone: no bar, no level.
   const percent = view.percent ?? 0
