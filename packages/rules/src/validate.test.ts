@@ -90,6 +90,14 @@ describe('shape errors', () => {
     )
   })
 
+  it('says where a key belongs when it is known one level down (an indentation slip)', () => {
+    const issues = issuesOf(trigger('    when: { usage: contacts, at_least: 80% }\n    prompt: { title: Hi }\n    placement: banner\n    frequency: { cooldown: 3d }\n    max_per_day: 2\n'))
+    expect(issues).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'unknown_key', path: 'triggers[0].placement', hint: "'placement' belongs under 'prompt': indent it below prompt:" }),
+      expect.objectContaining({ code: 'unknown_key', path: 'triggers[0].max_per_day', hint: "'max_per_day' belongs under 'frequency': indent it below frequency:" }),
+    ]))
+  })
+
   it('reports bad durations and percentages with the expected syntax', () => {
     expect(brief(trigger('    when: { usage: contacts, at_least: 80 percent }\n    audience: { min_account_age: 2 weeks }\n    prompt: { placement: toast, title: Hi }\n    frequency: { cooldown: 3 }\n'))).toEqual([
       '21:40 invalid_percent triggers[0].when.at_least',

@@ -47,7 +47,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
           path: [...path, key],
           at: 'key',
           message: `unknown key '${key}'${path.length ? ` in ${describePlace(path)}` : ''}`,
-          hint: () => didYouMean(key, known) ?? `allowed here: ${known.join(', ')}`,
+          hint: () => didYouMean(key, known) ?? belongsUnder(key, path, input) ?? `allowed here: ${known.join(', ')}`,
         })
       }
       return
@@ -230,6 +230,21 @@ function unionOptions(schema: SchemaLike | undefined): SchemaLike[] {
 function objectShape(schema: SchemaLike): Record<string, unknown> | undefined {
   const resolved = unwrap(schema)
   return resolved._zod.def.type === 'object' ? (resolved._zod.def.shape as Record<string, unknown>) : undefined
+}
+
+/**
+ * For a key that is unknown where it is but known one level down (`placement` written beside `prompt` instead
+ * of under it, a common indentation slip): the hint that says where it goes.
+ * @example belongsUnder('placement', ['triggers', 0], input) // "'placement' belongs under 'prompt': indent it below prompt:"
+ */
+function belongsUnder(key: string, path: PropertyKey[], input: unknown): string | undefined {
+  const shape = objectShape(schemaAt(path, input, 'pick') ?? (rulesSchema as unknown as SchemaLike))
+  for (const [child, schema] of Object.entries(shape ?? {})) {
+    const inner = unwrap(schema as SchemaLike)
+    const options = inner._zod.def.type === 'union' ? unionOptions(inner) : [inner]
+    if (options.some((option) => key in (objectShape(option) ?? {}))) return `'${key}' belongs under '${child}': indent it below ${child}:`
+  }
+  return undefined
 }
 
 function describeExpected(expected: string): string {
