@@ -99,7 +99,8 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES })
   } catch (error) {
-    const unknown = error instanceof ReferenceError ? unknownAnchors(doc, position, issue) : []
+    // Only an unresolved alias needs the walk below: an alias bomb's error says so in other words.
+    const unknown = error instanceof ReferenceError && /unresolved alias/i.test(error.message) ? unknownAnchors(doc, position, issue) : []
     if (unknown.length > 0) return { value: undefined, issues: unknown, locate }
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
       return {
@@ -186,15 +187,19 @@ function syntaxHint(line: string, code: string): string | undefined {
   return undefined
 }
 
-/** Aliases (`*name`) with no anchor (`&name`) before them: the parser only says "unresolved alias". */
+/**
+ * Aliases (`*name`) with no anchor (`&name`) before them: the parser only says "unresolved alias". One walk in
+ * document order, remembering the anchors seen so far (`alias.resolve` would search the document per alias).
+ */
 function unknownAnchors(doc: Document, position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
   const out: RulesIssue[] = []
-  visit(doc, {
-    Alias(_, node) {
-      if (node.resolve(doc) !== undefined) return
+  const anchors = new Set<string>()
+  visit(doc, (_, node) => {
+    if (isAlias(node)) {
+      if (anchors.has(node.source)) return
       const at = node.range?.[0]
       out.push(issue('unknown_anchor', `unknown anchor '${node.source}'`, `define it with &${node.source} before this alias, or write the value here`, at === undefined ? START : position(at)))
-    },
+    } else if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.add(node.anchor)
   })
   return out
 }
