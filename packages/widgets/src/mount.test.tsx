@@ -64,6 +64,18 @@ describe('mount', () => {
     expect(onCta).toHaveBeenCalledWith(prompt)
   })
 
+  it('warns once in development about a theme it does not know, and shows the light theme', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      unmounts.push(mount(createFakeNudge({ prompts: { banner: makePrompt() } }), { theme: 'blue' as 'dark' }))
+      unmounts.push(mount(createFakeNudge(), { theme: 'blue' as 'dark' }))
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(warn.mock.calls[0]![0]).toContain(`options.theme "blue" is not 'light', 'dark' or 'system', so the light theme shows`)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
   it('adopts one constructable stylesheet and adds no <style> element', () => {
     unmounts.push(mount(createFakeNudge()), mount(createFakeNudge()))
     const [first, second] = [...document.querySelectorAll('[data-nudgekit]')].map(shadowOf)

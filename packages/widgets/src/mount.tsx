@@ -3,7 +3,7 @@ import { render, type ComponentChildren } from 'preact'
 import type { Nudge } from '@nudgekit/sdk'
 import { adoptStyles } from './adopt-styles.ts'
 import type { Theme, WidgetConfig } from './config.ts'
-import { DEV, widgetError } from './errors.ts'
+import { DEV, warnOnce, widgetError } from './errors.ts'
 import { FeatureGate } from './feature-gate.tsx'
 import { NudgeHost } from './nudge-host.tsx'
 import { NudgeRoot } from './root.tsx'
@@ -59,6 +59,9 @@ function check(action: string, nudge: Nudge, options: object, element: unknown, 
 }
 
 function renderIn(root: ShadowRoot, children: ComponentChildren, { nonce, ...config }: MountOptions): HTMLElement {
+  if (process.env.NODE_ENV !== 'production' && config.theme !== undefined && !['light', 'dark', 'system'].includes(config.theme)) {
+    warnOnce('apply the theme', `options.theme ${JSON.stringify(config.theme)} is not 'light', 'dark' or 'system', so the light theme shows`, "Pass one of them, and your colours as --nudgekit-* CSS properties")
+  }
   adoptStyles(root, nonce)
   const container = document.createElement('div')
   root.append(container)
