@@ -6,6 +6,7 @@ import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, typ
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { dayOf } from './rollup.ts'
+import { sqliteUnavailable } from './sqlite-errors.ts'
 import { createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
 import { sqliteOutbox } from './sqlite-outbox.ts'
 import {
@@ -65,16 +66,16 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     }
   }
 
-  /** Runs synchronous work as a store call: busy/locked databases become `StoreUnavailableError`. */
+  /**
+   * Runs synchronous work as a store call: a database that cannot serve now (locked, disk full, read-only, I/O
+   * error; see `sqliteUnavailable`) becomes `StoreUnavailableError`, answered 503 + Retry-After.
+   */
   const call = async <T>(work: () => T): Promise<T> => {
     try {
       return work()
     } catch (error) {
-      const code = (error as { errcode?: number }).errcode
-      // SQLITE_BUSY (5) and SQLITE_LOCKED (6), including extended codes: another writer held the lock too long.
-      if (code !== undefined && ((code & 0xff) === 5 || (code & 0xff) === 6)) {
-        throw new StoreUnavailableError(`SQLite database is locked: ${(error as Error).message}`)
-      }
+      const reason = sqliteUnavailable(error)
+      if (reason) throw new StoreUnavailableError(`SQLite database ${reason}: ${(error as Error).message}`, { cause: error })
       throw error
     }
   }
