@@ -1,61 +1,36 @@
 // The client as a host uses it: cached rules on start, roles, holdout, identity changes, periods, gates,
 // eligibility, option checks and warnings for bad input.
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { createNudge } from '../src/create-nudge.ts'
 import { memoryStorage } from '../src/storage.ts'
-import type { Nudge, NudgeOptions, StorageLike } from '../src/types.ts'
-import { createClock, type VirtualClock } from './clock.ts'
-import { BASE_RULES, client, compileRules, DAY } from './fixtures.ts'
-import { createFakeServer, ENDPOINT, KEY, type FakeServer } from './server-handlers.ts'
+import type { NudgeOptions } from '../src/types.ts'
+import { BASE_RULES, compileRules, DAY } from './fixtures.ts'
+import { setupHarness } from './harness.ts'
+import { ENDPOINT, KEY } from './server-handlers.ts'
 
-const rules = compileRules(BASE_RULES)
-const msw = setupServer()
-let fake: FakeServer
-let clock: VirtualClock
-let storage: StorageLike
-const clients: Nudge[] = []
-const open = (setup: Partial<Parameters<typeof client>[0]> = {}) => {
-  const nudge = client({ clock, storage, rules, ...setup })
-  clients.push(nudge)
-  return nudge
-}
+const env = setupHarness(compileRules(BASE_RULES))
 const sent = async (type: string) => {
-  await clock.advance(1000)
-  return fake.events.filter((e) => e.type === type)
+  await env.clock.advance(1000)
+  return env.fake.events.filter((e) => e.type === type)
 }
-
-beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
-beforeEach(() => {
-  fake = createFakeServer(rules)
-  msw.resetHandlers(...fake.handlers)
-  clock = createClock()
-  storage = memoryStorage()
-})
-afterEach(async () => {
-  for (const nudge of clients.splice(0)) nudge.destroy()
-  await clock.settle()
-  vi.restoreAllMocks()
-})
-afterAll(() => msw.close())
 
 it('has a due prompt synchronously on the next page load, from the cached rules, before the network answers', async () => {
-  const first = open({ rules: undefined })
+  const first = env.open({ rules: undefined })
   expect(first.$rules.get()).toBeUndefined()
-  await clock.settle()
+  await env.clock.settle()
   first.setUsage('contacts', 90)
   expect(first.$prompts.get().banner?.trigger).toBe('contacts-80')
   first.destroy()
-  const second = open({ rules: undefined })
+  const second = env.open({ rules: undefined })
   expect(second.$prompts.get().banner?.trigger).toBe('contacts-80')
   const seen: Array<string | undefined> = []
   second.subscribe((prompts) => seen.push(prompts.banner?.trigger))
-  await clock.settle()
+  await env.clock.settle()
   expect(seen).toEqual(['contacts-80'])
 })
 
 it('gives roles that cannot buy the non-buyer prompt and records their upgrade request', async () => {
-  const nudge = open({ options: { user: { id: 'user_2', role: 'member' } } })
+  const nudge = env.open({ options: { user: { id: 'user_2', role: 'member' } } })
   nudge.setUsage('contacts', 90)
   const prompt = nudge.$prompts.get().banner!
   expect(prompt).toMatchObject({ audience: 'non_buyer', cta: { label: 'Ask your admin' } })
@@ -67,7 +42,7 @@ it('gives roles that cannot buy the non-buyer prompt and records their upgrade r
 })
 
 it('switches to the buyer prompt when the user’s role changes', () => {
-  const nudge = open({ options: { user: { id: 'user_2', role: 'member' } } })
+  const nudge = env.open({ options: { user: { id: 'user_2', role: 'member' } } })
   nudge.setUsage('contacts', 90)
   nudge.identify({ id: 'user_2', role: 'owner' })
   expect(nudge.$prompts.get().banner).toMatchObject({ audience: 'buyer', cta: { label: 'Upgrade to Pro' } })
@@ -79,17 +54,17 @@ const HOLDOUT_RULES = BASE_RULES.replace(
 )
 
 it('shows held-out accounts nothing and sends one holdout exposure per day', async () => {
-  const nudge = open({ rules: compileRules(HOLDOUT_RULES) })
+  const nudge = env.open({ rules: compileRules(HOLDOUT_RULES) })
   nudge.setUsage('contacts', 85)
   nudge.setUsage('contacts', 95)
   expect(nudge.$prompts.get().banner).toBeUndefined()
   expect(await sent('holdout')).toMatchObject([{ trigger: 'contacts-80', variant: 'holdout', account: 'acct_1' }])
-  await clock.advance(DAY)
+  await env.clock.advance(DAY)
   expect(await sent('holdout')).toHaveLength(2)
 })
 
 it('sends eligible once when a trigger’s condition first holds in a day', async () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', 85)
   nudge.setUsage('contacts', 10)
   nudge.setUsage('contacts', 95)
@@ -97,17 +72,17 @@ it('sends eligible once when a trigger’s condition first holds in a day', asyn
 })
 
 it('clears a prompt that no longer applies when the plan changes', () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', 90)
   expect(nudge.$prompts.get().banner).toBeDefined()
-  nudge.setAccount({ id: 'acct_1', plan: 'pro', createdAt: clock.now() - 30 * DAY })
+  nudge.setAccount({ id: 'acct_1', plan: 'pro', createdAt: env.clock.now() - 30 * DAY })
   expect(nudge.$prompts.get().banner).toBeUndefined()
   expect(nudge.$usage.get().contacts).toEqual({ metric: 'contacts', label: 'contacts', used: 90, limit: 1000, percent: 9 })
   expect(nudge.$account.get().account.plan).toBe('pro')
 })
 
 it('keeps $account, $prompts and gate hits as they are when setAccount or identify get the values they have', async () => {
-  const nudge = open()
+  const nudge = env.open()
   const start = nudge.$account.get()
   // A view memoised on $account, as the widgets' FeatureGate is: it checks the gate whenever $account changes.
   nudge.$account.subscribe(() => nudge.gate('segmentation'))
@@ -120,7 +95,7 @@ it('keeps $account, $prompts and gate hits as they are when setAccount or identi
 })
 
 it('takes every real change to the account or user, also one made to the object passed before', async () => {
-  const nudge = open()
+  const nudge = env.open()
   const account = { ...nudge.$account.get().account, traits: { seats: 3 } }
   nudge.setAccount(account)
   const first = nudge.$account.get()
@@ -141,12 +116,12 @@ const LADDER_RULES = BASE_RULES.replace(
 )
 
 it('takes a gate’s upsell down, and sends no more eligible, once an upgrade includes the feature', async () => {
-  const nudge = open({ rules: compileRules(LADDER_RULES) })
+  const nudge = env.open({ rules: compileRules(LADDER_RULES) })
   expect(nudge.gate('segmentation').prompt).toMatchObject({ trigger: 'segmentation-gate', target: { id: 'pro' } })
   nudge.setAccount({ ...nudge.$account.get().account, plan: 'pro' })
   expect(nudge.$prompts.get().inline).toEqual({})
   expect(nudge.gate('segmentation')).toEqual({ allowed: true })
-  await clock.advance(DAY)
+  await env.clock.advance(DAY)
   expect(await sent('eligible')).toHaveLength(1)
   expect(await sent('gate_hit')).toHaveLength(1)
   nudge.setAccount({ ...nudge.$account.get().account, plan: 'free' })
@@ -154,7 +129,7 @@ it('takes a gate’s upsell down, and sends no more eligible, once an upgrade in
 })
 
 it('loads each user’s own frequency state on a user switch', () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', 90)
   nudge.dismiss(nudge.$prompts.get().banner!)
   expect(nudge.$prompts.get().banner).toBeUndefined()
@@ -165,17 +140,17 @@ it('loads each user’s own frequency state on a user switch', () => {
 })
 
 it('starts a periodic counter from zero in a new period and takes its prompt down', async () => {
-  const nudge = open()
+  const nudge = env.open()
   for (let i = 0; i < 10; i++) nudge.increment('api_calls')
   expect(nudge.$usage.get().api_calls).toMatchObject({ used: 10, limit: 10, percent: 100 })
   expect(nudge.$prompts.get().modal?.trigger).toBe('api-quota')
-  await clock.advance(27 * DAY) // 2026-01-05 → 2026-02-01
+  await env.clock.advance(27 * DAY) // 2026-01-05 → 2026-02-01
   expect(nudge.$usage.get().api_calls).toMatchObject({ used: 0, percent: 0 })
   expect(nudge.$prompts.get().modal).toBeUndefined()
 })
 
 it('gates a feature by plan, records the gate hit and offers the inline prompt', async () => {
-  const nudge = open()
+  const nudge = env.open()
   const result = nudge.gate('segmentation')
   expect(result).toMatchObject({ allowed: false, requiredPlan: 'pro', prompt: { trigger: 'segmentation-gate', placement: 'inline', title: 'Segmentation is on Pro' } })
   expect(nudge.$prompts.get().inline.segmentation?.trigger).toBe('segmentation-gate')
@@ -187,7 +162,7 @@ it('gates a feature by plan, records the gate hit and offers the inline prompt',
 
 it('logs every decision change with its reason when debug is on', () => {
   const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
-  const nudge = open({ options: { debug: true } })
+  const nudge = env.open({ options: { debug: true } })
   nudge.setUsage('contacts', 90)
   nudge.dismiss(nudge.$prompts.get().banner!)
   const lines = debug.mock.calls.map((call) => call[0])
@@ -215,7 +190,7 @@ it.each([
 
 it('warns once about bad usage input and keeps the last valid value', () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', 90)
   nudge.setUsage('contact', 5)
   nudge.setUsage('contact', 6)
@@ -234,7 +209,7 @@ it('warns once about bad usage input and keeps the last valid value', () => {
 
 it('warns about a prompt-less dismiss and an unknown feature instead of throwing', () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-  const nudge = open()
+  const nudge = env.open()
   nudge.dismiss(undefined as never)
   expect(nudge.gate('segmentaton')).toEqual({ allowed: false })
   expect(warn.mock.calls.map((call) => call[0])).toEqual([

@@ -1,59 +1,29 @@
 // What a host gets wrong, and what the client does then: props that are not JSON, names objects inherit,
 // calls after destroy(), a plan or date the rules cannot read, a listener that is not a function.
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest'
-import { memoryStorage } from '../src/storage.ts'
-import type { Nudge, StorageLike } from '../src/types.ts'
-import { createClock, type VirtualClock } from './clock.ts'
-import { BASE_RULES, client, compileRules, DAY } from './fixtures.ts'
-import { createFakeServer, KEY, type FakeServer } from './server-handlers.ts'
+import { expect, it } from 'vitest'
+import { BASE_RULES, compileRules, DAY } from './fixtures.ts'
+import { setupHarness } from './harness.ts'
+import { KEY } from './server-handlers.ts'
 
-const rules = compileRules(BASE_RULES)
-const msw = setupServer()
-let fake: FakeServer
-let clock: VirtualClock
-let storage: StorageLike
-let warnings: string[]
-const clients: Nudge[] = []
-const open = (setup: Partial<Parameters<typeof client>[0]> = {}) => {
-  const nudge = client({ clock, storage, rules, ...setup })
-  clients.push(nudge)
-  return nudge
-}
+const env = setupHarness(compileRules(BASE_RULES), { collectWarnings: true })
 const account = { id: 'acct_1', plan: 'free' }
 const sent = async () => {
-  await clock.advance(1000)
-  return fake.events.map(({ type, event, metric, feature, props }) => ({ type, event, metric, feature, props }))
+  await env.clock.advance(1000)
+  return env.fake.events.map(({ type, event, metric, feature, props }) => ({ type, event, metric, feature, props }))
 }
-const queued = () => (JSON.parse(storage.getItem(`nudgekit:q1:${KEY}`) ?? '{"q":[]}') as { q: Array<{ e: { type: string } }> }).q.map(({ e }) => e.type)
-
-beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
-beforeEach(() => {
-  fake = createFakeServer(rules)
-  msw.resetHandlers(...fake.handlers)
-  clock = createClock()
-  storage = memoryStorage()
-  warnings = []
-  vi.spyOn(console, 'warn').mockImplementation((text: string) => void warnings.push(text))
-})
-afterEach(async () => {
-  for (const nudge of clients.splice(0)) nudge.destroy()
-  await clock.settle()
-  vi.restoreAllMocks()
-})
-afterAll(() => msw.close())
+const queued = () => (JSON.parse(env.storage.getItem(`nudgekit:q1:${KEY}`) ?? '{"q":[]}') as { q: Array<{ e: { type: string } }> }).q.map(({ e }) => e.type)
 
 it('records track() events whose props are not JSON without them, and keeps saving and sending every event', async () => {
-  const nudge = open()
+  const nudge = env.open()
   const circular: Record<string, unknown> = { name: 'loop' }
   circular.self = circular
   nudge.track('report_viewed', circular)
   nudge.track('report_viewed', { n: 1n } as never)
   nudge.track('report_viewed', ['a'] as never)
   nudge.setUsage('contacts', 7)
-  await clock.settle()
+  await env.clock.settle()
   expect(queued()).toEqual(['track', 'track', 'track', 'usage'])
-  expect(warnings).toEqual([
+  expect(env.warnings).toEqual([
     '[nudgekit] Failed to call track(): props are not a JSON object. The event is sent without them. Pass { name: value } without cycles, BigInt or functions.',
   ])
   expect(await sent()).toEqual([
@@ -68,7 +38,7 @@ it('records track() events whose props are not JSON without them, and keeps savi
 })
 
 it('sends the props as they were when track() was called', async () => {
-  const nudge = open()
+  const nudge = env.open()
   const props = { source: 'nav' }
   nudge.track('report_viewed', props)
   props.source = 'changed later'
@@ -76,12 +46,12 @@ it('sends the props as they were when track() was called', async () => {
 })
 
 it('takes no metric or feature name from what every object inherits', async () => {
-  const nudge = open()
+  const nudge = env.open()
   for (const feature of ['toString', '__proto__', 'constructor']) expect(nudge.gate(feature)).toEqual({ allowed: false })
   nudge.setUsage('toString', 5)
   nudge.setUsage('constructor', 5)
   nudge.increment('__proto__')
-  expect(warnings).toEqual([
+  expect(env.warnings).toEqual([
     "[nudgekit] Failed to call gate(): feature 'toString' is not in the rules. Use one of: segmentation.",
     "[nudgekit] Failed to call gate(): feature '__proto__' is not in the rules. Use one of: segmentation.",
     "[nudgekit] Failed to call gate(): feature 'constructor' is not in the rules. Use one of: segmentation.",
@@ -94,7 +64,7 @@ it('takes no metric or feature name from what every object inherits', async () =
 })
 
 it('tracks event names that objects inherit like any other name', async () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.track('toString')
   nudge.track('__proto__')
   nudge.track('__proto__')
@@ -103,22 +73,22 @@ it('tracks event names that objects inherit like any other name', async () => {
     { type: 'track', event: '__proto__' },
     { type: 'track', event: '__proto__' },
   ])
-  const at = clock.now() - 1000
-  expect(JSON.parse(storage.getItem('nudgekit:hits:acct_1:user_1')!).events).toEqual(Object.fromEntries([['toString', [at]], ['__proto__', [at, at]]]))
-  expect(warnings).toEqual([])
+  const at = env.clock.now() - 1000
+  expect(JSON.parse(env.storage.getItem('nudgekit:hits:acct_1:user_1')!).events).toEqual(Object.fromEntries([['toString', [at]], ['__proto__', [at, at]]]))
+  expect(env.warnings).toEqual([])
 })
 
 it('warns about a listener that is not a function and returns an unsubscribe that does nothing', () => {
-  const nudge = open()
+  const nudge = env.open()
   const unsubscribe = nudge.subscribe(5 as never)
   expect(unsubscribe()).toBeUndefined()
-  expect(warnings).toEqual(['[nudgekit] Failed to call subscribe(): listener is not a function. Pass (prompts) => ….'])
+  expect(env.warnings).toEqual(['[nudgekit] Failed to call subscribe(): listener is not a function. Pass (prompts) => ….'])
 })
 
 it('ignores calls after destroy() with one warning, and queues nothing for the next page load', async () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', 10)
-  await clock.advance(1000)
+  await env.clock.advance(1000)
   nudge.destroy()
   nudge.setUsage('contacts', 90)
   nudge.increment('api_calls')
@@ -127,48 +97,48 @@ it('ignores calls after destroy() with one warning, and queues nothing for the n
   nudge.setAccount({ ...account, plan: 'pro' })
   nudge.identify({ id: 'user_2' })
   nudge.click({ trigger: 'contacts-80' } as never)
-  await clock.settle()
-  expect(warnings).toEqual([
+  await env.clock.settle()
+  expect(env.warnings).toEqual([
     '[nudgekit] Failed to call setUsage(): the client was destroyed. Calls after destroy() are ignored: create a new client.',
   ])
   expect(nudge.$usage.get().contacts?.used).toBe(10)
   expect(nudge.$account.get().account.plan).toBe('free')
-  expect(storage.getItem('nudgekit:hits:acct_1:user_1')).toBeNull()
+  expect(env.storage.getItem('nudgekit:hits:acct_1:user_1')).toBeNull()
   expect(queued()).toEqual([])
-  open()
+  env.open()
   expect(await sent()).toEqual([{ type: 'usage', metric: 'contacts' }])
 })
 
 it('warns once per plan the rules do not have, saying what the client does with it', () => {
-  const nudge = open({ options: { account: { ...account, plan: 'enterprise' } } })
+  const nudge = env.open({ options: { account: { ...account, plan: 'enterprise' } } })
   nudge.setUsage('contacts', 5000)
   expect(nudge.$usage.get().contacts?.limit).toBeNull()
   expect(nudge.gate('segmentation')).toMatchObject({ allowed: false, requiredPlan: 'pro' })
   nudge.setAccount({ ...account, plan: 'pro' })
   nudge.setAccount({ ...account, plan: 'enterprise' })
   nudge.setAccount({ ...account, plan: 'team' })
-  expect(warnings).toEqual([
+  expect(env.warnings).toEqual([
     "[nudgekit] Failed to evaluate the account: account.plan 'enterprise' is not in the rules. Its limits count as unlimited, its gated features as locked, and only add-ons are offered. Use one of: free, pro.",
     "[nudgekit] Failed to evaluate the account: account.plan 'team' is not in the rules. Its limits count as unlimited, its gated features as locked, and only add-ons are offered. Use one of: free, pro.",
   ])
 })
 
 it('warns about account dates it cannot read, and takes epoch milliseconds, ISO strings and Dates', () => {
-  const nudge = open({ options: { account: { ...account, createdAt: 'yesterday' } } })
-  nudge.setAccount({ ...account, createdAt: clock.now() - DAY, renewsAt: true as never })
-  nudge.setAccount({ ...account, createdAt: '2025-12-01', renewsAt: new Date(clock.now() + 30 * DAY) })
+  const nudge = env.open({ options: { account: { ...account, createdAt: 'yesterday' } } })
+  nudge.setAccount({ ...account, createdAt: env.clock.now() - DAY, renewsAt: true as never })
+  nudge.setAccount({ ...account, createdAt: '2025-12-01', renewsAt: new Date(env.clock.now() + 30 * DAY) })
   nudge.setAccount({ ...account, createdAt: '2025-12-01T10:00:00Z', renewsAt: undefined })
-  expect(warnings).toEqual([
+  expect(env.warnings).toEqual([
     "[nudgekit] Failed to read the account: account.createdAt 'yesterday' is not a date. Pass epoch milliseconds, an ISO 8601 string or a Date; an unknown date fails account-age guards and renewal conditions.",
     '[nudgekit] Failed to read the account: account.renewsAt true is not a date. Pass epoch milliseconds, an ISO 8601 string or a Date; an unknown date fails account-age guards and renewal conditions.',
   ])
 })
 
 it('quotes a usage value that is a string, so it does not read as a number', () => {
-  const nudge = open()
+  const nudge = env.open()
   nudge.setUsage('contacts', '12' as never)
   nudge.increment('api_calls', null as never)
-  expect(warnings).toEqual([
+  expect(env.warnings).toEqual([
     "[nudgekit] Failed to call setUsage(): value '12' is not a finite number ≥ 0. Pass a count such as 812.",
     '[nudgekit] Failed to call increment(): value null is not a finite number ≥ 0. Pass a count such as 812.',
   ])

@@ -1,51 +1,21 @@
 // Restraint: cooldown, snooze on dismiss, lifetime/session/day caps, one prompt per placement, acceptance,
 // and frequency state shared between tabs.
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, onTestFinished } from 'vitest'
+import { expect, it, onTestFinished } from 'vitest'
 import { memoryStorage } from '../src/storage.ts'
 import type { Nudge, StorageLike } from '../src/types.ts'
-import { createClock, type VirtualClock } from './clock.ts'
-import { BASE_RULES, client, compileRules, DAY } from './fixtures.ts'
-import { createFakeServer, type FakeServer } from './server-handlers.ts'
+import { BASE_RULES, compileRules, DAY } from './fixtures.ts'
+import { setupHarness } from './harness.ts'
 
-const rules = compileRules(BASE_RULES)
-const msw = setupServer()
-let fake: FakeServer
-let clock: VirtualClock
-let storage: StorageLike
-let session: StorageLike
-const clients: Nudge[] = []
+const env = setupHarness(compileRules(BASE_RULES), { session: 'shared' })
 
 /** A page load: a new client over the same storage (and, unless given, the same browser session). */
-const page = (options: { sessionStorage?: StorageLike; yaml?: string; storage?: StorageLike } = {}) => {
-  const nudge = client({
-    clock,
-    storage: options.storage ?? storage,
-    sessionStorage: options.sessionStorage ?? session,
-    rules: options.yaml ? compileRules(options.yaml) : rules,
-  })
-  clients.push(nudge)
-  return nudge
-}
+const page = ({ yaml, ...setup }: { sessionStorage?: StorageLike; yaml?: string } = {}) =>
+  env.open(yaml ? { ...setup, rules: compileRules(yaml) } : setup)
 const reload = (nudge: Nudge, options?: Parameters<typeof page>[0]) => {
   nudge.destroy()
   return page(options)
 }
 const banner = (nudge: Nudge) => nudge.$prompts.get().banner?.trigger
-
-beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }))
-beforeEach(() => {
-  fake = createFakeServer(rules)
-  msw.resetHandlers(...fake.handlers)
-  clock = createClock()
-  storage = memoryStorage()
-  session = memoryStorage()
-})
-afterEach(async () => {
-  for (const nudge of clients.splice(0)) nudge.destroy()
-  await clock.settle()
-})
-afterAll(() => msw.close())
 
 it('shows the banner once contacts reach 80 % of the plan limit, not before', () => {
   const nudge = page()
@@ -62,9 +32,9 @@ it('keeps a prompt on screen through its own impression, then holds it back for 
   expect(banner(nudge)).toBe('contacts-80')
   nudge = reload(nudge)
   expect(banner(nudge)).toBeUndefined()
-  await clock.advance(DAY - 60_000)
+  await env.clock.advance(DAY - 60_000)
   expect(banner(nudge)).toBeUndefined()
-  await clock.advance(60_000)
+  await env.clock.advance(60_000)
   expect(banner(nudge)).toBe('contacts-80')
 })
 
@@ -75,11 +45,11 @@ it('snoozes a dismissed prompt for the trigger’s snooze_on_dismiss (7 days), l
   nudge.impression(prompt)
   nudge.dismiss(prompt)
   expect(banner(nudge)).toBeUndefined()
-  await clock.advance(2 * DAY)
+  await env.clock.advance(2 * DAY)
   expect(banner(nudge)).toBeUndefined()
-  await clock.advance(5 * DAY)
+  await env.clock.advance(5 * DAY)
   expect(banner(reload(nudge))).toBe('contacts-80')
-  expect(fake.events.filter((e) => e.type === 'dismiss')).toMatchObject([{ trigger: 'contacts-80', variant: 'default', placement: 'banner' }])
+  expect(env.fake.events.filter((e) => e.type === 'dismiss')).toMatchObject([{ trigger: 'contacts-80', variant: 'default', placement: 'banner' }])
 })
 
 it('stops after max_impressions (3) for the account', async () => {
@@ -87,14 +57,13 @@ it('stops after max_impressions (3) for the account', async () => {
   nudge.setUsage('contacts', 90)
   for (let shown = 0; shown < 3; shown++) {
     nudge.impression(nudge.$prompts.get().banner!)
-    await clock.advance(DAY)
-    session = memoryStorage()
-    nudge = reload(nudge)
+    await env.clock.advance(DAY)
+    nudge = reload(nudge, { sessionStorage: memoryStorage() })
   }
   expect(banner(nudge)).toBeUndefined()
-  await clock.advance(30 * DAY)
+  await env.clock.advance(30 * DAY)
   expect(banner(nudge)).toBeUndefined()
-  expect(fake.events.filter((e) => e.type === 'impression')).toHaveLength(3)
+  expect(env.fake.events.filter((e) => e.type === 'impression')).toHaveLength(3)
 })
 
 const SESSION_RULES = BASE_RULES.replace('frequency: { cooldown: 1d, snooze_on_dismiss: 7d, max_impressions: 3 }', 'frequency: { max_per_session: 1, max_per_day: 2 }')
@@ -104,7 +73,7 @@ const MINUTE = 60_000
 /** The tab is closed, and the browser stays idle for `ms`. */
 const idle = async (nudge: Nudge, ms: number) => {
   nudge.destroy()
-  await clock.advance(ms)
+  await env.clock.advance(ms)
 }
 
 it('shows a prompt once per browsing session with max_per_session: 1, again after 30 minutes without activity', async () => {
@@ -126,11 +95,11 @@ it('shares the browsing session between tabs: a new tab does not show again what
   first.setUsage('contacts', 90)
   first.impression(first.$prompts.get().banner!)
   // Each tab opened is activity: the session lasts while some tab is active within 30 minutes.
-  await clock.advance(20 * MINUTE)
+  await env.clock.advance(20 * MINUTE)
   expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBeUndefined()
-  await clock.advance(20 * MINUTE)
+  await env.clock.advance(20 * MINUTE)
   expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBeUndefined()
-  await clock.advance(31 * MINUTE)
+  await env.clock.advance(31 * MINUTE)
   expect(banner(page({ yaml: SESSION_RULES, sessionStorage: memoryStorage() }))).toBe('contacts-80')
 })
 
@@ -144,7 +113,7 @@ it('caps impressions per day with max_per_day and starts again the next day', as
   }
   expect(nudge.$prompts.get().banner).toBeUndefined()
   expect(nudge.$prompts.get()).toEqual({ inline: {} })
-  await clock.advance(DAY)
+  await env.clock.advance(DAY)
   expect(banner(nudge)).toBe('contacts-80')
 })
 
@@ -162,10 +131,10 @@ defaults:`)}`
 })
 
 it('stops showing a trigger the account accepted, as the server state says', async () => {
-  fake.state.acct_1 = { 'contacts-80': { impressions: 1, acceptedAt: clock.now() - DAY } }
+  env.fake.state.acct_1 = { 'contacts-80': { impressions: 1, acceptedAt: env.clock.now() - DAY } }
   const nudge = page()
   nudge.setUsage('contacts', 95)
-  await clock.settle()
+  await env.clock.settle()
   expect(banner(nudge)).toBeUndefined()
 })
 
@@ -176,7 +145,7 @@ it('shares dismissals between tabs: the other tab takes the prompt down at once'
   second.setUsage('contacts', 90)
   expect(banner(second)).toBe('contacts-80')
   first.dismiss(first.$prompts.get().banner!)
-  await clock.settle()
+  await env.clock.settle()
   expect(banner(second)).toBeUndefined()
 })
 
@@ -190,7 +159,7 @@ it('counts an impression in one tab against the caps of the other', async () => 
 })
 
 it('lets one tab send at a time, so no queued event is ever on the wire twice at once', async () => {
-  fake.latencyMs = 20
+  env.fake.latencyMs = 20
   // Web Locks as browsers have them (jsdom does not): a held lock is not granted with ifAvailable.
   const held = new Set<string>()
   const request = async (name: string, _options: LockOptions, task: (lock: Lock | null) => Promise<boolean>) => {
@@ -211,12 +180,12 @@ it('lets one tab send at a time, so no queued event is ever on the wire twice at
     second.track('report_viewed', { n: 100 + n })
   }
   for (let i = 0; i < 20; i++) {
-    await clock.advance(500)
+    await env.clock.advance(500)
     await new Promise((resolve) => setTimeout(resolve, 30)) // the server's real latency
   }
-  const tracked = fake.events.filter((e) => e.type === 'track')
+  const tracked = env.fake.events.filter((e) => e.type === 'track')
   expect(tracked).toHaveLength(120)
-  expect(fake.concurrent).toBe(0)
-  expect(fake.maxParallel).toBe(1)
-  expect(fake.duplicates).toBe(0)
+  expect(env.fake.concurrent).toBe(0)
+  expect(env.fake.maxParallel).toBe(1)
+  expect(env.fake.duplicates).toBe(0)
 })
