@@ -58,7 +58,7 @@ function createBatcher(): () => string {
       body +=
         (i ? ',' : '') +
         `{"id":${prefix}${c.slice(0, 3)}-${c.slice(3)}","type":"${n % 10 === 0 ? 'click' : 'impression'}","ts":${now},` +
-        `"account":"acct_${n % 5000}","user":"user_${n % 20000}","trigger":"contacts-80","variant":"${n % 2 ? 'a' : 'b'}","placement":"banner"}`
+        `"account":"acct_${n % 5000}","user":"user_${n % 20000}","trigger":"contacts-80","variant":"${n % 2 ? 'control' : 'room'}","placement":"banner"}`
     }
     return body + ']}'
   }

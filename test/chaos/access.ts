@@ -52,7 +52,7 @@ const event = (fields: Record<string, unknown>) => ({
   account: 'acct_access',
   user: 'user_1',
   trigger: 'contacts-80',
-  variant: 'default',
+  variant: 'control',
   placement: 'banner',
   ...fields,
 })
@@ -181,7 +181,10 @@ export default async function access(report: Report): Promise<void> {
     const answers: number[] = []
     for (const text of SQL_INJECTIONS) {
       const batch = [
-        event({ account: text, user: text, variant: text, props: { [text]: text } }),
+        event({ account: text, user: text, props: { [text]: text } }),
+        // Refused in rejected[] as an unknown trigger or variant, never run.
+        event({ trigger: text }),
+        event({ variant: text }),
         event({ type: 'track', event: text, trigger: undefined, variant: undefined, placement: undefined, account: text }),
         event({ id: text }),
       ]

@@ -83,7 +83,7 @@ export default async function webhookCrash(report: Report): Promise<void> {
 
   try {
     const events = Array.from({ length: ACCOUNTS }, (_, i) => ({
-      id: uuidv7(), type: 'upgrade_requested', ts: Date.now(), account: `acct_${i}`, user: 'user_1', trigger: 'contacts-80', variant: 'default',
+      id: uuidv7(), type: 'upgrade_requested', ts: Date.now(), account: `acct_${i}`, user: 'user_1', trigger: 'contacts-80', variant: 'control',
     }))
     const response = await fetch(`${server.url}/v1/events`, {
       method: 'POST',

@@ -119,6 +119,23 @@ describe('POST /v1/events', () => {
     expect((await beacon({ key: 'pk_test_unknown_key_000', events: [impression()] })).status).toBe(401)
   })
 
+  it('refuses events of a trigger, or a variant of it, that the served rules never had, and keeps the rest', async () => {
+    const response = await postJson('/v1/events', { events: [
+      impression({ trigger: 'contacts-8O' }),
+      impression({ variant: 'c' }),
+      impression({ variant: 'b' }),
+      impression({ type: 'holdout', variant: 'holdout' }),
+      makeEvent({ type: 'gate_hit', ts: NOW - 1000, feature: 'segmentation' }),
+    ] })
+    expect(response.status).toBe(202)
+    const body = await response.json()
+    expect(body.accepted).toBe(3)
+    expect(body.rejected).toMatchObject([
+      { index: 0, issues: [{ code: 'unknown_trigger', path: 'events.0.trigger' }] },
+      { index: 1, issues: [{ code: 'unknown_variant', path: 'events.1.variant', message: "variant 'c' is not one of trigger 'contacts-80': holdout, a, b" }] },
+    ])
+  })
+
   it('checks a header key before the body, and says where a key may go when none was sent', async () => {
     const post = (headers: Record<string, string>, body: string) => request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
     const wrongKey = await post({ authorization: 'Bearer pk_test_unknown_key_000' }, '{not json')

@@ -7,6 +7,8 @@ import { makeEvent, uuidv7 } from './store/fixtures.ts'
 import { postgres } from './store/postgres.ts'
 import { sqlite } from './store/sqlite.ts'
 import type { Store } from './store/types.ts'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
+import { knownTriggers } from './routes/events.ts'
 import { TEST_DATABASE_URL, testSchemas } from './test-support/postgres.ts'
 import { compileRules } from './test-support/rules.ts'
 
@@ -396,5 +398,20 @@ describe('openapi.json agrees with the server', () => {
     expect(Object.keys(forecast).sort()).toEqual(keysOf(schemas.Forecast))
     expect(Object.keys(forecast.rows[0]).sort()).toEqual(keysOf(schemas.Forecast.properties.rows.items))
     expect(spec.paths['/v1/stats'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Stats' })
+  })
+})
+
+describe('knownTriggers', () => {
+  it('remembers the triggers and variants of every rules version served, so cached pages keep counting', () => {
+    const base = { version: 2, metrics: {}, features: {}, plans: [], addons: [], defaults: {}, attribution: { windowMs: 1 } }
+    const version = (hash: string, triggers: Array<[string, string[]]>) =>
+      ({ ...base, hash, triggers: triggers.map(([id, arms]) => ({ id, arms: arms.map((name) => ({ name })) })) }) as unknown as CompiledRules
+    const known = knownTriggers()
+    known(version('v1', [['old', ['default']], ['exp', ['a']]]))
+    const variantsOf = known(version('v2', [['exp', ['a', 'b']], ['new', ['default']]]))
+    expect([...variantsOf('old')!]).toEqual(['holdout', 'default'])
+    expect([...variantsOf('exp')!]).toEqual(['holdout', 'a', 'b'])
+    expect(variantsOf('new')?.has('default')).toBe(true)
+    expect(variantsOf('never')).toBeUndefined()
   })
 })

@@ -8,6 +8,7 @@ import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse }
 import { parseEventFast } from '../http/event-fast-path.ts'
 import { readJson } from '../http/json-body.ts'
 import { EVENT_MAX_AGE_MS, EVENT_MAX_FUTURE_MS, eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
+import type { CompiledRules } from '@nudgekit/rules/evaluator'
 import type { NudgeEvent } from '../store/types.ts'
 
 const DAY_MS = 86_400_000
@@ -34,6 +35,7 @@ export function sourceOf(key: string): string {
 export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   // Fingerprints of the keys seen, each a known publishable key (checked before use), so the map stays small.
   const sources = new Map<string, string>()
+  const known = knownTriggers()
   app.post('/v1/events', async (c) => {
     // A header key is checked before the body is read, so a wrong key is a 401 whatever the body; only
     // sendBeacon's requests, which cannot set headers, carry the key in the body.
@@ -67,6 +69,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     }
 
     const now = deps.now()
+    const variantsOf = known(deps.rules.current())
     const valid: NudgeEvent[] = []
     const rejected: Rejection[] = []
     const reject = (index: number, issues: RequestIssue[]) => rejected.push({ index, error: summarize(issues), issues })
@@ -93,6 +96,8 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
           hint: 'Send epoch milliseconds from a clock that is roughly right.',
         }])
       }
+      const problem = event.trigger === undefined ? undefined : unknownTrigger(event, index, variantsOf(event.trigger))
+      if (problem) return reject(index, [problem])
       valid.push(event)
     })
 
@@ -115,6 +120,44 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     return c.json({ accepted: result.accepted.length, duplicates: result.duplicates, rejected,
       ...(warnings.length > 0 ? { warnings } : {}) }, 202)
   })
+}
+
+/**
+ * Trigger ids → their variant names (and `holdout`), for every rules version this server has served since it
+ * started: a page that showed a prompt from cached rules before an edit removed its trigger still has its
+ * events counted, while ids no rules file ever had (a typo in a custom integration, forged exposures meant
+ * to take conversion credit) are refused. Rules are read again only when their hash changes.
+ * @example const variantsOf = knownTriggers()(rules); variantsOf('contacts-80') // Set { 'holdout', 'a', 'b' }
+ */
+export function knownTriggers(): (rules: CompiledRules) => (trigger: string) => ReadonlySet<string> | undefined {
+  const triggers = new Map<string, Set<string>>()
+  const hashes = new Set<string>()
+  const lookup = (trigger: string) => triggers.get(trigger)
+  return (rules) => {
+    if (!hashes.has(rules.hash)) {
+      hashes.add(rules.hash)
+      for (const { id, arms } of rules.triggers) {
+        const variants = triggers.get(id) ?? new Set(['holdout'])
+        for (const arm of arms) variants.add(arm.name)
+        triggers.set(id, variants)
+      }
+    }
+    return lookup
+  }
+}
+
+/** The issue of an event whose trigger, or variant of it, no served rules have had; undefined when known. */
+function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<string> | undefined): RequestIssue | undefined {
+  if (!variants) {
+    return { code: 'unknown_trigger', path: `events.${index}.trigger`, message: `trigger '${event.trigger}' is not in the rules this server serves`,
+      hint: 'Send the trigger id of a prompt from $prompts or gate(); GET /v1/rules lists them.' }
+  }
+  if (event.variant !== undefined && !variants.has(event.variant)) {
+    return { code: 'unknown_variant', path: `events.${index}.variant`,
+      message: `variant '${event.variant}' is not one of trigger '${event.trigger}': ${[...variants].join(', ')}`,
+      hint: "Send the prompt's own variant (the experiment's variant name, 'default' without one, or 'holdout')." }
+  }
+  return undefined
 }
 
 /**

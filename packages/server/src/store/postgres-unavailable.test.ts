@@ -78,7 +78,7 @@ describe('the handler on a PostgreSQL database that refuses connections', () => 
         stats: await send('/v1/stats', keys.secret),
         forecast: await send('/v1/forecast', keys.secret),
         conversions: await send('/v1/conversions', keys.secret, { id: 'inv_1', account: 'a', to: 'pro', mrr_delta: 49 }),
-        events: await send('/v1/events', keys.publishable, { events: [makeEvent({ type: 'impression', ts: Date.now(), trigger: 'contacts-80', variant: 'default' })] }),
+        events: await send('/v1/events', keys.publishable, { events: [makeEvent({ type: 'impression', ts: Date.now(), trigger: 'contacts-80', variant: 'a' })] }),
       }
       for (const [route, response] of Object.entries(responses)) {
         expect([route, response.status, response.headers.get('retry-after')]).toEqual([route, 503, '5'])
