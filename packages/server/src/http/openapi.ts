@@ -25,7 +25,7 @@ const errors = {
   400: answer('Malformed request; `error.issues` lists each problem (code, path, message).'),
   401: answer('No key, or a key that is not configured.'),
   413: answer('Body over 512 KB.'),
-  415: answer('A Content-Type other than JSON.'),
+  415: answer('A Content-Type other than JSON, or a compressed body (any Content-Encoding but identity).'),
   429: answer('Rate limited; retry after `Retry-After` seconds.'),
   503: answer('The store is unreachable; retry after `Retry-After` seconds.'),
   403: answer('A publishable key on a secret-key route.'),
@@ -127,7 +127,7 @@ export function openApiDocument(): Record<string, unknown> {
             'text/plain': { schema: ref('EventBatch') },
           } },
           responses: {
-            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`', ref('EventsAnswer')),
+            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had (`unknown_trigger`, `unknown_variant`)', ref('EventsAnswer')),
             ...pick(400, 401, 413, 415, 429, 503),
           },
         },
