@@ -1,4 +1,5 @@
 // Checks on what the rules sell: metrics, features, plans, add-ons, defaults and webhook routes.
+import { DEFAULT_BUYER_ROLES } from './compile.ts'
 import { isSafeUrl } from './evaluator/url.ts'
 import type { IssueDraft } from './issues.ts'
 import { listOf, mapOf, textOf } from './raw.ts'
@@ -65,17 +66,10 @@ export function checkReference(kind: 'metric' | 'feature' | 'plan' | 'addon' | '
 export function checkCatalog(rules: unknown, catalog: Catalog): IssueDraft[] {
   const root = mapOf(rules)
   const out: IssueDraft[] = []
-  const seen = new Map<string, string>()
-  for (const [section, label] of [['plans', 'plan'], ['addons', 'add-on']] as const) {
+  for (const section of ['plans', 'addons'] as const) {
     listOf(root[section]).forEach((item, index) => {
       const entry = mapOf(item)
       const path = [section, index]
-      const id = textOf(entry.id)
-      if (id !== undefined) {
-        const previous = seen.get(id)
-        if (previous) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate id '${id}' (already used by ${previous})`, hint: 'plan and add-on ids share one namespace, because targets name them' })
-        else seen.set(id, `the ${label} at ${section}[${index}]`)
-      }
       for (const [metric, limit] of Object.entries(mapOf(entry.limits))) {
         out.push(...checkReference('metric', metric, catalog.metrics, [...path, 'limits', metric], 'key'))
         if (typeof limit === 'number' && limit < 0) {
@@ -89,6 +83,15 @@ export function checkCatalog(rules: unknown, catalog: Catalog): IssueDraft[] {
   const defaults = mapOf(root.defaults)
   if (typeof defaults.locale === 'string' && !isLocale(defaults.locale)) {
     out.push({ code: 'invalid_value', path: ['defaults', 'locale'], message: `invalid locale '${defaults.locale}'`, hint: 'use a BCP 47 tag such as en-US or de' })
+  }
+  if (Array.isArray(defaults.buyer_roles) && defaults.buyer_roles.length === 0) {
+    out.push({
+      code: 'no_buyers',
+      severity: 'warning',
+      path: ['defaults', 'buyer_roles'],
+      message: 'no role can buy: every user with a role gets the non-buyer copy (by default "Ask your admin"), and only users without a role are offered the upgrade',
+      hint: `list the roles that can buy, e.g. buyer_roles: [${DEFAULT_BUYER_ROLES.join(', ')}], or remove buyer_roles for that default`,
+    })
   }
   out.push(...checkRoutes(root.routes, catalog))
   return out
@@ -121,13 +124,9 @@ function checkLadder(plans: unknown[]): IssueDraft[] {
 
 function checkRoutes(routes: unknown, catalog: Catalog): IssueDraft[] {
   const out: IssueDraft[] = []
-  const ids = new Set<string>()
   listOf(routes).forEach((item, index) => {
     const route = mapOf(item)
     const path = ['routes', index]
-    const id = textOf(route.id)
-    if (id !== undefined && ids.has(id)) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate route id '${id}'` })
-    if (id !== undefined) ids.add(id)
     const url = textOf(route.url)
     if (url !== undefined && !(isSafeUrl(url) && /^https?:\/\//i.test(url.trim()))) {
       out.push({ code: 'unsafe_url', path: [...path, 'url'], message: `webhook URL '${url}' is not an absolute http(s) URL`, hint: 'use https://… of the service that receives upgrade requests' })

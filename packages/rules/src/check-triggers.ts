@@ -2,11 +2,12 @@
 import { parsePercent } from './evaluator/duration.ts'
 import { checkReference, type Catalog } from './check-catalog.ts'
 import { checkPromptCopy, type Offer } from './check-copy.ts'
+import { DEFAULT_BUYER_ROLES } from './compile.ts'
 import { offersFor } from './evaluator/deps.ts'
 import type { IssueDraft } from './issues.ts'
 import { isPlainObject, listOf, mapOf, textOf } from './raw.ts'
 import { TRAIT_OPERATORS } from './schema.ts'
-import { didYouMean } from './suggest.ts'
+import { didYouMean, suggest } from './suggest.ts'
 
 /** Targets that resolve against the ladder rather than naming a plan or add-on. */
 export const TARGET_KEYWORDS = ['next_plan', 'next_plan_raising_limit', 'cheapest_plan_with_feature'] as const
@@ -30,14 +31,12 @@ interface ConditionFacts {
 
 export function checkTriggers(rules: unknown, catalog: Catalog): IssueDraft[] {
   const out: IssueDraft[] = []
-  const seen = new Map<string, number>()
+  const defaults = mapOf(mapOf(rules).defaults)
+  const buyerRoles = Array.isArray(defaults.buyer_roles) ? defaults.buyer_roles.filter((role): role is string => typeof role === 'string') : DEFAULT_BUYER_ROLES
   listOf(mapOf(rules).triggers).forEach((item, index) => {
     const trigger = mapOf(item)
     const path: PropertyKey[] = ['triggers', index]
-    const id = textOf(trigger.id)
-    if (id !== undefined && seen.has(id)) out.push({ code: 'duplicate_id', path: [...path, 'id'], message: `duplicate trigger id '${id}' (already used by triggers[${seen.get(id)}])`, hint: 'trigger ids key stats and frequency state; give each trigger its own' })
-    if (id !== undefined && !seen.has(id)) seen.set(id, index)
-    if (id === 'upgrade_requested') out.push({ code: 'invalid_id', path: [...path, 'id'], message: "'upgrade_requested' is reserved for routes", hint: 'pick another trigger id' })
+    if (trigger.id === 'upgrade_requested') out.push({ code: 'invalid_id', path: [...path, 'id'], message: "'upgrade_requested' is reserved for routes", hint: 'pick another trigger id' })
     const facts: ConditionFacts = { usage: false, gate: false, feature: false, renewal: false, signal: false }
     out.push(...checkCondition(trigger.when, [...path, 'when'], catalog, facts, false))
     if (isPlainObject(trigger.when) && !facts.signal) {
@@ -52,6 +51,7 @@ export function checkTriggers(rules: unknown, catalog: Catalog): IssueDraft[] {
     const audience = mapOf(trigger.audience)
     const audiencePlans = listOf(audience.plans)
     audiencePlans.forEach((plan, i) => out.push(...checkReference('plan', plan, catalog.plans, [...path, 'audience', 'plans', i])))
+    listOf(audience.roles).forEach((role, i) => out.push(...checkRole(role, [...path, 'audience', 'roles', i], buyerRoles)))
     for (const [trait, comparison] of Object.entries(mapOf(audience.traits))) {
       if (isPlainObject(comparison)) out.push(...checkOperators(comparison, [...path, 'audience', 'traits', trait], `trait '${trait}'`))
     }
@@ -86,7 +86,6 @@ export function checkTriggers(rules: unknown, catalog: Catalog): IssueDraft[] {
       out.push(...checkPromptCopy(variant, variantPath, copyContext(variantTarget)))
     }
   })
-  const defaults = mapOf(mapOf(rules).defaults)
   if (defaults.non_buyer !== undefined) out.push(...checkPromptCopy({ non_buyer: defaults.non_buyer }, ['defaults'], { usage: false, gate: false, target: false, shared: true }))
   return out
 }
@@ -202,6 +201,26 @@ function offersOf(rules: unknown, target: string | undefined, facts: ConditionFa
     seen.set(entry.id, { id: entry.id, annualPrice: typeof entry.price.annual === 'number', unlimited })
   }
   return [...seen.values()]
+}
+
+/**
+ * Roles are the app's own names, so any text is allowed; one a typo away from 'buyer', 'non_buyer' or a buyer
+ * role most likely means that one, and as written matches only users with that exact (misspelt) role.
+ */
+function checkRole(role: unknown, path: PropertyKey[], buyerRoles: readonly string[]): IssueDraft[] {
+  if (typeof role !== 'string') return []
+  const known = ['buyer', 'non_buyer', ...buyerRoles]
+  if (known.includes(role)) return []
+  const match = suggest(role, known)
+  if (match === undefined) return []
+  const roles = buyerRoles.length > 0 ? ` (${buyerRoles.join(', ')})` : ''
+  return [{
+    code: 'unknown_role',
+    severity: 'warning',
+    path,
+    message: `role '${role}' is neither 'buyer', 'non_buyer' nor a buyer role${roles}, so it matches only users whose role is exactly '${role}'`,
+    hint: `did you mean '${match}'?`,
+  }]
 }
 
 function checkOperators(comparison: Record<string, unknown>, path: PropertyKey[], what: string): IssueDraft[] {

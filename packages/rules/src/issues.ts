@@ -43,6 +43,8 @@ export type RulesIssueCode =
   | 'not_text'
   | 'unknown_role'
   | 'merge_key'
+  | 'case_collision'
+  | 'no_buyers'
 
 /**
  * One problem in a rules file. `line` and `column` are 1-based; 0 when the rules did not come from text.

@@ -114,6 +114,14 @@ describe('parseRulesText', () => {
     expect(parseRulesText('{\n  "version": 1,\n  "plans": [,]\n}', { format: 'json' }).issues[0]).toMatchObject({ code: 'syntax_error', line: 3, column: 13, message: "invalid JSON: Unexpected token ','" })
     expect(parseRulesText('{\n  "version" 1\n}', { format: 'json' }).issues[0]).toMatchObject({ line: 2, column: 13, message: "invalid JSON: Expected ':' after property name" })
   })
+
+  it('says a .json file that holds YAML looks like YAML and names the .yaml file to rename it to', () => {
+    expect(parseRulesText('# Acme rules\n\nversion: 1\nplans:\n  - id: free\n', { filename: 'rules/acme.json' }).issues).toEqual([
+      { code: 'syntax_error', severity: 'error', file: 'rules/acme.json', line: 3, column: 1, path: '', message: "the file is named .json but looks like YAML (it starts with 'version:')", hint: 'rename it to acme.yaml, or write it as JSON' },
+    ])
+    expect(parseRulesText('version: 1\n', { format: 'json' }).issues[0]).toMatchObject({ message: "the file is read as JSON but looks like YAML (it starts with 'version:')", hint: "read it with format: 'yaml', or write it as JSON" })
+    expect(parseRulesText('{ "version": 1, }', { filename: 'acme.json' }).issues[0]?.message).toBe('invalid JSON: Expected double-quoted property name')
+  })
 })
 
 describe('robustness', () => {

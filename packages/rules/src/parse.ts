@@ -74,7 +74,7 @@ export function parseRulesText(text: string, options: ParseOptions = {}): Parsed
   }
   const json = options.format === 'json' || (options.format === undefined && /\.json$/i.test(options.filename ?? ''))
   try {
-    return json ? parseJson(text, issue) : parseYaml(text, issue)
+    return json ? parseJson(text, issue, options.filename) : parseYaml(text, issue)
   } catch (error) {
     if (error instanceof RangeError || /call stack/i.test(String(error))) return failed([issue('too_deep', 'the file nests too deeply to read', `keep nesting under ${MAX_DEPTH} levels`)])
     return failed([issue('syntax_error', `the file could not be read: ${error instanceof Error ? error.message : String(error)}`)])
@@ -115,12 +115,19 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   return { value: checked.value, issues: [...warnings, ...checked.issues, ...duplicateKeys(doc, position, issue)], locate }
 }
 
-function parseJson(text: string, issue: MakeIssue): ParsedRules {
+function parseJson(text: string, issue: MakeIssue, filename?: string): ParsedRules {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
+    const yaml = firstYamlKey(text)
+    if (yaml !== undefined) {
+      const named = /\.json$/i.test(filename ?? '')
+      const said = `the file is ${named ? 'named .json' : 'read as JSON'} but looks like YAML (it starts with '${yaml.key}:')`
+      const hint = `${named ? `rename it to ${filename!.replace(/^.*[\\/]/, '').replace(/\.json$/i, '.yaml')}` : "read it with format: 'yaml'"}, or write it as JSON`
+      return { value: undefined, issues: [issue('syntax_error', said, hint, { line: yaml.line, column: 1 })], locate: () => START }
+    }
     return { value: undefined, issues: [issue('syntax_error', `invalid JSON: ${cleanJsonMessage(message)}`, undefined, jsonErrorPosition(text, message))], locate: () => START }
   }
   const checked = checkDepth(value, issue)
@@ -131,6 +138,18 @@ function parseJson(text: string, issue: MakeIssue): ParsedRules {
   if (doc.errors.length > 0) return { value, issues: [], locate: () => START }
   const position = (offset: number) => toPosition(lineCounter, offset)
   return { value, issues: duplicateKeys(doc, position, issue), locate: createLocator(doc, position) }
+}
+
+/**
+ * The first key of text that is not JSON but reads as a YAML map: its first line that is not blank, a comment or
+ * `---` starts with a bare key and a colon. JSON starts with { or [, so a file like this was written as YAML.
+ * @example firstYamlKey('# Acme\nversion: 1\n') // { key: 'version', line: 2 }
+ */
+function firstYamlKey(text: string): { key: string; line: number } | undefined {
+  const lines = text.split('\n', 50)
+  const index = lines.findIndex((line) => !/^\s*(#.*|---\s*)?\r?$/.test(line))
+  const key = index < 0 ? undefined : /^([A-Za-z_$][\w$-]*)\s*:(\s|$)/.exec(lines[index]!)?.[1]
+  return key === undefined ? undefined : { key, line: index + 1 }
 }
 
 /** V8 gives an offset for some JSON errors only; the YAML parser finds the others. */

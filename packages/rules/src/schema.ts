@@ -4,6 +4,8 @@ import { DURATION_PATTERN, PERCENT_PATTERN } from './evaluator/duration.ts'
 
 /** Ids of metrics, features, plans, add-ons, triggers, routes and variants. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+/** An ISO 4217 currency code, as `defaults.currency` takes it. */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/
 
 const id = z
   .string()
@@ -250,7 +252,7 @@ export const rulesSchema = z
         locale: z.string().optional().describe('BCP 47 locale for numbers in copy, e.g. en-US'),
         currency: z
           .string()
-          .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 currency code like USD' })
+          .regex(CURRENCY_PATTERN, { error: 'expected an ISO 4217 currency code like USD' })
           .optional()
           .describe('ISO 4217 code for prices; default USD'),
       })

@@ -113,6 +113,44 @@ describe('shape errors', () => {
     ])
   })
 
+  it('says what to write for a missing plan name, metric or feature label, and a missing plans list', () => {
+    const text = BASE.replace('    name: Free\n', '').replace('  seats: { label: seats }', '  seats: { label: seats }\n  api_calls: {}').replace('segmentation: { label: Segmentation }', 'segmentation: {}')
+    expect(issuesOf(text).map((i) => `${i.line}:${i.column} ${i.path} ${i.message} | ${i.hint}`)).toEqual([
+      '5:14 metrics.api_calls.label missing \'label\' | say how the metric reads in copy ({metric}), e.g. label: api calls',
+      '7:17 features.segmentation.label missing \'label\' | say how the feature reads in copy ({feature}), e.g. label: Segmentation',
+      '9:5 plans[0].name missing \'name\' | give the plan a display name (copy shows it as {target.name}), e.g. name: Free',
+    ])
+    expect(issuesOf('version: 1\n')[0]).toMatchObject({ line: 1, column: 1, path: 'plans', message: "missing 'plans'", hint: expect.stringContaining('add the upgrade ladder, cheapest first') })
+    expect(issuesOf(trigger('    prompt: { placement: toast, title: Hi }\n'))).toEqual([
+      expect.objectContaining({ code: 'missing_key', line: 20, column: 5, path: 'triggers[0].when', message: "missing 'when'", hint: expect.stringContaining('add the signal that shows the prompt') }),
+    ])
+  })
+
+  it('says the ladder needs at least one plan when plans is empty, at the list', () => {
+    expect(issuesOf('version: 1\nplans: []\n')).toEqual([
+      expect.objectContaining({ code: 'out_of_range', line: 2, column: 8, path: 'plans', message: 'must not be empty', hint: 'the ladder needs at least one plan, cheapest first, e.g. plans: [ { id: free, name: Free } ]' }),
+    ])
+  })
+
+  it('says how to stop a trigger when a cap is 0, and what the smallest count or price is', () => {
+    const issues = issuesOf(trigger('    when: { event: e, count_at_least: 0 }\n    prompt: { placement: toast, title: Hi }\n    frequency: { max_impressions: 0, max_per_session: 0 }\n').replace('    name: Free\n', '    name: Free\n    price: { monthly: -5 }\n'))
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message} | ${i.hint}`)).toEqual([
+      '10:23 plans[0].price.monthly must be ≥ 0, got -5 | prices are amounts in defaults.currency; write 0 for a free plan',
+      '22:39 triggers[0].when.count_at_least must be ≥ 1, got 0 | write 1 to hold from the first event; a count of 0 would hold before anything happened',
+      '24:35 triggers[0].frequency.max_impressions must be ≥ 1, got 0 | a cap counts impressions, so it is at least 1 (leave max_impressions out to set no cap here). To stop a trigger, set enabled: false on it, remove it, or narrow its audience',
+      '24:55 triggers[0].frequency.max_per_session must be ≥ 1, got 0 | a cap counts impressions, so it is at least 1 (leave max_per_session out to set no cap here). To stop a trigger, set enabled: false on it, remove it, or narrow its audience',
+    ])
+  })
+
+  it('suggests the upper-case currency code when upper-casing fixes it', () => {
+    const currency = (code: string) => issuesOf(`${BASE}defaults: { currency: ${code} }\n`)
+    expect(currency('usd')).toEqual([
+      expect.objectContaining({ code: 'invalid_value', line: 19, column: 23, path: 'defaults.currency', message: "invalid currency 'usd': expected an ISO 4217 code like USD", hint: "did you mean 'USD'?" }),
+    ])
+    expect(currency('dollars')[0]?.hint).toBe('write the three-letter ISO 4217 code in capitals, e.g. USD, EUR or GBP')
+    expect(currency('EUR')).toEqual([])
+  })
+
   it('reports out-of-range numbers', () => {
     expect(brief(trigger('    when: { event: e, count_at_least: 0 }\n    prompt: { placement: toast, title: Hi }\n'))).toEqual(['21:39 out_of_range triggers[0].when.count_at_least'])
   })
@@ -161,6 +199,13 @@ describe('reference errors', () => {
   it('warns when a target is not above the audience plan', () => {
     const [issue] = issuesOf(trigger('    when: { usage: contacts, at_least: 80% }\n    audience: { plans: [pro] }\n    prompt: { placement: toast, title: Hi, target: free }\n'))
     expect(issue).toMatchObject({ code: 'suspicious_target', severity: 'warning', line: 23, column: 52 })
+  })
+
+  it('reports a duplicate route id like a duplicate trigger id: where the first is, and what goes wrong', () => {
+    const route = (id: string, host: string) => `  - id: ${id}\n    url: https://${host}.example.com/hook\n    on: [upgrade_requested]\n`
+    const [issue] = issuesOf(`${BASE}routes:\n${route('crm', 'a')}${route('crm', 'b')}`)
+    expect(issue).toMatchObject({ code: 'duplicate_id', severity: 'error', line: 23, column: 9, path: 'routes[1].id', message: "duplicate route id 'crm' (already used by routes[0])" })
+    expect(issue!.hint).toBe("route ids key webhook deliveries: both routes' upgrade requests would go to the last one's URL; give each route its own")
   })
 
   it('checks route trigger references and webhook URLs', () => {
@@ -267,6 +312,46 @@ describe('copy', () => {
     const warn = issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "Save 10% {{literal}} {" }\n'))
     expect(warn.map((i) => [i.code, i.severity])).toEqual([['unmatched_brace', 'warning']])
     expect(issuesOf(trigger('    when: { gate: segmentation }\n    prompt: { placement: inline, title: "{{literal}}" }\n'))).toEqual([])
+  })
+})
+
+describe('warnings about roles and ids', () => {
+  const roles = (list: string, defaults = '') => allIssuesOf(`${trigger(`    when: { gate: segmentation }\n    audience: { roles: [${list}] }\n    prompt: { placement: inline, title: Hi, cta: { label: Go, url: /go } }\n`)}${defaults}`)
+
+  it('warns of a role a typo away from buyer, non_buyer or a buyer role, and leaves other role names alone', () => {
+    expect(roles('biyer, non-buyer, Admin, member, viewer, buyer').map((i) => `${i.severity} ${i.code} ${i.line}:${i.column} ${i.path} ${i.hint}`)).toEqual([
+      "warning unknown_role 22:25 triggers[0].audience.roles[0] did you mean 'buyer'?",
+      "warning unknown_role 22:32 triggers[0].audience.roles[1] did you mean 'non_buyer'?",
+      "warning unknown_role 22:43 triggers[0].audience.roles[2] did you mean 'admin'?",
+    ])
+    expect(roles('biyer')[0]!.message).toBe("role 'biyer' is neither 'buyer', 'non_buyer' nor a buyer role (owner, admin, billing), so it matches only users whose role is exactly 'biyer'")
+    expect(roles('acount_owner', 'defaults: { buyer_roles: [account_owner] }\n').map((i) => i.hint)).toEqual(["did you mean 'account_owner'?"])
+    expect(roles('admin', 'defaults: { buyer_roles: [account_owner] }\n')).toEqual([])
+  })
+
+  it('warns that nobody can buy when defaults.buyer_roles is empty', () => {
+    expect(allIssuesOf(`${BASE}defaults: { buyer_roles: [] }\n`)).toEqual([
+      expect.objectContaining({
+        code: 'no_buyers',
+        severity: 'warning',
+        line: 19,
+        column: 26,
+        path: 'defaults.buyer_roles',
+        message: 'no role can buy: every user with a role gets the non-buyer copy (by default "Ask your admin"), and only users without a role are offered the upgrade',
+        hint: 'list the roles that can buy, e.g. buyer_roles: [owner, admin, billing], or remove buyer_roles for that default',
+      }),
+    ])
+  })
+
+  it('warns of ids that differ only in case within one kind, at the later id', () => {
+    const text = `${BASE.replace('id: pro', 'id: Free').replace('  seats: { label: seats }', '  seats: { label: seats }\n  Contacts: { label: contacts }')}triggers:\n  - id: t1\n    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi, cta: { label: Go, url: /go } }\n    experiment: { variants: { a: {}, A: {} } }\n  - id: T1\n    when: { gate: segmentation }\n    prompt: { placement: inline, title: Hi, cta: { label: Go, url: /go } }\n`
+    expect(allIssuesOf(text).map((i) => `${i.severity} ${i.code} ${i.line}:${i.column} ${i.message}`)).toEqual([
+      "warning case_collision 5:3 metric id 'Contacts' differs only in case from 'contacts' (metrics.contacts)",
+      "warning case_collision 12:9 id 'Free' differs only in case from 'free' (the plan at plans[0])",
+      "warning case_collision 24:38 variant id 'A' differs only in case from 'a' (triggers[0].experiment.variants.a)",
+      "warning case_collision 25:9 trigger id 'T1' differs only in case from 't1' (triggers[0])",
+    ])
+    expect(allIssuesOf(text)[0]!.hint).toBe('billing systems, stats and people confuse ids that differ only in case; rename one so they differ in more than case')
   })
 })
 

@@ -1,5 +1,6 @@
 // Validation of rules data: shape (zod) and meaning (references, copy, targets), every problem at once, positioned.
 import { checkCatalog, readCatalog } from './check-catalog.ts'
+import { checkIds } from './check-ids.ts'
 import { checkTriggers } from './check-triggers.ts'
 import { formatPath, type IssueDraft, type RulesIssue } from './issues.ts'
 import type { SourcePosition } from './parse.ts'
@@ -24,7 +25,7 @@ export function validateRules(value: unknown, options: ValidateOptions = {}): { 
   const drafts: IssueDraft[] = parsed.success ? [] : fromZodIssues(parsed.error.issues, value)
   if (isPlainObject(value)) {
     const catalog = readCatalog(value)
-    drafts.push(...checkCatalog(value, catalog), ...checkTriggers(value, catalog))
+    drafts.push(...checkCatalog(value, catalog), ...checkTriggers(value, catalog), ...checkIds(value))
   }
   const issues = positionIssues(drafts, options)
   const failed = issues.some((issue) => issue.severity === 'error')

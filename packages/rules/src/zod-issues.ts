@@ -2,16 +2,15 @@
 import type { z } from 'zod'
 import { DURATION_PATTERN, PERCENT_PATTERN } from './evaluator/duration.ts'
 import type { IssueDraft } from './issues.ts'
-import { CONDITION_KINDS, conditionSchema, ID_PATTERN, rulesSchema } from './schema.ts'
+import { CONDITION_KINDS, conditionSchema, CURRENCY_PATTERN, ID_PATTERN, rulesSchema } from './schema.ts'
 import { describeValue, isPlainObject, valueAt } from './raw.ts'
+import { currencyHint, DURATION_HINT, missingHint, rangeHint, typeHint } from './shape-hints.ts'
 import { didYouMean, suggest } from './suggest.ts'
 
 type ZodIssue = z.core.$ZodIssue
 interface SchemaLike {
   _zod: { def: { type: string } & Record<string, unknown> }
 }
-
-const DURATION_HINT = 'write a number and a unit: 14d, 12h, 30m, 45s or 2w'
 
 /** Translates zod's issues for `input` (the raw rules data) into drafts. */
 export function fromZodIssues(issues: readonly ZodIssue[], input: unknown): IssueDraft[] {
@@ -27,7 +26,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
   switch (issue.code) {
     case 'invalid_type': {
       if (value === undefined) {
-        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...missingHint(path) })
+        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...hinted(missingHint(path, input)) })
         return
       }
       const hint = typeHint(last, value, issue.expected)
@@ -54,7 +53,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
     }
     case 'invalid_value': {
       if (value === undefined) {
-        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...missingHint(path) })
+        out.push({ code: 'missing_key', path, message: `missing '${String(last)}'`, ...hinted(missingHint(path, input)) })
         return
       }
       if (path.length === 1 && path[0] === 'version') {
@@ -75,6 +74,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
       const pattern = issue.pattern ?? ''
       if (pattern === String(DURATION_PATTERN)) out.push({ code: 'invalid_duration', path, message: `invalid duration ${describeValue(value)}`, hint: DURATION_HINT })
       else if (pattern === String(PERCENT_PATTERN)) out.push({ code: 'invalid_percent', path, message: `invalid percentage ${describeValue(value)}`, hint: "write a number and a percent sign, e.g. '80%'" })
+      else if (pattern === String(CURRENCY_PATTERN)) out.push({ code: 'invalid_value', path, message: `invalid currency ${describeValue(value)}: expected an ISO 4217 code like USD`, hint: currencyHint(value) })
       else if (pattern === String(ID_PATTERN)) out.push({ code: 'invalid_id', path, message: `invalid id ${describeValue(value)}`, hint: 'ids use letters, digits, _ and - and start with a letter or digit' })
       else out.push({ code: 'invalid_value', path, message: `invalid value ${describeValue(value)}: ${issue.message}` })
       return
@@ -86,7 +86,7 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
       if (issue.origin === 'array') message = bound === 1 && issue.code === 'too_small' ? 'must not be empty' : `must have ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} items`
       else if (issue.origin === 'string') message = bound === 1 && issue.code === 'too_small' ? 'must not be empty' : `must be at most ${bound} characters`
       else message = `must be ${issue.code === 'too_small' ? (issue.inclusive === false ? '>' : '≥') : issue.inclusive === false ? '<' : '≤'} ${bound}, got ${describeValue(value)}`
-      out.push({ code: 'out_of_range', path, message })
+      out.push({ code: 'out_of_range', path, message, ...hinted(rangeHint(path, issue.origin, issue.code, input)) })
       return
     }
     case 'invalid_key': {
@@ -105,6 +105,10 @@ function translate(issue: ZodIssue, prefix: PropertyKey[], input: unknown, out: 
 function translateUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, path: PropertyKey[], value: unknown, input: unknown, out: IssueDraft[]): void {
   const schema = schemaAt(path, input, 'keep')
   const isCondition = schema !== undefined && unwrap(schema) === unwrap(conditionSchema as unknown as SchemaLike)
+  if (value === undefined) {
+    out.push({ code: 'missing_key', path, message: `missing '${String(path[path.length - 1])}'`, ...hinted(missingHint(path, input)) })
+    return
+  }
   if (!isPlainObject(value)) {
     out.push({
       code: 'invalid_type',
@@ -145,29 +149,8 @@ function translateUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, pat
   out.push({ code: 'invalid_value', path, message: `${issue.message}, got ${describeValue(value)}` })
 }
 
-function missingHint(path: PropertyKey[]): { hint?: string } {
-  if (path.length === 1 && path[0] === 'version') return { hint: 'start the file with `version: 1`' }
-  if (path[path.length - 1] === 'count_at_least') return { hint: 'say how many events make the condition true, e.g. count_at_least: 5' }
-  return {}
-}
-
-function typeHint(key: PropertyKey | undefined, value: unknown, expected?: string): string | undefined {
-  if ((expected === 'number' || expected === 'int') && typeof value === 'string') {
-    const digits = /^(\d+(?:[.,]\d+)*)\s*([kKmM]?)$/.exec(value.trim())
-    if (digits) {
-      const n = Number(digits[1]!.replace(/,/g, '')) * (/k/i.test(digits[2]!) ? 1000 : /m/i.test(digits[2]!) ? 1_000_000 : 1)
-      if (Number.isFinite(n)) return `write the plain number, without separators or units: ${n}`
-    }
-  }
-  const durations = ['cooldown', 'snooze_on_dismiss', 'min_account_age', 'within', 'renewal_within', 'account_age_at_least', 'window', 'renotify_after']
-  if (typeof value === 'number' && typeof key === 'string' && durations.includes(key)) return DURATION_HINT
-  if (typeof value === 'number' && key === 'holdout') {
-    return value > 0 && value < 1
-      ? `write a percentage: ${value} looks like a fraction, so most likely '${+(value * 100).toFixed(4)}%' (write '${value}%' for ${value === 0.1 ? 'a tenth of a percent' : 'that share of a percent'})`
-      : `write a percentage, e.g. '${value}%'`
-  }
-  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it to make it text: '${String(value)}'`
-  return undefined
+function hinted(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint }
 }
 
 function knownKeys(path: PropertyKey[], input: unknown): string[] {
