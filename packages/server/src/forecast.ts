@@ -56,15 +56,23 @@ export function buildForecast(rules: CompiledRules, eligible: EligibleCount[], a
 }
 
 /**
+ * The windows of a forecast made at `now`: eligible since one attribution window ago, rates since the start
+ * of the UTC day 90 days before today.
+ * @example forecastWindows(rules, Date.UTC(2026, 2, 15, 12)) // { eligibleSince: 1 March 12:00, ratesSince: 15 December 00:00 }
+ */
+export function forecastWindows(rules: Pick<CompiledRules, 'attribution'>, now: number): Pick<Forecast, 'eligibleSince' | 'ratesSince'> {
+  // Whole UTC days, so the rates come from the daily rollups alone: a range starting or ending inside a day
+  // also reads that day's exposures (at 10M events, most of the forecast's time).
+  return { eligibleSince: now - rules.attribution.windowMs, ratesSince: startOfDay(now) - FORECAST_LOOKBACK_MS }
+}
+
+/**
  * The forecast now: accounts eligible within the attribution window, rates over the last 90 whole UTC days and today.
  * @example const { rows } = await forecastFrom(store, rules.current(), Date.now())
  */
 export async function forecastFrom(store: Store, rules: CompiledRules, now: number): Promise<Forecast> {
-  const eligibleSince = now - rules.attribution.windowMs
-  // Whole UTC days, so the rates come from the daily rollups alone: a range starting or ending inside a day
-  // also reads that day's exposures (at 10M events, most of the forecast's time).
+  const { eligibleSince, ratesSince } = forecastWindows(rules, now)
   const today = startOfDay(now)
-  const ratesSince = today - FORECAST_LOOKBACK_MS
   const [eligible, aggregates] = await Promise.all([
     store.eligibleAccounts(eligibleSince),
     store.aggregates({ from: ratesSince, to: today + DAY_MS }),

@@ -57,6 +57,7 @@ function setup(overrides: Partial<DashboardOptions> = {}) {
     getRules: () => ({
       triggers: [{ id: 'contacts-80' }, { id: 'seats-cap' }] as never,
       defaults: { currency: 'EUR', locale: 'en-US', buyerRoles: [], nonBuyer: { cta: { label: 'Ask' } } },
+      attribution: { windowMs: 14 * 86_400_000 },
     }),
     now: () => now,
     ...overrides,
@@ -146,7 +147,32 @@ describe('dashboard login', () => {
     })
     expect(response.status).toBe(401)
     expect(response.headers.get('Set-Cookie')).toBeNull()
-    expect(await response.text()).toContain('role="alert"')
+    const html = await response.text()
+    expect(html).toContain('role="alert"')
+    // The error takes the focus, so a screen reader and a keyboard user land on it.
+    expect(html).toMatch(/<p class="error" role="alert" id="login-error" tabindex="-1" autofocus/)
+  })
+
+  it('returns to the requested dashboard URL with its query after signing in, and nowhere else', async () => {
+    const { app } = setup()
+    const form = await (await app.request(`${origin}/dashboard?from=2026-01-01&trigger=seats-cap`)).text()
+    expect(form).toContain('<input type="hidden" name="next" value="/dashboard?from=2026-01-01&amp;trigger=seats-cap"/>')
+    const signIn = (next: string) =>
+      app.request(`${origin}/dashboard/login`, {
+        method: 'POST',
+        headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key: secretKey, next }),
+      })
+    expect((await signIn('/dashboard?from=2026-01-01&trigger=seats-cap')).headers.get('Location')).toBe('/dashboard?from=2026-01-01&trigger=seats-cap')
+    for (const next of ['https://evil.example/dashboard?x=1', '//evil.example/dashboard', '/dashboardx?a=1', '/other?from=1', '/dashboard/../x?a=1']) {
+      expect((await signIn(next)).headers.get('Location')).toBe('/dashboard')
+    }
+    const wrong = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: 'sk_wrong', next: '/dashboard?to=2026-01-31' }),
+    })
+    expect(await wrong.text()).toContain('name="next" value="/dashboard?to=2026-01-31"')
   })
 
   it.each([
@@ -208,12 +234,18 @@ describe('dashboard page', () => {
     // 56/70 = 80.0 % with Wilson [69.2 %, 87.7 %]; lift 0.2 = +20.0 pp, Newcombe [5.2, 33.4] pp; p = 0.008
     expect(html).toContain('80.0%')
     expect(html).toContain('69.2%–87.7%')
+    expect(html).toContain('<span class="sub">48 of 80 accounts</span>')
     expect(html).toContain('+20.0 pp')
     expect(html).toContain('+5.2 to +33.4 pp')
     expect(html).toContain('<td class="num">0.008</td>')
     expect(html).toContain('€2,744.00')
     expect(html).toMatch(/<svg class="chart"[^>]*role="img" aria-labelledby="rate-title rate-desc"><title id="rate-title">/)
-    expect(html).toContain('Funnel per trigger')
+    expect(html).toContain('Per trigger: impressions, clicks, and converted accounts of those reached')
+    expect(html).toContain('Conversions here are counted on the day of the conversion')
+    expect(html).toContain('<summary>Numbers per day</summary>')
+    expect(html).toContain('<tr><th scope="row">2026-01-30</th><td class="num">200</td><td class="num">20</td><td class="num">30</td></tr>')
+    expect(html).toContain('<th scope="col" class="num" abbr="Median days to convert" title="Median days to convert">Median days</th>')
+    expect(html).toContain('>2.0</td>')
     expect(html).toContain('Daily series of contacts-80, 2026-01-02 to 2026-01-31')
     expect(html).toContain('href="/dashboard/stats.csv?from=2026-01-02&amp;to=2026-01-31"')
     expect(html).toContain('<link rel="stylesheet" href="/dashboard/app.css"/>')
@@ -245,9 +277,54 @@ describe('dashboard page', () => {
     const response = await app.request(`${origin}/dashboard?from=2026-02-01&to=2026-01-01`, { headers: { Cookie: await login(app) } })
     expect(response.status).toBe(400)
     const html = await response.text()
-    expect(html).toContain('from (2026-02-01) is after to (2026-01-01)')
-    expect(html).toContain('value="2026-02-01"')
+    expect(html).toContain('The From date (2026-02-01) is after the To date (2026-01-01). Pick a From date on or before the To date, or swap them.')
+    expect(html).not.toContain('pass a from date')
+    expect(html).toContain('<input id="from" name="from" type="date" value="2026-02-01" aria-invalid="true" aria-describedby="range-issues"/>')
+    expect(html).toContain('<input id="to" name="to" type="date" value="2026-01-01" aria-invalid="true" aria-describedby="range-issues"/>')
+    expect(html).toContain('id="range-issues"')
     expect(filters).toEqual([])
+  })
+
+  it('names a trigger filter in the heading and the empty state, and keeps one the rules lack selected', async () => {
+    const { app } = setup({ store: { aggregates: async () => [], daily: async () => [] } })
+    const html = await (await app.request(`${origin}/dashboard?trigger=nope`, { headers: { Cookie: await login(app) } })).text()
+    expect(html).toContain('<h1>Acceptance of trigger nope</h1>')
+    expect(html).toContain('No prompt of trigger nope was shown in this range. The rules served now have no trigger nope')
+    expect(html).toContain('<option value="nope" selected>nope (not in the rules)</option>')
+    expect(html).not.toMatch(/<option value="" selected/)
+  })
+
+  it('marks a significant negative lift as a warning in words, and calls the rest by the interval, not the p-value', async () => {
+    const base = { impressions: 0, clicks: 0, dismissals: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
+    const rows: TriggerAggregate[] = [
+      // 60/2000 vs 25/220: lift −8.4 pp, interval below 0.
+      { ...base, trigger: 't', variant: 'lower', accounts_reached: 2000, conversions: 60, holdout_accounts: 220, holdout_conversions: 25 },
+      // 99/100 vs 9/10: p = 0.042 but the interval includes 0.
+      { ...base, trigger: 'u', variant: 'unclear', accounts_reached: 100, conversions: 99, holdout_accounts: 10, holdout_conversions: 9 },
+      // 36/50 vs 4/10: p = 0.050 but the interval excludes 0.
+      { ...base, trigger: 'v', variant: 'higher', accounts_reached: 50, conversions: 36, holdout_accounts: 10, holdout_conversions: 4 },
+    ]
+    const { app } = setup({ store: { aggregates: async () => rows, daily: async () => [] } })
+    const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
+    const holdout = html.slice(html.indexOf('<caption>Variant against holdout'))
+    const line = (variant: string) => holdout.split('</tr>').find((tr) => tr.includes(`<td>${variant}</td>`))!
+    expect(line('lower')).toContain('<tr class="lift-lower">')
+    expect(line('lower')).toContain('<td class="verdict">lower than holdout</td>')
+    expect(line('lower')).toContain('\u22128.4 pp')
+    expect(line('unclear')).not.toContain('class="lift-')
+    expect(line('unclear')).toContain('<td class="verdict">not yet clear</td>')
+    expect(line('higher')).toContain('<tr class="lift-higher">')
+    expect(line('higher')).toContain('<td class="verdict">higher than holdout</td>')
+    expect(html).not.toContain('significant')
+  })
+
+  it('shows a dash, not 0.0 %, for a row that reached no account', async () => {
+    const base = { impressions: 3, clicks: 0, dismissals: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
+    const rows: TriggerAggregate[] = [{ ...base, trigger: 't', variant: 'a', accounts_reached: 0, conversions: 0, holdout_accounts: 0, holdout_conversions: 0 }]
+    const { app } = setup({ store: { aggregates: async () => rows, daily: async () => [] } })
+    const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
+    expect(html).toContain('<td class="num">–<span class="sub">none reached</span></td>')
+    expect(html).not.toContain('0.0%–100.0%')
   })
 
   it('shows the forecast table when a forecast is configured', async () => {
@@ -256,6 +333,21 @@ describe('dashboard page', () => {
     const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
     expect(html).toContain('Forecast from accounts eligible now')
     expect(html).toContain('€588.00')
+    // now = 2026-01-31 12:00: eligible within the 14-day window, rates over 90 whole days before today.
+    expect(html).toContain('accounts eligible since 2026-01-17 (one attribution window)')
+    expect(html).toContain('accounts reached since 2025-11-02 (90 days)')
+  })
+
+  it('applies the trigger filter to the forecast', async () => {
+    const forecast: ForecastRow[] = [
+      { trigger: 'contacts-80', eligible_accounts: 120, conversion_rate: 0.1, mrr_delta: 49, expected_mrr: 588 },
+      { trigger: 'seats-cap', eligible_accounts: 7, conversion_rate: 0.5, mrr_delta: 10, expected_mrr: 35 },
+    ]
+    const { app } = setup({ forecast: async () => forecast })
+    const html = await (await app.request(`${origin}/dashboard?trigger=seats-cap`, { headers: { Cookie: await login(app) } })).text()
+    const table = html.slice(html.indexOf('Forecast from accounts eligible now'))
+    expect(table).toContain('€35.00')
+    expect(table).not.toContain('€588.00')
   })
 
   it('answers 503 with Retry-After when the store is unreachable', async () => {

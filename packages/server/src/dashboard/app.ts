@@ -8,6 +8,7 @@ import { formatDay } from '../stats/days.ts'
 import type { DailyPoint, ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
 import type { ConnectionInfo } from '../http/env.ts'
 import { StoreUnavailableError } from '../store/types.ts'
+import { forecastWindows } from '../forecast.ts'
 import { createFormatters } from './format.ts'
 import { renderDashboard, renderLogin } from './page.ts'
 import { createSessions, SESSION_COOKIE, SESSION_TTL_MS } from './session.ts'
@@ -23,8 +24,8 @@ export interface DashboardOptions {
   store: DashboardData
   /** The server's secret key(s); the login form accepts any of them. */
   secretKey: string | readonly string[]
-  /** The rules being served now: trigger ids for the filter, locale and currency for numbers. */
-  getRules: () => Pick<CompiledRules, 'triggers' | 'defaults'>
+  /** The rules being served now: trigger ids for the filter, locale and currency for numbers, the forecast's window. */
+  getRules: () => Pick<CompiledRules, 'triggers' | 'defaults' | 'attribution'>
   /** Expected expansion MRR per trigger; the page shows a forecast table when given. */
   forecast?: () => Promise<ForecastRow[]>
   now?: () => number
@@ -68,7 +69,8 @@ export function createDashboard(options: DashboardOptions): Hono {
   app.get('/', async (c) => {
     const base = baseOf(c, '')
     c.header('Cache-Control', 'no-store')
-    if (!signedIn(c)) return c.html(renderLogin(base))
+    const search = new URL(c.req.url).search
+    if (!signedIn(c)) return c.html(renderLogin(base, undefined, search ? `${base}${search}` : undefined))
     const rules = options.getRules()
     const format = createFormatters(rules.defaults.locale ?? 'en-US', rules.defaults.currency)
     const params = filledParams(new URL(c.req.url).searchParams)
@@ -85,7 +87,15 @@ export function createDashboard(options: DashboardOptions): Hono {
         options.forecast?.(),
       ])
       const stats = buildStats(aggregates, parsed.filter)
-      return c.html(renderDashboard({ base, query, triggers, format, stats, daily, ...(forecast ? { forecast } : {}) }))
+      const windows = forecast ? forecastWindows(rules, now()) : undefined
+      return c.html(
+        renderDashboard({
+          base, query, triggers, format, stats, daily,
+          ...(forecast && windows
+            ? { forecast: { rows: forecast, eligibleSince: formatDay(windows.eligibleSince), ratesSince: formatDay(windows.ratesSince) } }
+            : {}),
+        }),
+      )
     } catch (error) {
       if (error instanceof StoreUnavailableError) return unavailable(c)
       throw error
@@ -114,7 +124,10 @@ export function createDashboard(options: DashboardOptions): Hono {
     if (!sameOrigin(c.req.raw)) return c.html(renderLogin(base, 'This sign-in did not come from the dashboard page. Open the dashboard and sign in there.'), 403)
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
     const key = typeof form['key'] === 'string' ? form['key'].trim() : ''
-    if (!sessions.checkKey(key)) return c.html(renderLogin(base, 'That is not the secret key of this server. Check the key and try again.'), 401)
+    const next = returnPath(base, form['next'])
+    if (!sessions.checkKey(key)) {
+      return c.html(renderLogin(base, 'That is not the secret key of this server. Check the key and try again.', next), 401)
+    }
     setCookie(c, SESSION_COOKIE, sessions.issue(now()), {
       httpOnly: true,
       sameSite: 'Strict',
@@ -122,7 +135,7 @@ export function createDashboard(options: DashboardOptions): Hono {
       secure: isHttps(c.req.raw),
       maxAge: SESSION_TTL_MS / 1000,
     })
-    return c.redirect(base, 303)
+    return c.redirect(next ?? base, 303)
   })
 
   app.post('/logout', (c) => {
@@ -143,6 +156,17 @@ function baseOf(c: Context, suffix: string): string {
   const path = c.req.path
   const own = (suffix ? path.slice(0, path.length - suffix.length) : path).replace(/\/+$/, '')
   return ((c.env as ConnectionInfo | undefined)?.basePath ?? '') + own || '/'
+}
+
+/**
+ * Where to return after signing in: the dashboard page with its query, and nothing else (an open redirect
+ * would let a link sign the user in and send them to any site).
+ */
+function returnPath(base: string, next: unknown): string | undefined {
+  if (typeof next !== 'string' || next.length > 2000) return undefined
+  const query = next.startsWith(`${base}?`) ? next.slice(base.length + 1) : undefined
+  if (query === undefined || /[\s\\#]/.test(query)) return undefined
+  return `${base}?${new URLSearchParams(query)}`
 }
 
 /** The range form's fields, without the ones left empty (an empty trigger means every trigger). */

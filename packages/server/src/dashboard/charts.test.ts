@@ -24,6 +24,8 @@ const row = (overrides: Partial<StatsRow>): StatsRow => ({
   p_value: null,
   expansion_mrr: 0,
   median_days_to_convert: null,
+  holdout_accounts: 0,
+  holdout_conversions: 0,
   ...overrides,
 })
 
@@ -36,14 +38,23 @@ describe('RateChart', () => {
     expect(svg).toContain('<line x1="364" x2="650" y1="14" y2="14">')
     expect(svg).toContain('<desc id="rate-desc">contacts-80 a: 12.0% (7.0%–20.0%)</desc>')
   })
+
+  it('says a row without accounts reached has no rate and keeps its 0–100 % interval out of the scale', () => {
+    const empty = row({ variant: 'b', accounts_reached: 0, conversions: 0, conversion_rate: 0, conversion_rate_ci: [0, 1] })
+    const svg = renderToString(h(RateChart, { rows: [row({}), empty], format }))
+    expect(svg).toContain('<rect class="bar" x="210" y="6" width="264" height="16">')
+    expect(svg).toContain('contacts-80 b: no account reached')
+    expect(svg).toContain('– no account reached')
+    expect(svg).not.toContain('100.0%')
+  })
 })
 
 describe('Funnel', () => {
-  it('sums variants per trigger and gives each step as a share of the one before', () => {
-    const svg = renderToString(h(Funnel, { rows: [row({}), row({ variant: 'b', impressions: 100, clicks: 10, conversions: 3 })], format }))
-    expect(svg).toContain('contacts-80: 300 impressions, 60 clicks, 15 conversions')
-    expect(svg).toContain('60 (20.0%)')
-    expect(svg).toContain('15 (25.0%)')
+  it('sums variants per trigger: clicks as a share of impressions, conversions of the accounts reached, not of clicks', () => {
+    const rows = [row({}), row({ variant: 'b', impressions: 100, clicks: 10, accounts_reached: 50, conversions: 3 })]
+    const svg = renderToString(h(Funnel, { rows, format }))
+    expect(svg).toContain('contacts-80: impressions 300, clicks 60 (20.0% of impressions), conversions 15 (10.0% of 150 accounts reached)')
+    expect(svg).not.toContain('25.0%')
   })
 })
 

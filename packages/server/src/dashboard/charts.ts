@@ -1,5 +1,5 @@
 // Inline SVG charts: conversion-rate bars with interval whiskers, the funnel, and daily series.
-import { h } from 'preact'
+import { Fragment, h } from 'preact'
 import type { DailyPoint, StatsRow } from '../stats/types.ts'
 import { DAY_MS, formatDay, parseDay } from '../stats/days.ts'
 import type { Formatters } from './format.ts'
@@ -13,11 +13,14 @@ function label(text: string, max = 28): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
-/** Conversion rate per trigger × variant: a bar to the rate, a whisker across the 95 % interval. */
+/**
+ * Conversion rate per trigger × variant: a bar to the rate, a whisker across the 95 % interval. A row that
+ * reached no account has no rate: it says so, and its 0–100 % interval stays out of the scale.
+ */
 export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatters }) {
   const rowHeight = 28
   const height = rows.length * rowHeight + 30
-  const top = Math.max(0.01, ...rows.map((row) => row.conversion_rate_ci[1]))
+  const top = Math.max(0.01, ...rows.filter(reachedAny).map((row) => row.conversion_rate_ci[1]))
   const x = (value: number) => PLOT_LEFT + (value / top) * PLOT_WIDTH
   return h(
     'svg',
@@ -27,7 +30,11 @@ export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatte
       'desc',
       { id: 'rate-desc' },
       rows
-        .map((row) => `${row.trigger} ${row.variant}: ${format.percent(row.conversion_rate)} (${format.interval(row.conversion_rate_ci)})`)
+        .map(
+          (row) =>
+            `${row.trigger} ${row.variant}: ` +
+            (reachedAny(row) ? `${format.percent(row.conversion_rate)} (${format.interval(row.conversion_rate_ci)})` : 'no account reached'),
+        )
         .join('; '),
     ),
     [0, top / 2, top].map((tick) =>
@@ -42,10 +49,12 @@ export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatte
       const y = index * rowHeight + 6
       const middle = y + 8
       const [low, high] = row.conversion_rate_ci
+      const name = h('text', { class: 'label', x: LABEL_WIDTH, y: middle + 4, 'text-anchor': 'end' }, label(`${row.trigger} · ${row.variant}`))
+      if (!reachedAny(row)) return h('g', null, name, h('text', { class: 'value tick', x: PLOT_LEFT + 6, y: middle + 4 }, '– no account reached'))
       return h(
         'g',
         null,
-        h('text', { class: 'label', x: LABEL_WIDTH, y: middle + 4, 'text-anchor': 'end' }, label(`${row.trigger} · ${row.variant}`)),
+        name,
         h('rect', { class: 'bar', x: PLOT_LEFT, y, width: Math.max(0, x(row.conversion_rate) - PLOT_LEFT), height: 16 }),
         h(
           'g',
@@ -60,56 +69,69 @@ export function RateChart({ rows, format }: { rows: StatsRow[]; format: Formatte
   )
 }
 
+const reachedAny = (row: StatsRow) => row.accounts_reached > 0
+
 interface FunnelStep {
   name: string
   value: number
+  /** What the value is a share of, e.g. "of 70 accounts reached"; none for the first step. */
+  share?: string
 }
 
-/** Impressions → clicks → conversions per trigger, each step as a share of the one before. */
+/**
+ * Per trigger: impressions, clicks as a share of impressions, and converted accounts as a share of the
+ * accounts reached (a converted account need not have clicked, so conversions are not a step after clicks).
+ */
 export function Funnel({ rows, format }: { rows: StatsRow[]; format: Formatters }) {
   const triggers = [...new Set(rows.map((row) => row.trigger))]
   const groups = triggers.map((trigger) => {
     const mine = rows.filter((row) => row.trigger === trigger)
     const sum = (pick: (row: StatsRow) => number) => mine.reduce((total, row) => total + pick(row), 0)
+    const impressions = sum((row) => row.impressions)
+    const clicks = sum((row) => row.clicks)
+    const reached = sum((row) => row.accounts_reached)
+    // As in the conversion rate: converted accounts of those reached, so the share cannot pass 100 %.
+    const converted = sum((row) => Math.min(row.conversions, row.accounts_reached))
+    const rate = (part: number, whole: number) => (whole > 0 ? format.percent(part / whole) : '–')
     const steps: FunnelStep[] = [
-      { name: 'Impressions', value: sum((row) => row.impressions) },
-      { name: 'Clicks', value: sum((row) => row.clicks) },
-      { name: 'Conversions', value: sum((row) => row.conversions) },
+      { name: 'Impressions', value: impressions },
+      { name: 'Clicks', value: clicks, share: `${rate(clicks, impressions)} of impressions` },
+      { name: 'Conversions', value: sum((row) => row.conversions), share: `${rate(converted, reached)} of ${format.count(reached)} accounts reached` },
     ]
     return { trigger, steps }
   })
   const stepHeight = 22
   const groupHeight = 3 * stepHeight + 26
   const height = groups.length * groupHeight
-  const share = (step: FunnelStep, previous: FunnelStep | undefined) =>
-    previous === undefined ? '' : ` (${previous.value > 0 ? format.percent(step.value / previous.value) : '–'})`
+  const text = (step: FunnelStep) => format.count(step.value) + (step.share ? ` (${step.share})` : '')
   return h(
     'svg',
     { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': 'funnel-title funnel-desc' },
-    h('title', { id: 'funnel-title' }, 'Funnel per trigger: impressions, clicks, conversions'),
+    h('title', { id: 'funnel-title' }, 'Per trigger: impressions, clicks, and converted accounts of those reached'),
     h(
       'desc',
       { id: 'funnel-desc' },
       groups
-        .map(({ trigger, steps }) => `${trigger}: ${steps.map((step) => `${format.count(step.value)} ${step.name.toLowerCase()}`).join(', ')}`)
+        .map(({ trigger, steps }) => `${trigger}: ${steps.map((step) => `${step.name.toLowerCase()} ${text(step)}`).join(', ')}`)
         .join('; '),
     ),
     groups.map(({ trigger, steps }, groupIndex) => {
       const y0 = groupIndex * groupHeight
-      const widest = Math.max(1, steps[0]!.value)
+      const widest = Math.max(1, ...steps.map((step) => step.value))
       return h(
         'g',
         null,
         h('text', { class: 'group', x: 0, y: y0 + 16 }, label(trigger, 60)),
         steps.map((step, index) => {
           const y = y0 + 24 + index * stepHeight
-          const width = (step.value / widest) * PLOT_WIDTH
+          // Bars take at most half the plot, so the value and its share fit beside the longest.
+          const width = (step.value / widest) * (PLOT_WIDTH / 2)
           return h(
             'g',
             null,
             h('text', { class: 'label', x: LABEL_WIDTH, y: y + 13, 'text-anchor': 'end' }, step.name),
             h('rect', { class: `bar step-${index}`, x: PLOT_LEFT, y, width, height: 16 }),
-            h('text', { class: 'value', x: PLOT_LEFT + width + 6, y: y + 13 }, format.count(step.value) + share(step, steps[index - 1])),
+            h('text', { class: 'value', x: PLOT_LEFT + width + 6, y: y + 13 }, text(step)),
           )
         }),
       )
@@ -169,7 +191,8 @@ const SERIES = [
 
 /**
  * One trigger's impressions, clicks and conversions per day as three bar strips, each on its own
- * scale; ranges over 120 days get one bar per several days.
+ * scale, followed by the same numbers as a table in a disclosure (the chart's text version); ranges
+ * over 120 days get one bar (and one table row) per several days.
  */
 export function DailyChart(props: { trigger: string; points: DailyPoint[]; from: string; to: string; index: number; format: Formatters }) {
   const { trigger, points, from, to, index, format } = props
@@ -184,31 +207,61 @@ export function DailyChart(props: { trigger: string; points: DailyPoint[]; from:
   const totals = SERIES.map(({ key }) => buckets.reduce((total, bucket) => total + bucket[key], 0))
   const period = size === 1 ? 'Daily' : `${size}-day`
   return h(
-    'svg',
-    { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
-    h('title', { id: `${id}-title` }, `${period} series of ${trigger}, ${from} to ${to}`),
+    Fragment,
+    null,
+    h('div', { class: 'chart-scroll' }, chart()),
     h(
-      'desc',
-      { id: `${id}-desc` },
-      SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total',
-    ),
-    SERIES.map(({ key, name }, series) => {
-      const y0 = series * (stripHeight + 12)
-      const bottom = y0 + stripHeight
-      const max = Math.max(1, ...buckets.map((bucket) => bucket[key]))
-      return h(
-        'g',
+      'details',
+      null,
+      h('summary', null, size === 1 ? 'Numbers per day' : `Numbers per ${size} days`),
+      h(
+        'table',
         null,
-        h('text', { class: 'label', x: LABEL_WIDTH, y: y0 + stripHeight / 2 + 4, 'text-anchor': 'end' }, name),
-        h('line', { class: 'axis', x1: PLOT_LEFT, x2: PLOT_LEFT + PLOT_WIDTH, y1: bottom, y2: bottom }),
-        h('path', {
-          class: `bars step-${series}`,
-          d: barsPath(buckets, key, { max, left: PLOT_LEFT, bottom, height: stripHeight, step }),
-        }),
-        h('text', { class: 'value', x: PLOT_LEFT + PLOT_WIDTH + 6, y: y0 + 10 }, totals[series] === 0 ? 'none' : `max ${format.count(max)}`),
-      )
-    }),
-    h('text', { class: 'tick', x: PLOT_LEFT, y: height - 4 }, from),
-    h('text', { class: 'tick', x: PLOT_LEFT + PLOT_WIDTH, y: height - 4, 'text-anchor': 'end' }, to),
+        h('caption', null, `${period} numbers of ${trigger}, ${from} to ${to}`),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', { scope: 'col' }, size === 1 ? 'Day' : 'From day'), SERIES.map(({ name }) => h('th', { scope: 'col', class: 'num' }, name))),
+        ),
+        h(
+          'tbody',
+          null,
+          buckets.map((bucket) =>
+            h('tr', null, h('th', { scope: 'row' }, bucket.day), SERIES.map(({ key }) => h('td', { class: 'num' }, format.count(bucket[key])))),
+          ),
+        ),
+      ),
+    ),
   )
+
+  function chart() {
+    return h(
+      'svg',
+      { class: 'chart', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc` },
+      h('title', { id: `${id}-title` }, `${period} series of ${trigger}, ${from} to ${to}`),
+      h(
+        'desc',
+        { id: `${id}-desc` },
+        SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total',
+      ),
+      SERIES.map(({ key, name }, series) => {
+        const y0 = series * (stripHeight + 12)
+        const bottom = y0 + stripHeight
+        const max = Math.max(1, ...buckets.map((bucket) => bucket[key]))
+        return h(
+          'g',
+          null,
+          h('text', { class: 'label', x: LABEL_WIDTH, y: y0 + stripHeight / 2 + 4, 'text-anchor': 'end' }, name),
+          h('line', { class: 'axis', x1: PLOT_LEFT, x2: PLOT_LEFT + PLOT_WIDTH, y1: bottom, y2: bottom }),
+          h('path', {
+            class: `bars step-${series}`,
+            d: barsPath(buckets, key, { max, left: PLOT_LEFT, bottom, height: stripHeight, step }),
+          }),
+          h('text', { class: 'value', x: PLOT_LEFT + PLOT_WIDTH + 6, y: y0 + 10 }, totals[series] === 0 ? 'none' : `max ${format.count(max)}`),
+        )
+      }),
+      h('text', { class: 'tick', x: PLOT_LEFT, y: height - 4 }, from),
+      h('text', { class: 'tick', x: PLOT_LEFT + PLOT_WIDTH, y: height - 4, 'text-anchor': 'end' }, to),
+    )
+  }
 }

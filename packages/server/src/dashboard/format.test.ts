@@ -9,10 +9,17 @@ describe('createFormatters', () => {
     expect(format.interval([0.0699941, 0.198121])).toBe('7.0%–19.8%')
   })
 
-  it('writes lifts as signed percentage points, intervals spelled out', () => {
+  it('writes lifts as signed percentage points with a true minus sign, intervals spelled out', () => {
     expect(format.points(0.031)).toBe('+3.1 pp')
+    expect(format.points(-0.031)).toBe('\u22123.1 pp')
     expect(format.points(0)).toBe('0.0 pp')
-    expect(format.pointsInterval([-0.035, 0.177])).toBe('-3.5 to +17.7 pp')
+    expect(format.pointsInterval([-0.076, 0.107])).toBe('\u22127.6 to +10.7 pp')
+    expect(createFormatters('de-DE', 'EUR').pointsInterval([-0.035, 0.17])).toBe('\u22123,5 to +17,0 pp')
+  })
+
+  it('writes median days with one decimal, as the CLI does', () => {
+    expect(format.days(4)).toBe('4.0')
+    expect(format.days(4.25)).toBe('4.3')
   })
 
   it('writes p-values with three decimals and floors tiny ones', () => {

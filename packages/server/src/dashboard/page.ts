@@ -28,8 +28,11 @@ function html<P>(node: VNode<P>): string {
   return '<!doctype html>' + renderToString(node)
 }
 
-/** The login form; `error` explains why the last attempt failed. */
-export function renderLogin(base: string, error?: string): string {
+/**
+ * The login form; `error` explains why the last attempt failed (and takes the focus), `next` is the dashboard
+ * URL (path and query) to return to after signing in.
+ */
+export function renderLogin(base: string, error?: string, next?: string): string {
   return html(
     h(
       Layout,
@@ -41,7 +44,8 @@ export function renderLogin(base: string, error?: string): string {
         h(
           'form',
           { method: 'post', action: `${base}/login` },
-          error ? h('p', { class: 'error', role: 'alert', id: 'login-error' }, error) : null,
+          error ? h('p', { class: 'error', role: 'alert', id: 'login-error', tabIndex: -1, autofocus: true }, error) : null,
+          next ? h('input', { type: 'hidden', name: 'next', value: next }) : null,
           h('label', { for: 'key' }, 'Secret key'),
           h('input', {
             id: 'key',
@@ -79,22 +83,36 @@ export interface DashboardView {
   issues?: StatsQueryIssue[]
   stats?: StatsResult
   daily?: DailyPoint[]
-  forecast?: ForecastRow[]
+  forecast?: ForecastView
+}
+
+/** The forecast rows and the windows they come from, as UTC days. */
+export interface ForecastView {
+  rows: ForecastRow[]
+  /** Accounts count as eligible with an `eligible` event since this day (one attribution window ago). */
+  eligibleSince: string
+  /** Conversion rates are those of accounts reached since this day. */
+  ratesSince: string
 }
 
 /** The analysts' page. */
 export function renderDashboard(view: DashboardView): string {
   const { base, query, stats } = view
+  const invalid = (field: 'from' | 'to') =>
+    view.issues?.some((issue) => issue.path === field || (issue.code === 'invalid_range' && field === 'to'))
+      ? { 'aria-invalid': 'true', 'aria-describedby': 'range-issues' }
+      : {}
+  const unknownTrigger = query.trigger !== '' && !view.triggers.includes(query.trigger)
   const csv = new URLSearchParams({ from: stats?.from ?? query.from, to: stats?.to ?? query.to })
   if (query.trigger) csv.set('trigger', query.trigger)
   return html(
     h(
       Layout,
-      { base, title: 'Acceptance by trigger · nudgekit' },
+      { base, title: `${query.trigger ? `Acceptance of trigger ${query.trigger}` : 'Acceptance by trigger'} · nudgekit` },
       h(
         'header',
         null,
-        h('h1', null, 'Acceptance by trigger'),
+        h('h1', null, query.trigger ? `Acceptance of trigger ${query.trigger}` : 'Acceptance by trigger'),
         h('form', { method: 'post', action: `${base}/logout` }, h('button', { type: 'submit', class: 'secondary' }, 'Sign out')),
       ),
       h(
@@ -103,8 +121,8 @@ export function renderDashboard(view: DashboardView): string {
         h(
           'form',
           { method: 'get', action: base, class: 'range', 'aria-label': 'Date range' },
-          h('div', null, h('label', { for: 'from' }, 'From'), h('input', { id: 'from', name: 'from', type: 'date', value: query.from })),
-          h('div', null, h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'date', value: query.to })),
+          h('div', null, h('label', { for: 'from' }, 'From'), h('input', { id: 'from', name: 'from', type: 'date', value: query.from, ...invalid('from') })),
+          h('div', null, h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'date', value: query.to, ...invalid('to') })),
           h(
             'div',
             null,
@@ -114,6 +132,8 @@ export function renderDashboard(view: DashboardView): string {
               { id: 'trigger', name: 'trigger' },
               h('option', { value: '', selected: query.trigger === '' }, 'All triggers'),
               view.triggers.map((id) => h('option', { value: id, selected: query.trigger === id }, id)),
+              // A filter the rules do not name (removed, or typed into the URL) stays visible rather than reading "All triggers".
+              unknownTrigger ? h('option', { value: query.trigger, selected: true }, `${query.trigger} (not in the rules)`) : null,
             ),
           ),
           h('button', { type: 'submit' }, 'Apply'),
@@ -129,7 +149,8 @@ export function renderDashboard(view: DashboardView): string {
           'p',
           null,
           'Conversion rate: converted accounts ÷ accounts reached, with a Wilson 95 % interval. Lift: conversion rate minus ' +
-            "holdout rate, with Newcombe's hybrid score 95 % interval; p-value from a two-sided pooled two-proportion z-test. " +
+            "holdout rate, with Newcombe's hybrid score 95 % interval; a variant is called higher or lower than its holdout " +
+            'only when that interval excludes 0, otherwise not yet clear. p-value from a two-sided pooled two-proportion z-test. ' +
             'Days are UTC.',
         ),
       ),
@@ -137,12 +158,23 @@ export function renderDashboard(view: DashboardView): string {
   )
 }
 
+const FIELD_NAMES = { from: 'From', to: 'To', trigger: 'Trigger' } as const
+
+/** A query problem in the form's words: the API's messages name query parameters, the page names fields. */
+function issueText(issue: StatsQueryIssue): string {
+  if (issue.code === 'invalid_range') {
+    return `${issue.message.replace(/^from \((.*)\) is after to \((.*)\)$/, 'The From date ($1) is after the To date ($2)')}. ` +
+      'Pick a From date on or before the To date, or swap them.'
+  }
+  return `${issue.message.replace(/^(from|to|trigger)\b/, (name) => FIELD_NAMES[name as keyof typeof FIELD_NAMES])}. ${issue.hint}.`
+}
+
 function Issues({ issues }: { issues: StatsQueryIssue[] }) {
   return h(
     'div',
-    { class: 'error', role: 'alert' },
+    { class: 'error', role: 'alert', id: 'range-issues' },
     h('p', null, 'The date range cannot be shown:'),
-    h('ul', null, issues.map((issue) => h('li', null, `${issue.message}. ${issue.hint}.`))),
+    h('ul', null, issues.map((issue) => h('li', null, issueText(issue)))),
   )
 }
 
@@ -151,24 +183,44 @@ function section(id: string, heading: string, ...content: ComponentChildren[]) {
   return h('section', { 'aria-labelledby': id }, h('h2', { id }, heading), ...content)
 }
 
-function Report({ stats, daily = [], forecast, format }: DashboardView & { stats: StatsResult }) {
+function Report({ stats, daily = [], forecast, format, query, triggers: known }: DashboardView & { stats: StatsResult }) {
   const { rows } = stats
   const triggers = [...new Set(rows.map((row) => row.trigger))]
+  const filter = query.trigger
+  const forecastRows = forecast && filter ? forecast.rows.filter((row) => row.trigger === filter) : forecast?.rows
   return h(
     Fragment,
     null,
-    h('p', { class: 'range-note' }, `${stats.from} to ${stats.to}, exposures first made in that range.`),
+    h(
+      'p',
+      { class: 'range-note' },
+      `${stats.from} to ${stats.to}${filter ? `, trigger ${filter} only` : ''}: accounts first reached in that range.`,
+    ),
     rows.length === 0
-      ? h('p', { class: 'note' }, 'No prompt was shown in this range.')
+      ? h(
+          'p',
+          { class: 'note' },
+          filter
+            ? `No prompt of trigger ${filter} was shown in this range.` +
+                (known.includes(filter) ? '' : ` The rules served now have no trigger ${filter}; choose one from the list.`)
+            : 'No prompt was shown in this range.',
+        )
       : h(
           Fragment,
           null,
           section('table-heading', 'By trigger and variant', h(StatsTable, { rows, format })),
-          section('rate-heading', 'Conversion rate', h(RateChart, { rows, format })),
-          section('funnel-heading', 'Funnel', h(Funnel, { rows, format })),
+          section('rate-heading', 'Conversion rate', h('div', { class: 'chart-scroll' }, h(RateChart, { rows, format }))),
+          section('funnel-heading', 'Funnel', h('div', { class: 'chart-scroll' }, h(Funnel, { rows, format }))),
           section(
             'daily-heading',
             'Daily',
+            h(
+              'p',
+              { class: 'note' },
+              'Events by the UTC day they happened. Conversions here are counted on the day of the conversion, ' +
+                'whoever was reached and when; the table and funnel count the accounts first reached in the range ' +
+                'that converted, whenever. The two totals can differ.',
+            ),
             ...triggers.map((trigger, index) =>
               h(
                 'figure',
@@ -187,6 +239,19 @@ function Report({ stats, daily = [], forecast, format }: DashboardView & { stats
           ),
           section('holdout-heading', 'Variant against holdout', h(HoldoutTable, { rows, format })),
         ),
-    forecast ? section('forecast-heading', 'Forecast', h(ForecastTable, { rows: forecast, format })) : null,
+    forecast && forecastRows
+      ? section(
+          'forecast-heading',
+          'Forecast',
+          h(
+            'p',
+            { class: 'note' },
+            `Whatever the date range: accounts eligible since ${forecast.eligibleSince} (one attribution window) that ` +
+              `have not converted, × the conversion rate of accounts reached since ${forecast.ratesSince} (90 days) ` +
+              '× the MRR a conversion adds.',
+          ),
+          h(ForecastTable, { rows: forecastRows, format }),
+        )
+      : null,
   )
 }

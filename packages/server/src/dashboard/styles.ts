@@ -15,6 +15,8 @@ export const DASHBOARD_CSS = `:root {
   --error-bg: #fdecec;
   --error-fg: #8a1c1c;
   --good: #e7f6ee;
+  --warn: #fdf0d5;
+  --warn-fg: #7a4a00;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   line-height: 1.45;
 }
@@ -33,6 +35,8 @@ export const DASHBOARD_CSS = `:root {
     --error-bg: #3a1717;
     --error-fg: #ffb4b4;
     --good: #12301f;
+    --warn: #3a2a0c;
+    --warn-fg: #ffd48a;
   }
 }
 * { box-sizing: border-box; }
@@ -61,14 +65,24 @@ button.secondary { background: transparent; color: var(--fg); border-color: var(
 .scroll:focus-visible { outline-offset: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.5rem; }
-th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-thead th { font-size: 0.8rem; color: var(--muted); }
+th, td { padding: 0.4rem 0.5rem; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; vertical-align: top; }
+thead th { font-size: 0.8rem; color: var(--muted); vertical-align: bottom; }
+thead th[title] { text-decoration: underline dotted; cursor: help; }
 .num { text-align: right; }
-tr.significant td, tr.significant th { background: var(--good); }
+.sub { display: block; font-size: 0.8em; color: var(--muted); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+tr.lift-higher td, tr.lift-higher th { background: var(--good); }
+tr.lift-lower td, tr.lift-lower th { background: var(--warn); }
+tr.lift-lower .verdict { color: var(--warn-fg); }
+tr.lift-higher .verdict, tr.lift-lower .verdict { font-weight: 600; }
+details { margin: 0.25rem 0 1rem; }
+summary { cursor: pointer; color: var(--muted); }
 figure { margin: 0 0 1.5rem; }
 figcaption { font-weight: 600; margin-bottom: 0.25rem; }
 .chart { width: 100%; height: auto; max-width: 60rem; display: block; }
-.chart text { fill: var(--fg); font-size: 12px; }
+/* Below 36rem the charts keep that width and scroll, so their text never shrinks under ~11 px. */
+@media (max-width: 40rem) { .chart-scroll { overflow-x: auto; } .chart { min-width: 36rem; } }
+.chart text { fill: var(--fg); font-size: 13px; }
 .chart .group { font-weight: 600; font-size: 13px; }
 .chart .tick text, .chart text.tick { fill: var(--muted); }
 .chart .tick line { stroke: var(--line); }

@@ -1,6 +1,7 @@
 // Dashboard tables: acceptance per trigger × variant, variant against holdout, and the forecast.
 import { h, type ComponentChildren } from 'preact'
 import type { ForecastRow, StatsRow } from '../stats/types.ts'
+import { LIFT_VERDICT_TEXT, liftVerdict } from '../stats/verdict.ts'
 import type { Formatters } from './format.ts'
 
 interface TableProps {
@@ -22,6 +23,17 @@ const numberColumn = (name: string) => h('th', { scope: 'col', class: 'num' }, n
 const rowHeader = (text: string) => h('th', { scope: 'row' }, text)
 const numberCell = (text: string) => h('td', { class: 'num' }, text)
 
+/** A header with a short visible name and the full one for hover (`title`) and screen readers (`abbr`). */
+const shortColumn = (short: string, full: string) => h('th', { scope: 'col', class: 'num', abbr: full, title: full }, short)
+/** A number on the first line and its interval on a second, read as ", 95 % interval …". */
+const withInterval = (value: string, interval: string | null) =>
+  h(
+    'td',
+    { class: 'num' },
+    value,
+    interval === null ? null : h('span', { class: 'sub' }, h('span', { class: 'visually-hidden' }, ', 95 % interval '), interval),
+  )
+
 /** Every count and the conversion rate with its 95 % interval, one row per trigger × variant. */
 export function StatsTable({ rows, format }: TableProps) {
   return scrollTable(
@@ -30,15 +42,14 @@ export function StatsTable({ rows, format }: TableProps) {
       column('Trigger'),
       column('Variant'),
       numberColumn('Impressions'),
-      numberColumn('Accounts reached'),
+      shortColumn('Reached', 'Accounts reached'),
       numberColumn('Clicks'),
       numberColumn('Dismissals'),
-      numberColumn('Upgrade requests'),
+      shortColumn('Requests', 'Upgrade requests'),
       numberColumn('Conversions'),
-      numberColumn('Conversion rate'),
-      numberColumn('95 % interval'),
+      h('th', { scope: 'col', class: 'num' }, 'Conversion rate', h('span', { class: 'sub' }, '95 % interval')),
       numberColumn('Expansion MRR'),
-      numberColumn('Median days to convert'),
+      shortColumn('Median days', 'Median days to convert'),
     ],
     rows.map((row) =>
       h(
@@ -52,8 +63,10 @@ export function StatsTable({ rows, format }: TableProps) {
         numberCell(format.count(row.dismissals)),
         numberCell(format.count(row.upgrade_requests)),
         numberCell(format.count(row.conversions)),
-        numberCell(format.percent(row.conversion_rate)),
-        numberCell(format.interval(row.conversion_rate_ci)),
+        // No account reached: there is no rate, and a 0–100 % interval would only say so at length.
+        row.accounts_reached === 0
+          ? h('td', { class: 'num' }, '–', h('span', { class: 'sub' }, 'none reached'))
+          : withInterval(format.percent(row.conversion_rate), format.interval(row.conversion_rate_ci)),
         numberCell(format.money(row.expansion_mrr)),
         numberCell(row.median_days_to_convert === null ? '–' : format.days(row.median_days_to_convert)),
       ),
@@ -61,7 +74,10 @@ export function StatsTable({ rows, format }: TableProps) {
   )
 }
 
-/** Each variant against its trigger's holdout: rates, absolute lift with its interval, p-value. */
+/**
+ * Each variant against its trigger's holdout: rates, the holdout's size, absolute lift with its interval,
+ * p-value, and in words what the interval shows (the row is marked, never by colour alone).
+ */
 export function HoldoutTable({ rows, format }: TableProps) {
   const compared = rows.filter((row) => row.lift !== null)
   if (compared.length === 0) {
@@ -79,24 +95,32 @@ export function HoldoutTable({ rows, format }: TableProps) {
       column('Trigger'),
       column('Variant'),
       numberColumn('Conversion rate'),
-      numberColumn('Holdout rate'),
+      h('th', { scope: 'col', class: 'num' }, 'Holdout rate', h('span', { class: 'sub' }, 'converted of held out')),
       numberColumn('Lift'),
       numberColumn('95 % interval of lift'),
       numberColumn('p-value'),
+      column('Conversion vs holdout'),
     ],
-    compared.map((row) =>
-      h(
+    compared.map((row) => {
+      const verdict = liftVerdict(row.lift_ci!)
+      return h(
         'tr',
-        { class: row.p_value !== null && row.p_value < 0.05 ? 'significant' : undefined },
+        { class: verdict === 'unclear' ? undefined : `lift-${verdict}` },
         rowHeader(row.trigger),
         h('td', null, row.variant),
         numberCell(format.percent(row.conversion_rate)),
-        numberCell(format.percent(row.holdout_rate!)),
+        h(
+          'td',
+          { class: 'num' },
+          format.percent(row.holdout_rate!),
+          h('span', { class: 'sub' }, `${format.count(row.holdout_conversions)} of ${format.count(row.holdout_accounts)} accounts`),
+        ),
         numberCell(format.points(row.lift!)),
         numberCell(format.pointsInterval(row.lift_ci!)),
         numberCell(format.pValue(row.p_value!)),
-      ),
-    ),
+        h('td', { class: 'verdict' }, LIFT_VERDICT_TEXT[verdict]),
+      )
+    }),
   )
 }
 

@@ -40,6 +40,13 @@ describe('buildStats', () => {
     expect(row.p_value).toBeCloseTo(0.008045, 6)
   })
 
+  it("reports the holdout's size: its accounts and how many of them converted", () => {
+    const [row] = buildStats([aggregate({ accounts_reached: 70, conversions: 56, holdout_accounts: 80, holdout_conversions: 48 })], january).rows
+    expect(row).toMatchObject({ holdout_accounts: 80, holdout_conversions: 48 })
+    const [none] = buildStats([aggregate({ accounts_reached: 10, conversions: 1 })], january).rows
+    expect(none).toMatchObject({ holdout_accounts: 0, holdout_conversions: 0, holdout_rate: null })
+  })
+
   it('leaves holdout rate, lift and p-value null when the trigger has no holdout accounts', () => {
     const [row] = buildStats([aggregate({ accounts_reached: 100, conversions: 12 })], january).rows
     expect(row).toMatchObject({ holdout_rate: null, lift: null, lift_ci: null, p_value: null, conversion_rate: 0.12 })

@@ -148,6 +148,8 @@ function buildRow(aggregate: TriggerAggregate): StatsRow {
     p_value: compared ? twoProportionPValue(converted, reached, holdoutConverted, holdout) : null,
     expansion_mrr: Math.round(aggregate.expansion_mrr * 100) / 100,
     median_days_to_convert: median(aggregate.days_to_convert),
+    holdout_accounts: holdout,
+    holdout_conversions: holdoutConverted,
   }
 }
 

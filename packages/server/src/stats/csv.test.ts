@@ -19,6 +19,8 @@ const row: StatsRow = {
   p_value: 0.5,
   expansion_mrr: 588,
   median_days_to_convert: 4.5,
+  holdout_accounts: 200,
+  holdout_conversions: 30,
 }
 
 function csv(rows: StatsRow[]): string[] {
@@ -32,9 +34,9 @@ describe('toCsv', () => {
     expect(lines[0]).toBe(
       'from,to,trigger,variant,impressions,accounts_reached,clicks,dismissals,upgrade_requests,conversions,' +
         'conversion_rate,conversion_rate_low,conversion_rate_high,holdout_rate,lift,lift_low,lift_high,p_value,' +
-        'expansion_mrr,median_days_to_convert',
+        'expansion_mrr,median_days_to_convert,holdout_accounts,holdout_conversions',
     )
-    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,5,12,0.12,0.07,0.1981,0.15,-0.03,-0.12,0.06,0.5,588,4.5')
+    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,5,12,0.12,0.07,0.1981,0.15,-0.03,-0.12,0.06,0.5,588,4.5,200,30')
     expect(lines[2]).toBe('')
     expect(lines).toHaveLength(3)
   })

@@ -22,6 +22,8 @@ const COLUMNS: Array<[header: string, cell: (row: StatsRow) => Cell]> = [
   ['p_value', (row) => row.p_value],
   ['expansion_mrr', (row) => row.expansion_mrr],
   ['median_days_to_convert', (row) => row.median_days_to_convert],
+  ['holdout_accounts', (row) => row.holdout_accounts],
+  ['holdout_conversions', (row) => row.holdout_conversions],
 ]
 
 /** Header of the CSV, in column order: `from`, `to`, then the stats row fields with intervals split. */

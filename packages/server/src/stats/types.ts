@@ -29,6 +29,10 @@ export interface StatsRow extends FunnelCounts {
   /** Two-proportion z-test, two-sided. */
   p_value: number | null
   median_days_to_convert: number | null
+  /** Accounts of the trigger held out in the range (0 without a holdout); the same on each of its rows. */
+  holdout_accounts: number
+  /** Of those, the accounts that converted (credited to the holdout exposure). */
+  holdout_conversions: number
 }
 
 export interface StatsResult {
