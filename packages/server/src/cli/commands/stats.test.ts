@@ -49,9 +49,18 @@ describe('nudgekit stats', () => {
     const [header, first, second] = lines.slice(2)
     expect(header).toMatch(/^trigger\s+variant\s+impressions\s+reached\s+clicks .* rate\s+95% CI .* median days$/)
     // 4/10 converted: 40.0 %, Wilson [16.8 %, 68.7 %]; holdout 1/10; lift +30.0 pp
-    expect(first).toMatch(/^contacts-80\s+a\s+10\s+10\s+3\s+0\s+0\s+4\s+40\.0%\s+\[16\.8%–68\.7%\]\s+10\.0%\s+\+30\.0pp\s+\[.+pp\]\s+0\.\d{3}\s+196\.00\s+1\.0$/)
-    expect(second).toMatch(/^seats-cap\s+default\s+1\s+1\s+0 .* 0\.0%\s+\[0\.0%–79\.3%\]\s+–\s+–\s+–\s+–\s+0\.00\s+–$/)
+    // Holdout 1 of 10 converted; lift interval (Newcombe) −9.1 to +58.3 pp includes 0: not yet clear.
+    expect(first).toMatch(
+      /^contacts-80\s+a\s+10\s+10\s+3\s+0\s+0\s+4\s+40\.0%\s+\[16\.8%–68\.7%\]\s+10\.0%\s+1\/10\s+\+30\.0 pp\s+\u2212\d+\.\d to \+\d+\.\d pp\s+0\.\d{3}\s+not yet clear\s+196\.00\s+1\.0$/,
+    )
+    expect(second).toMatch(/^seats-cap\s+default\s+1\s+1\s+0 .* 0\.0%\s+\[0\.0%–79\.3%\]\s+–\s+–\s+–\s+–\s+–\s+–\s+0\.00\s+–$/)
     expect(header!.indexOf('rate') + 'rate'.length).toBe(first!.indexOf('40.0%') + '40.0%'.length)
+  })
+
+  it('names the trigger filter when it matches nothing', () => {
+    const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--trigger', 'nope')
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^Stats \S+ to \S+ of trigger nope \(UTC days, both included\)\n\nNo prompt of trigger nope was shown in this range\.\n$/)
   })
 
   it('prints JSON rows as the API returns them', () => {
@@ -59,7 +68,9 @@ describe('nudgekit stats', () => {
     expect(code).toBe(0)
     const result = JSON.parse(stdout)
     expect(result.rows).toHaveLength(1)
-    expect(result.rows[0]).toMatchObject({ trigger: 'contacts-80', variant: 'a', conversions: 4, conversion_rate: 0.4, holdout_rate: 0.1 })
+    expect(result.rows[0]).toMatchObject({
+      trigger: 'contacts-80', variant: 'a', conversions: 4, conversion_rate: 0.4, holdout_rate: 0.1, holdout_accounts: 10, holdout_conversions: 1,
+    })
     expect(result.rows[0].lift).toBeCloseTo(0.3, 12)
   })
 
@@ -69,6 +80,8 @@ describe('nudgekit stats', () => {
     const lines = stdout.split('\r\n')
     expect(lines[0]).toMatch(/^from,to,trigger,variant,impressions,/)
     expect(lines[1]).toContain(',contacts-80,a,10,10,3,0,0,4,0.4,')
+    expect(lines[0]).toMatch(/,median_days_to_convert,holdout_accounts,holdout_conversions$/)
+    expect(lines[1]).toMatch(/,10,1$/)
   })
 
   it('reports a missing database file instead of creating an empty one', () => {

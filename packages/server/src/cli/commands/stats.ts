@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { buildStats, parseStatsQuery } from '../../stats/build.ts'
 import { toCsv } from '../../stats/csv.ts'
+import { LIFT_VERDICT_TEXT, liftVerdict } from '../../stats/verdict.ts'
 import type { StatsResult, StatsRow } from '../../stats/types.ts'
 import type { Command } from '../command.ts'
 import { withDatabase } from '../database.ts'
@@ -11,7 +12,8 @@ import { alignedTable, type Column } from '../table.ts'
 const help = `Usage: nudgekit stats (--db <path> | --database-url <url>) [options]
 
 Prints conversion by trigger and variant: counts, conversion rate with its 95 % interval, holdout
-rate, lift with its 95 % interval and p-value, expansion MRR and median days to convert.
+rate and size, lift with its 95 % interval and p-value, whether conversion is higher or lower than
+the holdout's (only when the lift's interval excludes 0), expansion MRR and median days to convert.
 
 Options:
   --db <path>            SQLite database file written by 'nudgekit serve'
@@ -55,7 +57,7 @@ const stats: Command = async (argv, io) => {
 
   if (format === 'json') io.out(JSON.stringify(result, null, 2))
   else if (format === 'csv') io.out(toCsv(result))
-  else io.out(renderTable(result))
+  else io.out(renderTable(result, parsed.filter.trigger))
   return 0
 }
 
@@ -94,17 +96,19 @@ const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'rate', cell: (row) => percent(row.conversion_rate) },
   { header: '95% CI', cell: (row) => `[${percent(row.conversion_rate_ci[0])}–${percent(row.conversion_rate_ci[1])}]` },
   { header: 'holdout', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.holdout_rate)) },
-  { header: 'lift', cell: (row) => (row.lift === null ? '–' : points(row.lift)) },
-  { header: 'lift 95% CI', cell: (row) => (row.lift_ci === null ? '–' : `[${points(row.lift_ci[0])}–${points(row.lift_ci[1])}]`) },
+  { header: 'holdout n', cell: (row) => (row.holdout_accounts === 0 ? '–' : `${row.holdout_conversions}/${row.holdout_accounts}`) },
+  { header: 'lift', cell: (row) => (row.lift === null ? '–' : `${points(row.lift)} pp`) },
+  { header: 'lift 95% CI', cell: (row) => (row.lift_ci === null ? '–' : `${points(row.lift_ci[0])} to ${points(row.lift_ci[1])} pp`) },
   { header: 'p', cell: (row) => (row.p_value === null ? '–' : pValue(row.p_value)) },
+  { header: 'vs holdout', cell: (row) => (row.lift_ci === null ? '–' : LIFT_VERDICT_TEXT[liftVerdict(row.lift_ci)]), left: true },
   { header: 'MRR', cell: (row) => row.expansion_mrr.toFixed(2) },
   { header: 'median days', cell: (row) => (row.median_days_to_convert === null ? '–' : row.median_days_to_convert.toFixed(1)) },
 ]
 
-/** The stats as an aligned plain-text table under a title naming the range. */
-function renderTable(result: StatsResult): string {
-  const title = `Stats ${result.from} to ${result.to} (UTC days, both included)`
-  if (result.rows.length === 0) return `${title}\n\nNo prompt was shown in this range.`
+/** The stats as an aligned plain-text table under a title naming the range and the trigger filter. */
+function renderTable(result: StatsResult, trigger: string | undefined): string {
+  const title = `Stats ${result.from} to ${result.to}${trigger ? ` of trigger ${trigger}` : ''} (UTC days, both included)`
+  if (result.rows.length === 0) return `${title}\n\nNo prompt${trigger ? ` of trigger ${trigger}` : ''} was shown in this range.`
   return [title, '', ...alignedTable(COLUMNS, result.rows)].join('\n')
 }
 
@@ -112,9 +116,11 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`
 }
 
+/** Percentage points with a sign, a true minus (U+2212) for negatives, as the dashboard writes them. */
 function points(value: number): string {
   const text = (value * 100).toFixed(1)
-  return `${value > 0 && text !== '0.0' ? '+' : ''}${text}pp`
+  if (text === '0.0' || text === '-0.0') return '0.0'
+  return value > 0 ? `+${text}` : `\u2212${text.slice(1)}`
 }
 
 function pValue(value: number): string {
