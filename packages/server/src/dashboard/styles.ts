@@ -61,7 +61,7 @@ button.secondary { background: transparent; color: var(--fg); border-color: var(
 .login { max-width: 26rem; margin-top: 10vh; }
 .login form { display: grid; gap: 0.5rem; }
 .login input { width: 100%; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; position: relative; }
 .scroll:focus-visible { outline-offset: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.5rem; }
@@ -75,7 +75,7 @@ tr.lift-higher td, tr.lift-higher th { background: var(--good); }
 tr.lift-lower td, tr.lift-lower th { background: var(--warn); }
 tr.lift-lower .verdict { color: var(--warn-fg); }
 tr.lift-higher .verdict, tr.lift-lower .verdict { font-weight: 600; }
-details { margin: 0.25rem 0 1rem; }
+details { margin: 0.25rem 0 1rem; overflow-x: auto; }
 summary { cursor: pointer; color: var(--muted); }
 figure { margin: 0 0 1.5rem; }
 figcaption { font-weight: 600; margin-bottom: 0.25rem; }
