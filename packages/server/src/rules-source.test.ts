@@ -14,7 +14,7 @@ let dir: string
 let file: string
 let store: Store
 let handler: Handler
-let logs: { level: string; msg: string; issues?: string }[]
+let logs: { level: string; msg: string; issues?: string; routes?: string[] }[]
 
 const etagOf = async () => (await handler(new Request('http://x/v1/rules', { headers: { authorization: `Bearer ${PK}` } }))).headers.get('etag')
 const triggersOf = async () =>
@@ -115,6 +115,13 @@ describe('rules from a file', () => {
       await routed.close()
     }
     expect(lifecycle).toEqual(['start a', 'start b', 'close a', 'close b'])
+  })
+
+  it('logs an edit of the routes alone, which leaves the hash and the ETag as they were', async () => {
+    const before = await etagOf()
+    writeFileSync(file, `${RULES_YAML}routes:\n  - { id: cs, url: "https://hooks.example.com/a", on: [upgrade_requested] }\n`)
+    await eventually(async () => expect(logs).toContainEqual(expect.objectContaining({ level: 'info', msg: 'routes reloaded', routes: ['cs'] })))
+    expect(await etagOf()).toBe(before)
   })
 
   it('refuses to start on an invalid file, with every issue formatted', () => {

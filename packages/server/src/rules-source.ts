@@ -67,11 +67,16 @@ export function createRulesSource(rules: string | CompiledRules, logger: Logger,
       })
       return
     }
-    // Routes are not part of the compiled payload (the hash), so they are swapped on every valid edit.
-    routes = result.rules.routes ?? []
+    // Routes are not part of the compiled payload (the hash), so they are swapped on every valid edit, and
+    // an edit of routes alone is logged with their ids (the hash, and so the ETag, stays the same).
+    const nextRoutes = result.rules.routes ?? []
+    const routesChanged = JSON.stringify(nextRoutes) !== JSON.stringify(routes)
+    routes = nextRoutes
     if (result.compiled.hash !== current.hash) {
       current = result.compiled
-      logger.info('rules reloaded', { file: rules, hash: current.hash })
+      logger.info('rules reloaded', { file: rules, hash: current.hash, ...(routesChanged ? { routes: routes.map((r) => r.id) } : {}) })
+    } else if (routesChanged) {
+      logger.info('routes reloaded', { file: rules, hash: current.hash, routes: routes.map((r) => r.id) })
     }
     for (const listener of listeners) listener()
   }
