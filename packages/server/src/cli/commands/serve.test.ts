@@ -58,11 +58,54 @@ describe('nudgekit serve', () => {
     const io = capture({ NUDGEKIT_PUBLISHABLE_KEY: 'pk_env_0123456789abcdef', NUDGEKIT_SECRET_KEY: 'sk_env_0123456789abcdef' })
     const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0'], io)
     try {
-      expect(started!.keys).toEqual({ publishable: 'pk_env_0123456789abcdef', secret: 'sk_env_0123456789abcdef' })
+      expect(started!.keys).toEqual({ publishable: ['pk_env_0123456789abcdef'], secret: ['sk_env_0123456789abcdef'] })
       expect(io.stderr.join('\n')).not.toContain('Generated keys')
     } finally {
       await started!.stop()
     }
+  })
+
+  it('accepts several keys of a kind from a comma-separated environment variable, so a key can be rolled', async () => {
+    const io = capture({
+      NUDGEKIT_PUBLISHABLE_KEY: ' pk_old_0123456789abcdef , pk_new_0123456789abcdef',
+      NUDGEKIT_SECRET_KEY: 'sk_old_0123456789abcdef,sk_new_0123456789abcdef',
+    })
+    const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0'], io)
+    try {
+      const status = async (path: string, key: string) => (await fetch(`${started!.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).status
+      for (const key of ['pk_old_0123456789abcdef', 'pk_new_0123456789abcdef']) expect(await status('/v1/rules', key), key).toBe(200)
+      for (const key of ['sk_old_0123456789abcdef', 'sk_new_0123456789abcdef']) expect(await status('/v1/stats', key), key).toBe(200)
+      expect(await status('/v1/rules', 'pk_old_0123456789abcdef,pk_new_0123456789abcdef')).toBe(401)
+    } finally {
+      await started!.stop()
+    }
+  })
+
+  it('accepts a repeated key flag and comma-separated flag values, keeping every key', async () => {
+    const io = capture()
+    const started = await startServer([
+      '--rules', rulesFile, '--db', ':memory:', '--port', '0',
+      '--publishable-key', 'pk_old_0123456789abcdef', '--publishable-key', 'pk_new_0123456789abcdef',
+      '--secret-key', 'sk_old_0123456789abcdef, sk_new_0123456789abcdef',
+    ], io)
+    try {
+      expect(started!.keys).toEqual({
+        publishable: ['pk_old_0123456789abcdef', 'pk_new_0123456789abcdef'],
+        secret: ['sk_old_0123456789abcdef', 'sk_new_0123456789abcdef'],
+      })
+      const status = async (key: string) => (await fetch(`${started!.url}/v1/rules`, { headers: { authorization: `Bearer ${key}` } })).status
+      expect([await status('pk_old_0123456789abcdef'), await status('pk_new_0123456789abcdef')]).toEqual([200, 200])
+    } finally {
+      await started!.stop()
+    }
+  })
+
+  it('checks each of several keys and says which one is wrong and where it came from', async () => {
+    const io = capture({ NUDGEKIT_PUBLISHABLE_KEY: 'pk_old_0123456789abcdef,sk_new_0123456789abcdef', NUDGEKIT_SECRET_KEY: 'sk_old_0123456789abcdef' })
+    expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:'], io)).toBe(1)
+    expect(io.stderr).toEqual([
+      "[nudgekit] Failed to start the server: $NUDGEKIT_PUBLISHABLE_KEY (key 2 of 2): a publishable key must start with 'pk_' and be at least 16 characters (got a key starting with 'sk_'). Pass a real key (or neither key, for a generated local pair).",
+    ])
   })
 
   it('prints every problem of an invalid rules file with its position, and exits 1', async () => {

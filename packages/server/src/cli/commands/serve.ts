@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
 import { ListenError, serve } from '../../adapters/node.ts'
-import { generateKeys, keyProblem } from '../../keys.ts'
+import { generateKeys, keyProblem, type KeyKind } from '../../keys.ts'
 import { jsonLinesLogger } from '../../logger.ts'
 import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
@@ -20,8 +20,9 @@ Options:
   --database-url <url>      PostgreSQL URL (default: $NUDGEKIT_DATABASE_URL)
   --port <n>                Default 8787
   --host <address>          Default 127.0.0.1; 0.0.0.0 listens on every interface
-  --publishable-key <pk_…>  Default: $NUDGEKIT_PUBLISHABLE_KEY
-  --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY
+  --publishable-key <pk_…>  Default: $NUDGEKIT_PUBLISHABLE_KEY. Repeat the flag or separate keys with commas
+                            to accept several (roll a key: add the new one beside the old, then drop the old)
+  --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY; several as for --publishable-key
   --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
   --trust-proxy             Rate-limit by the first X-Forwarded-For address (only behind your own proxy)
   --rate-limit <n>          Requests a second per key and client address (default 20)
@@ -42,8 +43,8 @@ function readFlags(argv: string[]) {
         'database-url': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
-        'publishable-key': { type: 'string' },
-        'secret-key': { type: 'string' },
+        'publishable-key': { type: 'string', multiple: true },
+        'secret-key': { type: 'string', multiple: true },
         cors: { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
         'rate-limit': { type: 'string' },
@@ -90,26 +91,40 @@ function webhookTiming(flags: ReturnType<typeof readFlags>) {
   return { timeoutMs, leaseMs }
 }
 
+/**
+ * The keys of one kind from the flag (repeatable) or else the environment variable, each value split at commas
+ * and trimmed, so several keys can be live while one is rolled. Empty when neither is given.
+ */
+function keyList(flags: ReturnType<typeof readFlags>, io: CliIO, kind: KeyKind): string[] {
+  const flag = kind === 'publishable' ? '--publishable-key' : '--secret-key'
+  const variable = kind === 'publishable' ? 'NUDGEKIT_PUBLISHABLE_KEY' : 'NUDGEKIT_SECRET_KEY'
+  const given = flags[kind === 'publishable' ? 'publishable-key' : 'secret-key']
+  const [values, source] = given === undefined ? [[io.env[variable] ?? ''], `$${variable}`] : [given, flag]
+  const keys = values.flatMap((value) => value.split(',')).map((key) => key.trim()).filter((key) => key !== '')
+  keys.forEach((key, index) => {
+    const problem = keyProblem(kind, key)
+    const which = keys.length > 1 ? ` (key ${index + 1} of ${keys.length})` : ''
+    if (problem) throw new UsageError(`Failed to start the server: ${source}${which}: ${problem}. Pass a real key (or neither key, for a generated local pair).`)
+  })
+  return keys
+}
+
 function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
-  const publishable = flags['publishable-key'] ?? io.env.NUDGEKIT_PUBLISHABLE_KEY
-  const secret = flags['secret-key'] ?? io.env.NUDGEKIT_SECRET_KEY
-  if (publishable && secret) {
-    for (const [kind, value, flag] of [['publishable', publishable, '--publishable-key'], ['secret', secret, '--secret-key']] as const) {
-      const problem = keyProblem(kind, value)
-      if (problem) throw new UsageError(`Failed to start the server: ${flag}: ${problem}. Pass a real key (or neither key, for a generated local pair).`)
-    }
-    return { keys: { publishable, secret }, generated: false }
-  }
-  if (publishable || secret) {
+  const publishable = keyList(flags, io, 'publishable')
+  const secret = keyList(flags, io, 'secret')
+  if (publishable.length > 0 && secret.length > 0) return { keys: { publishable, secret }, generated: false }
+  if (publishable.length > 0 || secret.length > 0) {
     throw new UsageError('Failed to start the server: only one key was given. Pass both --publishable-key and --secret-key (or neither, for generated local keys).')
   }
-  return { keys: generateKeys(), generated: true }
+  const pair = generateKeys()
+  return { keys: { publishable: [pair.publishable], secret: [pair.secret] }, generated: true }
 }
 
 /** A running `nudgekit serve`: where it listens, and how to stop it (server, webhooks, store). */
 export interface StartedServer {
   url: string
-  keys: { publishable: string; secret: string }
+  /** Every key accepted, of each kind (one each when generated). */
+  keys: { publishable: string[]; secret: string[] }
   stop(): Promise<void>
 }
 
@@ -170,7 +185,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   }
   io.err(`[nudgekit] Serving ${flags.rules} (rules ${loaded.compiled.hash.slice(0, 8)}) on ${server.url} with ${label}`)
   if (generated) {
-    io.err(`[nudgekit] Generated keys for local use (pass --publishable-key/--secret-key or set NUDGEKIT_PUBLISHABLE_KEY/NUDGEKIT_SECRET_KEY to keep them):\n  publishable: ${keys.publishable}\n  secret:      ${keys.secret}`)
+    io.err(`[nudgekit] Generated keys for local use (pass --publishable-key/--secret-key or set NUDGEKIT_PUBLISHABLE_KEY/NUDGEKIT_SECRET_KEY to keep them):\n  publishable: ${keys.publishable[0]}\n  secret:      ${keys.secret[0]}`)
   }
 
   return {
