@@ -71,9 +71,18 @@ describe('rateLimit', () => {
   it('reads X-Forwarded-For only when the proxy is trusted', async () => {
     const trusted = setup({ perSecond: 1, burst: 1, now: () => 0, trustProxy: true })
     expect((await trusted(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '1.1.1.1' })).status).toBe(200)
-    expect((await trusted(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '2.2.2.2, 10.0.0.9' })).status).toBe(200)
+    expect((await trusted(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '2.2.2.2' })).status).toBe(200)
     const untrusted = setup({ perSecond: 1, burst: 1, now: () => 0 })
     expect((await untrusted(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '1.1.1.1' })).status).toBe(200)
     expect((await untrusted(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '2.2.2.2' })).status).toBe(429)
+  })
+
+  it('behind a trusted proxy, limits by the address the proxy appended, not the entries a client made up', async () => {
+    const call = setup({ perSecond: 1, burst: 1, now: () => 0, trustProxy: true })
+    // The client sends its own X-Forwarded-For; the proxy appends the address it saw (203.0.113.7).
+    expect((await call(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '6.6.6.1, 203.0.113.7' })).status).toBe(200)
+    expect((await call(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '6.6.6.2, 203.0.113.7' })).status).toBe(429)
+    expect((await call(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '6.6.6.3,203.0.113.7 ' })).status).toBe(429)
+    expect((await call(`Bearer ${PK}`, '10.0.0.9', { 'x-forwarded-for': '203.0.113.7, 198.51.100.4' })).status).toBe(200)
   })
 })

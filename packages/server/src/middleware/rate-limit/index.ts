@@ -14,8 +14,11 @@ export interface RateLimitOptions {
   /** Buckets kept in memory; the least recently used go first. Default 10 000. */
   maxBuckets?: number
   /**
-   * Take the client address from the first `X-Forwarded-For` entry. Turn it on behind a reverse proxy you
-   * run (otherwise every client shares the proxy's bucket); never when clients reach the server directly.
+   * Take the client address from the last (right-most) `X-Forwarded-For` entry: the address your proxy
+   * appended (nginx `$proxy_add_x_forwarded_for`, most load balancers). This assumes exactly one trusted
+   * proxy hop in front of the server; entries left of it are whatever the client sent and are ignored, so a
+   * client cannot open fresh buckets by making them up. Turn it on behind a reverse proxy you run (otherwise
+   * every client shares the proxy's bucket); never when clients reach the server directly.
    */
   trustProxy?: boolean
   now?: () => number
@@ -26,10 +29,14 @@ interface Bucket {
   at: number
 }
 
-/** The client address: the adapter's peer address, or the proxy's header when trusted. */
+/**
+ * The client address: the adapter's peer address, or, when the proxy is trusted, the right-most
+ * `X-Forwarded-For` entry (the one the single trusted proxy appended; the client controls the ones before it).
+ * @example clientAddress(c, true) // 'X-Forwarded-For: 6.6.6.6, 203.0.113.7' → '203.0.113.7'
+ */
 export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   return c.env?.ip ?? 'unknown'
