@@ -305,6 +305,28 @@ describe('key separation', () => {
     expect(await signedIn.text()).toContain('contacts-80')
   })
 
+  it("passes limits.trustProxy to the dashboard: the proxy's X-Forwarded-Host/-Proto count only when it is on", async () => {
+    const login = (app: Handler) => app(new Request('http://10.0.0.5:8787/dashboard/login', {
+      method: 'POST',
+      headers: {
+        origin: 'https://nudge.example.com',
+        'x-forwarded-host': 'nudge.example.com',
+        'x-forwarded-proto': 'https',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ key: SK }).toString(),
+    }))
+    expect((await login(handler)).status).toBe(403)
+    const proxied = setup({ limits: { trustProxy: true } })
+    try {
+      const accepted = await login(proxied)
+      expect(accepted.status).toBe(303)
+      expect(accepted.headers.get('set-cookie')).toContain('Secure')
+    } finally {
+      await proxied.close()
+    }
+  })
+
   it('answers 401 without a key on every keyed route', async () => {
     for (const path of ['/v1/rules', '/v1/state?account=a', '/v1/stats', '/v1/forecast']) {
       const response = await request(path)

@@ -142,7 +142,7 @@ export function createHandler(options: HandlerOptions): Handler {
   eventsRoute(app, deps)
   conversionsRoute(app, deps)
   statsRoutes(app, deps)
-  dashboardRoute(app, deps, options.keys.secret)
+  dashboardRoute(app, deps, options.keys.secret, { trustProxy: limits.trustProxy ?? false })
 
   app.notFound(notFound(app))
   app.onError((error, c) => {

@@ -116,7 +116,7 @@ describe('dashboard login', () => {
     expect(cookie).not.toContain(secretKey)
   })
 
-  it('marks the cookie Secure over https, also behind a TLS-terminating proxy', async () => {
+  it('marks the cookie Secure over https', async () => {
     const { app } = setup()
     const direct = await app.request('https://nudge.example.com/dashboard/login', {
       method: 'POST',
@@ -124,18 +124,41 @@ describe('dashboard login', () => {
       body: `key=${secretKey}`,
     })
     expect(direct.headers.get('Set-Cookie')).toContain('Secure')
-    const proxied = await app.request(`${origin}/dashboard/login`, {
+  })
+
+  /** A sign-in as a TLS-terminating proxy passes it on: plain http inside, the browser's host and scheme in headers. */
+  const viaProxy = (app: Hono, forwarded: Record<string, string>) =>
+    app.request(`${origin}/dashboard/login`, {
       method: 'POST',
-      headers: {
-        Origin: 'https://nudge.example.com',
-        'X-Forwarded-Host': 'nudge.example.com',
-        'X-Forwarded-Proto': 'https',
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
+      headers: { Origin: 'https://nudge.example.com', 'Content-Type': 'application/x-www-form-urlencoded', ...forwarded },
       body: `key=${secretKey}`,
     })
+
+  it('with trustProxy, takes the host and https from the proxy, so the cookie is Secure behind a TLS-terminating proxy', async () => {
+    const { app } = setup({ trustProxy: true })
+    const proxied = await viaProxy(app, { 'X-Forwarded-Host': 'nudge.example.com', 'X-Forwarded-Proto': 'https' })
     expect(proxied.status).toBe(303)
     expect(proxied.headers.get('Set-Cookie')).toContain('Secure')
+    // The proxy appends to what the client sent: its own (right-most) entry counts.
+    const appended = await viaProxy(app, { 'X-Forwarded-Host': 'evil.example, nudge.example.com', 'X-Forwarded-Proto': 'http, https' })
+    expect(appended.status).toBe(303)
+    expect(appended.headers.get('Set-Cookie')).toContain('Secure')
+    const spoofed = await viaProxy(app, { 'X-Forwarded-Host': 'nudge.example.com, proxy.internal', 'X-Forwarded-Proto': 'https' })
+    expect(spoofed.status).toBe(403)
+  })
+
+  it('without trustProxy, ignores X-Forwarded-Host and X-Forwarded-Proto, which any client can send', async () => {
+    const { app } = setup()
+    const forgedHost = await viaProxy(app, { 'X-Forwarded-Host': 'nudge.example.com', 'X-Forwarded-Proto': 'https' })
+    expect(forgedHost.status).toBe(403)
+    expect(forgedHost.headers.get('Set-Cookie')).toBeNull()
+    const plain = await app.request(`${origin}/dashboard/login`, {
+      method: 'POST',
+      headers: { Origin: origin, 'X-Forwarded-Proto': 'https', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${secretKey}`,
+    })
+    expect(plain.status).toBe(303)
+    expect(plain.headers.get('Set-Cookie')).not.toContain('Secure')
   })
 
   it('answers 401 with the form and an explanation for a wrong key', async () => {

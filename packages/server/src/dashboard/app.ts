@@ -28,6 +28,13 @@ export interface DashboardOptions {
   getRules: () => Pick<CompiledRules, 'triggers' | 'defaults' | 'attribution'>
   /** Expected expansion MRR per trigger; the page shows a forecast table when given. */
   forecast?: () => Promise<ForecastRow[]>
+  /**
+   * Behind one reverse proxy you run: take this host and scheme from the right-most `X-Forwarded-Host` and
+   * `X-Forwarded-Proto` entries (what the proxy set or appended) for the sign-in origin check and the
+   * cookie's `Secure` flag. Off (the default), those headers are ignored and the request's own URL counts,
+   * since any client can send them. The handler passes its `limits.trustProxy`.
+   */
+  trustProxy?: boolean
   now?: () => number
 }
 
@@ -53,6 +60,7 @@ const SECURITY_HEADERS = {
 export function createDashboard(options: DashboardOptions): Hono {
   const sessions = createSessions(options.secretKey)
   const now = options.now ?? Date.now
+  const trustProxy = options.trustProxy ?? false
   const app = new Hono()
 
   const signedIn = (c: Context) => sessions.verify(getCookie(c, SESSION_COOKIE), now())
@@ -121,7 +129,7 @@ export function createDashboard(options: DashboardOptions): Hono {
 
   app.post('/login', async (c) => {
     const base = baseOf(c, '/login')
-    if (!sameOrigin(c.req.raw)) return c.html(renderLogin(base, 'This sign-in did not come from the dashboard page. Open the dashboard and sign in there.'), 403)
+    if (!sameOrigin(c.req.raw, trustProxy)) return c.html(renderLogin(base, 'This sign-in did not come from the dashboard page. Open the dashboard and sign in there.'), 403)
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
     const key = typeof form['key'] === 'string' ? form['key'].trim() : ''
     const next = returnPath(base, form['next'])
@@ -132,7 +140,7 @@ export function createDashboard(options: DashboardOptions): Hono {
       httpOnly: true,
       sameSite: 'Strict',
       path: base,
-      secure: isHttps(c.req.raw),
+      secure: isHttps(c.req.raw, trustProxy),
       maxAge: SESSION_TTL_MS / 1000,
     })
     return c.redirect(next ?? base, 303)
@@ -140,8 +148,8 @@ export function createDashboard(options: DashboardOptions): Hono {
 
   app.post('/logout', (c) => {
     const base = baseOf(c, '/logout')
-    if (!sameOrigin(c.req.raw)) return c.text('[nudgekit] Failed to sign out: the request did not come from the dashboard page.', 403)
-    deleteCookie(c, SESSION_COOKIE, { path: base, secure: isHttps(c.req.raw), httpOnly: true, sameSite: 'Strict' })
+    if (!sameOrigin(c.req.raw, trustProxy)) return c.text('[nudgekit] Failed to sign out: the request did not come from the dashboard page.', 403)
+    deleteCookie(c, SESSION_COOKIE, { path: base, secure: isHttps(c.req.raw, trustProxy), httpOnly: true, sameSite: 'Strict' })
     return c.redirect(base, 303)
   })
 
@@ -181,10 +189,10 @@ function filledParams(search: URLSearchParams): URLSearchParams {
 
 /**
  * Login CSRF defence on top of SameSite=Strict: the Origin (or, without one, the Referer) must name
- * this host, and a browser's Sec-Fetch-Site must not say cross-site. Behind a proxy the forwarded
- * host counts as this host.
+ * this host, and a browser's Sec-Fetch-Site must not say cross-site. Behind a trusted proxy the
+ * forwarded host counts as this host too.
  */
-function sameOrigin(request: Request): boolean {
+function sameOrigin(request: Request, trustProxy: boolean): boolean {
   if (request.headers.get('Sec-Fetch-Site') === 'cross-site') return false
   const source = request.headers.get('Origin') ?? request.headers.get('Referer')
   if (!source || source === 'null') return false
@@ -194,13 +202,17 @@ function sameOrigin(request: Request): boolean {
   } catch {
     return false
   }
-  const forwarded = request.headers.get('X-Forwarded-Host')?.split(',')[0]?.trim()
-  return host === new URL(request.url).host || host === forwarded
+  return host === new URL(request.url).host || (trustProxy && host === proxyHeader(request, 'X-Forwarded-Host'))
 }
 
-function isHttps(request: Request): boolean {
-  const forwarded = request.headers.get('X-Forwarded-Proto')?.split(',')[0]?.trim()
-  return new URL(request.url).protocol === 'https:' || forwarded === 'https'
+/** Over https: the request's own URL, or the trusted proxy's X-Forwarded-Proto (a TLS-terminating proxy). */
+function isHttps(request: Request, trustProxy: boolean): boolean {
+  return new URL(request.url).protocol === 'https:' || (trustProxy && proxyHeader(request, 'X-Forwarded-Proto') === 'https')
+}
+
+/** The right-most entry of a forwarded header: the one the single trusted proxy set or appended. */
+function proxyHeader(request: Request, name: string): string | undefined {
+  return request.headers.get(name)?.split(',').at(-1)?.trim().toLowerCase() || undefined
 }
 
 function unavailable(c: Context): Response {

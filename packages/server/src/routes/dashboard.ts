@@ -14,10 +14,11 @@ import { notFound } from '../middleware/not-found/index.ts'
  * under, so it keeps working when this app is routed under a prefix (`host.route('/nudgekit', handler.app)`).
  * Besides the login form's session cookie, a GET with the secret key as `Authorization: Bearer sk_…` is
  * signed in for that request (no cookie is set); any other key in the header changes nothing, so a
- * publishable key still gets the login form.
- * @example dashboardRoute(app, deps, options.keys.secret)
+ * publishable key still gets the login form. With `trustProxy` the dashboard takes its host and scheme from
+ * the proxy's X-Forwarded-Host/-Proto (see `DashboardOptions.trustProxy`).
+ * @example dashboardRoute(app, deps, options.keys.secret, { trustProxy: options.limits?.trustProxy ?? false })
  */
-export function dashboardRoute(app: Hono<AppEnv>, deps: RouteDeps, secretKey: KeysOption['secret']): void {
+export function dashboardRoute(app: Hono<AppEnv>, deps: RouteDeps, secretKey: KeysOption['secret'], proxy: { trustProxy: boolean }): void {
   const dashboards = new Map<string, Promise<Hono>>()
   const sessions = createSessions(secretKey)
   const toDashboard = async (c: Context<AppEnv>) => {
@@ -30,6 +31,7 @@ export function dashboardRoute(app: Hono<AppEnv>, deps: RouteDeps, secretKey: Ke
           secretKey,
           getRules: () => deps.rules.current(),
           forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
+          trustProxy: proxy.trustProxy,
           now: deps.now,
         }))
         return mounted.notFound(notFound(mounted))

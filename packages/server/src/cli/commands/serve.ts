@@ -25,7 +25,8 @@ Options:
   --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY; several as for --publishable-key
   --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
   --trust-proxy             Behind one reverse proxy you run (never when clients reach the server directly):
-                            rate-limit by the last X-Forwarded-For address, the one your proxy appended
+                            rate-limit by the last X-Forwarded-For address, the one your proxy appended, and
+                            let the dashboard take its host and https from X-Forwarded-Host/-Proto
   --rate-limit <n>          Requests a second per key and client address (default 20)
   --rate-burst <n>          Requests allowed in a burst (default 100)
   --webhook-timeout <time>  How long a webhook attempt may take before it is retried (default 10s)

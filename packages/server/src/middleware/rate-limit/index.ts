@@ -18,7 +18,9 @@ export interface RateLimitOptions {
    * appended (nginx `$proxy_add_x_forwarded_for`, most load balancers). This assumes exactly one trusted
    * proxy hop in front of the server; entries left of it are whatever the client sent and are ignored, so a
    * client cannot open fresh buckets by making them up. Turn it on behind a reverse proxy you run (otherwise
-   * every client shares the proxy's bucket); never when clients reach the server directly.
+   * every client shares the proxy's bucket); never when clients reach the server directly. In `createHandler`'s
+   * `limits` it also lets the dashboard take its host and scheme from `X-Forwarded-Host`/`X-Forwarded-Proto`
+   * (sign-in origin check, `Secure` cookie behind a TLS-terminating proxy).
    */
   trustProxy?: boolean
   now?: () => number
