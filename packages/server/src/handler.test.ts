@@ -491,6 +491,17 @@ describe('CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull()
   })
 
+  it('normalises a configured origin with a trailing slash, and refuses a value that is not an origin', async () => {
+    handler.close()
+    handler = setup({ cors: ['https://app.example.com/'] })
+    const allowed = await request('/v1/rules', { key: PK, headers: { origin: 'https://app.example.com' } })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+    expect(() => setup({ cors: ['app.example.com'] })).toThrow(
+      "[nudgekit] Failed to configure CORS: 'app.example.com' is not an origin: it has no scheme. Pass each origin as scheme://host[:port]",
+    )
+    expect(() => setup({ cors: ['*'] })).toThrow(/^\[nudgekit\] Failed to configure CORS: '\*' is a wildcard/)
+  })
+
   it('grants no origin by default (same origin only)', async () => {
     const response = await request('/v1/rules', { key: PK, headers: { origin: 'https://app.example.com' } })
     expect(response.headers.get('access-control-allow-origin')).toBeNull()

@@ -1,6 +1,5 @@
 // createHandler: the web-standard (Request) => Response server, routing with Hono; adapters wrap it.
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
@@ -12,6 +11,7 @@ import { createKeyring, type KeysOption } from './keys.ts'
 import { jsonLinesLogger, type Logger } from './logger.ts'
 import { accessLog } from './middleware/access-log/index.ts'
 import { bodyLimit } from './middleware/body-limit/index.ts'
+import { allowOrigins } from './middleware/cors/index.ts'
 import { notFound } from './middleware/not-found/index.ts'
 import { rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.ts'
 import { createRulesSource } from './rules-source.ts'
@@ -40,7 +40,10 @@ export interface HandlerOptions {
   rules: string | CompiledRules
   store: Store
   keys: KeysOption
-  /** Origins allowed to call the API from a browser. Default: none (same origin only). */
+  /**
+   * Origins allowed to call the API from a browser, each `scheme://host[:port]` (a trailing slash is dropped).
+   * No wildcards: list each origin. Default: none (same origin only).
+   */
   cors?: readonly string[]
   /**
    * Routes expansion signals to the account owner: a router (`createRouter`), or a function making one from
@@ -67,8 +70,8 @@ export interface Handler {
 }
 
 /**
- * Builds the nudgekit HTTP API as a web-standard handler. Throws when the keys are malformed or the rules
- * file is unreadable or invalid at start (the message carries the formatted issues).
+ * Builds the nudgekit HTTP API as a web-standard handler. Throws when the keys are malformed, a `cors` value
+ * is not an origin, or the rules file is unreadable or invalid at start (the message carries the formatted issues).
  *
  * @example
  * const handler = createHandler({
@@ -117,15 +120,7 @@ export function createHandler(options: HandlerOptions): Handler {
 
   const app = new Hono<AppEnv>()
   app.use(requestId(), accessLog(logger))
-  if (options.cors && options.cors.length > 0) {
-    app.use(cors({
-      origin: [...options.cors],
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['authorization', 'content-type', 'if-none-match', 'x-request-id'],
-      exposeHeaders: ['etag', 'retry-after', 'x-request-id'],
-      maxAge: 600,
-    }))
-  }
+  if (options.cors && options.cors.length > 0) app.use(allowOrigins(options.cors))
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/readyz', async (c) => {
     await deps.store.ping()

@@ -176,6 +176,26 @@ describe('nudgekit serve', () => {
     ])
   })
 
+  it('normalises a --cors origin with a trailing slash, and refuses a wildcard or a value without a scheme', async () => {
+    const io = capture()
+    const started = await startServer(['--rules', rulesFile, '--db', ':memory:', '--port', '0', '--cors', 'https://app.example.com/'], io)
+    try {
+      const response = await fetch(`${started!.url}/v1/rules`, {
+        headers: { authorization: `Bearer ${started!.keys.publishable[0]}`, origin: 'https://app.example.com' },
+      })
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+    } finally {
+      await started!.stop()
+    }
+    for (const [value, problem] of [['*', "'*' is a wildcard, which is not supported"], ['app.example.com', "'app.example.com' is not an origin: it has no scheme"]]) {
+      const bad = capture()
+      expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:', '--cors', 'https://ok.example.com', '--cors', value!], bad)).toBe(1)
+      expect(bad.stderr).toEqual([
+        `[nudgekit] Failed to start the server: --cors ${problem}. Pass each origin as scheme://host[:port], e.g. https://app.example.com (wildcards are not supported: list each origin).`,
+      ])
+    }
+  })
+
   it('refuses a single key', async () => {
     const io = capture({ NUDGEKIT_SECRET_KEY: 'sk_test_0123456789abcdef' })
     expect(await run(['serve', '--rules', rulesFile, '--db', ':memory:'], io)).toBe(1)

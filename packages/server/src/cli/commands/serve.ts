@@ -6,6 +6,7 @@ import { parseDuration } from '@nudgekit/rules/evaluator'
 import { ListenError, serve } from '../../adapters/node.ts'
 import { generateKeys, keyProblem, type KeyKind } from '../../keys.ts'
 import { jsonLinesLogger } from '../../logger.ts'
+import { ORIGIN_FIX, parseOrigin } from '../../middleware/cors/index.ts'
 import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
 import { migrateOrExplain, openDatabase } from '../database.ts'
@@ -23,7 +24,8 @@ Options:
   --publishable-key <pk_…>  Default: $NUDGEKIT_PUBLISHABLE_KEY. Repeat the flag or separate keys with commas
                             to accept several (roll a key: add the new one beside the old, then drop the old)
   --secret-key <sk_…>       Default: $NUDGEKIT_SECRET_KEY; several as for --publishable-key
-  --cors <origin>           Allow browser calls from this origin (repeatable); default same origin only
+  --cors <origin>           Allow browser calls from this origin, scheme://host[:port] (repeatable; no
+                            wildcards: list each origin); default same origin only
   --trust-proxy             Behind one reverse proxy you run (never when clients reach the server directly):
                             rate-limit by the last X-Forwarded-For address, the one your proxy appended, and
                             let the dashboard take its host and https from X-Forwarded-Host/-Proto
@@ -111,6 +113,15 @@ function keyList(flags: ReturnType<typeof readFlags>, io: CliIO, kind: KeyKind):
   return keys
 }
 
+/** The --cors origins, normalised as a browser sends them (see `parseOrigin`). */
+function corsOrigins(flags: ReturnType<typeof readFlags>): string[] {
+  return (flags.cors ?? []).map((value) => {
+    const checked = parseOrigin(value)
+    if (!checked.ok) throw new UsageError(`Failed to start the server: --cors ${checked.problem}. ${ORIGIN_FIX}.`)
+    return checked.origin
+  })
+}
+
 function keysFrom(flags: ReturnType<typeof readFlags>, io: CliIO) {
   const publishable = keyList(flags, io, 'publishable')
   const secret = keyList(flags, io, 'secret')
@@ -149,6 +160,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
   const perSecond = positive(flags, 'rate-limit')
   const burst = positive(flags, 'rate-burst')
   const { timeoutMs, leaseMs } = webhookTiming(flags)
+  const cors = corsOrigins(flags)
   const rulesPath = resolve(io.cwd, flags.rules)
   const text = await readRulesFile(flags.rules, io, 'start the server')
   const loaded = loadRules(text, { filename: flags.rules })
@@ -171,7 +183,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
       rules: rulesPath,
       store,
       keys,
-      cors: flags.cors ?? [],
+      cors,
       limits: {
         trustProxy: flags['trust-proxy'] ?? false,
         ...(perSecond === undefined ? {} : { perSecond }),
