@@ -87,10 +87,11 @@ describe('nudgekit webhooks', () => {
     expect(limited.slice(4)).toEqual([
       expect.stringMatching(/^sales:e2 /),
       '',
-      'Only the newest 1 are listed; pass a larger --limit to see more.',
+      'Only the newest dead letter is listed; pass a larger --limit to see more.',
       '',
       'Send them again with --retry <id> or --retry-dead, once the receiver is fixed; delete them with --purge-dead.',
     ])
+    expect(nudgekit('--db', db, '--limit', '2').stdout).toContain('\nOnly the newest 2 are listed; pass a larger --limit to see more.\n')
     const crm = nudgekit('--db', db, '--route', 'crm').stdout.split('\n')
     expect(crm[2]).toBe('Dead letters of route crm, newest first:')
     expect(crm.filter((line) => line.includes(':e'))).toHaveLength(1)
@@ -102,7 +103,7 @@ describe('nudgekit webhooks', () => {
     const { code, stdout, stderr } = nudgekit('--db', db, '--retry', 'sales:e1')
     expect(stderr).toBe('')
     expect(code).toBe(0)
-    expect(stdout).toBe('1 dead letter due again now: a running server sends it at its next poll.\n')
+    expect(stdout).toBe('1 dead letter due again now: a running server sends it at its next poll if its route is still in the rules; otherwise it is dead-lettered again until the route is restored.\n')
     const store = sqlite(join(dir, db))
     const { leased } = await store.leaseWebhooks({ routes: ['sales'], owner: 'next-poll', now: Date.now(), leaseMs: 60_000, limit: 10, maxAttempts: 6 })
     await store.close()
@@ -130,8 +131,15 @@ describe('nudgekit webhooks', () => {
     const { code, stdout } = nudgekit('--db', db, '--retry-dead', '--route', 'sales', '--format', 'json')
     expect(code).toBe(0)
     expect(JSON.parse(stdout)).toEqual({ revived: ['sales:e2', 'sales:e1'], superseded: [] })
-    expect(nudgekit('--db', db, '--retry-dead').stdout).toBe('1 dead letter due again now: a running server sends it at its next poll.\n')
+    expect(nudgekit('--db', db, '--retry-dead').stdout).toBe('1 dead letter due again now: a running server sends it at its next poll if its route is still in the rules; otherwise it is dead-lettered again until the route is restored.\n')
     expect(nudgekit('--db', db, '--retry-dead').stdout).toBe('No dead letter to send again.\n')
+  })
+
+  it('says dead letters sent again are dead-lettered again if their routes are no longer in the rules', async () => {
+    const db = await seededFile()
+    expect(nudgekit('--db', db, '--retry-dead').stdout).toBe(
+      '3 dead letters due again now: a running server sends them at its next poll if their routes are still in the rules; otherwise they are dead-lettered again until the route is restored.\n',
+    )
   })
 
   it('deletes dead letters, or only those that died before a UTC day, and never pending deliveries', async () => {
@@ -183,7 +191,7 @@ describe('nudgekit webhooks on PostgreSQL', () => {
     const listed = nudgekit('--database-url', url, '--format', 'json')
     expect(listed.stderr).toBe('')
     expect(JSON.parse(listed.stdout)).toMatchObject({ counts: { pending: 2, leased: 1, dead: 3 }, truncated: false })
-    expect(nudgekit('--database-url', url, '--retry', 'crm:e3').stdout).toBe('1 dead letter due again now: a running server sends it at its next poll.\n')
+    expect(nudgekit('--database-url', url, '--retry', 'crm:e3').stdout).toBe('1 dead letter due again now: a running server sends it at its next poll if its route is still in the rules; otherwise it is dead-lettered again until the route is restored.\n')
     expect(JSON.parse(nudgekit('--database-url', url, '--format', 'json').stdout).counts).toEqual({ pending: 3, leased: 1, dead: 2 })
   })
 

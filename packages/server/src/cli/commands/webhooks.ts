@@ -26,7 +26,8 @@ Options:
   -h, --help               Show this help
 
 A dead letter sent again is due at once: a running server sends it at its next poll, with the same
-delivery id, and up to 6 attempts again. It takes back the claim on its account and trigger like a
+delivery id, and up to 6 attempts again, if its route is still in the rules it serves; a dead letter
+of a route no longer in the rules is dead-lettered again until the route is restored. It takes back the claim on its account and trigger like a
 new notification, so it is skipped when a later notification about them has been sent (or is on its
 way) since, and of several dead letters of one account and trigger only the newest is sent.`
 
@@ -181,13 +182,18 @@ function renderList(counts: WebhookCounts, listed: DeadLetter[], truncated: bool
   const summary = `Webhook outbox: ${counts.pending} pending (${counts.leased} leased now), ${plural(counts.dead, 'dead letter')}`
   const of = route === undefined ? '' : ` of route ${route}`
   if (listed.length === 0) return `${summary}\n\nNo dead letters${of}.`
-  const more = truncated ? [``, `Only the newest ${listed.length} are listed; pass a larger --limit to see more.`] : []
+  const newest = listed.length === 1 ? 'newest dead letter is' : `newest ${listed.length} are`
+  const more = truncated ? [``, `Only the ${newest} listed; pass a larger --limit to see more.`] : []
   const next = `Send them again with --retry <id> or --retry-dead, once the receiver is fixed; delete them with --purge-dead.`
   return [summary, '', `Dead letters${of}, newest first:`, ...alignedTable(COLUMNS, listed), ...more, '', next].join('\n')
 }
 
 function renderRevival(revived: number, superseded: number): string {
-  const lines = [revived === 0 ? 'No dead letter to send again.' : `${plural(revived, 'dead letter')} due again now: a running server sends ${revived === 1 ? 'it' : 'them'} at its next poll.`]
+  // The command does not read the rules, so it cannot tell whether a route is still served: say both outcomes.
+  const [it, its] = revived === 1 ? ['it', 'its route is'] : ['them', 'their routes are']
+  const lines = [revived === 0
+    ? 'No dead letter to send again.'
+    : `${plural(revived, 'dead letter')} due again now: a running server sends ${it} at its next poll if ${its} still in the rules; otherwise ${revived === 1 ? 'it is' : 'they are'} dead-lettered again until the route is restored.`]
   if (superseded > 0) {
     lines.push(`Left ${plural(superseded, 'dead letter')} as ${superseded === 1 ? 'it was' : 'they were'}: a later notification about the same account and trigger has been sent (or is on its way) since.`)
   }
