@@ -274,7 +274,7 @@ describe('createOutboxWorker', () => {
     worker.wake()
     await vi.advanceTimersByTimeAsync(0)
     expect(logs.map(([, message]) => message)).toEqual([
-      '[nudgekit] Failed to lease webhook deliveries: database is locked. The worker looks again in 1000 ms.',
+      '[nudgekit] Failed to lease webhook deliveries: database is locked. The worker looks again every 1000 ms and says when it succeeds.',
     ])
     down = false
     const afterFailure = leases
@@ -308,7 +308,7 @@ describe('createOutboxWorker', () => {
     expect(requests).toHaveLength(1)
   })
 
-  it('logs a store that cannot lease and looks again at the next poll', async () => {
+  it('logs a store that cannot lease once per outage, looks again every poll, and says when it can again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let down = true
     const { worker, requests, logs, enqueue } = setup([], (store) => ({
@@ -316,13 +316,16 @@ describe('createOutboxWorker', () => {
     }))
     await enqueue()
     worker.start()
-    await vi.advanceTimersByTimeAsync(0)
-    expect(logs.map(([, message]) => message)).toEqual([
-      '[nudgekit] Failed to lease webhook deliveries: database is locked. The worker looks again in 1000 ms.',
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(logs.map(([level, message]) => [level, message])).toEqual([
+      ['error', '[nudgekit] Failed to lease webhook deliveries: database is locked. The worker looks again every 1000 ms and says when it succeeds.'],
     ])
     down = false
     await vi.advanceTimersByTimeAsync(1_000)
     expect(requests).toHaveLength(1)
+    expect(logs.slice(1).map(([level, message, fields]) => [level, message, fields])).toContainEqual(
+      ['info', 'webhook deliveries leased again after a failure', { error: 'database is locked' }],
+    )
     await worker.close()
   })
 })

@@ -122,6 +122,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let due = false
   // After a failed lease a freed slot does not lease again: the poll does (or a wake, or drain).
   let leaseFailed = false
+  /** The last lease failure's message while leases fail, so an outage is logged once. */
+  let leaseError: string | undefined
   let idle: { promise: Promise<void>; resolve: () => void } | undefined
 
   const running = () => state !== 'closed'
@@ -137,12 +139,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           routes, owner: options.owner, now: now(), leaseMs: options.leaseMs, limit: free(), maxAttempts: options.maxAttempts,
         })
       } catch (error) {
+        // Said once per outage (and again if the reason changes), not at every poll: a database that is
+        // down for minutes would otherwise write a line a second.
+        const message = errorMessage(error)
+        if (!leaseFailed || message !== leaseError) {
+          logger.error(`[nudgekit] Failed to lease webhook deliveries: ${message}. The worker looks again every ${options.pollIntervalMs} ms and says when it succeeds.`, {})
+        }
         leaseFailed = true
+        leaseError = message
         due = false
-        logger.error(`[nudgekit] Failed to lease webhook deliveries: ${errorMessage(error)}. The worker looks again in ${options.pollIntervalMs} ms.`, {})
         return
       }
+      if (leaseFailed) logger.info('webhook deliveries leased again after a failure', { error: leaseError })
       leaseFailed = false
+      leaseError = undefined
       const { leased, deadLettered } = result
       for (const delivery of deadLettered) {
         await logDeadLetter(delivery.error, options.targets.get(delivery.route)!.url, { ...logFields(delivery), attempts: delivery.attempts })
