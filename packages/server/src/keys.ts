@@ -61,6 +61,15 @@ export function createKeyring(keys: KeysOption): Keyring {
 }
 
 /**
+ * A key's fingerprint: the first 16 hex digits of its SHA-256. Stored with events as their dedupe namespace and
+ * used to tell keys apart in memory, so no key is written anywhere.
+ * @example keyFingerprint('pk_live_0123456789abcdef') // 16 hex digits
+ */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16)
+}
+
+/**
  * A fresh publishable/secret key pair (24 random bytes each, base64url).
  * @example const { publishable, secret } = generateKeys() // pk_…, sk_…
  */

@@ -1,8 +1,8 @@
 // POST /v1/events: validate each event, keep the valid ones, commit them with their routed webhooks, then answer 202.
-import { createHash } from 'node:crypto'
 import type { Hono } from 'hono'
 import { authorize, bearerKey, unreadableHeader } from '../middleware/auth/index.ts'
 import type { RouteDeps } from '../http/deps.ts'
+import { keyFingerprint } from '../keys.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
 import { parseEventFast } from '../http/event-fast-path.ts'
@@ -26,10 +26,6 @@ export interface Rejection {
   issues: RequestIssue[]
 }
 
-/** The dedupe namespace of a key: a fingerprint, so no key is written to the database. */
-export function sourceOf(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 16)
-}
 
 /** Registers `POST /v1/events`. */
 export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -102,7 +98,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     })
 
     let source = sources.get(key)
-    if (source === undefined) sources.set(key, (source = sourceOf(key)))
+    if (source === undefined) sources.set(key, (source = keyFingerprint(key)))
     // Routed webhooks are enqueued in the ingest's transaction: a 202 means each is in the outbox (or deduped).
     const router = deps.webhooks()
     const result = valid.length > 0

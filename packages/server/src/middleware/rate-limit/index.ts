@@ -1,9 +1,8 @@
 // Rate limiting: a token bucket per known key and client address; an empty bucket answers 429 with Retry-After.
-import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { errorResponse } from '../../http/errors.ts'
 import type { AppEnv } from '../../http/env.ts'
-import type { Keyring } from '../../keys.ts'
+import { keyFingerprint, type Keyring } from '../../keys.ts'
 import { bearerKey } from '../auth/index.ts'
 
 export interface RateLimitOptions {
@@ -58,10 +57,14 @@ export function rateLimit(keyring: Keyring, options: RateLimitOptions = {}): Mid
   const maxBuckets = options.maxBuckets ?? 10_000
   const now = options.now ?? Date.now
   const buckets = new Map<string, Bucket>()
+  // Fingerprints of known keys only (checked first), so the map stays as small as the keyring.
+  const fingerprints = new Map<string, string>()
   const fingerprintOf = (header: string | undefined): string | undefined => {
     const key = bearerKey(header)
     if (key === undefined || keyring.identify(key) === undefined) return undefined
-    return createHash('sha256').update(key).digest('hex').slice(0, 16)
+    let fingerprint = fingerprints.get(key)
+    if (fingerprint === undefined) fingerprints.set(key, (fingerprint = keyFingerprint(key)))
+    return fingerprint
   }
 
   return async (c, next) => {
