@@ -1,6 +1,7 @@
 // `nudgekit stats`: acceptance by trigger × variant from a store, as an aligned table, CSV or JSON.
 import { parseArgs } from 'node:util'
 import { buildStats, parseStatsQuery } from '../../stats/build.ts'
+import { createFormatters } from '../../dashboard/format.ts'
 import { toCsv } from '../../stats/csv.ts'
 import { LIFT_VERDICT_TEXT, liftVerdict } from '../../stats/verdict.ts'
 import type { StatsResult, StatsRow } from '../../stats/types.ts'
@@ -84,6 +85,9 @@ function parseFlags(argv: string[]) {
   }
 }
 
+/** Lifts in percentage points as the dashboard writes them: a sign, a true minus (U+2212), "pp". */
+const format = createFormatters('en-US', 'USD')
+
 const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'trigger', cell: (row) => row.trigger, left: true },
   { header: 'variant', cell: (row) => row.variant, left: true },
@@ -97,8 +101,8 @@ const COLUMNS: Array<Column<StatsRow>> = [
   { header: '95% CI', cell: (row) => `[${percent(row.conversion_rate_ci[0])}–${percent(row.conversion_rate_ci[1])}]` },
   { header: 'holdout', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.holdout_rate)) },
   { header: 'holdout n', cell: (row) => (row.holdout_accounts === 0 ? '–' : `${row.holdout_conversions}/${row.holdout_accounts}`) },
-  { header: 'lift', cell: (row) => (row.lift === null ? '–' : `${points(row.lift)} pp`) },
-  { header: 'lift 95% CI', cell: (row) => (row.lift_ci === null ? '–' : `${points(row.lift_ci[0])} to ${points(row.lift_ci[1])} pp`) },
+  { header: 'lift', cell: (row) => (row.lift === null ? '–' : format.points(row.lift)) },
+  { header: 'lift 95% CI', cell: (row) => (row.lift_ci === null ? '–' : format.pointsInterval(row.lift_ci)) },
   { header: 'p', cell: (row) => (row.p_value === null ? '–' : pValue(row.p_value)) },
   { header: 'vs holdout', cell: (row) => (row.lift_ci === null ? '–' : LIFT_VERDICT_TEXT[liftVerdict(row.lift_ci)]), left: true },
   { header: 'MRR', cell: (row) => row.expansion_mrr.toFixed(2) },
@@ -116,12 +120,6 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`
 }
 
-/** Percentage points with a sign, a true minus (U+2212) for negatives, as the dashboard writes them. */
-function points(value: number): string {
-  const text = (value * 100).toFixed(1)
-  if (text === '0.0' || text === '-0.0') return '0.0'
-  return value > 0 ? `+${text}` : `\u2212${text.slice(1)}`
-}
 
 function pValue(value: number): string {
   return value < 0.001 ? '<0.001' : value.toFixed(3)
