@@ -38,6 +38,11 @@ export default defineConfig({
         resolve, ssr, oxc,
         test: { name: 'integration', root: 'test', environment: 'node', include: ['integration/**/*.test.ts'] },
       },
+      {
+        // The READMEs' code blocks checked against the code (test/docs/readme.test.ts).
+        resolve, ssr, oxc,
+        test: { name: 'docs', root: 'test', environment: 'node', include: ['docs/**/*.test.ts'] },
+      },
     ],
   },
 })
