@@ -1,5 +1,4 @@
-// Checks a README's `curl` call of the HTTP API: the route exists, the body passes the route's zod schema, and the
-// answer shown has the status and the keys the OpenAPI document gives it.
+// Checks a README's `curl` call of the HTTP API against the route's zod schema and its answers in the OpenAPI document.
 import { openApiDocument } from '../../packages/server/src/http/openapi.ts'
 import { conversionSchema, eventBatchSchema } from '../../packages/server/src/http/schemas.ts'
 
