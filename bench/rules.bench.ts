@@ -206,7 +206,7 @@ const results = measure({
   },
   'incremental: affected + match + decide': () => {
     contacts()
-    evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched), state)
+    evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected(['usage:contacts']), matched), state, ['usage:contacts'])
   },
   'GrowthBook 1.8: 100 evalFeature': () => {
     attributes.pct_contacts = contacts() / 10

@@ -81,7 +81,8 @@ export function createActions(
       frequency.hide(prompt.trigger, type === 'snooze' ? (configured ?? DEFAULT_SNOOZE_MS) : configured, type === 'dismiss')
       hidden.add(prompt.trigger)
       promptEvent(type, prompt)
-      refresh([])
+      // Exposure state changed: every trigger is checked again.
+      refresh()
     })
 
   /**

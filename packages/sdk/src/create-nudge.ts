@@ -99,7 +99,7 @@ export function createNudge(options: NudgeOptions): Nudge {
   const $usage = atom<Record<string, UsageView>>({})
   const scope = () => `${$account.get().account.id}:${$account.get().user.id}`
 
-  const channel = browser ? createTabChannel(key, () => refresh([])) : undefined
+  const channel = browser ? createTabChannel(key, () => refresh()) : undefined
   const facts = createFacts(store, now, options.locale)
   const frequency = createFrequency(store, scope, () => session, now, () => channel?.postMessage('state'))
   const hidden = new Set<string>()
@@ -112,7 +112,10 @@ export function createNudge(options: NudgeOptions): Nudge {
   let destroyed = false
   let loaded = ''
 
-  /** Re-evaluates after `changed` facts (everything when omitted); usage that moved is added to them. */
+  /**
+   * Re-evaluates after `changed` facts; everything when omitted, as after a change of exposure state (a
+   * snooze, another tab's impression, the server's state). Usage that moved is added to `changed`.
+   */
   const refresh = (changed?: FactKey[]): void => {
     if (destroyed) return
     const rules = $rules.get()
@@ -145,7 +148,7 @@ export function createNudge(options: NudgeOptions): Nudge {
       (triggers) => {
         if ($account.get().account.id !== account.id) return
         frequency.merge(triggers)
-        refresh([])
+        refresh()
       },
       (error: Error) => log('account state unavailable: ' + error.message),
     )

@@ -20,10 +20,11 @@ const RESTRAINED: ReadonlyArray<SuppressReason | undefined> = [
 const placements = (p: ActivePrompts) => [p.banner, p.modal, p.toast, ...Object.entries(p.inline).flat()]
 
 /**
- * The decision step of one client: `decide(ctx, changed)` re-matches the triggers that read `changed` (all
- * when omitted, or when `$rules` holds other rules than last time), decides, and sets `$prompts` when
- * another prompt shows. `hidden` holds triggers dismissed in this page without a snooze: kept off screen
- * until the page reloads.
+ * The decision step of one client: `decide(ctx, changed)` re-matches the triggers that read `changed` and
+ * decides incrementally (everything when `changed` is omitted, as it must be after a change of exposure
+ * state, or when `$rules` holds other rules than last time), and sets `$prompts` when another prompt
+ * shows. `hidden` holds triggers dismissed in this page without a snooze: kept off screen until the page
+ * reloads.
  * @example const decide = createDecisions($rules, $prompts, frequency, hidden, send, log); decide(ctx)
  */
 export function createDecisions(
@@ -33,7 +34,7 @@ export function createDecisions(
   hidden: ReadonlySet<string>,
   send: (type: NudgeEvent['type'], fields: Partial<NudgeEvent>) => void,
   log: (message: string, data?: unknown) => void,
-): (ctx: EvalContext, changed?: Iterable<FactKey>) => void {
+): (ctx: EvalContext, changed?: readonly FactKey[]) => void {
   // The latest status and reason per trigger, so only changes are logged.
   const logged = new Map<string, string>()
   let rules: CompiledRules | undefined
@@ -51,7 +52,7 @@ export function createDecisions(
     const active: ActivePrompts = { inline: {} }
     if (evaluator) {
       evaluator.match(ctx, changed && evaluator.affected(changed), matched)
-      for (const decision of evaluator.decide(ctx, matched, frequency.state).decisions) {
+      for (const decision of evaluator.decide(ctx, matched, frequency.state, changed).decisions) {
         const { trigger, variant, status, reason, prompt } = decision
         const event = (type: 'eligible' | 'holdout') => frequency.once(trigger, type) && send(type, { trigger, variant, placement: prompt?.placement })
         if (logged.get(trigger) !== status + reason) {

@@ -49,3 +49,29 @@ it('re-matches nothing for an account or user equal to the current one, and the 
   expect(matched.map((ids) => [...ids].sort())).toEqual([['api-quota', 'contacts-80', 'segmentation-gate']])
   nudge.destroy()
 })
+
+it('keeps caps after a prompt was outranked: the one pushed off the banner does not come back past max_per_session', () => {
+  const rules = compileRules(BASE_RULES.replace('  - id: api-quota', `  - id: seats-full
+    when: { usage: seats, at_least: 100% }
+    priority: 10
+    prompt: { placement: banner, title: "All {limit} seats are taken", target: next_plan_raising_limit }
+  - id: api-quota`)
+    .replace('  api_calls: { label: API calls, period: month }', '  api_calls: { label: API calls, period: month }\n  seats: { label: seats }')
+    .replace('limits: { contacts: 100, api_calls: 10 }', 'limits: { contacts: 100, api_calls: 10, seats: 3 }')
+    .replace('limits: { contacts: 1000, api_calls: 100 }', 'limits: { contacts: 1000, api_calls: 100, seats: 10 }')
+    .replace('frequency: { cooldown: 1d, snooze_on_dismiss: 7d, max_impressions: 3 }', 'frequency: { max_per_session: 1 }'))
+  const clock = createClock()
+  const nudge = client({ clock, rules, options: { fetch: async () => new Response(null, { status: 503 }) } })
+  const banner = () => nudge.$prompts.get().banner?.trigger
+  nudge.setUsage('contacts', 90)
+  expect(banner()).toBe('contacts-80')
+  nudge.impression(nudge.$prompts.get().banner!)
+  // A higher-priority banner takes the place, then goes: contacts-80 was seen once this session, its cap.
+  nudge.setUsage('seats', 3)
+  expect(banner()).toBe('seats-full')
+  nudge.setUsage('seats', 1)
+  expect(banner()).toBeUndefined()
+  nudge.setUsage('contacts', 95)
+  expect(banner()).toBeUndefined()
+  nudge.destroy()
+})

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import catalog from '../../spec/catalog.json' with { type: 'json' }
 import { deriveTrigger } from './deps.ts'
 import { createEvaluator } from './index.ts'
-import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey, PromptTemplate } from './types.ts'
+import type { CompiledRules, CompiledTrigger, Condition, EvalContext, FactKey, PromptTemplate, TriggerState } from './types.ts'
 
 const rules = catalog as CompiledRules
 const NOW = 1_750_000_000_000
@@ -74,6 +74,59 @@ describe('createEvaluator', () => {
       evaluator.match(ctx, evaluator.affected([fact]), incremental)
       expect(incremental).toEqual(evaluator.match(ctx))
     }), { numRuns: 300 })
+  })
+
+  it('deciding after a change with the changed facts equals deciding from scratch', () => {
+    const draft = fc.record({
+      when: condition,
+      placement: fc.constantFrom('banner' as const, 'modal' as const),
+      priority: fc.integer({ min: 0, max: 3 }),
+      plans: fc.option(fc.subarray(['free', 'pro']), { nil: undefined }),
+      maxPerSession: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+      state: fc.option(fc.record({ impressions: fc.nat(3), sessionImpressions: fc.nat(3), dayImpressions: fc.nat(3), snoozedUntil: fc.constantFrom(NOW - DAY, NOW + DAY), showing: fc.boolean() }), { nil: undefined }),
+    })
+    fc.assert(fc.property(fc.array(draft, { minLength: 1, maxLength: 10 }), context, fc.array(change, { minLength: 1, maxLength: 3 }), (drafts, ctx, changes) => {
+      const triggers = drafts.map(({ when, placement, priority, plans, maxPerSession }, index) => deriveTrigger(rules, {
+        id: `t${index}`, when, audience: plans ? { plans } : {}, prompt: { placement, title: '{used} of {limit}', target: 'next_plan' }, holdoutPercent: 0,
+        frequency: { stopAfterAccept: true, maxPerSession }, priority,
+      }))
+      const states = new Map(drafts.map(({ state }, index) => [`t${index}`, state]))
+      const state = (id: string) => states.get(id)
+      const summary = (decisions: ReturnType<ReturnType<typeof createEvaluator>['decide']>['decisions']) =>
+        decisions.map(({ status, reason, variant, detail, prompt }) => [status, reason, variant, detail, prompt?.title])
+      const incremental = createEvaluator({ ...rules, triggers })
+      const matched = incremental.match(ctx)
+      incremental.decide(ctx, matched, state)
+      for (const [fact, apply] of changes) {
+        apply(ctx)
+        incremental.match(ctx, incremental.affected([fact]), matched)
+        const fresh = createEvaluator({ ...rules, triggers })
+        expect(summary(incremental.decide(ctx, matched, state, [fact]).decisions)).toEqual(summary(fresh.decide(ctx, fresh.match(ctx), state).decisions))
+      }
+    }), { numRuns: 300 })
+  })
+
+  it('checks an outranked trigger again, since leaving the screen lets its caps apply', () => {
+    const triggers = [{ usage: 'contacts', atLeast: { value: 1 } }, { usage: 'seats', atLeast: { value: 1 } }].map((when, index) => deriveTrigger(rules, {
+      id: `t${index}`, when, audience: {}, prompt: { placement: 'banner', title: 't' }, holdoutPercent: 0,
+      frequency: { stopAfterAccept: true, maxPerSession: 1 }, priority: index,
+    }))
+    const evaluator = createEvaluator({ ...rules, triggers })
+    const ctx: EvalContext = { now: NOW, account: { id: 'a', plan: 'free' }, user: { id: 'u' }, usage: { contacts: 5, seats: 0 }, gates: {}, events: {} }
+    // t0 is on screen once (its impression counted), then t1 takes the banner, then leaves it.
+    const states: Record<string, TriggerState> = { t0: { impressions: 1, sessionImpressions: 1, dayImpressions: 1, showing: true } }
+    const decide = (fact: FactKey) => {
+      const decisions = evaluator.decide(ctx, evaluator.match(ctx, evaluator.affected([fact]), matched), (id) => states[id], [fact]).decisions
+      // What the SDK does: a trigger without a prompt is no longer on screen.
+      if (!decisions[0]!.prompt) states.t0!.showing = false
+      return decisions.map(({ status, reason }) => reason ?? status)
+    }
+    const matched = evaluator.match(ctx)
+    expect(evaluator.decide(ctx, matched, (id) => states[id]).decisions.map(({ status }) => status)).toEqual(['show', 'not_matched'])
+    ctx.usage.seats = 3
+    expect(decide('usage:seats')).toEqual(['outranked', 'show'])
+    ctx.usage.seats = 0
+    expect(decide('usage:seats')).toEqual(['max_per_session', 'not_matched'])
   })
 
   it('matches only the requested triggers into the given map', () => {

@@ -23,16 +23,33 @@ export interface Evaluator {
   /**
    * Audience, target, experiment, frequency and priority → one decision per trigger and the prompts to show
    * (one per placement; inline prompts keyed by feature). `state` returns a trigger's exposure state.
+   * `changed`, the facts changed since the previous call, makes it incremental: when they are only usage,
+   * gates and events, a trigger matched then and now keeps its audience, target and frequency check, which
+   * read none of them (priorities and copy are worked out again). A change to `account`, `user` or `time`
+   * checks every trigger; so does omitting `changed`, as callers must after a change of exposure state (a
+   * snooze, an impression in another tab): the check reads it.
    */
   decide(
     ctx: EvalContext,
     matched: ReadonlyMap<string, boolean>,
     state: (trigger: string) => TriggerState | undefined,
+    changed?: Iterable<FactKey>,
   ): Decisions
 }
 
-/** Decides a matched trigger; `winners` holds, per slot, the `detail` of the prompt that already took it. */
-type Decide = (ctx: EvalContext, state: (trigger: string) => TriggerState | undefined, audience: Prompt['audience'], winners: Record<string, string>) => TriggerDecision
+/**
+ * Decides a matched trigger in `decide` call number `round`; `winners` holds, per slot, the `detail` of the
+ * prompt that already took it. With `keep`, the audience, target and frequency check of the previous round
+ * stands, if the trigger had one there.
+ */
+type Decide = (
+  ctx: EvalContext,
+  state: (trigger: string) => TriggerState | undefined,
+  audience: Prompt['audience'],
+  winners: Record<string, string>,
+  round: number,
+  keep: boolean,
+) => TriggerDecision
 
 /**
  * Wraps `make` so that it runs again only when an argument differs from the previous call's: its read-only
@@ -100,42 +117,54 @@ function prepare(rules: CompiledRules, trigger: CompiledTrigger, render: Rendere
     }
   })
 
-  return (ctx, state, audience, winners) => {
-    let reason = excluded(ctx)
-    let variant: string | undefined
-    let detail: string | undefined
-    let prompt: Prompt | undefined
-    if (!reason) {
-      if (ctx.account !== account) {
-        account = ctx.account
-        arm = armOf(trigger, account.id)
-        // A held-out account is still checked against the prompt's own target.
-        const name = arm ? arm.target : trigger.prompt.target
-        target = name ? (pickOffer(rules, trigger.targets[name], account, metric) ?? null) : undefined
-        limit = metric ? limitOf(rules, account, metric) : null
-        plan = rules.plans[planIndex(rules, account.plan)]?.name
-      }
-      variant = arm ? arm.name : 'holdout'
-      reason = target === null ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
-      // Triggers come by priority, so a slot's first due prompt wins it.
-      if (!reason && arm) {
-        detail = winners[arm.slot]
-        if (detail) reason = 'outranked'
-        else {
-          winners[arm.slot] = outranks
-          const { renewsAt } = account
-          prompt = build(
-            arm,
-            audience,
-            metric ? (ctx.usage[metric] ?? 0) : undefined,
-            target!,
-            account,
-            ctx.locale ?? defaults.locale,
-            renewsAt === undefined ? undefined : Math.max(0, Math.ceil((renewsAt - ctx.now) / 86_400_000)),
-          )
+  // The last check's outcome (why the trigger is held back before priorities, and its variant), the `decide`
+  // round after which it may be kept, and whether the trigger had a prompt since.
+  let held: SuppressReason | undefined
+  let variant: string | undefined
+  let kept = 0
+  let shown = false
+  return (ctx, state, audience, winners, round, keep) => {
+    if (!keep || kept !== round - 1) {
+      variant = undefined
+      shown = false
+      if (!(held = excluded(ctx))) {
+        if (ctx.account !== account) {
+          account = ctx.account
+          arm = armOf(trigger, account.id)
+          // A held-out account is still checked against the prompt's own target.
+          const name = arm ? arm.target : trigger.prompt.target
+          target = name ? (pickOffer(rules, trigger.targets[name], account, metric) ?? null) : undefined
+          limit = metric ? limitOf(rules, account, metric) : null
+          plan = rules.plans[planIndex(rules, account.plan)]?.name
         }
+        variant = arm ? arm.name : 'holdout'
+        held = target === null ? 'no_target' : arm ? frequencyBlock(trigger, state(id), ctx.now) : undefined
       }
     }
+    let reason = held
+    let detail: string | undefined
+    let prompt: Prompt | undefined
+    // Triggers come by priority, so a slot's first due prompt wins it.
+    if (!reason && arm) {
+      detail = winners[arm.slot]
+      if (detail) reason = 'outranked'
+      else {
+        winners[arm.slot] = outranks
+        const { renewsAt } = account
+        prompt = build(
+          arm,
+          audience,
+          metric ? (ctx.usage[metric] ?? 0) : undefined,
+          target!,
+          account,
+          ctx.locale ?? defaults.locale,
+          renewsAt === undefined ? undefined : Math.max(0, Math.ceil((renewsAt - ctx.now) / 86_400_000)),
+        )
+      }
+    }
+    if (prompt) shown = true
+    // Outranked after it had a prompt, the trigger may have left the screen, which lets its caps apply: checked anew.
+    if (reason !== 'outranked' || !shown) kept = round
     return decision(reason ? 'suppressed' : arm ? 'show' : 'holdout', reason, variant, detail, prompt)
   }
 }
@@ -175,6 +204,10 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
   // would cost more than the conditions themselves.
   let view: Map<string, boolean> | undefined
   const values: boolean[] = []
+  let round = 0
+  // The account and user of the previous `decide`: new objects are a change even when `changed` misses it.
+  let account: EvalContext['account'] | undefined
+  let user: EvalContext['user'] | undefined
   return {
     rules,
     affected(facts) {
@@ -197,8 +230,13 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       }
       return into
     },
-    decide(ctx, matched, state) {
+    decide(ctx, matched, state, changed) {
       const known = matched === view
+      // The check reads the account, the user, the clock and exposure state, never usage, gates or events.
+      const keep = !!changed && ctx.account === account && ctx.user === user && ![...changed].some((fact) => fact === 'account' || fact === 'user' || fact === 'time')
+      account = ctx.account
+      user = ctx.user
+      round++
       const winners: Record<string, string> = {}
       const decisions = unmatched.slice()
       const prompts: Decisions['prompts'] = {}
@@ -206,7 +244,7 @@ export function createEvaluator(rules: CompiledRules): Evaluator {
       const audience = isBuyer(rules, ctx.user.role) ? 'buyer' : 'non_buyer'
       for (const index of order) {
         if (!(known ? values[index] : matched.get(triggers[index]!.id))) continue
-        const { prompt } = (decisions[index] = decides[index]!(ctx, state, audience, winners))
+        const { prompt } = (decisions[index] = decides[index]!(ctx, state, audience, winners, round, keep))
         if (prompt?.placement === 'inline') inline[prompt.feature ?? prompt.trigger] = prompt
         else if (prompt) prompts[prompt.placement] = prompt
       }
