@@ -82,6 +82,18 @@ describe('nudgekit validate', { timeout: 60_000 }, () => {
     expect(runs.map(({ code, stderr }) => [code, stderr])).toEqual(cases.map(([, message]) => [1, message]))
   })
 
+  it('says in one line which flag lacks its value or what argument a command does not take', async () => {
+    const cases = [
+      [['serve', '--port', '--rules', example], "[nudgekit] Failed to start the server: option '--port' needs a value. Run 'nudgekit serve --help' for the options.\n"],
+      [['serve', '--rules'], "[nudgekit] Failed to start the server: option '--rules' needs a value. Run 'nudgekit serve --help' for the options.\n"],
+      [['migrate', 'extra'], "[nudgekit] Failed to migrate: Unexpected argument 'extra'. Run 'nudgekit migrate --help' for the options.\n"],
+      [['stats', '--from', '--to', '2026-01-01'], "[nudgekit] Failed to read stats: option '--from' needs a value. Run 'nudgekit stats --help' for the options.\n"],
+      [['simulate', example, '--account'], "[nudgekit] Failed to simulate: option '--account' needs a value. Run 'nudgekit simulate --help' for the options.\n"],
+    ] as const
+    const runs = await Promise.all(cases.map(([args]) => nudgekit(...args)))
+    expect(runs.map(({ code, stderr }) => [code, stderr])).toEqual(cases.map(([, message]) => [1, message]))
+  })
+
   it('answers --format json with JSON even when the file cannot be read', async () => {
     const { code, stdout } = await nudgekit('validate', 'missing.yaml', '--format', 'json')
     expect(code).toBe(1)

@@ -3,14 +3,24 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from './run.ts'
 
 /**
- * `parseArgs` (strict, `--no-x` negation allowed) that throws a `UsageError` naming the command's help.
+ * `parseArgs` (strict, `--no-x` negation allowed, positionals unless `positionals` is false) that throws a
+ * one-line `UsageError` naming the command's help: "Failed to <action>: <first sentence of the problem>."
  * @example const { values, positionals } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } }, 'validate')
  */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string, action = command) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string, action = command, positionals = true) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true, allowNegative: true })
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals, allowNegative: true })
   } catch (error) {
-    const reason = (error as Error).message.split('. ')[0]!.replace(/\.$/, '')
-    throw new UsageError(`Failed to ${action}: ${reason}. Run 'nudgekit ${command} --help' for the options.`)
+    throw new UsageError(`Failed to ${action}: ${reason((error as Error).message)}. Run 'nudgekit ${command} --help' for the options.`)
   }
+}
+
+/**
+ * The first sentence of a parseArgs message, or for an option left without its value ("argument is
+ * ambiguous" when the next argument is another option, "argument missing" at the end), that it needs one.
+ * @example reason("Option '--port' argument is ambiguous.\nDid you forget …") // "option '--port' needs a value"
+ */
+function reason(message: string): string {
+  const valueless = /'(?:-\w, )?(--?[\w-]+)[^']*' argument (?:is ambiguous|missing)/.exec(message)
+  return valueless ? `option '${valueless[1]}' needs a value` : message.split(/\.\s/)[0]!.replace(/\.$/, '')
 }

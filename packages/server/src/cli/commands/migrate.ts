@@ -1,8 +1,7 @@
 // `nudgekit migrate`: apply pending schema migrations to the SQLite file or PostgreSQL database.
-import { parseArgs } from 'node:util'
 import type { Command } from '../command.ts'
 import { migrateOrExplain, openDatabase } from '../database.ts'
-import { UsageError } from '../run.ts'
+import { parseFlags } from '../flags.ts'
 
 const usage = `Usage: nudgekit migrate [--db <path> | --database-url <url>]
 
@@ -14,15 +13,8 @@ Options:
   --database-url <url>   PostgreSQL URL (default: $NUDGEKIT_DATABASE_URL)`
 
 const migrate: Command = async (argv, io) => {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args: argv,
-      options: { db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }))
-  } catch (error) {
-    throw new UsageError(`Failed to migrate: ${(error as Error).message}. Run 'nudgekit migrate --help'.`)
-  }
+  const options = { db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const
+  const { values } = parseFlags(argv, options, 'migrate', 'migrate', false)
   if (values.help) {
     io.out(usage)
     return 0

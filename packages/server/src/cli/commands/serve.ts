@@ -1,6 +1,5 @@
 // `nudgekit serve`: run the HTTP API on Node with a rules file, a store and keys, until SIGINT/SIGTERM.
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { formatIssues, loadRules, type Route } from '@nudgekit/rules'
 import { parseDuration } from '@nudgekit/rules/evaluator'
 import { ListenError, serve } from '../../adapters/node.ts'
@@ -10,6 +9,7 @@ import { ORIGIN_FIX, parseOrigin } from '../../middleware/cors/index.ts'
 import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
 import { migrateOrExplain, openDatabase } from '../database.ts'
+import { parseFlags } from '../flags.ts'
 import { readRulesFile } from '../rules-file.ts'
 import { UsageError } from '../run.ts'
 
@@ -38,29 +38,23 @@ Options:
 Without keys, a key pair is generated and printed (for local use).`
 
 function readFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        rules: { type: 'string' },
-        db: { type: 'string' },
-        'database-url': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'publishable-key': { type: 'string', multiple: true },
-        'secret-key': { type: 'string', multiple: true },
-        cors: { type: 'string', multiple: true },
-        'trust-proxy': { type: 'boolean' },
-        'rate-limit': { type: 'string' },
-        'rate-burst': { type: 'string' },
-        'webhook-timeout': { type: 'string' },
-        'webhook-lease': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (error) {
-    throw new UsageError(`Failed to start the server: ${(error as Error).message}. Run 'nudgekit serve --help'.`)
-  }
+  const options = {
+    rules: { type: 'string' },
+    db: { type: 'string' },
+    'database-url': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'publishable-key': { type: 'string', multiple: true },
+    'secret-key': { type: 'string', multiple: true },
+    cors: { type: 'string', multiple: true },
+    'trust-proxy': { type: 'boolean' },
+    'rate-limit': { type: 'string' },
+    'rate-burst': { type: 'string' },
+    'webhook-timeout': { type: 'string' },
+    'webhook-lease': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const
+  return parseFlags(argv, options, 'serve', 'start the server', false).values
 }
 
 /** A positive number flag, or undefined when not given. */

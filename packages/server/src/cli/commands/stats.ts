@@ -1,5 +1,4 @@
 // `nudgekit stats`: acceptance by trigger × variant from a store, as an aligned table, CSV or JSON.
-import { parseArgs } from 'node:util'
 import { buildStats, parseStatsQuery } from '../../stats/build.ts'
 import { createFormatters } from '../../dashboard/format.ts'
 import { toCsv } from '../../stats/csv.ts'
@@ -7,6 +6,7 @@ import { LIFT_VERDICT_TEXT, liftVerdict } from '../../stats/verdict.ts'
 import type { StatsResult, StatsRow } from '../../stats/types.ts'
 import type { Command } from '../command.ts'
 import { withDatabase } from '../database.ts'
+import { parseFlags } from '../flags.ts'
 import { UsageError } from '../run.ts'
 import { alignedTable, type Column } from '../table.ts'
 
@@ -25,11 +25,21 @@ Options:
   --format <format>      table (default), csv or json
   -h, --help             Show this help`
 
+const OPTIONS = {
+  db: { type: 'string' },
+  'database-url': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  trigger: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
 const FORMATS = ['table', 'csv', 'json'] as const
 type Format = (typeof FORMATS)[number]
 
 const stats: Command = async (argv, io) => {
-  const { values } = parseFlags(argv)
+  const { values } = parseFlags(argv, OPTIONS, 'stats', 'read stats', false)
   if (values.help) {
     io.out(help)
     return 0
@@ -64,26 +74,6 @@ const stats: Command = async (argv, io) => {
 
 export default stats
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        db: { type: 'string' },
-        'database-url': { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        trigger: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    })
-  } catch (error) {
-    throw new UsageError(`Failed to read stats: ${(error as Error).message.replace(/\.$/, '')}. Run 'nudgekit stats --help' for the options.`)
-  }
-}
 
 /** Lifts in percentage points as the dashboard writes them: a sign, a true minus (U+2212), "pp". */
 const format = createFormatters('en-US', 'USD')
