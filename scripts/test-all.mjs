@@ -7,6 +7,7 @@ const steps = [
   ['unit and integration tests', ['run', 'test:unit']],
   ['build', ['run', 'build']],
   ['package manifests (publint)', ['run', 'lint:packages']],
+  ['packed packages, installed', ['run', 'test:packages']],
   ['size budgets', ['run', 'size']],
   ['widgets in Chromium', ['run', 'test:browser']],
   ['end-to-end (Chromium)', ['run', 'test:e2e']],

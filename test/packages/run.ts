@@ -1,0 +1,470 @@
+// `pnpm test:packages`: the four packages as a user gets them. Packs each (after `pnpm build`), installs the
+// tarballs into a throwaway project outside the workspace, and uses them there without the `@nudgekit/source`
+// condition: every public entry, the `nudgekit` bin, a browser bundle, type checking, the <script> build.
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+import { JSDOM } from 'jsdom'
+import { BROWSER_APP, IMPORT_ENTRIES, PREACT_HOST, SERVER_LIBRARY, TYPED_CONSUMER } from './consumer.ts'
+import { check, fail, failed, freePort, none, ROOT, run, shown, Stop, stop, until, userEnv, type Ran } from './harness.ts'
+import { readTarball, targetsOf, unresolvableImports, type PackedManifest } from './tarball.ts'
+
+const PACKAGES = ['rules', 'sdk', 'widgets', 'server'] as const
+const PNPM = join(ROOT, 'node_modules/pnpm/bin/pnpm.mjs')
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc')
+const RULES_EXAMPLE = join(ROOT, 'examples/rules/acme-crm.yaml')
+
+/** Named exports each entry must have: the API DESIGN.md and the READMEs promise. */
+const EXPECTED_EXPORTS: Record<string, string[]> = {
+  '@nudgekit/rules': [
+    'loadRules', 'loadRulesOrThrow', 'parseRulesText', 'validateRules', 'compile', 'formatIssues', 'RulesError',
+    'rulesSchema', 'rulesJsonSchema', 'formatJsonSchema', 'explainDecision', 'createEvaluator',
+  ],
+  '@nudgekit/rules/evaluator': [
+    'createEvaluator', 'isSafeUrl', 'renderTemplate', 'parseDuration', 'parsePercent', 'assignVariant', 'resolveTarget',
+    'checkFeature', 'limitOf', 'isBuyer',
+  ],
+  '@nudgekit/sdk': ['createNudge', 'memoryStorage'],
+  '@nudgekit/widgets': ['mount', 'mountGate', 'mountMeter', 'NudgeRoot', 'NudgeHost', 'FeatureGate', 'UsageMeter', 'UpgradeButton', 'adoptStyles', 'css'],
+  '@nudgekit/server': [
+    'createHandler', 'serve', 'nodeMiddleware', 'sqlite', 'postgres', 'generateKeys', 'createKeyring', 'jsonLinesLogger',
+    'buildStats', 'toCsv', 'createRouter', 'verifySignature', 'signPayload',
+  ],
+}
+/** What the <script> build puts on `window.Nudgekit` (README, "Render the prompts"). */
+const IIFE_GLOBALS = ['createNudge', 'mount', 'mountGate', 'mountMeter']
+/** The module resolutions a user's tsc may use, each checked. */
+const RESOLUTIONS = [
+  ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
+  ['node16', { module: 'node16', moduleResolution: 'node16' }],
+] as const
+/** Subpaths checked elsewhere than by importing them in Node. */
+const BROWSER_ONLY = new Set(['@nudgekit/widgets/iife'])
+
+// ── the suite ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const started = performance.now()
+const workdir = mkdtempSync(join(tmpdir(), 'nudgekit-packages-'))
+const tarballs = join(workdir, 'tarballs')
+const project = join(workdir, 'project')
+let server: ChildProcess | undefined
+/** The packed package.json of each package, and its tarball, by package name. */
+const manifests = new Map<string, PackedManifest>()
+const tarballOf = new Map<string, string>()
+
+function cleanUp(): void {
+  if (server && server.exitCode === null) server.kill('SIGKILL')
+  rmSync(workdir, { recursive: true, force: true })
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    cleanUp()
+    process.exit(130)
+  })
+}
+
+try {
+  await packAndInspect()
+  await install()
+  // tsc takes longest: it runs while the other checks do.
+  const typing = startTypecheck()
+  await importEntries()
+  await useServerLibrary()
+  await useCli()
+  await bundleForBrowser()
+  await reportTypecheck(await typing)
+} catch (error) {
+  if (!(error instanceof Stop)) fail(`the suite crashed\n${error instanceof Error ? error.stack : String(error)}`)
+} finally {
+  cleanUp()
+}
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1)
+if (failed()) {
+  console.error(`\n[nudgekit] ${failed()} package check(s) failed in ${seconds} s: what users install differs from what the workspace tests. Fix the manifest, rollup.config.mjs or the files above.`)
+  process.exit(1)
+}
+console.log(`\nAll package checks passed in ${seconds} s.`)
+
+// ── 1. pack ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function packAndInspect(): Promise<void> {
+  console.log('▶ pack')
+  mkdirSync(tarballs, { recursive: true })
+  const missing = PACKAGES.filter((pkg) => !existsSync(join(ROOT, 'packages', pkg, 'dist')))
+  if (missing.length) stop(`no dist/ in ${missing.map((pkg) => `packages/${pkg}`).join(', ')}: run 'npx pnpm build' first`)
+
+  const packed = await Promise.all(
+    PACKAGES.map((pkg) => run(process.execPath, [PNPM, 'pack', '--pack-destination', tarballs, '--json'], join(ROOT, 'packages', pkg))),
+  )
+  const contents = new Map<string, Map<string, Buffer>>()
+  for (const [index, pkg] of PACKAGES.entries()) {
+    const result = packed[index]!
+    const ok = await check(`packages/${pkg}: pnpm pack`, () => {
+      assert.ok(result.code === 0, `pnpm pack failed: ${shown(result)}`)
+      const { name, filename } = JSON.parse(result.stdout) as { name: string; filename: string }
+      const files = readTarball(filename)
+      const manifest = JSON.parse(files.get('package.json')?.toString('utf8') ?? 'null') as PackedManifest | null
+      assert.ok(manifest, `${filename} has no package.json`)
+      manifests.set(name, manifest)
+      tarballOf.set(name, filename)
+      contents.set(name, files)
+      return `${name}@${manifest.version}, ${files.size} files, ${(readFileSync(filename).length / 1024).toFixed(0)} KB`
+    })
+    if (!ok) stop(`packages/${pkg} did not pack`)
+  }
+
+  for (const [name, manifest] of manifests) {
+    const files = contents.get(name)!
+    await check(`${name}: dependencies are real versions (no workspace: ranges), our own pinned to the packed ones`, () => {
+      const ranges = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies }
+      const problems = Object.entries(ranges).flatMap(([dep, range]) => {
+        if (range.startsWith('workspace:')) return [`${dep}: '${range}' was not replaced`]
+        const own = manifests.get(dep)
+        return own && range !== own.version ? [`${dep}: '${range}', but the packed ${dep} is ${own.version}`] : []
+      })
+      none(problems)
+    })
+    await check(`${name}: every exports and bin target is in the tarball`, () => {
+      const absent = targetsOf(manifest).filter((target) => !files.has(target))
+      none(absent, 'missing (built? listed in "files"?)')
+      for (const bin of typeof manifest.bin === 'object' ? Object.values(manifest.bin) : manifest.bin ? [manifest.bin] : []) {
+        const first = files.get(bin.replace(/^\.\//, ''))!.toString('utf8').split('\n', 1)[0]
+        assert.ok(first === '#!/usr/bin/env node', `the bin ${bin} starts with '${first}', not a node shebang`)
+      }
+    })
+    await check(`${name}: every import in the shipped files is a declared dependency or a shipped file`, () => {
+      none(unresolvableImports(files, manifest))
+    })
+    await check(`${name}: no tests or test helpers in the tarball`, () => {
+      const tests = [...files.keys()].filter((path) => /\.test\.[cm]?[jt]sx?$|(?:^|\/)(?:test-support|__snapshots__|__fixtures__)\//.test(path))
+      none(tests, 'shipped')
+    })
+  }
+}
+
+// ── 2. install ──────────────────────────────────────────────────────────────────────────────────────────────
+
+async function install(): Promise<void> {
+  console.log('\n▶ install into a fresh project')
+  mkdirSync(project)
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'nudgekit-consumer', private: true, type: 'module' }, null, 2))
+  // Each package's dependency on another of ours (`@nudgekit/rules: 0.1.0`) must come from these tarballs, not
+  // from the registry, where that version may not exist yet (or be someone else's).
+  const overrides = [...tarballOf].map(([name, file]) => `  '${name}': 'file:${file}'`).join('\n')
+  writeFileSync(join(project, 'pnpm-workspace.yaml'), `overrides:\n${overrides}\n`)
+  // A Preact host installs Preact itself; the range widgets asks for keeps it to one copy.
+  const widgets = manifests.get('@nudgekit/widgets')!
+  const preact = widgets.peerDependencies?.preact ?? widgets.dependencies?.preact
+  const result = await run(process.execPath, [PNPM, 'add', ...tarballOf.values(), `preact@${preact}`], project, userEnv(), 120_000)
+  const ok = await check('the four tarballs (and preact, for a Preact host) install into a project outside the workspace', () => {
+    assert.ok(result.code === 0, `pnpm add failed: ${shown(result, 40)}`)
+    for (const name of manifests.keys()) {
+      const installed = join(project, 'node_modules', name, 'package.json')
+      assert.ok(existsSync(installed), `${name} is not in node_modules`)
+    }
+  })
+  if (!ok) stop('the install failed')
+}
+
+// ── 3. import every entry in Node, without the source condition ─────────────────────────────────────────────
+
+async function importEntries(): Promise<void> {
+  console.log('\n▶ import every public entry (Node, no @nudgekit/source condition)')
+  const entries = [...manifests].flatMap(([name, manifest]) =>
+    Object.keys(manifest.exports ?? { '.': null }).map((subpath) => (subpath === '.' ? name : `${name}${subpath.slice(1)}`)),
+  )
+  const inNode = entries.filter((entry) => !BROWSER_ONLY.has(entry)).map((entry) => [entry, entry.endsWith('.json') ? 'json' : 'module'])
+  writeFileSync(join(project, 'import-entries.mjs'), IMPORT_ENTRIES)
+  const result = await run(process.execPath, ['import-entries.mjs', JSON.stringify(inNode)], project)
+  const seen = JSON.parse(result.code === 0 ? result.stdout : '{}') as Record<
+    string,
+    { names?: string[]; keys?: string[]; name?: string; version?: string; error?: string; required?: string[]; requireError?: string }
+  >
+  if (result.code !== 0) fail(`the import script failed: ${shown(result)}`)
+
+  for (const entry of entries) {
+    if (BROWSER_ONLY.has(entry)) continue
+    const got = seen[entry]
+    const what = EXPECTED_EXPORTS[entry] ? `with ${EXPECTED_EXPORTS[entry].join(', ')}` : entry.endsWith('/package.json') ? '(its manifest)' : entry.endsWith('.json') ? '(a JSON Schema)' : ''
+    await check(`${entry}: imports ${what}`.trim(), () => {
+      assert.ok(got, 'not imported')
+      assert.ok(got.error === undefined, `import failed:\n${got.error}`)
+      if (entry.endsWith('/package.json')) {
+        const own = manifests.get(entry.slice(0, -'/package.json'.length))!
+        assert.ok(got.name === own.name && got.version === own.version, `a different package.json: ${got.name}@${got.version}`)
+      } else if (entry.endsWith('.json')) {
+        assert.ok(got.keys?.includes('$schema') && got.keys.includes('properties'), `not a JSON Schema: keys ${got.keys?.join(', ')}`)
+      } else {
+        const expected = EXPECTED_EXPORTS[entry]
+        assert.ok(expected, `an entry this test does not know: add what it must export to EXPECTED_EXPORTS in test/packages/run.ts (it exports ${got.names?.join(', ')})`)
+        const absent = expected.filter((name) => !got.names?.includes(name))
+        none(absent.length ? [`${absent.join(', ')}; it exports ${got.names?.join(', ')}`] : [], 'missing')
+      }
+    })
+  }
+  await check('require() from CommonJS loads every module entry with the same exports (Node >= 22.12)', () => {
+    const problems = Object.entries(seen).flatMap(([entry, got]) => {
+      if (!got.names) return []
+      if (got.requireError) return [`${entry}: ${got.requireError}`]
+      return got.required?.join() === got.names.join() ? [] : [`${entry}: require() gives ${got.required?.join(', ')}`]
+    })
+    none(problems)
+  })
+  for (const entry of BROWSER_ONLY) {
+    await check(`${entry}: is exported (loaded in jsdom below)`, () => assert.ok(entries.includes(entry), `not in the exports of ${entry.split('/').slice(0, 2).join('/')}`))
+  }
+}
+
+// ── 4. the server as a library ──────────────────────────────────────────────────────────────────────────────
+
+async function useServerLibrary(): Promise<void> {
+  console.log('\n▶ @nudgekit/server as a library')
+  writeFileSync(join(project, 'server-library.mjs'), SERVER_LIBRARY)
+  await check('createHandler with a rules file and sqlite() answers /healthz and /v1/rules (migrations found from dist/)', async () => {
+    const result = await run(process.execPath, ['server-library.mjs', RULES_EXAMPLE, join(workdir, 'library.db')], project)
+    assert.ok(result.code === 0, shown(result))
+    const statuses = JSON.parse(result.stdout) as { healthz: number; rules: number; triggers?: number }
+    assert.ok(statuses.healthz === 200, `/healthz answered ${statuses.healthz}`)
+    assert.ok(statuses.rules === 200, `/v1/rules answered ${statuses.rules}`)
+    assert.ok(statuses.triggers, '/v1/rules carried no triggers')
+    return `${statuses.triggers} triggers`
+  })
+}
+
+// ── 5. the nudgekit bin ─────────────────────────────────────────────────────────────────────────────────────
+
+async function useCli(): Promise<void> {
+  console.log('\n▶ the installed nudgekit bin')
+  const bin = join(project, 'node_modules/.bin/nudgekit')
+  const server = manifests.get('@nudgekit/server')!
+  const rules = join(workdir, 'acme-crm.yaml')
+  copyFileSync(RULES_EXAMPLE, rules)
+
+  await check('nudgekit --help exits 0 with the usage', async () => {
+    const result = await run(bin, ['--help'], project)
+    assert.ok(result.code === 0, shown(result))
+    assert.ok(/Usage: nudgekit <command>/.test(result.stdout), shown(result))
+  })
+  await check("every command's --help exits 0 (each command's chunk loads from dist/)", async () => {
+    const usage = (await run(bin, ['--help'], project)).stdout
+    const commands = [...(usage.split('Commands:')[1] ?? '').matchAll(/^ {2}(\w+)\b/gm)].map(([, name]) => name!)
+    assert.ok(commands.length, `no commands in the usage:\n${usage}`)
+    const results = await Promise.all(commands.map((command) => run(bin, [command, '--help'], project)))
+    none(results.flatMap((result, index) => (result.code === 0 ? [] : [`${commands[index]} --help: ${shown(result)}`])))
+    return commands.join(', ')
+  })
+  await check(`nudgekit --version prints ${server.version}`, async () => {
+    const result = await run(bin, ['--version'], project)
+    assert.ok(result.code === 0, shown(result))
+    assert.ok(result.stdout.trim() === server.version, shown(result))
+  })
+  await check('nudgekit validate examples/rules/acme-crm.yaml exits 0', async () => {
+    const result = await run(bin, ['validate', rules], project)
+    assert.ok(result.code === 0, shown(result))
+    assert.ok(/valid/.test(result.stdout), shown(result))
+  })
+  await check('nudgekit validate on a broken copy exits 1 with file:line:column and no stack trace', async () => {
+    const broken = join(workdir, 'broken.yaml')
+    const text = readFileSync(rules, 'utf8')
+    assert.ok(/^version: 1$/m.test(text), 'the example has no `version: 1` line; pick another way to break it')
+    writeFileSync(broken, text.replace(/^version: 1$/m, 'version: 2'))
+    const result = await run(bin, ['validate', broken], project)
+    const output = result.stdout + result.stderr
+    assert.ok(result.code === 1, shown(result))
+    assert.ok(/broken\.yaml:\d+:\d+ error /.test(output), `no compiler-style error: ${shown(result)}`)
+    assert.ok(!/^\s+at .+:\d+:\d+\)?$/m.test(output), `a stack trace: ${shown(result)}`)
+  })
+  await check('nudgekit schema prints the schema.json @nudgekit/rules ships', async () => {
+    const result = await run(bin, ['schema'], project)
+    assert.ok(result.code === 0, shown(result))
+    const shipped = JSON.parse(readFileSync(join(project, 'node_modules/@nudgekit/rules/schema.json'), 'utf8')) as unknown
+    assert.ok(isDeepStrictEqual(JSON.parse(result.stdout), shipped), 'nudgekit schema and @nudgekit/rules/schema.json differ: run npx pnpm schema')
+  })
+  await serveAndUse(bin, rules)
+}
+
+/** `nudgekit serve` on a free port: health, rules, dashboard, the <script> build's client against it, a clean stop. */
+async function serveAndUse(bin: string, rules: string): Promise<void> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const keys = { publishable: `pk_test_${randomBytes(12).toString('hex')}`, secret: `sk_test_${randomBytes(12).toString('hex')}` }
+  // Webhook routes read their signing secret from the environment variable they name.
+  const secrets = Object.fromEntries([...readFileSync(rules, 'utf8').matchAll(/secret_env:\s*(\w+)/g)].map(([, name]) => [name!, randomBytes(16).toString('hex')]))
+  const env = userEnv({ NUDGEKIT_PUBLISHABLE_KEY: keys.publishable, NUDGEKIT_SECRET_KEY: keys.secret, ...secrets })
+  delete env.NUDGEKIT_DATABASE_URL
+  const child = spawn(bin, ['serve', '--rules', rules, '--db', join(workdir, 'serve.db'), '--host', '127.0.0.1', '--port', String(port)], { cwd: project, env })
+  server = child
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const get = (path: string, key?: string) => fetch(base + path, key ? { headers: { authorization: `Bearer ${key}` } } : {})
+
+  const up = await check(`nudgekit serve --port ${port} answers GET /healthz 200`, async () => {
+    let status = 0
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${output.trim()}`)
+        status = await get('/healthz').then((response) => response.status, () => 0)
+        return status === 200
+      },
+      20_000,
+      () => `/healthz never answered 200 (last: ${status || 'no connection'}); serve printed:\n${output.trim()}`,
+    )
+  })
+  if (up) {
+    await check('GET /v1/rules with the publishable key answers 200 with an ETag', async () => {
+      const response = await get('/v1/rules', keys.publishable)
+      const text = await response.text()
+      assert.ok(response.status === 200, `status ${response.status}: ${text.slice(0, 300)}`)
+      assert.ok(response.headers.get('etag'), 'no ETag header')
+      assert.ok((JSON.parse(text) as { triggers?: unknown[] }).triggers?.length, 'no triggers in the compiled rules')
+    })
+    await check('GET /dashboard renders the sign-in page (Preact on the server, from dist/)', async () => {
+      const response = await get('/dashboard')
+      const html = await response.text()
+      assert.ok(response.status === 200, `status ${response.status}: ${html.slice(0, 300)}`)
+      assert.ok(/^<!doctype html>/i.test(html), `not an HTML page: ${html.slice(0, 300)}`)
+    })
+    await useIife(base, keys.publishable)
+  } else {
+    await useIife(undefined, keys.publishable)
+  }
+  await check('serve logged no errors', () => {
+    const errors = output.split('\n').filter((line) => line.includes('"level":"error"'))
+    none(errors)
+  })
+  await check('serve stops on SIGTERM with exit code 0', async () => {
+    child.kill('SIGTERM')
+    let timer: NodeJS.Timeout | undefined
+    const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, 20_000, 'timeout')))])
+    clearTimeout(timer)
+    assert.ok(code === 0, `exit ${code}; serve printed:\n${output.trim()}`)
+    assert.ok(/Stopped\./.test(output), `no 'Stopped.'; serve printed:\n${output.trim()}`)
+  })
+}
+
+// ── 6. the <script> build in a DOM ──────────────────────────────────────────────────────────────────────────
+
+async function useIife(base: string | undefined, publishableKey: string): Promise<void> {
+  const file = join(project, 'node_modules/@nudgekit/widgets/dist/nudgekit.iife.js')
+  const dom = new JSDOM('<!doctype html><html><head></head><body><div id="usage"></div></body></html>', {
+    url: `${base ?? 'http://127.0.0.1'}/app`,
+    runScripts: 'outside-only',
+  })
+  try {
+    const ok = await check(`the <script> build sets window.Nudgekit with ${IIFE_GLOBALS.join(', ')}`, () => {
+      dom.window.eval(readFileSync(file, 'utf8'))
+      const api = (dom.window as unknown as { Nudgekit?: Record<string, unknown> }).Nudgekit
+      assert.ok(api, 'window.Nudgekit is not set')
+      const absent = IIFE_GLOBALS.filter((name) => typeof api[name] !== 'function')
+      none(absent.length ? [`${absent.join(', ')}; it has ${Object.keys(api).join(', ')}`] : [], 'not functions')
+    })
+    if (!ok || !base) return
+    await check("its client loads the rules from the installed server and mountMeter shows '42 of <limit>'", async () => {
+      const { Nudgekit } = dom.window as unknown as { Nudgekit: { createNudge(options: object): { setUsage(metric: string, value: number): void }; mountMeter(element: Element, nudge: unknown, metric: string): () => void } }
+      const nudge = Nudgekit.createNudge({
+        endpoint: base,
+        key: publishableKey,
+        fetch: globalThis.fetch,
+        account: { id: 'acct_packages', plan: 'free', addons: [], createdAt: '2026-01-01', traits: {} },
+        user: { id: 'user_packages', role: 'admin' },
+      })
+      nudge.setUsage('contacts', 42)
+      const element = dom.window.document.getElementById('usage')!
+      Nudgekit.mountMeter(element, nudge, 'contacts')
+      const text = () => element.querySelector('[data-nudgekit]')?.shadowRoot?.textContent ?? ''
+      await until(() => /42 of [\d,]+/.test(text()), 10_000, () => `the meter shows '${text()}'`)
+    })
+  } finally {
+    dom.window.close()
+  }
+}
+
+// ── 7. a browser bundle ─────────────────────────────────────────────────────────────────────────────────────
+
+async function bundleForBrowser(): Promise<void> {
+  console.log('\n▶ bundle for the browser (esbuild)')
+  writeFileSync(join(project, 'browser-app.ts'), BROWSER_APP)
+  const bundle = (entry: string) =>
+    build({
+      absWorkingDir: project,
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      logLevel: 'silent',
+    })
+  /** Inputs by path relative to the project; anything outside it was resolved from the workspace. */
+  const inputsOf = (metafile: Metafile) => Object.keys(metafile.inputs)
+
+  await check('an app importing @nudgekit/sdk and @nudgekit/widgets bundles for the browser without zod or yaml', async () => {
+    const result = await bundle('browser-app.ts')
+    const inputs = inputsOf(result.metafile)
+    const outside = inputs.filter((input) => input.startsWith('..') || input.startsWith('/'))
+    none(outside, 'resolved from outside the project')
+    const heavy = inputs.filter((input) => /node_modules\/(?:\.pnpm\/)?(?:zod|yaml)[@/]|@nudgekit\/rules\/dist\/index\.js$/.test(input))
+    none(heavy, 'the browser bundle pulls the server-side rules code')
+    assert.ok(inputs.some((input) => input.includes('@nudgekit/sdk/dist/')), `@nudgekit/sdk's dist is not in the bundle: ${inputs.join(', ')}`)
+    const code = result.outputFiles[0]!.contents
+    return `${(code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KB gzip`
+  })
+  await check("a Preact host bundles the components with one copy of Preact (its own)", async () => {
+    const result = await bundle('preact-host.tsx')
+    const copies = inputsOf(result.metafile).filter((input) => /(?:^|\/)preact\/dist\/preact\.module\.js$/.test(input))
+    assert.ok(copies.length === 1, `Preact in the bundle ${copies.length} times: ${copies.join(', ')}`)
+  })
+}
+
+// ── 8. types, as a user's tsc sees them ─────────────────────────────────────────────────────────────────────
+
+function startTypecheck(): Promise<Ran[]> {
+  writeFileSync(join(project, 'consumer.ts'), TYPED_CONSUMER)
+  writeFileSync(join(project, 'preact-host.tsx'), PREACT_HOST)
+  return Promise.all(
+    RESOLUTIONS.map(([name, resolution]) => {
+      const config = `tsconfig.${name}.json`
+      writeFileSync(join(project, config), JSON.stringify({
+        compilerOptions: {
+          ...resolution,
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          noEmit: true,
+          jsx: 'react-jsx',
+          jsxImportSource: 'preact',
+          types: ['node'],
+          // A server app has @types/node; the workspace's copy stands in for the user's.
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+        },
+        files: ['consumer.ts', 'preact-host.tsx'],
+      }, null, 2))
+      return run(process.execPath, [TSC, '-p', config], project)
+    }),
+  )
+}
+
+async function reportTypecheck(results: Ran[]): Promise<void> {
+  console.log('\n▶ type check a consumer (tsc, strict, skipLibCheck: false)')
+  for (const [index, [name]] of RESOLUTIONS.entries()) {
+    await check(`tsc --moduleResolution ${name} accepts a consumer of every package (createNudge, mount, mountGate, createHandler, sqlite, loadRules, compile, Preact components)`, () => {
+      const result = results[index]!
+      assert.ok(result.code === 0, shown(result, 40))
+    })
+  }
+}
