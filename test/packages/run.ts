@@ -142,6 +142,10 @@ async function packAndInspect(): Promise<void> {
     await check(`${name}: every import in the shipped files is a declared dependency or a shipped file`, () => {
       none(unresolvableImports(files, manifest))
     })
+    await check(`${name}: the tarball carries its license (${manifest.license ?? 'none declared'}) and README`, () => {
+      none(['LICENSE', 'README.md'].filter((file) => !files.has(file)), 'missing')
+      assert.ok(files.get('LICENSE')!.toString('utf8').startsWith(`${manifest.license} License`), `LICENSE is not the ${manifest.license} text`)
+    })
     await check(`${name}: no tests or test helpers in the tarball`, () => {
       const tests = [...files.keys()].filter((path) => /\.test\.[cm]?[jt]sx?$|(?:^|\/)(?:test-support|__snapshots__|__fixtures__)\//.test(path))
       none(tests, 'shipped')

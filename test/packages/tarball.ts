@@ -33,6 +33,7 @@ export function readTarball(file: string): Map<string, Buffer> {
 export interface PackedManifest {
   name: string
   version: string
+  license?: string
   exports?: Record<string, unknown>
   bin?: string | Record<string, string>
   dependencies?: Record<string, string>
