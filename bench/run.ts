@@ -112,51 +112,8 @@ if (wanted('ingest')) await ingest()
 if (wanted('stats')) await stats()
 if (wanted('sdk')) await sdkRuntime()
 
-sections.push(`## Where a goal is missed, what limits it
-
-- **SDK ≤ 6 KB, IIFE ≤ 16 KB, evaluator ≤ 3 KB.** Work the browser used to do is done by \`compile()\` on the
-  server (payload version 2: offers per plan for every target, experiment arms with their copy merged and
-  labels filled, audience checks and impression caps as lists), delivery is one module, the SDK core has
-  fewer internal interfaces and the widgets share one prompt card: SDK 10.17 → 8.84 KB (of which 60 B
-  are new: the browsing session shared between tabs), evaluator 3.99 → 3.43 KB, widgets 5.07 → 4.82 KB,
-  IIFE 20.16 → 18.57 KB gzip. A second pass (one parse in \`isSafeUrl\`, the tab channel without a wrapper,
-  fallbacks no es2022 runtime needs, the widgets' mount hints development-only as the SDK's are, their labels
-  filled by the evaluator's templating) took them to SDK 8.75, evaluator 3.39, widgets 4.62 and IIFE 18.27 KB.
-  The breakdown above shows what is left: the evaluator (conditions, limits,
-  offers, frequency, \`Intl\` copy, decide) is about 2.7 KB of the SDK, and everything else together is still a little over 6 KB — delivery (persisted queue, jittered retries with
-  Retry-After, unload by keepalive/beacon, Web Locks) about 1.3 KB, the host methods with their argument
-  checks 0.8 KB, usage periods and timestamps 0.5 KB, nanostores 0.4 KB, caps, server reads, storage,
-  option checks and ids 0.2–0.4 KB each. So 6 KB cannot be reached by shrinking code: it needs required
-  behaviour to leave \`createNudge\` (for example into optional entries) or a larger budget. The IIFE adds
-  Preact with hooks (about 5.5 KB gzip) and the widgets to that SDK, which puts it near 18.3 KB.
-- **Evaluation ≤ 3 µs.** A full re-evaluation takes about 6.3 µs (GrowthBook about 100 µs); \`match\` of 100
-  triggers is about 1.7× the hand-written floor; \`decide\` re-checks every matched trigger's audience, caps
-  and priority and re-renders the shown prompts whose numbers changed (one \`Intl\` format is ~0.36 µs). Under 3 µs would need \`decide\` to skip matched triggers whose
-  inputs did not change, i.e. callers saying what changed: an API change.
-- **Ingest ≥ 150k events/s on SQLite, p99 < 25 ms.** This run's machine was about 3× slower than the previous
-  run's (the bare floor answered ~265k events/s, against ~710k then), so read the SQLite row against the floor:
-  ~31k events/s is 11.6 % of it (previously 62k, 8.8 %). Measured in one session against the previous server
-  (\`BENCH_SERVER_SRC\`), runs interleaved, medians of 11 runs before and 14 after: server CPU per 1,000 events
-  35.5 → 30.6 ms (−14 %), 27.9k → 32.8k events/s (+18 %). That came from a plain UPDATE for repeat exposures
-  (it leaves \`first_exposed_at\` and its two indexes alone), rollup deltas keyed column by column instead of by
-  joined strings (1.7 → 0.7 ms per 1,000 events), \`normalise\` for zod's output only and one key fingerprint
-  per key; the cohort trigger firing only on the columns it reads (migration 005) took the store alone from
-  18.5 to 17.1 ms per 1,000 events, too little to tell apart end to end on this machine.
-  The server's one thread stays saturated (~3 % idle). A CPU profile under this load: ~37 % SQLite statements
-  (the events primary-key insert ~14 %, the exposure and account-state upserts ~22 %: the bench's 800 events of
-  a turn belong to ~800 different accounts, so summing per turn cannot merge their rows), ~12 % BEGIN/COMMIT
-  (WAL append, checkpoints and the fsync of synchronous FULL, which block the event loop), ~16 % Node's
-  web-standard request path under Hono (undici \`Request\`, web streams for the body), ~6 % \`JSON.parse\`,
-  ~7 % per-event checks (one \`JSON.stringify\` per event for the size and NUL checks, the fast path), the
-  rest Hono, logging and GC. Further gains need structure, not tuning: commits on a worker thread so SQLite
-  and the fsync wait overlap HTTP, and the Node adapter reading the body without a web stream. On this slower
-  machine p99 is 47 ms, over the 25 ms goal (22 ms in the previous run).
-- **Ingest ≥ 50k events/s on PostgreSQL.** ~12k events/s on this slower machine (31k in the previous run). The
-  Node process used ~0.6 of a core (51.6 ms CPU per 1,000 events at 12.1k events/s): PostgreSQL on the same 2
-  cores is the bound. Its ingest was not changed here.
-- **RSS < 200 MB.** ~130 MB idle when run from TypeScript source (type stripping, the yaml/zod toolchain).
-  Under load the V8 heap grows and stays flat (no leak): in this slower run SQLite peaked at ~190 MB and
-  PostgreSQL at ~295 MB (275 MB on SQLite in the previous, faster run); capping the heap doubled CPU per event.`)
+// What limits each missed goal: analysis written by hand in bench/goals.md, next to the figures it explains.
+sections.push(readFileSync(join(ROOT, 'bench/goals.md'), 'utf8').trim())
 
 /**
  * A partial run (`pnpm bench sizes`) replaces only its own sections of the existing results and keeps the
