@@ -1,5 +1,5 @@
 // SQLite ingest: every batch pending in a turn stored in one transaction, rollups summed and upserted once per key.
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { computeDeltas } from './rollup.ts'
 import { enqueueDelivery } from './sqlite-outbox.ts'
 import type { NudgeEvent, RouteEvents } from './types.ts'
@@ -30,6 +30,9 @@ export interface JobOutcome {
  * @example const db = openConnection('nudgekit.db', { synchronous: 'full' })
  */
 export function openConnection(path: string, options: SqliteConnectionOptions): DatabaseSync {
+  // Loaded here, not imported: Node warns that node:sqlite is experimental when it is loaded, and an app that
+  // imports @nudgekit/server for its PostgreSQL store should not hear about SQLite.
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite')
   const db = new DatabaseSync(path)
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
     PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)
