@@ -1,5 +1,6 @@
 // Versioned migrations: numbered SQL files per dialect in `src/store/migrations/<dialect>/`, applied in order.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 export interface Migration {
   /** File name without `.sql`, e.g. `001_init`; recorded in `schema_migrations.version`. */
@@ -17,7 +18,8 @@ function migrationsDir(dialect: 'sqlite' | 'postgres'): URL {
     if (existsSync(candidate)) return candidate
     const parent = new URL('..', dir)
     if (parent.href === dir.href) {
-      throw new Error(`Failed to find the ${dialect} migrations: src/store/migrations/${dialect} is missing from @nudgekit/server. Reinstall the package.`)
+      throw new Error(`Failed to find the ${dialect} migrations: no src/store/migrations/${dialect} in or above ${fileURLToPath(new URL('.', import.meta.url))}. ` +
+        'Run @nudgekit/server from its installed package (a bundler must leave it external: its migrations are SQL files), or reinstall it.')
     }
     dir = parent
   }
