@@ -1,0 +1,279 @@
+// A reference model of the server's answers, computed from the raw requests by the documented semantics (no rollups).
+import { diffCi, twoProportionPValue, wilson } from '../stats/math.ts'
+
+const DAY = 86_400_000
+/** Events are accepted from 30 days before to 1 day after the server clock (DESIGN.md, openapi.json). */
+const MAX_AGE = 30 * DAY
+const MAX_FUTURE = DAY
+const EARLIEST_CONVERSION = Date.UTC(2000, 0, 1)
+const RANGE_DAYS = 30
+const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
+const TRIGGER_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible'])
+/** Event types that put a trigger × variant in the stats of their day (its prompt's funnel and eligibility). */
+const FUNNEL_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'eligible'])
+const EXPOSURE_TYPES = new Set(['impression', 'holdout'])
+
+/** An event as a client sends it. */
+export interface SentEvent {
+  id: string
+  type: string
+  ts: number
+  account: string
+  user: string
+  trigger?: string
+  variant?: string
+  [field: string]: unknown
+}
+
+/** A conversion body as billing sends it. */
+export interface SentConversion {
+  id: string
+  account: string
+  to: string
+  mrr_delta?: number
+  ts?: number | string
+}
+
+export interface StatsQuery {
+  from?: string
+  to?: string
+  trigger?: string
+}
+
+export interface ModelOptions {
+  now: number
+  windowMs: number
+  /** Trigger id → its variant names (`default` without an experiment); `holdout` is always accepted too. */
+  triggers: Record<string, readonly string[]>
+  /** Default MRR of a conversion to each plan or add-on: its monthly price minus the plan below it. */
+  prices: Record<string, number>
+}
+
+export interface Credit {
+  trigger: string
+  variant: string
+  exposed_at: string
+}
+
+export type ConversionAnswer =
+  | { status: 201 | 200; credited: Credit | null; mrr_delta: number; ts: string; duplicate: boolean }
+  | { status: 400 | 409 }
+
+export interface ExpectedRow {
+  trigger: string
+  variant: string
+  impressions: number
+  accounts_reached: number
+  clicks: number
+  dismissals: number
+  upgrade_requests: number
+  conversions: number
+  conversion_rate: number
+  conversion_rate_ci: [number, number]
+  holdout_rate: number | null
+  lift: number | null
+  lift_ci: [number, number] | null
+  p_value: number | null
+  expansion_mrr: number
+  median_days_to_convert: number | null
+  holdout_accounts: number
+  holdout_conversions: number
+}
+
+export type StatsAnswer = { status: 200; body: { from: string; to: string; rows: ExpectedRow[] } } | { status: 400 }
+
+export interface Model {
+  /** Applies a batch sent with publishable key number `key`; the 202 body it should get. */
+  events(key: number, batch: readonly SentEvent[]): { accepted: number; duplicates: number; rejected: number[] }
+  conversion(body: SentConversion): ConversionAnswer
+  stats(query: StatsQuery): StatsAnswer
+  /** `GET /v1/state`'s `triggers` for an account. */
+  state(account: string): Record<string, Record<string, number>>
+}
+
+interface Stored {
+  account: string
+  to: string
+  mrr: number
+  ts: number
+  credit: { trigger: string; variant: string; exposedAt: number } | null
+}
+
+const variantOf = (event: SentEvent): string => (event.type === 'holdout' ? 'holdout' : (event.variant ?? 'default'))
+const dayStart = (ms: number) => Math.floor(ms / DAY) * DAY
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * A fresh model of an empty store behind a handler whose clock reads `now`.
+ * @example const model = createModel({ now, windowMs: 3 * DAY, triggers: { t: ['default'] }, prices: { pro: 49 } })
+ */
+export function createModel(options: ModelOptions): Model {
+  const { now, windowMs, triggers, prices } = options
+  const seen = new Set<string>()
+  const events: SentEvent[] = []
+  const conversions = new Map<string, Stored>()
+
+  const rejects = (event: SentEvent): boolean => {
+    if (!UUIDV7.test(event.id) || !Number.isSafeInteger(event.ts)) return true
+    if (event.ts < now - MAX_AGE || event.ts > now + MAX_FUTURE) return true
+    if (event.trigger === undefined) return TRIGGER_TYPES.has(event.type)
+    const variants = triggers[event.trigger]
+    if (!variants) return true
+    return event.variant !== undefined && event.variant !== 'holdout' && !variants.includes(event.variant)
+  }
+
+  /** The latest exposure of the account at or before `ts` and in the window; ties go to the first trigger, then variant. */
+  const credit = (account: string, ts: number): Stored['credit'] => {
+    let best: SentEvent | undefined
+    for (const e of events) {
+      if (!EXPOSURE_TYPES.has(e.type) || e.account !== account || e.ts > ts || e.ts < ts - windowMs) continue
+      if (!best || e.ts > best.ts || (e.ts === best.ts && (byString(e.trigger!, best.trigger!) || byString(variantOf(e), variantOf(best))) < 0)) {
+        best = e
+      }
+    }
+    return best ? { trigger: best.trigger!, variant: variantOf(best), exposedAt: best.ts } : null
+  }
+
+  /** Accounts first exposed to trigger × variant in [from, to), with what their credited conversions add. */
+  const cohort = (trigger: string, variant: string, from: number, to: number) => {
+    const first = new Map<string, number>()
+    for (const e of events) {
+      if (!EXPOSURE_TYPES.has(e.type) || e.trigger !== trigger || variantOf(e) !== variant) continue
+      first.set(e.account, Math.min(first.get(e.account) ?? Infinity, e.ts))
+    }
+    let accounts = 0
+    let converted = 0
+    let cents = 0
+    const days: number[] = []
+    for (const [account, exposedAt] of first) {
+      if (exposedAt < from || exposedAt >= to) continue
+      accounts++
+      const credited = [...conversions.values()].filter((c) =>
+        c.account === account && c.credit?.trigger === trigger && c.credit.variant === variant)
+      if (credited.length === 0) continue
+      converted++
+      cents += credited.reduce((sum, c) => sum + Math.round(c.mrr * 100), 0)
+      days.push((Math.min(...credited.map((c) => c.ts)) - exposedAt) / DAY)
+    }
+    return { accounts, converted, mrr: cents / 100, days: days.sort((a, b) => a - b) }
+  }
+
+  const row = (trigger: string, variant: string, from: number, to: number): ExpectedRow => {
+    const count = (type: string) => events.filter((e) =>
+      e.type === type && e.trigger === trigger && variantOf(e) === variant && e.ts >= from && e.ts < to).length
+    const reached = cohort(trigger, variant, from, to)
+    const held = cohort(trigger, 'holdout', from, to)
+    const rate = reached.accounts > 0 ? reached.converted / reached.accounts : 0
+    const holdoutRate = held.accounts > 0 ? held.converted / held.accounts : null
+    const compared = holdoutRate !== null && reached.accounts > 0
+    const middle = reached.days.length >> 1
+    return {
+      trigger,
+      variant,
+      impressions: count('impression'),
+      accounts_reached: reached.accounts,
+      clicks: count('click'),
+      dismissals: count('dismiss'),
+      upgrade_requests: count('upgrade_requested'),
+      conversions: reached.converted,
+      conversion_rate: rate,
+      conversion_rate_ci: wilson(reached.converted, reached.accounts),
+      holdout_rate: holdoutRate,
+      lift: compared ? rate - holdoutRate : null,
+      lift_ci: compared ? diffCi(reached.converted, reached.accounts, held.converted, held.accounts) : null,
+      p_value: compared ? twoProportionPValue(reached.converted, reached.accounts, held.converted, held.accounts) : null,
+      expansion_mrr: reached.mrr,
+      median_days_to_convert: reached.days.length === 0 ? null
+        : reached.days.length % 2 === 1 ? reached.days[middle]! : (reached.days[middle - 1]! + reached.days[middle]!) / 2,
+      holdout_accounts: held.accounts,
+      holdout_conversions: held.converted,
+    }
+  }
+
+  return {
+    events(key, batch) {
+      let accepted = 0
+      let duplicates = 0
+      const rejected: number[] = []
+      batch.forEach((event, index) => {
+        if (rejects(event)) return void rejected.push(index)
+        const id = `${key}:${event.id}`
+        if (seen.has(id)) return void duplicates++
+        seen.add(id)
+        events.push(event)
+        accepted++
+      })
+      return { accepted, duplicates, rejected }
+    },
+
+    conversion(body) {
+      const ts = body.ts === undefined ? now : typeof body.ts === 'number' ? body.ts : Date.parse(body.ts)
+      if (ts < EARLIEST_CONVERSION || ts > now + DAY) return { status: 400 }
+      const mrr = body.mrr_delta ?? prices[body.to]
+      if (mrr === undefined) return { status: 400 }
+      const stored = conversions.get(body.id)
+      if (stored) {
+        const conflict = stored.account !== body.account || stored.to !== body.to
+          || (body.mrr_delta !== undefined && body.mrr_delta !== stored.mrr) || (body.ts !== undefined && ts !== stored.ts)
+        return conflict ? { status: 409 } : answer(stored, true)
+      }
+      const recorded: Stored = { account: body.account, to: body.to, mrr, ts, credit: credit(body.account, ts) }
+      conversions.set(body.id, recorded)
+      return answer(recorded, false)
+    },
+
+    stats(query) {
+      const from = query.from === undefined ? undefined : Date.parse(`${query.from}T00:00:00Z`)
+      const to = query.to === undefined ? undefined : Date.parse(`${query.to}T00:00:00Z`)
+      const lastDay = to ?? Math.max(from ?? -Infinity, dayStart(now))
+      const firstDay = from ?? lastDay - (RANGE_DAYS - 1) * DAY
+      if (firstDay > lastDay) return { status: 400 }
+      const end = lastDay + DAY
+      const keys = new Set<string>()
+      const inRange = (trigger: string, variant: string, ts: number) => {
+        if (variant === 'holdout' || ts < firstDay || ts >= end) return
+        if (query.trigger === undefined || query.trigger === trigger) keys.add(`${trigger}\u0000${variant}`)
+      }
+      for (const e of events) if (e.trigger !== undefined && FUNNEL_TYPES.has(e.type)) inRange(e.trigger, variantOf(e), e.ts)
+      for (const c of conversions.values()) if (c.credit) inRange(c.credit.trigger, c.credit.variant, c.ts)
+      const rows = [...keys].sort().map((key) => {
+        const [trigger, variant] = key.split('\u0000') as [string, string]
+        return row(trigger, variant, firstDay, end)
+      })
+      return { status: 200, body: { from: isoDay(firstDay), to: isoDay(lastDay), rows } }
+    },
+
+    state(account) {
+      const out: Record<string, Record<string, number>> = {}
+      const of = (trigger: string) => (out[trigger] ??= { impressions: 0 })
+      for (const e of events) {
+        if (e.account !== account || e.trigger === undefined) continue
+        const state = e.type === 'impression' || e.type === 'dismiss' || e.type === 'snooze' ? of(e.trigger) : undefined
+        if (!state) continue
+        if (e.type === 'impression') {
+          state.impressions! += 1
+          state.lastShownAt = Math.max(state.lastShownAt ?? -Infinity, e.ts)
+        } else if (e.type === 'dismiss') {
+          state.dismissedAt = Math.max(state.dismissedAt ?? -Infinity, e.ts)
+        } else {
+          // Without snooze_on_dismiss in the rules, a snooze lasts a day and a dismissal snoozes nothing.
+          state.snoozedUntil = Math.max(state.snoozedUntil ?? -Infinity, e.ts + DAY)
+        }
+      }
+      for (const c of conversions.values()) {
+        if (c.account !== account || !c.credit) continue
+        const state = of(c.credit.trigger)
+        state.acceptedAt = Math.max(state.acceptedAt ?? -Infinity, c.ts)
+      }
+      return out
+    },
+  }
+
+  function answer(stored: Stored, duplicate: boolean): ConversionAnswer {
+    const credited = stored.credit && {
+      trigger: stored.credit.trigger, variant: stored.credit.variant, exposed_at: new Date(stored.credit.exposedAt).toISOString(),
+    }
+    return { status: duplicate ? 200 : 201, credited, mrr_delta: stored.mrr, ts: new Date(stored.ts).toISOString(), duplicate }
+  }
+}
