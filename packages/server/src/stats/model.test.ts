@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'postgres'
 import { afterAll, describe, it } from 'vitest'
 import { createHandler, type Handler } from '../handler.ts'
 import { jsonLinesLogger } from '../logger.ts'
@@ -148,21 +149,35 @@ async function replay(open: () => Promise<Store[]>, sent: readonly Sent[]): Prom
 describe('stats against a reference model', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nudgekit-model-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
-  let files = 0
 
   it(`answers every request as the model does on SQLite (${SQLITE_RUNS} random histories)`, async () => {
-    const open = async () => [sqlite(join(dir, `run-${files++}.db`))]
+    // One database file at a time, made afresh for each history.
+    const path = join(dir, 'model.db')
+    const open = async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+      return [sqlite(path)]
+    }
     await fc.assert(fc.asyncProperty(history, (sent) => replay(open, sent)), { numRuns: SQLITE_RUNS })
   }, 60_000 * SCALE)
 
   const schemas = testSchemas('stats_model')
   it(`answers every request as the model does on PostgreSQL, two server instances sharing it (${POSTGRES_RUNS} random histories)`, async () => {
+    // One schema, migrated once and emptied before each history (every table but the migrations').
+    const schema = schemas()
+    const migrated = postgres(TEST_DATABASE_URL, { schema })
+    await migrated.migrate()
+    await migrated.close()
+    const admin = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {}, connection: { search_path: schema } })
+    const tables = (await admin<{ name: string }[]>`select table_name as name from information_schema.tables
+      where table_schema = ${schema} and table_name <> 'schema_migrations'`).map((t) => t.name)
     const open = async () => {
-      const schema = schemas()
-      const stores = [postgres(TEST_DATABASE_URL, { schema, max: 4 }), postgres(TEST_DATABASE_URL, { schema, max: 4 })]
-      await stores[0]!.migrate()
-      return stores
+      await admin.unsafe(`truncate ${tables.join(', ')}`)
+      return [postgres(TEST_DATABASE_URL, { schema, max: 4 }), postgres(TEST_DATABASE_URL, { schema, max: 4 })]
     }
-    await fc.assert(fc.asyncProperty(history, (sent) => replay(open, sent)), { numRuns: POSTGRES_RUNS })
+    try {
+      await fc.assert(fc.asyncProperty(history, (sent) => replay(open, sent)), { numRuns: POSTGRES_RUNS })
+    } finally {
+      await admin.end()
+    }
   }, 60_000 * SCALE)
 })
