@@ -126,13 +126,18 @@ describe('POST /v1/events', () => {
       impression({ variant: 'b' }),
       impression({ type: 'holdout', variant: 'holdout' }),
       makeEvent({ type: 'gate_hit', ts: NOW - 1000, feature: 'segmentation' }),
+      // A prompt shown without its arm would count in the 'default' arm, which this experiment does not have.
+      impression({ variant: undefined }),
+      impression({ type: 'holdout', variant: undefined }),
+      impression({ type: 'eligible', variant: undefined }),
     ] })
     expect(response.status).toBe(202)
     const body = await response.json()
-    expect(body.accepted).toBe(3)
+    expect(body.accepted).toBe(5)
     expect(body.rejected).toMatchObject([
       { index: 0, issues: [{ code: 'unknown_trigger', path: 'events.0.trigger' }] },
       { index: 1, issues: [{ code: 'unknown_variant', path: 'events.1.variant', message: "variant 'c' is not one of trigger 'contacts-80': holdout, a, b" }] },
+      { index: 5, issues: [{ code: 'unknown_variant', path: 'events.5.variant', message: "variant is missing, and trigger 'contacts-80' runs an experiment: holdout, a, b" }] },
     ])
   })
 

@@ -127,7 +127,7 @@ export function openApiDocument(): Record<string, unknown> {
             'text/plain': { schema: ref('EventBatch') },
           } },
           responses: {
-            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had (`unknown_trigger`, `unknown_variant`)', ref('EventsAnswer')),
+            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had (`unknown_trigger`, `unknown_variant`), or that shows an experiment\'s prompt (`impression`, `click`, `dismiss`, `snooze`) without its `variant` (`unknown_variant`)', ref('EventsAnswer')),
             ...pick(400, 401, 413, 415, 429, 503),
           },
         },

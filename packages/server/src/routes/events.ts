@@ -148,9 +148,14 @@ function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<
     return { code: 'unknown_trigger', path: `events.${index}.trigger`, message: `trigger '${event.trigger}' is not in the rules this server serves`,
       hint: 'Send the trigger id of a prompt from $prompts or gate(); GET /v1/rules lists them.' }
   }
-  if (event.variant !== undefined && !variants.has(event.variant)) {
+  // An event about a prompt on screen names the prompt's arm: without one the rollups would count it in the
+  // 'default' arm, which an experiment does not have. (`eligible` and `upgrade_requested` may come without.)
+  const shown = event.type === 'impression' || event.type === 'click' || event.type === 'dismiss' || event.type === 'snooze'
+  if (event.variant !== undefined ? !variants.has(event.variant) : shown && !variants.has('default')) {
     return { code: 'unknown_variant', path: `events.${index}.variant`,
-      message: `variant '${event.variant}' is not one of trigger '${event.trigger}': ${[...variants].join(', ')}`,
+      message: event.variant === undefined
+        ? `variant is missing, and trigger '${event.trigger}' runs an experiment: ${[...variants].join(', ')}`
+        : `variant '${event.variant}' is not one of trigger '${event.trigger}': ${[...variants].join(', ')}`,
       hint: "Send the prompt's own variant (the experiment's variant name, 'default' without one, or 'holdout')." }
   }
   return undefined

@@ -9,6 +9,8 @@ const EARLIEST_CONVERSION = Date.UTC(2000, 0, 1)
 const RANGE_DAYS = 30
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
 const TRIGGER_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible'])
+/** Events about a prompt on screen: without a variant they are refused for a trigger that runs an experiment. */
+const PROMPT_SHOWN_TYPES: ReadonlySet<string> = new Set(['impression', 'click', 'dismiss', 'snooze'])
 /** Event types that put a trigger × variant in the stats of their day (its prompt's funnel and eligibility). */
 const FUNNEL_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'eligible'])
 const EXPOSURE_TYPES = new Set(['impression', 'holdout'])
@@ -120,7 +122,9 @@ export function createModel(options: ModelOptions): Model {
     if (event.trigger === undefined) return TRIGGER_TYPES.has(event.type)
     const variants = triggers[event.trigger]
     if (!variants) return true
-    return event.variant !== undefined && event.variant !== 'holdout' && !variants.includes(event.variant)
+    if (event.variant !== undefined) return event.variant !== 'holdout' && !variants.includes(event.variant)
+    // A prompt on screen names its arm when the trigger runs an experiment (has no 'default' arm).
+    return PROMPT_SHOWN_TYPES.has(event.type) && !variants.includes('default')
   }
 
   /** The latest exposure of the account at or before `ts` and in the window; ties go to the first trigger, then variant. */
