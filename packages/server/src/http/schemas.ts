@@ -198,7 +198,7 @@ export const stateQuerySchema = z.object({ account: name('account') })
 export const statsQuerySchema = z
   .object({
     from: z.iso.date().optional().describe('First UTC day, inclusive; default 29 days before `to`.'),
-    to: z.iso.date().optional().describe('Last UTC day, inclusive; default today.'),
+    to: z.iso.date().optional().describe('Last UTC day, inclusive; default today (or `from`, when that is later).'),
     trigger: name('trigger').optional().describe('Only this trigger id (trimmed); default: every trigger.'),
   })
 

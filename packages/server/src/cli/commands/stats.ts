@@ -20,7 +20,7 @@ Options:
   --db <path>            SQLite database file written by 'nudgekit serve'
   --database-url <url>   PostgreSQL connection URL (default: $NUDGEKIT_DATABASE_URL)
   --from <YYYY-MM-DD>    First UTC day (default: 29 days before --to)
-  --to <YYYY-MM-DD>      Last UTC day, included (default: today)
+  --to <YYYY-MM-DD>      Last UTC day, included (default: today, or --from when later)
   --trigger <id>         Only this trigger
   --format <format>      table (default), csv or json
   -h, --help             Show this help`
