@@ -16,6 +16,7 @@ const aggregates: TriggerAggregate[] = [
     accounts_reached: 70,
     clicks: 41,
     dismissals: 77,
+    snoozes: 23,
     upgrade_requests: 5,
     conversions: 56,
     expansion_mrr: 2744,
@@ -30,6 +31,7 @@ const aggregates: TriggerAggregate[] = [
     accounts_reached: 10,
     clicks: 1,
     dismissals: 0,
+    snoozes: 0,
     upgrade_requests: 0,
     conversions: 0,
     expansion_mrr: 0,
@@ -318,7 +320,7 @@ describe('dashboard page', () => {
   })
 
   it('marks a significant negative lift as a warning in words, and calls the rest by the interval, not the p-value', async () => {
-    const base = { impressions: 0, clicks: 0, dismissals: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
+    const base = { impressions: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
     const rows: TriggerAggregate[] = [
       // 60/2000 vs 25/220: lift −8.4 pp, interval below 0.
       { ...base, trigger: 't', variant: 'lower', accounts_reached: 2000, conversions: 60, holdout_accounts: 220, holdout_conversions: 25 },
@@ -342,7 +344,7 @@ describe('dashboard page', () => {
   })
 
   it('shows a dash, not 0.0 %, for a row that reached no account', async () => {
-    const base = { impressions: 3, clicks: 0, dismissals: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
+    const base = { impressions: 3, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
     const rows: TriggerAggregate[] = [{ ...base, trigger: 't', variant: 'a', accounts_reached: 0, conversions: 0, holdout_accounts: 0, holdout_conversions: 0 }]
     const { app } = setup({ store: { aggregates: async () => rows, daily: async () => [] } })
     const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()

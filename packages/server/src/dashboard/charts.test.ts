@@ -14,6 +14,7 @@ const row = (overrides: Partial<StatsRow>): StatsRow => ({
   accounts_reached: 100,
   clicks: 50,
   dismissals: 0,
+  snoozes: 0,
   upgrade_requests: 0,
   conversions: 12,
   conversion_rate: 0.12,

@@ -81,7 +81,7 @@ const answers = {
   }),
   StatsRow: object({
     trigger: string, variant: string, impressions: integer, accounts_reached: integer, clicks: integer, dismissals: integer,
-    upgrade_requests: integer, conversions: integer, conversion_rate: number, conversion_rate_ci: interval,
+    snoozes: integer, upgrade_requests: integer, conversions: integer, conversion_rate: number, conversion_rate_ci: interval,
     holdout_rate: nullable(number), lift: nullable(number), lift_ci: nullable(interval), p_value: nullable(number),
     expansion_mrr: number, median_days_to_convert: nullable(number), holdout_accounts: integer, holdout_conversions: integer,
   }),

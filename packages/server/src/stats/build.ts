@@ -138,6 +138,7 @@ function buildRow(aggregate: TriggerAggregate): StatsRow {
     accounts_reached: reached,
     clicks: aggregate.clicks,
     dismissals: aggregate.dismissals,
+    snoozes: aggregate.snoozes,
     upgrade_requests: aggregate.upgrade_requests,
     conversions: aggregate.conversions,
     conversion_rate: rate,

@@ -9,6 +9,7 @@ const row: StatsRow = {
   accounts_reached: 100,
   clicks: 41,
   dismissals: 77,
+  snoozes: 23,
   upgrade_requests: 5,
   conversions: 12,
   conversion_rate: 0.12,
@@ -32,11 +33,11 @@ describe('toCsv', () => {
   it('writes a header and one CRLF-terminated line per row with the intervals split', () => {
     const lines = csv([row])
     expect(lines[0]).toBe(
-      'from,to,trigger,variant,impressions,accounts_reached,clicks,dismissals,upgrade_requests,conversions,' +
+      'from,to,trigger,variant,impressions,accounts_reached,clicks,dismissals,snoozes,upgrade_requests,conversions,' +
         'conversion_rate,conversion_rate_low,conversion_rate_high,holdout_rate,lift,lift_low,lift_high,p_value,' +
         'expansion_mrr,median_days_to_convert,holdout_accounts,holdout_conversions',
     )
-    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,5,12,0.12,0.07,0.1981,0.15,-0.03,-0.12,0.06,0.5,588,4.5,200,30')
+    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,23,5,12,0.12,0.07,0.1981,0.15,-0.03,-0.12,0.06,0.5,588,4.5,200,30')
     expect(lines[2]).toBe('')
     expect(lines).toHaveLength(3)
   })

@@ -10,6 +10,7 @@ const COLUMNS: Array<[header: string, cell: (row: StatsRow) => Cell]> = [
   ['accounts_reached', (row) => row.accounts_reached],
   ['clicks', (row) => row.clicks],
   ['dismissals', (row) => row.dismissals],
+  ['snoozes', (row) => row.snoozes],
   ['upgrade_requests', (row) => row.upgrade_requests],
   ['conversions', (row) => row.conversions],
   ['conversion_rate', (row) => row.conversion_rate],

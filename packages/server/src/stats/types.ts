@@ -10,6 +10,8 @@ export interface FunnelCounts {
   accounts_reached: number
   clicks: number
   dismissals: number
+  /** "Remind me later" (`snooze` events), apart from dismissals ("go away"). */
+  snoozes: number
   upgrade_requests: number
   /** Reached accounts that converted with credit to this trigger × variant. */
   conversions: number

@@ -9,6 +9,7 @@ export interface CountRow {
   impressions: number
   clicks: number
   dismissals: number
+  snoozes: number
   upgrade_requests: number
 }
 
@@ -70,7 +71,7 @@ export function assembleAggregates(counts: CountRow[], cohorts: CohortRow[], con
     if (!aggregate) {
       aggregate = {
         trigger, variant,
-        impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, upgrade_requests: 0,
+        impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0,
         conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
       }
       rows.set(key, aggregate)
@@ -84,6 +85,7 @@ export function assembleAggregates(counts: CountRow[], cohorts: CohortRow[], con
       impressions: count.impressions,
       clicks: count.clicks,
       dismissals: count.dismissals,
+      snoozes: count.snoozes,
       upgrade_requests: count.upgrade_requests,
     })
   }

@@ -54,6 +54,30 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(daily.find((p) => p.trigger === 'gate' && p.day === dayOf(T0 + 3 * DAY))?.impressions).toBe(impressionsOnDay3)
     })
 
+    it('counts snoozes apart from dismissals per trigger × variant, on the days of the filter only', async () => {
+      const midnight = T0 - DAY / 2
+      const at = (type: 'snooze' | 'dismiss', day: number, trigger: string, variant?: string) =>
+        makeEvent({ type, ts: T0 + day * DAY, trigger, ...(variant ? { variant } : {}) })
+      await store.ingest('pk', [
+        at('snooze', 0, 't1', 'a'), at('snooze', 0, 't1', 'a'), at('dismiss', 0, 't1', 'a'),
+        at('snooze', 0, 't1', 'b'), at('snooze', 0, 't2'),
+        at('snooze', -1, 't1', 'a'), at('snooze', 1, 't1', 'a'), at('dismiss', 1, 't1', 'b'),
+      ])
+      expect(await store.aggregates({ from: midnight, to: midnight + DAY })).toMatchObject([
+        { trigger: 't1', variant: 'a', snoozes: 2, dismissals: 1, impressions: 0, accounts_reached: 0 },
+        { trigger: 't1', variant: 'b', snoozes: 1, dismissals: 0 },
+        { trigger: 't2', variant: 'default', snoozes: 1, dismissals: 0 },
+      ])
+      expect(await store.aggregates({ from: midnight - DAY, to: midnight + 2 * DAY, trigger: 't1' })).toMatchObject([
+        { trigger: 't1', variant: 'a', snoozes: 4, dismissals: 1 },
+        { trigger: 't1', variant: 'b', snoozes: 1, dismissals: 1 },
+      ])
+      expect(await store.aggregates({ from: midnight + DAY, to: midnight + 2 * DAY })).toMatchObject([
+        { trigger: 't1', variant: 'a', snoozes: 1, dismissals: 0 },
+        { trigger: 't1', variant: 'b', snoozes: 0, dismissals: 1 },
+      ])
+    })
+
     it('credits a conversion to the last exposure at or before it, up to the window edge inclusive', async () => {
       await store.ingest('pk', [
         makeEvent({ type: 'impression', ts: T0, trigger: 'older', account: 'a1' }),
@@ -488,7 +512,7 @@ function randomEvents(count: number): NudgeEvent[] {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
     return Math.floor((seed / 2 ** 31) * n)
   }
-  const types = ['impression', 'impression', 'click', 'dismiss', 'upgrade_requested', 'holdout', 'eligible', 'track'] as const
+  const types = ['impression', 'impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible', 'track'] as const
   const triggers = ['usage-80', 'gate']
   return Array.from({ length: count }, () => {
     const type = types[next(types.length)]!
@@ -517,13 +541,15 @@ function expectedAggregates(events: NudgeEvent[], filter: { from: number; to: nu
     const key = `${trigger}|${variant}`
     if (!rows.has(key)) {
       rows.set(key, {
-        trigger, variant, impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, upgrade_requests: 0,
+        trigger, variant, impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0,
         conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
       })
     }
     return rows.get(key)!
   }
-  const column = { impression: 'impressions', click: 'clicks', dismiss: 'dismissals', upgrade_requested: 'upgrade_requests' } as const
+  const column = {
+    impression: 'impressions', click: 'clicks', dismiss: 'dismissals', snooze: 'snoozes', upgrade_requested: 'upgrade_requests',
+  } as const
   for (const e of events) {
     if (e.type in column && inDays(e.ts)) row(e.trigger!, e.variant!)[column[e.type as keyof typeof column]] += 1
   }

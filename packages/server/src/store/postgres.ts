@@ -152,7 +152,8 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
         // One snapshot for the three reads, so a batch committing in between cannot skew one against another.
         const [counts, cohorts, converted] = await sql.begin('isolation level repeatable read read only', (tx) => [
           tx<CountRow[]>`select trigger, variant, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
-            sum(dismissals)::bigint as dismissals, sum(upgrade_requests)::bigint as upgrade_requests
+            sum(dismissals)::bigint as dismissals, sum(snoozes)::bigint as snoozes,
+            sum(upgrade_requests)::bigint as upgrade_requests
             from daily_counts where day >= ${fromDay}::date and day <= ${toDay}::date ${byTrigger(filter)}
             group by trigger, variant`,
           tx<CohortRow[]>`select trigger, variant, sum(accounts)::bigint as accounts, sum(converted)::bigint as converted,

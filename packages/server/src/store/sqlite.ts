@@ -170,7 +170,8 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
         const days = [dayOf(filter.from), dayOf(filter.to - 1)]
         const counts = all<CountRow>(
           `SELECT trigger, variant, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(dismissals) AS dismissals,
-           sum(upgrade_requests) AS upgrade_requests FROM daily_counts WHERE day >= ? AND day <= ?${triggerClause(filter)}
+           sum(snoozes) AS snoozes, sum(upgrade_requests) AS upgrade_requests
+           FROM daily_counts WHERE day >= ? AND day <= ?${triggerClause(filter)}
            GROUP BY trigger, variant`, ...days, ...rangeParams(filter))
         const range = cohortRange(filter)
         const cohorts = all<CohortRow>(

@@ -68,6 +68,7 @@ export interface ExpectedRow {
   accounts_reached: number
   clicks: number
   dismissals: number
+  snoozes: number
   upgrade_requests: number
   conversions: number
   conversion_rate: number
@@ -179,6 +180,7 @@ export function createModel(options: ModelOptions): Model {
       accounts_reached: reached.accounts,
       clicks: count('click'),
       dismissals: count('dismiss'),
+      snoozes: count('snooze'),
       upgrade_requests: count('upgrade_requested'),
       conversions: reached.converted,
       conversion_rate: rate,

@@ -23,12 +23,14 @@ beforeAll(async () => {
   const store = sqlite(db)
   const ts = today - 2 * DAY
   const events = []
-  // contacts-80 / a: 10 accounts see the prompt, 3 click; holdout: 10 accounts, 1 converts.
+  // contacts-80 / a: 10 accounts see the prompt, 3 click, 1 dismisses, 2 snooze; holdout: 10 accounts, 1 converts.
   for (let i = 0; i < 10; i++) {
     events.push(makeEvent({ type: 'impression', ts, account: `a${i}`, trigger: 'contacts-80', variant: 'a' }))
     events.push(makeEvent({ type: 'holdout', ts, account: `h${i}`, trigger: 'contacts-80' }))
   }
   for (let i = 0; i < 3; i++) events.push(makeEvent({ type: 'click', ts: ts + 1000, account: `a${i}`, trigger: 'contacts-80', variant: 'a' }))
+  events.push(makeEvent({ type: 'dismiss', ts: ts + 1000, account: 'a7', trigger: 'contacts-80', variant: 'a' }))
+  for (const account of ['a8', 'a9']) events.push(makeEvent({ type: 'snooze', ts: ts + 1000, account, trigger: 'contacts-80', variant: 'a' }))
   events.push(makeEvent({ type: 'impression', ts, account: 's1', trigger: 'seats-cap', variant: 'default' }))
   await store.ingest('pk_test', events)
   for (const [id, account] of [['c1', 'a0'], ['c2', 'a1'], ['c3', 'a2'], ['c4', 'a3'], ['c5', 'h0']] as const) {
@@ -47,11 +49,11 @@ describe('nudgekit stats', () => {
     const lines = stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^Stats \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC days, both included\)$/)
     const [header, first, second] = lines.slice(2)
-    expect(header).toMatch(/^trigger\s+variant\s+impressions\s+reached\s+clicks .* rate\s+95% CI .* median days$/)
+    expect(header).toMatch(/^trigger\s+variant\s+impressions\s+reached\s+clicks\s+dismissals\s+snoozes\s+requests .* rate\s+95% CI .* median days$/)
     // 4/10 converted: 40.0 %, Wilson [16.8 %, 68.7 %]; holdout 1/10; lift +30.0 pp
     // Holdout 1 of 10 converted; lift interval (Newcombe) −9.1 to +58.3 pp includes 0: not yet clear.
     expect(first).toMatch(
-      /^contacts-80\s+a\s+10\s+10\s+3\s+0\s+0\s+4\s+40\.0%\s+\[16\.8%–68\.7%\]\s+10\.0%\s+1\/10\s+\+30\.0 pp\s+\u2212\d+\.\d to \+\d+\.\d pp\s+0\.\d{3}\s+not yet clear\s+196\.00\s+1\.0$/,
+      /^contacts-80\s+a\s+10\s+10\s+3\s+1\s+2\s+0\s+4\s+40\.0%\s+\[16\.8%–68\.7%\]\s+10\.0%\s+1\/10\s+\+30\.0 pp\s+\u2212\d+\.\d to \+\d+\.\d pp\s+0\.\d{3}\s+not yet clear\s+196\.00\s+1\.0$/,
     )
     expect(second).toMatch(/^seats-cap\s+default\s+1\s+1\s+0 .* 0\.0%\s+\[0\.0%–79\.3%\]\s+–\s+–\s+–\s+–\s+–\s+–\s+0\.00\s+–$/)
     expect(header!.indexOf('rate') + 'rate'.length).toBe(first!.indexOf('40.0%') + '40.0%'.length)
@@ -78,8 +80,8 @@ describe('nudgekit stats', () => {
     const { code, stdout } = nudgekit('--db', 'nudgekit.db', '--format', 'csv')
     expect(code).toBe(0)
     const lines = stdout.split('\r\n')
-    expect(lines[0]).toMatch(/^from,to,trigger,variant,impressions,/)
-    expect(lines[1]).toContain(',contacts-80,a,10,10,3,0,0,4,0.4,')
+    expect(lines[0]).toMatch(/^from,to,trigger,variant,impressions,accounts_reached,clicks,dismissals,snoozes,upgrade_requests,/)
+    expect(lines[1]).toContain(',contacts-80,a,10,10,3,1,2,0,4,0.4,')
     expect(lines[0]).toMatch(/,median_days_to_convert,holdout_accounts,holdout_conversions$/)
     expect(lines[1]).toMatch(/,10,1$/)
   })

@@ -85,6 +85,7 @@ const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'reached', cell: (row) => String(row.accounts_reached) },
   { header: 'clicks', cell: (row) => String(row.clicks) },
   { header: 'dismissals', cell: (row) => String(row.dismissals) },
+  { header: 'snoozes', cell: (row) => String(row.snoozes) },
   { header: 'requests', cell: (row) => String(row.upgrade_requests) },
   { header: 'conversions', cell: (row) => String(row.conversions) },
   { header: 'rate', cell: (row) => percent(row.conversion_rate) },
