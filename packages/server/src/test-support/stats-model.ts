@@ -1,5 +1,6 @@
 // A reference model of the server's answers, computed from the raw requests by the documented semantics (no rollups).
 import { diffCi, twoProportionPValue, wilson } from '../stats/math.ts'
+import type { StatsRow } from '../stats/types.ts'
 
 const DAY = 86_400_000
 /** Events are accepted from 30 days before to 1 day after the server clock (DESIGN.md, openapi.json). */
@@ -61,27 +62,8 @@ export type ConversionAnswer =
   | { status: 201 | 200; credited: Credit | null; mrr_delta: number; ts: string; duplicate: boolean }
   | { status: 400 | 409 }
 
-export interface ExpectedRow {
-  trigger: string
-  variant: string
-  impressions: number
-  accounts_reached: number
-  clicks: number
-  dismissals: number
-  snoozes: number
-  upgrade_requests: number
-  conversions: number
-  conversion_rate: number
-  conversion_rate_ci: [number, number]
-  holdout_rate: number | null
-  lift: number | null
-  lift_ci: [number, number] | null
-  p_value: number | null
-  expansion_mrr: number
-  median_days_to_convert: number | null
-  holdout_accounts: number
-  holdout_conversions: number
-}
+/** A stats row as the model expects it: the contract's shape, every value computed here. */
+export type ExpectedRow = StatsRow
 
 export type StatsAnswer = { status: 200; body: { from: string; to: string; rows: ExpectedRow[] } } | { status: 400 }
 
