@@ -1,12 +1,26 @@
 // Attribution: the exposure a conversion is credited to, from the exposures rollup, and from raw events when the
 // rollup cannot tell.
 
-/** The events lookup in a dialect: `p(n)` writes parameter n. */
-const exposureEventSql = (p: (n: number) => string) => `select trigger,
-    case when type = 'holdout' then 'holdout' else coalesce(variant, 'default') end as variant, ts as exposed_at
+/**
+ * How every store breaks a tie between exposures at the same millisecond: a prompt the user saw before a
+ * holdout exposure (which shows nothing), then trigger and variant ids in byte order (`c` is the dialect's
+ * byte-order collation: PostgreSQL would otherwise use the database's, SQLite compares bytes already).
+ */
+const tieOrder = (c: string) => `variant = 'holdout', trigger${c}, variant${c}`
+
+/** The dialects' ORDER BY terms after `exposed_at desc`, for the rollup and the events lookups alike. */
+export const EXPOSURE_TIE_ORDER = { sqlite: tieOrder(''), postgres: tieOrder(' collate "C"') } as const
+
+/**
+ * The events lookup in a dialect: `p(n)` writes parameter n, `ties` is its `EXPOSURE_TIE_ORDER`. The ordering
+ * sits outside a subquery: inside an ORDER BY expression both dialects read `variant` as the events column,
+ * not the arm computed from it.
+ */
+const exposureEventSql = (p: (n: number) => string, ties: string) => `select trigger, variant, exposed_at from (
+  select trigger, case when type = 'holdout' then 'holdout' else coalesce(variant, 'default') end as variant, ts as exposed_at
   from events where account = ${p(1)} and type in ('impression', 'holdout') and ts <= ${p(2)} and ts >= ${p(3)}
     and trigger is not null
-  order by exposed_at desc, trigger, variant limit 1`
+) exposure order by exposed_at desc, ${ties} limit 1`
 
 /**
  * The latest exposure event (impression or holdout) of an account at or before a time and at or after another, as a
@@ -19,8 +33,8 @@ const exposureEventSql = (p: (n: number) => string) => `select trigger,
  * await tx.unsafe(EXPOSURE_EVENT_SQL.postgres, [account, ts, ts - windowMs])
  */
 export const EXPOSURE_EVENT_SQL = {
-  sqlite: exposureEventSql((n) => `?${n}`),
-  postgres: exposureEventSql((n) => `$${n}`),
+  sqlite: exposureEventSql((n) => `?${n}`, EXPOSURE_TIE_ORDER.sqlite),
+  postgres: exposureEventSql((n) => `$${n}`, EXPOSURE_TIE_ORDER.postgres),
 } as const
 
 /** An exposure a conversion can be credited to. */
@@ -33,7 +47,7 @@ export interface CreditedExposure {
 
 /**
  * One `exposures` row of the account for a conversion at `ts`, as both stores read it (rows whose first exposure
- * is at or before `ts` and whose last is in the window, ordered by `exposed_at` descending, then trigger, variant).
+ * is at or before `ts` and whose last is in the window, ordered by `exposed_at` descending, then `EXPOSURE_TIE_ORDER`).
  */
 export interface RollupCandidate extends CreditedExposure {
   /** `last_exposed_at` when it is at or before `ts` (the row's latest exposure there), else `first_exposed_at`. */

@@ -96,6 +96,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(before.attribution).toBeNull()
     })
 
+    it('credits a prompt the user saw over a holdout exposure at the same millisecond, then trigger ids in byte order', async () => {
+      await store.ingest('pk', [
+        makeEvent({ type: 'holdout', ts: T0, trigger: 'a-held', account: 'tie' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 'b-shown', variant: 'x', account: 'tie' }),
+        // Byte order puts 'Z' (0x5A) before '_' (0x5F) and 'a'; a language collation would not.
+        makeEvent({ type: 'impression', ts: T0, trigger: 'seats_full', account: 'ids' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 'seats-full', account: 'ids' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 'seatsZ', account: 'ids' }),
+        // The same tie read from the events (a late conversion: the prompt was shown again after it).
+        makeEvent({ type: 'holdout', ts: T0, trigger: 'a-held', variant: 'default', account: 'late-tie' }),
+        makeEvent({ type: 'impression', ts: T0, trigger: 'b-shown', variant: 'x', account: 'late-tie' }),
+        makeEvent({ type: 'impression', ts: T0 + 2 * DAY, trigger: 'b-shown', variant: 'x', account: 'late-tie' }),
+      ])
+      const credit = async (account: string) =>
+        (await store.recordConversion({ id: `tie-${account}`, account, to: 'pro', mrrDelta: 10, ts: T0 + DAY }, WINDOW)).attribution
+      expect(await credit('tie')).toEqual({ trigger: 'b-shown', variant: 'x', exposedAt: T0 })
+      expect(await credit('ids')).toEqual({ trigger: 'seats-full', variant: 'default', exposedAt: T0 })
+      expect(await credit('late-tie')).toEqual({ trigger: 'b-shown', variant: 'x', exposedAt: T0 })
+    })
+
     it('credits held-out accounts to the holdout and reports them on every variant row', async () => {
       await store.ingest('pk', [
         makeEvent({ type: 'impression', ts: T0, trigger: 't', variant: 'a', account: 'shown' }),

@@ -1,6 +1,6 @@
 // The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
 import pg from 'postgres'
-import { credited, EXPOSURE_EVENT_SQL, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
+import { credited, EXPOSURE_EVENT_SQL, EXPOSURE_TIE_ORDER, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
 import { codeOf, isRetryable, isUnavailable } from './postgres-errors.ts'
@@ -98,7 +98,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
             case when last_exposed_at <= ${input.ts} then last_exposed_at else first_exposed_at end as exposed_at,
             last_exposed_at > ${input.ts} as unresolved
           from exposures where account = ${input.account} and first_exposed_at <= ${input.ts} and last_exposed_at >= ${since}
-          order by exposed_at desc, trigger, variant`
+          order by exposed_at desc, ${tx.unsafe(EXPOSURE_TIE_ORDER.postgres)}`
         const [event] = needsEvents(rows)
           ? await tx.unsafe<CreditedExposure[]>(EXPOSURE_EVENT_SQL.postgres, [input.account, input.ts, since])
           : []

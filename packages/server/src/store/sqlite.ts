@@ -1,7 +1,7 @@
 // The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
-import { credited, EXPOSURE_EVENT_SQL, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
+import { credited, EXPOSURE_EVENT_SQL, EXPOSURE_TIE_ORDER, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
@@ -120,7 +120,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
           `SELECT trigger, variant, CASE WHEN last_exposed_at <= ?1 THEN last_exposed_at ELSE first_exposed_at END AS exposed_at,
              last_exposed_at > ?1 AS unresolved
            FROM exposures WHERE account = ?2 AND first_exposed_at <= ?1 AND last_exposed_at >= ?3
-           ORDER BY exposed_at DESC, trigger, variant`,
+           ORDER BY exposed_at DESC, ${EXPOSURE_TIE_ORDER.sqlite}`,
           input.ts, input.account, since,
         )
         const event = needsEvents(rows) ? get<CreditedExposure>(EXPOSURE_EVENT_SQL.sqlite, input.account, input.ts, since) : undefined

@@ -110,12 +110,17 @@ export function createModel(options: ModelOptions): Model {
     return PROMPT_SHOWN_TYPES.has(event.type) && !variants.includes('default')
   }
 
-  /** The latest exposure of the account at or before `ts` and in the window; ties go to the first trigger, then variant. */
+  /**
+   * The latest exposure of the account at or before `ts` and in the window; ties go to a prompt shown over a
+   * holdout exposure, then to the first trigger, then variant (byte order).
+   */
   const credit = (account: string, ts: number): Stored['credit'] => {
     let best: SentEvent | undefined
     for (const e of events) {
       if (!EXPOSURE_TYPES.has(e.type) || e.account !== account || e.ts > ts || e.ts < ts - windowMs) continue
-      if (!best || e.ts > best.ts || (e.ts === best.ts && (byString(e.trigger!, best.trigger!) || byString(variantOf(e), variantOf(best))) < 0)) {
+      const tie = () => Number(variantOf(e) === 'holdout') - Number(variantOf(best!) === 'holdout') ||
+        byString(e.trigger!, best!.trigger!) || byString(variantOf(e), variantOf(best!))
+      if (!best || e.ts > best.ts || (e.ts === best.ts && tie() < 0)) {
         best = e
       }
     }
