@@ -23,7 +23,7 @@ const TIMEOUT_SEC = 1
 async function flakyReceiver() {
   const attempts = new Map<string, number>()
   const delivered = new Map<string, number>()
-  const hung: ServerResponse[] = []
+  const hung: Array<{ res: ServerResponse; at: number }> = []
   let badSignatures = 0
   let healthy = false
   const server = createServer((req, res) => {
@@ -37,7 +37,7 @@ async function flakyReceiver() {
       if (healthy) {
         delivered.set(id, (delivered.get(id) ?? 0) + 1)
         res.writeHead(204).end()
-      } else if (Number((JSON.parse(body) as { account: { id: string } }).account.id.split('_')[1]) % 2 === 0) hung.push(res)
+      } else if (Number((JSON.parse(body) as { account: { id: string } }).account.id.split('_')[1]) % 2 === 0) hung.push({ res, at: Date.now() })
       else res.writeHead(503).end()
     })
   })
@@ -49,11 +49,14 @@ async function flakyReceiver() {
     attempts,
     delivered,
     badSignatures: () => badSignatures,
-    /** Requests held open now: attempts under way (an attempt that timed out closed its connection). */
-    inFlight: () => hung.filter((res) => res.socket?.destroyed === false).length,
+    /**
+     * Requests held open now: attempts under way (an attempt that timed out closed its connection); with
+     * `withinMs`, only those that arrived in the last `withinMs` ms, which have most of their timeout left.
+     */
+    inFlight: (withinMs = Infinity) => hung.filter(({ res, at }) => res.socket?.destroyed === false && Date.now() - at < withinMs).length,
     heal() {
       healthy = true
-      for (const res of hung.splice(0)) res.destroy()
+      for (const { res } of hung.splice(0)) res.destroy()
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
@@ -95,6 +98,10 @@ export default async function webhookCrash(report: Report): Promise<void> {
     const atAck = outboxRows(db)
     report.expect(atAck === ACCOUNTS, 'webhooks in webhook_outbox when the 202 is answered', `${atAck} of ${ACCOUNTS}`)
     await waitFor(async () => receiver.attempts.size === ACCOUNTS, `a first attempt of all ${ACCOUNTS} webhooks`)
+    // The hung attempts of one lease all end at their timeout, within milliseconds of each other, and the last
+    // first attempt can wait for a slot until then: so wait, too, for an attempt with half its timeout left (a
+    // retry comes within the backoff), or the kill may land after every attempt ended, as it once did.
+    await waitFor(async () => receiver.inFlight((TIMEOUT_SEC * 1000) / 2) > 0, 'an attempt under way with half its timeout left')
     const inFlight = receiver.inFlight()
     await server.kill9()
     const killedAt = Date.now()
