@@ -85,6 +85,23 @@ describe('parseRulesText', () => {
     expect(parseRulesText('{\n "version": 1,\n "version": 1\n}', { format: 'json' }).issues[0]).toMatchObject({ code: 'duplicate_key', line: 3, column: 2 })
   })
 
+  it('reports a map or list used as a key where it is, without a warning from Node on stderr', async () => {
+    const warnings: unknown[] = []
+    const listen = (warning: unknown) => void warnings.push(warning)
+    process.on('warning', listen)
+    try {
+      expect(parseRulesText('version: 1\nplans:\n  - ? [a, b]\n    : x\n').issues).toEqual([
+        { code: 'syntax_error', severity: 'error', line: 3, column: 7, path: 'plans[0]', message: 'a key is a YAML list', hint: 'write a key as a plain name, such as `contacts:`' },
+      ])
+      expect(parseRulesText('version: 1\n? { a: 1 }\n: x\n').issues).toMatchObject([{ line: 2, column: 3, message: 'a key is a YAML map' }])
+      // Node emits warnings on a later tick.
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listen)
+    }
+    expect(warnings).toEqual([])
+  })
+
   it('refuses a file with more entries than a rules file could need before parsing it', () => {
     const started = performance.now()
     expect(parseRulesText('- a\n'.repeat(MAX_ENTRIES + 1)).issues[0]).toMatchObject({ code: 'file_too_large', message: 'the file has more than 30,000 lines and list entries' })

@@ -85,8 +85,10 @@ type MakeIssue = (code: RulesIssue['code'], message: string, hint?: string, at?:
 
 function parseYaml(text: string, issue: MakeIssue): ParsedRules {
   const lineCounter = new LineCounter()
-  // Unique keys are checked below in one pass: the parser's own check is quadratic in the size of a map.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
+  // Unique keys are checked below in one pass: the parser's own check is quadratic in the size of a map. The
+  // library's warnings go nowhere (logLevel 'error'): a map or list as a key is reported below as an issue, not
+  // printed by Node on stderr.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2', logLevel: 'error' })
   const position = (offset: number) => toPosition(lineCounter, offset)
   const locate = createLocator(doc, position)
   if (doc.errors.length > 0) return { value: undefined, issues: yamlSyntaxIssues(text, doc.errors, position, issue), locate }
@@ -112,7 +114,7 @@ function parseYaml(text: string, issue: MakeIssue): ParsedRules {
     throw error
   }
   const checked = checkDepth(value, issue)
-  return { value: checked.value, issues: [...warnings, ...checked.issues, ...duplicateKeys(doc, position, issue)], locate }
+  return { value: checked.value, issues: [...warnings, ...checked.issues, ...keyIssues(doc, position, issue)], locate }
 }
 
 function parseJson(text: string, issue: MakeIssue, filename?: string): ParsedRules {
@@ -137,7 +139,7 @@ function parseJson(text: string, issue: MakeIssue, filename?: string): ParsedRul
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' })
   if (doc.errors.length > 0) return { value, issues: [], locate: () => START }
   const position = (offset: number) => toPosition(lineCounter, offset)
-  return { value, issues: duplicateKeys(doc, position, issue), locate: createLocator(doc, position) }
+  return { value, issues: keyIssues(doc, position, issue), locate: createLocator(doc, position) }
 }
 
 /**
@@ -229,8 +231,11 @@ function syntaxIssue(issue: MakeIssue, message: string, at: SourcePosition): Rul
   return issue('syntax_error', text.charAt(0).toLowerCase() + text.slice(1), undefined, at)
 }
 
-/** Keys that appear twice in one map: an error, since all but the last would be silently ignored. */
-function duplicateKeys(doc: Document, position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
+/**
+ * Keys that appear twice in one map (all but the last would be silently ignored) and keys that are maps or
+ * lists (YAML allows them; a rules file has no use for them, and they would be turned into text): errors.
+ */
+function keyIssues(doc: Document, position: (offset: number) => SourcePosition, issue: MakeIssue): RulesIssue[] {
   const out: RulesIssue[] = []
   const stack: [unknown, PropertyKey[]][] = [[doc.contents, []]]
   while (stack.length > 0) {
@@ -239,6 +244,10 @@ function duplicateKeys(doc: Document, position: (offset: number) => SourcePositi
       const seen = new Set<string>()
       for (const pair of node.items) {
         const name = keyName(pair.key)
+        if (isCollection(pair.key)) {
+          const at = pair.key.range?.[0]
+          out.push({ ...issue('syntax_error', `a key is a YAML ${isMap(pair.key) ? 'map' : 'list'}`, 'write a key as a plain name, such as `contacts:`', at === undefined ? START : position(at)), path: formatPath(path) })
+        }
         if (seen.has(name)) {
           const at = isScalar(pair.key) || isCollection(pair.key) ? pair.key.range?.[0] : undefined
           out.push({ ...issue('duplicate_key', `duplicate key '${name}'`, 'a key appears once per map; all but the last would be ignored', at === undefined ? START : position(at)), path: formatPath([...path, name]) })
