@@ -6,6 +6,12 @@ import { UsageError } from './run.ts'
 import { readMigrations } from '../store/migrations.ts'
 import { StoreUnavailableError, type Store } from '../store/types.ts'
 
+/** The parseArgs options of `--db` and `--database-url`, for every command that opens the store. */
+export const DATABASE_OPTIONS = {
+  db: { type: 'string' },
+  'database-url': { type: 'string' },
+} as const
+
 export interface DatabaseFlags {
   db?: string
   'database-url'?: string

@@ -1,6 +1,6 @@
 // `nudgekit migrate`: apply pending schema migrations to the SQLite file or PostgreSQL database.
 import type { Command } from '../command.ts'
-import { migrateOrExplain, openDatabase } from '../database.ts'
+import { DATABASE_OPTIONS, migrateOrExplain, openDatabase } from '../database.ts'
 import { parseFlags } from '../flags.ts'
 
 const usage = `Usage: nudgekit migrate [--db <path> | --database-url <url>]
@@ -13,7 +13,7 @@ Options:
   --database-url <url>   PostgreSQL URL (default: $NUDGEKIT_DATABASE_URL)`
 
 const migrate: Command = async (argv, io) => {
-  const options = { db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const
+  const options = { ...DATABASE_OPTIONS, help: { type: 'boolean', short: 'h' } } as const
   const { values } = parseFlags(argv, options, 'migrate', 'migrate', false)
   if (values.help) {
     io.out(usage)

@@ -8,7 +8,7 @@ import { jsonLinesLogger } from '../../logger.ts'
 import { ORIGIN_FIX, parseOrigin } from '../../middleware/cors/index.ts'
 import { createRouter, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_LEASE_MS } from '../../webhooks/index.ts'
 import type { CliIO, Command } from '../command.ts'
-import { migrateOrExplain, openDatabase } from '../database.ts'
+import { DATABASE_OPTIONS, migrateOrExplain, openDatabase } from '../database.ts'
 import { parseFlags } from '../flags.ts'
 import { readRulesFile } from '../rules-file.ts'
 import { UsageError } from '../run.ts'
@@ -40,8 +40,7 @@ Without keys, a key pair is generated and printed (for local use).`
 function readFlags(argv: string[]) {
   const options = {
     rules: { type: 'string' },
-    db: { type: 'string' },
-    'database-url': { type: 'string' },
+    ...DATABASE_OPTIONS,
     port: { type: 'string' },
     host: { type: 'string' },
     'publishable-key': { type: 'string', multiple: true },

@@ -5,7 +5,7 @@ import { toCsv } from '../../stats/csv.ts'
 import { LIFT_VERDICT_TEXT, liftVerdict } from '../../stats/verdict.ts'
 import type { StatsResult, StatsRow } from '../../stats/types.ts'
 import type { Command } from '../command.ts'
-import { withDatabase } from '../database.ts'
+import { DATABASE_OPTIONS, withDatabase } from '../database.ts'
 import { parseFlags } from '../flags.ts'
 import { UsageError } from '../run.ts'
 import { alignedTable, type Column } from '../table.ts'
@@ -26,8 +26,7 @@ Options:
   -h, --help             Show this help`
 
 const OPTIONS = {
-  db: { type: 'string' },
-  'database-url': { type: 'string' },
+  ...DATABASE_OPTIONS,
   from: { type: 'string' },
   to: { type: 'string' },
   trigger: { type: 'string' },

@@ -2,7 +2,7 @@
 import { parseDay } from '../../stats/days.ts'
 import type { DeadLetter, WebhookCounts } from '../../store/types.ts'
 import type { Command } from '../command.ts'
-import { withDatabase } from '../database.ts'
+import { DATABASE_OPTIONS, withDatabase } from '../database.ts'
 import { parseFlags } from '../flags.ts'
 import { UsageError } from '../run.ts'
 import { alignedTable, type Column } from '../table.ts'
@@ -32,8 +32,7 @@ new notification, so it is skipped when a later notification about them has been
 way) since, and of several dead letters of one account and trigger only the newest is sent.`
 
 const OPTIONS = {
-  db: { type: 'string' },
-  'database-url': { type: 'string' },
+  ...DATABASE_OPTIONS,
   limit: { type: 'string' },
   route: { type: 'string' },
   retry: { type: 'string' },
