@@ -50,17 +50,20 @@ await store.close()
 process.stdout.write(JSON.stringify({ healthz: health.status, rules: rules.status, triggers: body.triggers?.length }))
 `
 
+/** The client both browser sources create (the README's integration section's options). */
+const CLIENT = `const nudge = createNudge({
+  endpoint: '/nudgekit',
+  key: 'pk_live_0123456789abcdef',
+  account: { id: 'acct_42', plan: 'free', addons: [], createdAt: '2026-05-01', traits: {} },
+  user: { id: 'user_7', role: 'admin' },
+})`
+
 /** A browser app as the README's integration section writes it; bundled with esbuild for the browser. */
 export const BROWSER_APP = `
 import { createNudge } from '@nudgekit/sdk'
 import { mount, mountGate, mountMeter } from '@nudgekit/widgets'
 
-const nudge = createNudge({
-  endpoint: '/nudgekit',
-  key: 'pk_live_0123456789abcdef',
-  account: { id: 'acct_42', plan: 'free', addons: [], createdAt: '2026-05-01', traits: {} },
-  user: { id: 'user_7', role: 'admin' },
-})
+${CLIENT}
 nudge.setUsage('contacts', 42)
 mount(nudge, { theme: 'system', onCta: (prompt) => console.log(prompt.target?.id) })
 mountGate(document.querySelector('#segments')!, nudge, 'segmentation')
@@ -128,12 +131,7 @@ import { useState } from 'preact/hooks'
 import { createNudge } from '@nudgekit/sdk'
 import { adoptStyles, FeatureGate, NudgeHost, NudgeRoot, UpgradeButton, UsageMeter } from '@nudgekit/widgets'
 
-const nudge = createNudge({
-  endpoint: '/nudgekit',
-  key: 'pk_live_0123456789abcdef',
-  account: { id: 'acct_42', plan: 'free', addons: [], createdAt: '2026-05-01', traits: {} },
-  user: { id: 'user_7', role: 'admin' },
-})
+${CLIENT}
 
 function App() {
   const [count] = useState(0)
