@@ -19,6 +19,7 @@ const aggregates: TriggerAggregate[] = [
     snoozes: 23,
     upgrade_requests: 5,
     conversions: 56,
+    reached_conversions: 56,
     expansion_mrr: 2744,
     days_to_convert: [1, 2, 9],
     holdout_accounts: 80,
@@ -34,6 +35,7 @@ const aggregates: TriggerAggregate[] = [
     snoozes: 0,
     upgrade_requests: 0,
     conversions: 0,
+    reached_conversions: 0,
     expansion_mrr: 0,
     days_to_convert: [],
     holdout_accounts: 0,
@@ -323,11 +325,11 @@ describe('dashboard page', () => {
     const base = { impressions: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
     const rows: TriggerAggregate[] = [
       // 60/2000 vs 25/220: lift −8.4 pp, interval below 0.
-      { ...base, trigger: 't', variant: 'lower', accounts_reached: 2000, conversions: 60, holdout_accounts: 220, holdout_conversions: 25 },
+      { ...base, trigger: 't', variant: 'lower', accounts_reached: 2000, conversions: 60, reached_conversions: 60, holdout_accounts: 220, holdout_conversions: 25 },
       // 99/100 vs 9/10: p = 0.042 but the interval includes 0.
-      { ...base, trigger: 'u', variant: 'unclear', accounts_reached: 100, conversions: 99, holdout_accounts: 10, holdout_conversions: 9 },
+      { ...base, trigger: 'u', variant: 'unclear', accounts_reached: 100, conversions: 99, reached_conversions: 99, holdout_accounts: 10, holdout_conversions: 9 },
       // 36/50 vs 4/10: p = 0.050 but the interval excludes 0.
-      { ...base, trigger: 'v', variant: 'higher', accounts_reached: 50, conversions: 36, holdout_accounts: 10, holdout_conversions: 4 },
+      { ...base, trigger: 'v', variant: 'higher', accounts_reached: 50, conversions: 36, reached_conversions: 36, holdout_accounts: 10, holdout_conversions: 4 },
     ]
     const { app } = setup({ store: { aggregates: async () => rows, daily: async () => [] } })
     const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
@@ -345,7 +347,7 @@ describe('dashboard page', () => {
 
   it('shows a dash, not 0.0 %, for a row that reached no account', async () => {
     const base = { impressions: 3, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0, expansion_mrr: 0, days_to_convert: [] }
-    const rows: TriggerAggregate[] = [{ ...base, trigger: 't', variant: 'a', accounts_reached: 0, conversions: 0, holdout_accounts: 0, holdout_conversions: 0 }]
+    const rows: TriggerAggregate[] = [{ ...base, trigger: 't', variant: 'a', accounts_reached: 0, conversions: 0, reached_conversions: 0, holdout_accounts: 0, holdout_conversions: 0 }]
     const { app } = setup({ store: { aggregates: async () => rows, daily: async () => [] } })
     const html = await (await app.request(`${origin}/dashboard`, { headers: { Cookie: await login(app) } })).text()
     expect(html).toContain('<td class="num">–<span class="sub">none reached</span></td>')

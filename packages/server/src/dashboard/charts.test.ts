@@ -18,6 +18,8 @@ const row = (overrides: Partial<StatsRow>): StatsRow => ({
   upgrade_requests: 0,
   conversions: 12,
   conversion_rate: 0.12,
+  reached_conversions: 12,
+  reached_conversion_rate: 0.12,
   conversion_rate_ci: [0.07, 0.2],
   holdout_rate: null,
   lift: null,

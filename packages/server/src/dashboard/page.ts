@@ -148,8 +148,10 @@ export function renderDashboard(view: DashboardView): string {
         h(
           'p',
           null,
-          'Conversion rate: converted accounts ÷ accounts reached, with a Wilson 95 % interval. Lift: conversion rate minus ' +
-            "holdout rate, with Newcombe's hybrid score 95 % interval; a variant is called higher or lower than its holdout " +
+          'Conversion rate: accounts whose upgrade was credited to the prompt (the latest exposure before it) ÷ accounts ' +
+            'reached, with a Wilson 95 % interval. Lift: the share of reached accounts that upgraded within the attribution ' +
+            'window after their first exposure, whichever prompt was credited, minus the same share of held-out accounts, ' +
+            "with Newcombe's hybrid score 95 % interval; a variant is called higher or lower than its holdout " +
             'only when that interval excludes 0, otherwise not yet clear. p-value from a two-sided pooled two-proportion z-test. ' +
             'Days are UTC.',
         ),

@@ -75,8 +75,9 @@ export function StatsTable({ rows, format }: TableProps) {
 }
 
 /**
- * Each variant against its trigger's holdout: rates, the holdout's size, absolute lift with its interval,
- * p-value, and in words what the interval shows (the row is marked, never by colour alone).
+ * Each variant against its trigger's holdout: the share of each side that converted within the attribution window
+ * after first exposure (whatever the credit, so both sides count alike) with their sizes, absolute lift with its
+ * interval, p-value, and in words what the interval shows (the row is marked, never by colour alone).
  */
 export function HoldoutTable({ rows, format }: TableProps) {
   const compared = rows.filter((row) => row.lift !== null)
@@ -94,8 +95,8 @@ export function HoldoutTable({ rows, format }: TableProps) {
     [
       column('Trigger'),
       column('Variant'),
-      numberColumn('Conversion rate'),
-      h('th', { scope: 'col', class: 'num' }, 'Holdout rate', h('span', { class: 'sub' }, 'converted of held out')),
+      h('th', { scope: 'col', class: 'num' }, 'Reached, converted', h('span', { class: 'sub' }, 'within the window, any credit')),
+      h('th', { scope: 'col', class: 'num' }, 'Holdout, converted', h('span', { class: 'sub' }, 'within the window')),
       numberColumn('Lift'),
       numberColumn('95 % interval of lift'),
       numberColumn('p-value'),
@@ -108,7 +109,12 @@ export function HoldoutTable({ rows, format }: TableProps) {
         { class: verdict === 'unclear' ? undefined : `lift-${verdict}` },
         rowHeader(row.trigger),
         h('td', null, row.variant),
-        numberCell(format.percent(row.conversion_rate)),
+        h(
+          'td',
+          { class: 'num' },
+          format.percent(row.reached_conversion_rate),
+          h('span', { class: 'sub' }, `${format.count(row.reached_conversions)} of ${format.count(row.accounts_reached)} accounts`),
+        ),
         h(
           'td',
           { class: 'num' },

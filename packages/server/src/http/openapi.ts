@@ -82,7 +82,7 @@ const answers = {
   StatsRow: object({
     trigger: string, variant: string, impressions: integer, accounts_reached: integer, clicks: integer, dismissals: integer,
     snoozes: integer, upgrade_requests: integer, conversions: integer, conversion_rate: number, conversion_rate_ci: interval,
-    holdout_rate: nullable(number), lift: nullable(number), lift_ci: nullable(interval), p_value: nullable(number),
+    reached_conversions: integer, reached_conversion_rate: number, holdout_rate: nullable(number), lift: nullable(number), lift_ci: nullable(interval), p_value: nullable(number),
     expansion_mrr: number, median_days_to_convert: nullable(number), holdout_accounts: integer, holdout_conversions: integer,
   }),
   Stats: object({ from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, rows: { type: 'array', items: ref('StatsRow') } }),

@@ -19,6 +19,8 @@ function aggregate(overrides: Partial<TriggerAggregate>): TriggerAggregate {
     days_to_convert: [],
     holdout_accounts: 0,
     holdout_conversions: 0,
+    // Unless a test says otherwise, every conversion after exposure was credited to the prompt.
+    reached_conversions: overrides.conversions ?? 0,
     ...overrides,
   }
 }
@@ -39,6 +41,19 @@ describe('buildStats', () => {
     expect(row.lift_ci![0]).toBeCloseTo(0.0524, 4)
     expect(row.lift_ci![1]).toBeCloseTo(0.3339, 4)
     expect(row.p_value).toBeCloseTo(0.008045, 6)
+  })
+
+  it('compares with the holdout the conversions after exposure, not the credited ones', () => {
+    // 70 reached: 28 credited to this prompt, 56 converted within the window after it (the others were credited to
+    // a later prompt); holdout 48/80. Acceptance is 28/70, lift compares 56/70 with 48/80.
+    const [row] = buildStats(
+      [aggregate({ accounts_reached: 70, conversions: 28, reached_conversions: 56, holdout_accounts: 80, holdout_conversions: 48 })],
+      january,
+    ).rows
+    expect(row).toMatchObject({ conversions: 28, conversion_rate: 0.4, reached_conversions: 56, reached_conversion_rate: 0.8, holdout_rate: 0.6 })
+    expect(row!.lift).toBeCloseTo(0.2, 12)
+    expect(row!.lift_ci![0]).toBeCloseTo(0.0524, 4)
+    expect(row!.p_value).toBeCloseTo(0.008045, 6)
   })
 
   it("reports the holdout's size: its accounts and how many of them converted", () => {

@@ -104,9 +104,10 @@ function readDay(params: URLSearchParams, name: 'from' | 'to', issues: StatsQuer
 }
 
 /**
- * Turns the rollup counts of each trigger × variant into stats rows: conversion rate with its Wilson
- * 95 % interval, holdout rate, absolute lift with Newcombe's 95 % interval and the pooled z-test
- * p-value (null without holdout accounts), expansion MRR and the median days to convert. Rows come
+ * Turns the rollup counts of each trigger × variant into stats rows: conversion rate (credited) with its
+ * Wilson 95 % interval; the reached accounts' and the holdout's rates of conversion within the window after
+ * first exposure, the absolute lift between them with Newcombe's 95 % interval and the pooled z-test p-value
+ * (null without holdout accounts); expansion MRR and the median days to convert. Rows come
  * sorted by trigger, then variant; `from` and `to` are the inclusive UTC days of the filter.
  *
  * @example
@@ -127,6 +128,10 @@ function buildRow(aggregate: TriggerAggregate): StatsRow {
   // rate is a share of the accounts reached in the range, so it cannot pass 1.
   const converted = Math.min(aggregate.conversions, reached)
   const rate = reached > 0 ? converted / reached : 0
+  // Lift compares conversions counted the same way on both sides: within the window after first exposure,
+  // whichever exposure was credited (credit alone would favour the side whose placement other prompts share).
+  const reachedConverted = Math.min(aggregate.reached_conversions, reached)
+  const reachedRate = reached > 0 ? reachedConverted / reached : 0
   const holdout = aggregate.holdout_accounts
   const holdoutConverted = Math.min(aggregate.holdout_conversions, holdout)
   const holdoutRate = holdout > 0 ? holdoutConverted / holdout : null
@@ -143,10 +148,12 @@ function buildRow(aggregate: TriggerAggregate): StatsRow {
     conversions: aggregate.conversions,
     conversion_rate: rate,
     conversion_rate_ci: wilson(converted, reached),
+    reached_conversions: reachedConverted,
+    reached_conversion_rate: reachedRate,
     holdout_rate: holdoutRate,
-    lift: compared ? rate - holdoutRate : null,
-    lift_ci: compared ? diffCi(converted, reached, holdoutConverted, holdout) : null,
-    p_value: compared ? twoProportionPValue(converted, reached, holdoutConverted, holdout) : null,
+    lift: compared ? reachedRate - holdoutRate : null,
+    lift_ci: compared ? diffCi(reachedConverted, reached, holdoutConverted, holdout) : null,
+    p_value: compared ? twoProportionPValue(reachedConverted, reached, holdoutConverted, holdout) : null,
     expansion_mrr: Math.round(aggregate.expansion_mrr * 100) / 100,
     median_days_to_convert: median(aggregate.days_to_convert),
     holdout_accounts: holdout,

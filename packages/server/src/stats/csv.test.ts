@@ -14,8 +14,10 @@ const row: StatsRow = {
   conversions: 12,
   conversion_rate: 0.12,
   conversion_rate_ci: [0.07, 0.1981],
+  reached_conversions: 14,
+  reached_conversion_rate: 0.14,
   holdout_rate: 0.15,
-  lift: -0.03,
+  lift: -0.01,
   lift_ci: [-0.12, 0.06],
   p_value: 0.5,
   expansion_mrr: 588,
@@ -34,10 +36,10 @@ describe('toCsv', () => {
     const lines = csv([row])
     expect(lines[0]).toBe(
       'from,to,trigger,variant,impressions,accounts_reached,clicks,dismissals,snoozes,upgrade_requests,conversions,' +
-        'conversion_rate,conversion_rate_low,conversion_rate_high,holdout_rate,lift,lift_low,lift_high,p_value,' +
+        'conversion_rate,conversion_rate_low,conversion_rate_high,reached_conversions,reached_conversion_rate,holdout_rate,lift,lift_low,lift_high,p_value,' +
         'expansion_mrr,median_days_to_convert,holdout_accounts,holdout_conversions',
     )
-    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,23,5,12,0.12,0.07,0.1981,0.15,-0.03,-0.12,0.06,0.5,588,4.5,200,30')
+    expect(lines[1]).toBe('2026-01-01,2026-01-31,contacts-80,a,340,100,41,77,23,5,12,0.12,0.07,0.1981,14,0.14,0.15,-0.01,-0.12,0.06,0.5,588,4.5,200,30')
     expect(lines[2]).toBe('')
     expect(lines).toHaveLength(3)
   })

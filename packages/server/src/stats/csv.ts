@@ -16,6 +16,8 @@ const COLUMNS: Array<[header: string, cell: (row: StatsRow) => Cell]> = [
   ['conversion_rate', (row) => row.conversion_rate],
   ['conversion_rate_low', (row) => row.conversion_rate_ci[0]],
   ['conversion_rate_high', (row) => row.conversion_rate_ci[1]],
+  ['reached_conversions', (row) => row.reached_conversions],
+  ['reached_conversion_rate', (row) => row.reached_conversion_rate],
   ['holdout_rate', (row) => row.holdout_rate],
   ['lift', (row) => row.lift],
   ['lift_low', (row) => row.lift_ci?.[0] ?? null],

@@ -13,19 +13,32 @@ export interface FunnelCounts {
   /** "Remind me later" (`snooze` events), apart from dismissals ("go away"). */
   snoozes: number
   upgrade_requests: number
-  /** Reached accounts that converted with credit to this trigger × variant. */
+  /**
+   * Reached accounts that converted with credit to this trigger × variant (the latest exposure before the
+   * conversion gets it): what the prompt is credited with, so triggers' conversions and MRR add up.
+   */
   conversions: number
+  /**
+   * Reached accounts that converted within the attribution window after their first exposure to this trigger ×
+   * variant, whichever exposure got the credit: measured as for the holdout, so the two compare (lift).
+   */
+  reached_conversions: number
   expansion_mrr: number
 }
 
 export interface StatsRow extends FunnelCounts {
-  /** converted accounts / reached accounts. */
+  /** Acceptance: conversions (credited) / accounts reached. */
   conversion_rate: number
   /** Wilson 95 % interval. */
   conversion_rate_ci: [number, number]
-  /** Conversion rate of the trigger's holdout accounts (null without a holdout or without data). */
+  /** reached_conversions / accounts reached: the rate lift compares with the holdout's. */
+  reached_conversion_rate: number
+  /**
+   * The share of the trigger's holdout accounts that converted within the attribution window after their holdout
+   * exposure (null without a holdout or without data).
+   */
   holdout_rate: number | null
-  /** conversion_rate − holdout_rate. */
+  /** reached_conversion_rate − holdout_rate. */
   lift: number | null
   lift_ci: [number, number] | null
   /** Two-proportion z-test, two-sided. */
@@ -33,7 +46,7 @@ export interface StatsRow extends FunnelCounts {
   median_days_to_convert: number | null
   /** Accounts of the trigger held out in the range (0 without a holdout); the same on each of its rows. */
   holdout_accounts: number
-  /** Of those, the accounts that converted (credited to the holdout exposure). */
+  /** Of those, the accounts that converted within the attribution window after their holdout exposure. */
   holdout_conversions: number
 }
 

@@ -18,8 +18,11 @@ export interface CohortRow {
   trigger: string
   variant: string
   accounts: number
+  /** Accounts with a conversion credited to this trigger × variant. */
   converted: number
   expansion_mrr: number
+  /** Accounts that converted within the attribution window after their first exposure, whatever the credit. */
+  window_converted: number
 }
 
 /** One converted account of a cohort: milliseconds from first exposure to conversion. */
@@ -72,7 +75,8 @@ export function assembleAggregates(counts: CountRow[], cohorts: CohortRow[], con
       aggregate = {
         trigger, variant,
         impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0,
-        conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
+        conversions: 0, reached_conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0,
+        holdout_conversions: 0,
       }
       rows.set(key, aggregate)
     }
@@ -97,6 +101,7 @@ export function assembleAggregates(counts: CountRow[], cohorts: CohortRow[], con
     Object.assign(row(cohort.trigger, cohort.variant), {
       accounts_reached: cohort.accounts,
       conversions: cohort.converted,
+      reached_conversions: cohort.window_converted,
       expansion_mrr: cohort.expansion_mrr,
     })
   }
@@ -111,7 +116,7 @@ export function assembleAggregates(counts: CountRow[], cohorts: CohortRow[], con
   for (const aggregate of result) {
     const holdout = holdouts.get(aggregate.trigger)
     aggregate.holdout_accounts = holdout?.accounts ?? 0
-    aggregate.holdout_conversions = holdout?.converted ?? 0
+    aggregate.holdout_conversions = holdout?.window_converted ?? 0
     aggregate.days_to_convert.sort((a, b) => a - b)
   }
   return result

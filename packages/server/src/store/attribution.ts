@@ -91,3 +91,23 @@ export function credited(
   const chosen = event !== undefined && (best === undefined || event.exposed_at >= best.exposed_at) ? event : best
   return chosen && { trigger: chosen.trigger, variant: chosen.variant, exposed_at: chosen.exposed_at }
 }
+
+/**
+ * Marks the account's exposure rows that a conversion at `ts` follows within the attribution window of their first
+ * exposure (`window_converted_at`, the earliest such conversion), whatever the credit: what lift compares between a
+ * trigger's variants and its holdout. Parameters: the conversion's time, the account, the window's start. In
+ * PostgreSQL the rows are locked in key order first, as ingest locks them, so the two cannot deadlock.
+ *
+ * @example
+ * statement(WINDOW_CONVERTED_SQL.sqlite).run(ts, account, ts - windowMs)
+ * await tx.unsafe(WINDOW_CONVERTED_SQL.postgres, [ts, account, ts - windowMs])
+ */
+export const WINDOW_CONVERTED_SQL = {
+  sqlite: `UPDATE exposures SET window_converted_at = ?1 WHERE account = ?2 AND first_exposed_at <= ?1
+    AND first_exposed_at >= ?3 AND (window_converted_at IS NULL OR window_converted_at > ?1)`,
+  postgres: `update exposures e set window_converted_at = $1::bigint from (
+      select trigger, variant from exposures where account = $2 and first_exposed_at <= $1::bigint
+        and first_exposed_at >= $3::bigint and (window_converted_at is null or window_converted_at > $1::bigint)
+      order by trigger collate "C", variant collate "C" for update
+    ) due where e.account = $2 and e.trigger = due.trigger and e.variant = due.variant`,
+} as const

@@ -132,6 +132,42 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ])
     })
 
+    it('counts a conversion for lift on every trigger × variant it follows within the window, whatever the credit', async () => {
+      await store.ingest('pk', [
+        // Held out of 'held', then shown 'other' in the free placement: the credit goes to 'other'.
+        makeEvent({ type: 'holdout', ts: T0, trigger: 'held', account: 'h' }),
+        makeEvent({ type: 'impression', ts: T0 + DAY, trigger: 'other', account: 'h' }),
+        // Shown 'held' (arm a), then 'other': the credit goes to 'other' again.
+        makeEvent({ type: 'impression', ts: T0, trigger: 'held', variant: 'a', account: 'r' }),
+        makeEvent({ type: 'impression', ts: T0 + DAY, trigger: 'other', account: 'r' }),
+        // Shown 'held' before the window: neither counted nor credited.
+        makeEvent({ type: 'impression', ts: T0 - 20 * DAY, trigger: 'held', variant: 'a', account: 'old' }),
+        // Shown 'held' after converting: the conversion came first.
+        makeEvent({ type: 'impression', ts: T0 + 5 * DAY, trigger: 'held', variant: 'a', account: 'later' }),
+      ])
+      for (const account of ['h', 'r', 'old', 'later']) {
+        const result = await store.recordConversion({ id: `w-${account}`, account, to: 'pro', mrrDelta: 10, ts: T0 + 2 * DAY }, WINDOW)
+        expect(result.attribution?.trigger ?? null).toBe(account === 'h' || account === 'r' ? 'other' : null)
+      }
+      // A replay and a later conversion of the same account change nothing.
+      await store.recordConversion({ id: 'w-r', account: 'r', to: 'pro', mrrDelta: 10, ts: T0 + 2 * DAY }, WINDOW)
+      await store.recordConversion({ id: 'w-r2', account: 'r', to: 'team', mrrDelta: 20, ts: T0 + 3 * DAY }, WINDOW)
+      const rows = await store.aggregates({ from: T0 - 30 * DAY, to: T0 + 10 * DAY })
+      expect(rows.map((r) => [r.trigger, r.variant, r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions]))
+        .toEqual([
+          ['held', 'a', 3, 0, 1, 1, 1],
+          ['other', 'default', 2, 2, 2, 0, 0],
+        ])
+      // The partial days at a range's ends are read from the exposures themselves, and agree.
+      const edges = await store.aggregates({ from: T0 - DAY / 24, to: T0 + DAY / 24 })
+      expect(edges.map((r) => [r.trigger, r.variant, r.accounts_reached, r.reached_conversions, r.holdout_conversions]))
+        .toEqual([['held', 'a', 1, 1, 1]])
+      // A late, earlier exposure moves the account to its day's cohort, still counted.
+      await store.ingest('pk', [makeEvent({ type: 'impression', ts: T0 - DAY, trigger: 'held', variant: 'a', account: 'r' })])
+      expect((await store.aggregates({ from: T0 - DAY, to: T0, trigger: 'held' })).map((r) => [r.accounts_reached, r.reached_conversions])).toEqual([[1, 1]])
+      expect((await store.aggregates({ from: T0, to: T0 + DAY, trigger: 'held' })).map((r) => [r.accounts_reached, r.reached_conversions])).toEqual([[0, 0]])
+    })
+
     // Exposures of a late conversion: the account saw the prompt again after the conversion's time, so the
     // rollup's last exposure is after it and the credited one is read from the events.
     const C = T0 + 30 * DAY
@@ -562,7 +598,7 @@ function expectedAggregates(events: NudgeEvent[], filter: { from: number; to: nu
     if (!rows.has(key)) {
       rows.set(key, {
         trigger, variant, impressions: 0, accounts_reached: 0, clicks: 0, dismissals: 0, snoozes: 0, upgrade_requests: 0,
-        conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
+        conversions: 0, reached_conversions: 0, expansion_mrr: 0, days_to_convert: [], holdout_accounts: 0, holdout_conversions: 0,
       })
     }
     return rows.get(key)!

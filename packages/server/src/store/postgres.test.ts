@@ -5,6 +5,7 @@ import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
 import { EXPOSURE_EVENT_SQL } from './attribution.ts'
 import { storeContract } from './contract.ts'
 import { makeEvent } from './fixtures.ts'
+import { readMigrations } from './migrations.ts'
 import { postgres } from './postgres.ts'
 import { StoreUnavailableError } from './types.ts'
 
@@ -28,8 +29,39 @@ describe('postgres store', () => {
     const schema = nextSchema()
     const stores = [1, 2, 3].map(() => postgres(TEST_DATABASE_URL, { schema }))
     const applied = await Promise.all(stores.map((store) => store.migrate()))
-    expect(applied.flat()).toEqual(['001_init', '002_cohorts', '003_webhook_outbox', '004_events_exposure_index'])
+    expect(applied.flat()).toEqual(['001_init', '002_cohorts', '003_webhook_outbox', '004_events_exposure_index',
+      '005_window_conversions'])
     await Promise.all(stores.map((store) => store.close()))
+  })
+
+  it('carries credited conversions into the lift counts when an existing database migrates to 005', async () => {
+    const T = Date.UTC(2026, 0, 10)
+    const DAY = 86_400_000
+    const schema = nextSchema()
+    const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+    const store = postgres(TEST_DATABASE_URL, { schema })
+    try {
+      await sql.unsafe(`create schema ${schema}; set search_path to ${schema};
+        create table schema_migrations (version text primary key, applied_at bigint not null)`)
+      for (const migration of readMigrations('postgres').filter((m) => m.version < '005')) {
+        await sql.unsafe(migration.sql)
+        await sql`insert into schema_migrations (version, applied_at) values (${migration.version}, 0)`
+      }
+      // As version 004 stored them: a converted account, one that did not convert, a converted held-out account.
+      await sql.unsafe(`insert into exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures,
+        converted_at, conversions, expansion_mrr) values ('t', 'a', 'won', ${T}, ${T}, 1, ${T + DAY}, 1, 10),
+        ('t', 'a', 'lost', ${T}, ${T}, 1, null, 0, 0), ('t', 'holdout', 'held', ${T}, ${T}, 1, ${T + DAY}, 1, 10)`)
+      expect(await store.migrate()).toEqual(['005_window_conversions'])
+      const counts = async () => (await store.aggregates({ from: T, to: T + DAY })).map((r) =>
+        [r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions])
+      expect(await counts()).toEqual([[2, 1, 1, 1, 1]])
+      // From now on a conversion counts for every exposure it follows, credited or not.
+      await store.recordConversion({ id: 'c', account: 'lost', to: 'pro', mrrDelta: 10, ts: T + 2 * DAY }, 14 * DAY)
+      expect(await counts()).toEqual([[2, 2, 2, 1, 1]])
+    } finally {
+      await sql.end()
+      await store.close()
+    }
   })
 
   it('stores event props as a JSON object analysts can query, not as a JSON string', async () => {

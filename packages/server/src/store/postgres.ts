@@ -1,6 +1,14 @@
 // The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
 import pg from 'postgres'
-import { credited, EXPOSURE_EVENT_SQL, EXPOSURE_TIE_ORDER, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
+import {
+  credited,
+  EXPOSURE_EVENT_SQL,
+  EXPOSURE_TIE_ORDER,
+  needsEvents,
+  WINDOW_CONVERTED_SQL,
+  type CreditedExposure,
+  type RollupCandidate,
+} from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { readMigrations } from './migrations.ts'
 import { codeOf, isRetryable, isUnavailable } from './postgres-errors.ts'
@@ -110,6 +118,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
           on conflict (id) do nothing returning id`
         // Another instance recorded the same id first: its answer stands.
         if (inserted.length === 0) return (await stored(true))!
+        await tx.unsafe(WINDOW_CONVERTED_SQL.postgres, [input.ts, input.account, since])
         if (exposure) {
           await tx`update exposures set converted_at = least(coalesce(converted_at, ${input.ts}), ${input.ts}),
             conversions = conversions + 1, expansion_mrr = expansion_mrr + ${input.mrrDelta}
@@ -157,11 +166,12 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
             from daily_counts where day >= ${fromDay}::date and day <= ${toDay}::date ${byTrigger(filter)}
             group by trigger, variant`,
           tx<CohortRow[]>`select trigger, variant, sum(accounts)::bigint as accounts, sum(converted)::bigint as converted,
-            sum(expansion_mrr) as expansion_mrr from (
-              select trigger, variant, accounts, converted, expansion_mrr from cohorts
+            sum(expansion_mrr) as expansion_mrr, sum(window_converted)::bigint as window_converted from (
+              select trigger, variant, accounts, converted, expansion_mrr, window_converted from cohorts
               where day >= ${range.fromDay}::date and day < ${range.toDay}::date ${byTrigger(filter)}
               union all
-              select trigger, variant, 1, (converted_at is not null)::int, expansion_mrr from exposures
+              select trigger, variant, 1, (converted_at is not null)::int, expansion_mrr,
+                (window_converted_at is not null)::int from exposures
               where ((first_exposed_at >= ${range.edges[0]} and first_exposed_at < ${range.edges[1]})
                 or (first_exposed_at >= ${range.edges[2]} and first_exposed_at < ${range.edges[3]})) ${byTrigger(filter)}
             ) cohort group by trigger, variant`,

@@ -1,7 +1,15 @@
 // The embedded store: Node's built-in node:sqlite, WAL journal, one transaction per turn for all pending batches.
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
-import { credited, EXPOSURE_EVENT_SQL, EXPOSURE_TIE_ORDER, needsEvents, type CreditedExposure, type RollupCandidate } from './attribution.ts'
+import {
+  credited,
+  EXPOSURE_EVENT_SQL,
+  EXPOSURE_TIE_ORDER,
+  needsEvents,
+  WINDOW_CONVERTED_SQL,
+  type CreditedExposure,
+  type RollupCandidate,
+} from './attribution.ts'
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
@@ -128,6 +136,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
         statement(`INSERT INTO conversions (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.id, input.account, input.to, input.mrrDelta, input.ts,
           exposure?.trigger ?? null, exposure?.variant ?? null, exposure?.exposed_at ?? null, Date.now())
+        statement(WINDOW_CONVERTED_SQL.sqlite).run(input.ts, input.account, since)
         if (exposure) {
           statement(`UPDATE exposures SET converted_at = min(coalesce(converted_at, ?), ?), conversions = conversions + 1,
             expansion_mrr = expansion_mrr + ? WHERE trigger = ? AND variant = ? AND account = ?`).run(
@@ -176,11 +185,11 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
         const range = cohortRange(filter)
         const cohorts = all<CohortRow>(
           `SELECT trigger, variant, sum(accounts) AS accounts, sum(converted) AS converted,
-           sum(expansion_mrr) AS expansion_mrr FROM (
-             SELECT trigger, variant, accounts, converted, expansion_mrr FROM cohorts
+           sum(expansion_mrr) AS expansion_mrr, sum(window_converted) AS window_converted FROM (
+             SELECT trigger, variant, accounts, converted, expansion_mrr, window_converted FROM cohorts
              WHERE day >= ? AND day < ?${triggerClause(filter)}
              UNION ALL
-             SELECT trigger, variant, 1, converted_at IS NOT NULL, expansion_mrr FROM exposures
+             SELECT trigger, variant, 1, converted_at IS NOT NULL, expansion_mrr, window_converted_at IS NOT NULL FROM exposures
              WHERE ((first_exposed_at >= ? AND first_exposed_at < ?) OR (first_exposed_at >= ? AND first_exposed_at < ?))
              ${triggerClause(filter)})
            GROUP BY trigger, variant`,

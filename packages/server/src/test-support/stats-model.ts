@@ -82,6 +82,11 @@ interface Stored {
   mrr: number
   ts: number
   credit: { trigger: string; variant: string; exposedAt: number } | null
+  /**
+   * The trigger × variant pairs (`trigger\u0000variant`) whose first exposure, among the events received when the
+   * conversion was recorded, is at or before it and within the window: the conversion counts for them in lift.
+   */
+  followed: Set<string>
 }
 
 const variantOf = (event: SentEvent): string => (event.type === 'holdout' ? 'holdout' : (event.variant ?? 'default'))
@@ -127,6 +132,17 @@ export function createModel(options: ModelOptions): Model {
     return best ? { trigger: best.trigger!, variant: variantOf(best), exposedAt: best.ts } : null
   }
 
+  /** Pairs (`trigger\u0000variant`) of the account whose first exposure is in [ts − window, ts], from the events so far. */
+  const followed = (account: string, ts: number): Set<string> => {
+    const first = new Map<string, number>()
+    for (const e of events) {
+      if (!EXPOSURE_TYPES.has(e.type) || e.account !== account) continue
+      const key = `${e.trigger}\u0000${variantOf(e)}`
+      first.set(key, Math.min(first.get(key) ?? Infinity, e.ts))
+    }
+    return new Set([...first].filter(([, at]) => at <= ts && at >= ts - windowMs).map(([key]) => key))
+  }
+
   /** Accounts first exposed to trigger × variant in [from, to), with what their credited conversions add. */
   const cohort = (trigger: string, variant: string, from: number, to: number) => {
     const first = new Map<string, number>()
@@ -136,11 +152,14 @@ export function createModel(options: ModelOptions): Model {
     }
     let accounts = 0
     let converted = 0
+    let windowConverted = 0
     let cents = 0
     const days: number[] = []
+    const pair = `${trigger}\u0000${variant}`
     for (const [account, exposedAt] of first) {
       if (exposedAt < from || exposedAt >= to) continue
       accounts++
+      if ([...conversions.values()].some((c) => c.account === account && c.followed.has(pair))) windowConverted++
       const credited = [...conversions.values()].filter((c) =>
         c.account === account && c.credit?.trigger === trigger && c.credit.variant === variant)
       if (credited.length === 0) continue
@@ -148,7 +167,7 @@ export function createModel(options: ModelOptions): Model {
       cents += credited.reduce((sum, c) => sum + Math.round(c.mrr * 100), 0)
       days.push((Math.min(...credited.map((c) => c.ts)) - exposedAt) / DAY)
     }
-    return { accounts, converted, mrr: cents / 100, days: days.sort((a, b) => a - b) }
+    return { accounts, converted, windowConverted, mrr: cents / 100, days: days.sort((a, b) => a - b) }
   }
 
   const row = (trigger: string, variant: string, from: number, to: number): ExpectedRow => {
@@ -157,7 +176,8 @@ export function createModel(options: ModelOptions): Model {
     const reached = cohort(trigger, variant, from, to)
     const held = cohort(trigger, 'holdout', from, to)
     const rate = reached.accounts > 0 ? reached.converted / reached.accounts : 0
-    const holdoutRate = held.accounts > 0 ? held.converted / held.accounts : null
+    const reachedRate = reached.accounts > 0 ? reached.windowConverted / reached.accounts : 0
+    const holdoutRate = held.accounts > 0 ? held.windowConverted / held.accounts : null
     const compared = holdoutRate !== null && reached.accounts > 0
     const middle = reached.days.length >> 1
     return {
@@ -172,15 +192,17 @@ export function createModel(options: ModelOptions): Model {
       conversions: reached.converted,
       conversion_rate: rate,
       conversion_rate_ci: wilson(reached.converted, reached.accounts),
+      reached_conversions: reached.windowConverted,
+      reached_conversion_rate: reachedRate,
       holdout_rate: holdoutRate,
-      lift: compared ? rate - holdoutRate : null,
-      lift_ci: compared ? diffCi(reached.converted, reached.accounts, held.converted, held.accounts) : null,
-      p_value: compared ? twoProportionPValue(reached.converted, reached.accounts, held.converted, held.accounts) : null,
+      lift: compared ? reachedRate - holdoutRate : null,
+      lift_ci: compared ? diffCi(reached.windowConverted, reached.accounts, held.windowConverted, held.accounts) : null,
+      p_value: compared ? twoProportionPValue(reached.windowConverted, reached.accounts, held.windowConverted, held.accounts) : null,
       expansion_mrr: reached.mrr,
       median_days_to_convert: reached.days.length === 0 ? null
         : reached.days.length % 2 === 1 ? reached.days[middle]! : (reached.days[middle - 1]! + reached.days[middle]!) / 2,
       holdout_accounts: held.accounts,
-      holdout_conversions: held.converted,
+      holdout_conversions: held.windowConverted,
     }
   }
 
@@ -211,7 +233,9 @@ export function createModel(options: ModelOptions): Model {
           || (body.mrr_delta !== undefined && body.mrr_delta !== stored.mrr) || (body.ts !== undefined && ts !== stored.ts)
         return conflict ? { status: 409 } : answer(stored, true)
       }
-      const recorded: Stored = { account: body.account, to: body.to, mrr, ts, credit: credit(body.account, ts) }
+      const recorded: Stored = {
+        account: body.account, to: body.to, mrr, ts, credit: credit(body.account, ts), followed: followed(body.account, ts),
+      }
       conversions.set(body.id, recorded)
       return answer(recorded, false)
     },

@@ -12,9 +12,12 @@ import { alignedTable, type Column } from '../table.ts'
 
 const help = `Usage: nudgekit stats (--db <path> | --database-url <url>) [options]
 
-Prints conversion by trigger and variant: counts, conversion rate with its 95 % interval, holdout
-rate and size, lift with its 95 % interval and p-value, whether conversion is higher or lower than
-the holdout's (only when the lift's interval excludes 0), expansion MRR and median days to convert.
+Prints conversion by trigger and variant: counts, conversion rate (conversions credited to the
+prompt) with its 95 % interval; then, against the holdout, the share of reached and of held-out
+accounts that converted within the attribution window after their first exposure (whatever the
+credit), the lift between them with its 95 % interval and p-value, whether conversion is higher or
+lower than the holdout's (only when the lift's interval excludes 0); expansion MRR and median days
+to convert.
 
 Options:
   --db <path>            SQLite database file written by 'nudgekit serve'
@@ -89,6 +92,7 @@ const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'conversions', cell: (row) => String(row.conversions) },
   { header: 'rate', cell: (row) => percent(row.conversion_rate) },
   { header: '95% CI', cell: (row) => `[${percent(row.conversion_rate_ci[0])}–${percent(row.conversion_rate_ci[1])}]` },
+  { header: 'converted', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.reached_conversion_rate)) },
   { header: 'holdout', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.holdout_rate)) },
   { header: 'holdout n', cell: (row) => (row.holdout_accounts === 0 ? '–' : `${row.holdout_conversions}/${row.holdout_accounts}`) },
   { header: 'lift', cell: (row) => (row.lift === null ? '–' : format.points(row.lift)) },
