@@ -11,10 +11,16 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const PORTS = { from: 19100, to: 19199 }
 
 let failures = 0
+let passes = 0
 
 /** How many checks failed so far. */
 export function failed(): number {
   return failures
+}
+
+/** How many checks passed so far. */
+export function passed(): number {
+  return passes
 }
 
 /** Counts a failure that is not a check of its own (the suite crashed). */
@@ -30,6 +36,7 @@ export function fail(message: string): void {
 export async function check(name: string, body: () => unknown): Promise<boolean> {
   try {
     const note = await body()
+    passes++
     console.log(`✔ ${name}${typeof note === 'string' && note ? ` (${note})` : ''}`)
     return true
   } catch (error) {
@@ -60,16 +67,17 @@ export interface Ran {
 }
 
 /**
- * The environment of a user's shell: the pinned Node first on PATH (so bins and pnpm's engine check use it), and
- * nothing from the workspace: no node_modules/.bin, no NODE_PATH, no NODE_OPTIONS (which could carry
- * `--conditions=@nudgekit/source`), none of the variables the `pnpm run` that started this script set.
+ * The environment of a user's shell: `node` (the pinned Node unless told) first on PATH, so bins and pnpm's
+ * engine check use it, and nothing from the workspace: no node_modules/.bin, no NODE_PATH, no NODE_OPTIONS
+ * (which could carry `--conditions=@nudgekit/source`), none of the variables the `pnpm run` that started this
+ * script set.
  */
-export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function userEnv(extra: Record<string, string> = {}, node = process.execPath): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(
     ([name]) => !/^(?:npm_(?:package_|lifecycle_|command$|execpath$|node_execpath$|config_local_prefix$)|PNPM_PACKAGE_NAME$|NODE_PATH$|NODE_OPTIONS$|INIT_CWD$)/.test(name),
   )
   const path = (process.env.PATH ?? '').split(delimiter).filter((entry) => entry && !entry.startsWith(ROOT))
-  return { ...Object.fromEntries(inherited), PATH: [dirname(process.execPath), ...path].join(delimiter), ...extra }
+  return { ...Object.fromEntries(inherited), PATH: [dirname(node), ...path].join(delimiter), ...extra }
 }
 
 /** Runs a command to its end and collects its output; killed after `timeoutMs`. */
@@ -91,6 +99,11 @@ export function shown({ code, stdout, stderr }: Ran, lines = 25): string {
   if (!text) return `exit code ${code}, no output`
   const all = text.split('\n')
   return `exit code ${code}\n${all.slice(0, lines).join('\n')}${all.length > lines ? `\n… ${all.length - lines} more lines` : ''}`
+}
+
+/** The warnings Node printed (`(node:1234) ExperimentalWarning: …`), one line each. */
+export function nodeWarnings(stderr: string): string[] {
+  return stderr.match(/^\(node:\d+\) .*Warning: .*$/gm) ?? []
 }
 
 function canListen(port: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 // `pnpm test:packages`: the four packages as a user gets them. Packs each (after `pnpm build`), installs the
 // tarballs into a throwaway project outside the workspace, and uses them there without the `@nudgekit/source`
-// condition: every public entry, the `nudgekit` bin, a browser bundle, type checking, the <script> build.
+// condition: every public entry, the `nudgekit` bin, a browser bundle, type checking, the <script> build; then
+// what a server runs (imports, the bin, `serve` with events and stats) once more on the oldest Node the engines allow.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -11,8 +12,9 @@ import { isDeepStrictEqual } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 import { JSDOM } from 'jsdom'
+import { uuidv7 } from '../chaos/uuid.ts'
 import { BROWSER_APP, IMPORT_ENTRIES, PREACT_HOST, SERVER_LIBRARY, TYPED_CONSUMER } from './consumer.ts'
-import { check, fail, failed, freePort, none, ROOT, run, shown, Stop, stop, until, userEnv, type Ran } from './harness.ts'
+import { check, fail, failed, freePort, nodeWarnings, none, passed, ROOT, run, shown, Stop, stop, until, userEnv, type Ran } from './harness.ts'
 import { readTarball, targetsOf, unresolvableImports, type PackedManifest } from './tarball.ts'
 
 const PACKAGES = ['rules', 'sdk', 'widgets', 'server'] as const
@@ -47,16 +49,30 @@ const RESOLUTIONS = [
 /** Subpaths checked elsewhere than by importing them in Node. */
 const BROWSER_ONLY = new Set(['@nudgekit/widgets/iife'])
 
+/** A Node that runs the installed packages: its binary and version ('24.9.0'). */
+interface Runtime {
+  node: string
+  version: string
+}
+/** The Node this suite runs on, the workspace's pinned one. */
+const PINNED: Runtime = { node: process.execPath, version: process.versions.node }
+
 // ── the suite ───────────────────────────────────────────────────────────────────────────────────────────────
 
 const started = performance.now()
 const workdir = mkdtempSync(join(tmpdir(), 'nudgekit-packages-'))
 const tarballs = join(workdir, 'tarballs')
 const project = join(workdir, 'project')
+const bin = join(project, 'node_modules/.bin/nudgekit')
+/** The example rules, copied where the installed packages cannot find the workspace from. */
+const rules = join(workdir, 'acme-crm.yaml')
 let server: ChildProcess | undefined
 /** The packed package.json of each package, and its tarball, by package name. */
 const manifests = new Map<string, PackedManifest>()
 const tarballOf = new Map<string, string>()
+const engines = readEngines()
+// Fetched (or found in npm's cache) while the packages pack and install.
+const oldestNode = engines.oldest ? nodeFromNpm(engines.oldest) : undefined
 
 function cleanUp(): void {
   if (server && server.exitCode === null) server.kill('SIGKILL')
@@ -77,6 +93,7 @@ try {
   await importEntries()
   await useServerLibrary()
   await useCli()
+  await useOldestNode()
   await bundleForBrowser()
   await reportTypecheck(await typing)
 } catch (error) {
@@ -181,49 +198,70 @@ async function install(): Promise<void> {
 
 async function importEntries(): Promise<void> {
   console.log('\n▶ import every public entry (Node, no @nudgekit/source condition)')
-  const entries = [...manifests].flatMap(([name, manifest]) =>
-    Object.keys(manifest.exports ?? { '.': null }).map((subpath) => (subpath === '.' ? name : `${name}${subpath.slice(1)}`)),
-  )
-  const inNode = entries.filter((entry) => !BROWSER_ONLY.has(entry)).map((entry) => [entry, entry.endsWith('.json') ? 'json' : 'module'])
-  writeFileSync(join(project, 'import-entries.mjs'), IMPORT_ENTRIES)
-  const result = await run(process.execPath, ['import-entries.mjs', JSON.stringify(inNode)], project)
-  const seen = JSON.parse(result.code === 0 ? result.stdout : '{}') as Record<
-    string,
-    { names?: string[]; keys?: string[]; name?: string; version?: string; error?: string; required?: string[]; requireError?: string }
-  >
-  if (result.code !== 0) fail(`the import script failed: ${shown(result)}`)
-
+  const entries = publicEntries()
+  const { seen } = await importInNode(PINNED)
   for (const entry of entries) {
     if (BROWSER_ONLY.has(entry)) continue
-    const got = seen[entry]
     const what = EXPECTED_EXPORTS[entry] ? `with ${EXPECTED_EXPORTS[entry].join(', ')}` : entry.endsWith('/package.json') ? '(its manifest)' : entry.endsWith('.json') ? '(a JSON Schema)' : ''
-    await check(`${entry}: imports ${what}`.trim(), () => {
-      assert.ok(got, 'not imported')
-      assert.ok(got.error === undefined, `import failed:\n${got.error}`)
-      if (entry.endsWith('/package.json')) {
-        const own = manifests.get(entry.slice(0, -'/package.json'.length))!
-        assert.ok(got.name === own.name && got.version === own.version, `a different package.json: ${got.name}@${got.version}`)
-      } else if (entry.endsWith('.json')) {
-        assert.ok(got.keys?.includes('$schema') && got.keys.includes('properties'), `not a JSON Schema: keys ${got.keys?.join(', ')}`)
-      } else {
-        const expected = EXPECTED_EXPORTS[entry]
-        assert.ok(expected, `an entry this test does not know: add what it must export to EXPECTED_EXPORTS in test/packages/run.ts (it exports ${got.names?.join(', ')})`)
-        const absent = expected.filter((name) => !got.names?.includes(name))
-        none(absent.length ? [`${absent.join(', ')}; it exports ${got.names?.join(', ')}`] : [], 'missing')
-      }
-    })
+    await check(`${entry}: imports ${what}`.trim(), () => none(importProblems(entry, seen[entry])))
   }
-  await check('require() from CommonJS loads every module entry with the same exports (Node >= 22.12)', () => {
-    const problems = Object.entries(seen).flatMap(([entry, got]) => {
-      if (!got.names) return []
-      if (got.requireError) return [`${entry}: ${got.requireError}`]
-      return got.required?.join() === got.names.join() ? [] : [`${entry}: require() gives ${got.required?.join(', ')}`]
-    })
-    none(problems)
-  })
+  await check('require() from CommonJS loads every module entry with the same exports (Node >= 22.12)', () => none(requireProblems(seen)))
   for (const entry of BROWSER_ONLY) {
     await check(`${entry}: is exported (loaded in jsdom below)`, () => assert.ok(entries.includes(entry), `not in the exports of ${entry.split('/').slice(0, 2).join('/')}`))
   }
+}
+
+/** Every subpath the packages export, as a user imports it ('@nudgekit/rules/evaluator'). */
+function publicEntries(): string[] {
+  return [...manifests].flatMap(([name, manifest]) =>
+    Object.keys(manifest.exports ?? { '.': null }).map((subpath) => (subpath === '.' ? name : `${name}${subpath.slice(1)}`)),
+  )
+}
+
+/** What the import script saw of one entry: its export names (and through require()), or the manifest's or schema's keys. */
+interface Imported {
+  names?: string[]
+  keys?: string[]
+  name?: string
+  version?: string
+  error?: string
+  required?: string[]
+  requireError?: string
+}
+
+/** Imports every entry but the browser-only ones with `runtime`'s Node in the installed project: what it saw, by entry. */
+async function importInNode(runtime: Runtime): Promise<{ seen: Record<string, Imported>; ran: Ran }> {
+  const inNode = publicEntries().filter((entry) => !BROWSER_ONLY.has(entry)).map((entry) => [entry, entry.endsWith('.json') ? 'json' : 'module'])
+  writeFileSync(join(project, 'import-entries.mjs'), IMPORT_ENTRIES)
+  const ran = await run(runtime.node, ['import-entries.mjs', JSON.stringify(inNode)], project, userEnv({}, runtime.node))
+  if (ran.code !== 0) fail(`the import script failed on Node ${runtime.version}: ${shown(ran)}`)
+  return { seen: JSON.parse(ran.code === 0 ? ran.stdout : '{}') as Record<string, Imported>, ran }
+}
+
+/** What is wrong with an imported entry: nothing when it has what EXPECTED_EXPORTS (or its kind) says it must. */
+function importProblems(entry: string, got: Imported | undefined): string[] {
+  if (!got) return ['not imported']
+  if (got.error !== undefined) return [`import failed:\n${got.error}`]
+  if (entry.endsWith('/package.json')) {
+    const own = manifests.get(entry.slice(0, -'/package.json'.length))!
+    return got.name === own.name && got.version === own.version ? [] : [`a different package.json: ${got.name}@${got.version}`]
+  }
+  if (entry.endsWith('.json')) {
+    return got.keys?.includes('$schema') && got.keys.includes('properties') ? [] : [`not a JSON Schema: keys ${got.keys?.join(', ')}`]
+  }
+  const expected = EXPECTED_EXPORTS[entry]
+  if (!expected) return [`an entry this test does not know: add what it must export to EXPECTED_EXPORTS in test/packages/run.ts (it exports ${got.names?.join(', ')})`]
+  const absent = expected.filter((name) => !got.names?.includes(name))
+  return absent.length ? [`missing: ${absent.join(', ')}; it exports ${got.names?.join(', ')}`] : []
+}
+
+/** The module entries require() failed to load, or loaded with other exports than import() gave. */
+function requireProblems(seen: Record<string, Imported>): string[] {
+  return Object.entries(seen).flatMap(([entry, got]) => {
+    if (!got.names) return []
+    if (got.requireError) return [`${entry}: ${got.requireError}`]
+    return got.required?.join() === got.names.join() ? [] : [`${entry}: require() gives ${got.required?.join(', ')}`]
+  })
 }
 
 // ── 4. the server as a library ──────────────────────────────────────────────────────────────────────────────
@@ -246,9 +284,7 @@ async function useServerLibrary(): Promise<void> {
 
 async function useCli(): Promise<void> {
   console.log('\n▶ the installed nudgekit bin')
-  const bin = join(project, 'node_modules/.bin/nudgekit')
   const server = manifests.get('@nudgekit/server')!
-  const rules = join(workdir, 'acme-crm.yaml')
   copyFileSync(RULES_EXAMPLE, rules)
 
   await check('nudgekit --help exits 0 with the usage', async () => {
@@ -269,11 +305,7 @@ async function useCli(): Promise<void> {
     assert.ok(result.code === 0, shown(result))
     assert.ok(result.stdout.trim() === server.version, shown(result))
   })
-  await check('nudgekit validate examples/rules/acme-crm.yaml exits 0', async () => {
-    const result = await run(bin, ['validate', rules], project)
-    assert.ok(result.code === 0, shown(result))
-    assert.ok(/valid/.test(result.stdout), shown(result))
-  })
+  await check('nudgekit validate examples/rules/acme-crm.yaml exits 0', () => validates(PINNED))
   await check('nudgekit validate on a broken copy exits 1 with file:line:column and no stack trace', async () => {
     const broken = join(workdir, 'broken.yaml')
     const text = readFileSync(rules, 'utf8')
@@ -291,23 +323,59 @@ async function useCli(): Promise<void> {
     const shipped = JSON.parse(readFileSync(join(project, 'node_modules/@nudgekit/rules/schema.json'), 'utf8')) as unknown
     assert.ok(isDeepStrictEqual(JSON.parse(result.stdout), shipped), 'nudgekit schema and @nudgekit/rules/schema.json differ: run npx pnpm schema')
   })
-  await serveAndUse(bin, rules)
+  await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(PINNED))
+  await serveAndUse(PINNED, useIife)
 }
 
-/** `nudgekit serve` on a free port: health, rules, dashboard, the <script> build's client against it, a clean stop. */
-async function serveAndUse(bin: string, rules: string): Promise<void> {
+/** `nudgekit validate` on the example with `runtime`'s Node: exit 0, and no warning from Node. */
+async function validates(runtime: Runtime): Promise<void> {
+  const result = await run(bin, ['validate', rules], project, userEnv({}, runtime.node))
+  assert.ok(result.code === 0, shown(result))
+  assert.ok(/valid/.test(result.stdout), shown(result))
+  none(nodeWarnings(result.stderr), 'Node warned')
+}
+
+/** The SQLite file `nudgekit migrate` sets up with `runtime`'s Node, and `nudgekit serve` then runs on. */
+function databaseOf(runtime: Runtime): string {
+  return join(workdir, `nudgekit-${runtime.version}.db`)
+}
+
+/** `nudgekit migrate` on a new SQLite file with `runtime`'s Node: migrations applied, no warning. */
+async function migrates(runtime: Runtime): Promise<string> {
+  const result = await run(bin, ['migrate', '--db', databaseOf(runtime)], project, sqliteEnv({}, runtime))
+  assert.ok(result.code === 0 && /^Applied \S/.test(result.stdout), shown(result))
+  none(nodeWarnings(result.stderr), 'Node warned')
+  return `${result.stdout.split(',').length} migrations`
+}
+
+/** A user's environment for `runtime`'s Node, with no PostgreSQL URL that would take the place of `--db`. */
+function sqliteEnv(extra: Record<string, string>, runtime: Runtime): NodeJS.ProcessEnv {
+  const env = userEnv(extra, runtime.node)
+  delete env.NUDGEKIT_DATABASE_URL
+  return env
+}
+
+/**
+ * `nudgekit serve` with `runtime`'s Node on the SQLite file `migrate` set up and a free port: health, rules,
+ * dashboard, a batch of events counted in the stats, then `browser` (a client against it), no errors or Node
+ * warnings, a clean stop.
+ */
+async function serveAndUse(runtime: Runtime, browser?: (base: string | undefined, publishableKey: string) => Promise<void>): Promise<void> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const keys = { publishable: `pk_test_${randomBytes(12).toString('hex')}`, secret: `sk_test_${randomBytes(12).toString('hex')}` }
   // Webhook routes read their signing secret from the environment variable they name.
   const secrets = Object.fromEntries([...readFileSync(rules, 'utf8').matchAll(/secret_env:\s*(\w+)/g)].map(([, name]) => [name!, randomBytes(16).toString('hex')]))
-  const env = userEnv({ NUDGEKIT_PUBLISHABLE_KEY: keys.publishable, NUDGEKIT_SECRET_KEY: keys.secret, ...secrets })
-  delete env.NUDGEKIT_DATABASE_URL
-  const child = spawn(bin, ['serve', '--rules', rules, '--db', join(workdir, 'serve.db'), '--host', '127.0.0.1', '--port', String(port)], { cwd: project, env })
+  const env = sqliteEnv({ NUDGEKIT_PUBLISHABLE_KEY: keys.publishable, NUDGEKIT_SECRET_KEY: keys.secret, ...secrets }, runtime)
+  const child = spawn(bin, ['serve', '--rules', rules, '--db', databaseOf(runtime), '--host', '127.0.0.1', '--port', String(port)], { cwd: project, env })
   server = child
   let output = ''
+  let stderr = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => {
+    output += chunk
+    stderr += chunk
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const get = (path: string, key?: string) => fetch(base + path, key ? { headers: { authorization: `Bearer ${key}` } } : {})
 
@@ -337,13 +405,37 @@ async function serveAndUse(bin: string, rules: string): Promise<void> {
       assert.ok(response.status === 200, `status ${response.status}: ${html.slice(0, 300)}`)
       assert.ok(/^<!doctype html>/i.test(html), `not an HTML page: ${html.slice(0, 300)}`)
     })
-    await useIife(base, keys.publishable)
-  } else {
-    await useIife(undefined, keys.publishable)
+    await check('POST /v1/events (publishable key) stores a batch once, and GET /v1/stats (secret key) counts it', async () => {
+      const { triggers } = (await (await get('/v1/rules', keys.publishable)).json()) as { triggers: { id: string; arms: { name: string }[] }[] }
+      const trigger = triggers[0]!.id
+      const variant = triggers[0]!.arms[0]!.name
+      const ts = Date.now()
+      const event = (type: string, account: string) => ({ id: uuidv7(ts), type, ts, account, user: `${account}_admin`, trigger, variant })
+      const events = [event('impression', 'acct_a'), event('impression', 'acct_b'), event('impression', 'acct_b'), event('click', 'acct_a'), event('dismiss', 'acct_b')]
+      const post = async () => {
+        const response = await fetch(`${base}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${keys.publishable}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ events }),
+        })
+        return { status: response.status, body: (await response.json()) as unknown }
+      }
+      assert.deepEqual(await post(), { status: 202, body: { accepted: 5, duplicates: 0, rejected: [] } })
+      assert.deepEqual(await post(), { status: 202, body: { accepted: 0, duplicates: 5, rejected: [] } }, 'the batch sent again was not deduplicated')
+      const response = await get(`/v1/stats?trigger=${trigger}`, keys.secret)
+      const text = await response.text()
+      assert.ok(response.status === 200, `status ${response.status}: ${text.slice(0, 300)}`)
+      const row = (JSON.parse(text) as { rows: Record<string, unknown>[] }).rows.find((r) => r.trigger === trigger && r.variant === variant)
+      assert.ok(row, `no ${trigger} × ${variant} row in ${text.slice(0, 300)}`)
+      const { impressions, accounts_reached, clicks, dismissals, conversions } = row
+      assert.deepEqual({ impressions, accounts_reached, clicks, dismissals, conversions }, { impressions: 3, accounts_reached: 2, clicks: 1, dismissals: 1, conversions: 0 })
+      return `${trigger} × ${variant}: 3 impressions from 2 accounts, 1 click, 1 dismissal`
+    })
   }
-  await check('serve logged no errors', () => {
+  await browser?.(up ? base : undefined, keys.publishable)
+  await check('serve logged no errors, and Node printed no warnings', () => {
     const errors = output.split('\n').filter((line) => line.includes('"level":"error"'))
-    none(errors)
+    none([...errors, ...nodeWarnings(stderr)])
   })
   await check('serve stops on SIGTERM with exit code 0', async () => {
     child.kill('SIGTERM')
@@ -392,7 +484,91 @@ async function useIife(base: string | undefined, publishableKey: string): Promis
   }
 }
 
-// ── 7. a browser bundle ─────────────────────────────────────────────────────────────────────────────────────
+// ── 7. the oldest Node the engines allow ────────────────────────────────────────────────────────────────────
+
+/**
+ * Each package's engines.node, and the oldest Node they all allow: the highest of their lowest versions. Read from
+ * the workspace's manifests (pnpm pack copies engines as they are), so that Node is fetched while they pack.
+ */
+function readEngines(): { declared: string; oldest: string | undefined; problems: string[] } {
+  const byRange = new Map<string, string[]>()
+  const problems: string[] = []
+  let oldest: number[] | undefined
+  for (const pkg of PACKAGES) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as PackedManifest
+    const range = manifest.engines?.node
+    if (!range) {
+      problems.push(`${manifest.name} declares no engines.node`)
+      continue
+    }
+    byRange.set(range, [...(byRange.get(range) ?? []), manifest.name])
+    // Each alternative of the range starts at its version ('^22.20.0', '>=24.7'); other shapes are not read.
+    const floors = range.split('||').map((alternative) => /^\s*(?:\^|~|>=|=)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(alternative))
+    if (floors.some((floor) => !floor)) {
+      problems.push(`${manifest.name}: cannot read the lowest version of engines.node '${range}' (write '^22.20.0 || >=24.7.0' or '>=22.12')`)
+      continue
+    }
+    const lowest = floors.map((floor) => [1, 2, 3].map((group) => Number(floor![group] ?? 0))).sort(compareVersions)[0]!
+    if (!oldest || compareVersions(lowest, oldest) > 0) oldest = lowest
+  }
+  const declared = [...byRange].map(([range, names]) => `'${range}' (${names.join(', ')})`).join(', ')
+  return { declared, oldest: oldest?.join('.'), problems }
+}
+
+/** Orders [major, minor, patch] triples, oldest first. */
+function compareVersions(a: number[], b: number[]): number {
+  return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!
+}
+
+/**
+ * Node `version` from the npm package `node`, as the workspace gets its own: `npm exec` installs it into npm's
+ * cache the first time and reuses it after. The binary, or what npm printed when that failed.
+ */
+async function nodeFromNpm(version: string): Promise<Runtime | Ran> {
+  const script = 'process.stdout.write(JSON.stringify({ node: process.execPath, version: process.versions.node }))'
+  const result = await run('npm', ['exec', '--yes', `--package=node@${version}`, '--', 'node', '-e', script], workdir, userEnv(), 300_000)
+    .catch((error: unknown): Ran => ({ code: null, stdout: '', stderr: String(error) }))
+  if (result.code !== 0) return result
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Runtime
+}
+
+/** What a server runs, on the oldest Node the engines allow: every Node entry, `validate`, `migrate`, `serve`. */
+async function useOldestNode(): Promise<void> {
+  const { declared, oldest, problems } = engines
+  console.log(`\n▶ Node ${oldest ?? '(unknown)'}, the oldest the engines allow: ${declared}`)
+  const before = { passed: passed(), failed: failed() }
+  await check('every package declares an engines.node range this suite can read', () => none(problems))
+  const fetched = await oldestNode
+  const runtime = fetched && 'node' in fetched ? fetched : undefined
+  const ok = await check(`npm exec --package=node@${oldest} runs Node ${oldest} (the npm package node, as the workspace gets its own)`, () => {
+    assert.ok(fetched, 'no version to fetch')
+    if (!runtime) throw new Error(`[nudgekit] Failed to get Node ${oldest} from the npm package node@${oldest}: ${shown(fetched as Ran)}. Check that npm can reach its registry ('npm ping').`)
+    assert.ok(runtime.version === oldest, `it runs Node ${runtime.version}`)
+    return runtime.node
+  })
+  if (ok && runtime) {
+    await check('every Node entry imports and require()s with the exports it must have, with no warning from Node', async () => {
+      const { seen, ran } = await importInNode(runtime)
+      const entries = publicEntries().filter((entry) => !BROWSER_ONLY.has(entry))
+      none([
+        ...entries.flatMap((entry) => importProblems(entry, seen[entry]).map((problem) => `${entry}: ${problem}`)),
+        ...requireProblems(seen),
+        ...nodeWarnings(ran.stderr),
+      ])
+      return `${entries.length} entries`
+    })
+    await check('nudgekit validate examples/rules/acme-crm.yaml exits 0', () => validates(runtime))
+    await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(runtime))
+    await serveAndUse(runtime)
+  }
+  const broke = failed() - before.failed
+  const checks = passed() - before.passed + broke
+  console.log(broke
+    ? `\nNode ${oldest}: ${broke} of ${checks} checks failed (above): the engines allow a Node the packages do not work on. Fix the code, or raise engines.node.`
+    : `\nNode ${oldest} (from npm, the oldest the engines allow): all ${checks} checks passed: every Node entry imported and require()d, nudgekit validate and migrate, nudgekit serve on SQLite counted a batch of events in /v1/stats, no Node warnings.`)
+}
+
+// ── 8. a browser bundle ─────────────────────────────────────────────────────────────────────────────────────
 
 async function bundleForBrowser(): Promise<void> {
   console.log('\n▶ bundle for the browser (esbuild)')
@@ -432,7 +608,7 @@ async function bundleForBrowser(): Promise<void> {
   })
 }
 
-// ── 8. types, as a user's tsc sees them ─────────────────────────────────────────────────────────────────────
+// ── 9. types, as a user's tsc sees them ─────────────────────────────────────────────────────────────────────
 
 function startTypecheck(): Promise<Ran[]> {
   writeFileSync(join(project, 'consumer.ts'), TYPED_CONSUMER)

@@ -40,6 +40,7 @@ export interface PackedManifest {
   peerDependencies?: Record<string, string>
   optionalDependencies?: Record<string, string>
   files?: string[]
+  engines?: { node?: string }
 }
 
 const BUILTINS = new Set(builtinModules)
