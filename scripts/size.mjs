@@ -23,7 +23,7 @@ const common = {
  */
 export const budgets = [
   { id: 'evaluator', name: '@nudgekit/rules/evaluator', entry: 'packages/rules/src/evaluator/index.ts', goal: 3 * KB, limit: 3.55 * KB },
-  { id: 'sdk', name: '@nudgekit/sdk (createNudge, all it imports)', entry: 'packages/sdk/src/index.ts', goal: 6 * KB, limit: 9.42 * KB },
+  { id: 'sdk', name: '@nudgekit/sdk (createNudge, all it imports)', entry: 'packages/sdk/src/index.ts', goal: 6 * KB, limit: 9.49 * KB },
   {
     id: 'widgets',
     name: '@nudgekit/widgets (without Preact and the SDK)',
@@ -32,7 +32,7 @@ export const budgets = [
     limit: 6 * KB,
     external: ['preact', 'preact/*', '@nudgekit/sdk', '@nudgekit/rules/evaluator', 'nanostores'],
   },
-  { id: 'iife', name: 'IIFE (SDK + widgets + Preact)', entry: 'packages/widgets/src/iife.ts', goal: 16 * KB, limit: 19.07 * KB, format: 'iife' },
+  { id: 'iife', name: 'IIFE (SDK + widgets + Preact)', entry: 'packages/widgets/src/iife.ts', goal: 16 * KB, limit: 19.15 * KB, format: 'iife' },
 ]
 
 /** Minified and gzip -9 bytes of one esbuild bundle (`entryPoints` or `stdin`), with the shared browser settings. */

@@ -92,6 +92,16 @@ export function createNudge(options: NudgeOptions): Nudge {
     log,
   } satisfies DeliveryOptions
   const delivery = createDelivery(io)
+  /**
+   * Events a page queued under an earlier key of this endpoint (before the key was rolled) go out with that key,
+   * which the server dedupes them under: stored once while it still takes the key, refused and dropped once it is
+   * removed (without the warning about this client's key). The endpoint records this key once that queue is empty.
+   */
+  const keyRecord = 'k1:' + endpoint
+  const previous = store.get<string>(keyRecord)
+  const stranded = previous && previous !== key && store.get<{ q?: [] }>('q1:' + previous)?.q?.length
+  const drain = stranded && browser ? createDelivery({ ...io, key: previous, fetch: options.fetch ?? fetch }) : undefined
+  if (!stranded) store.set(keyRecord, key)
 
   const $account = atom<AccountState>({ account: options.account, user: options.user })
   const $rules = atom<CompiledRules | undefined>(options.rules ?? cachedRules(store, key))
@@ -177,8 +187,7 @@ export function createNudge(options: NudgeOptions): Nudge {
       destroyed = true
       timers.clearTimeout(tick)
       channel?.close()
-      delivery.stop()
-      delivery.unload()
+      for (const sender of [delivery, drain]) sender?.stop(), sender?.unload()
     },
   }
 }

@@ -1,6 +1,7 @@
 // The HTTP contract with the server: event batches, auth, partial rejects, drops, retries, unload, rules, state.
 import { expect, it, vi } from 'vitest'
 import { memoryStorage } from '../src/storage.ts'
+import type { StorageLike } from '../src/types.ts'
 import { BASE_RULES, compileRules } from './fixtures.ts'
 import { setupHarness } from './harness.ts'
 
@@ -191,6 +192,66 @@ it('warns about a 403 the same way, and only once per client whatever refuses it
   await env.clock.advance(1000)
   expect(posts()).toHaveLength(2)
   expect(warn.mock.calls.map(([text]) => String(text).split('. ')[0])).toEqual(['[nudgekit] Failed to authenticate: https://app.example.test/nudgekit answered HTTP 403'])
+})
+
+/** Leaves events 'a' and 'b' queued in `storage` under `pk_test_1`: the page closed while the server failed. */
+async function closeWithQueue(storage: StorageLike): Promise<void> {
+  const nudge = env.open({ storage })
+  nudge.track('a')
+  nudge.track('b')
+  env.fake.failWith.push(503)
+  nudge.destroy()
+  await env.clock.advance(0)
+  env.fake.requests.length = 0
+}
+const keysOfPosts = () => posts().map((r) => r.authorization)
+
+it('sends what a page queued under a rolled key with that key, exactly once, then forgets the key', async () => {
+  const storage = memoryStorage()
+  await closeWithQueue(storage)
+  env.fake.keys.add('pk_test_2')
+  const nudge = env.open({ storage, options: { key: 'pk_test_2' } })
+  nudge.track('c')
+  await env.clock.advance(1000)
+  expect(keysOfPosts()).toEqual(['Bearer pk_test_1', 'Bearer pk_test_2'])
+  expect(env.fake.events.map((e) => e.event)).toEqual(['a', 'b', 'c'])
+  expect(env.fake.duplicates).toBe(0)
+  // The old queue is empty: the next page sends with the new key only, and none of the old events again.
+  nudge.destroy()
+  env.fake.requests.length = 0
+  env.open({ storage, options: { key: 'pk_test_2' } }).track('d')
+  await env.clock.advance(1000)
+  expect(keysOfPosts()).toEqual(['Bearer pk_test_2'])
+  expect(env.fake.events.map((e) => e.event)).toEqual(['a', 'b', 'c', 'd'])
+})
+
+it("drops what a page queued under a key the server no longer takes, without warning about this client's key", async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  const storage = memoryStorage()
+  await closeWithQueue(storage)
+  env.fake.keys = new Set(['pk_test_2'])
+  const nudge = env.open({ storage, options: { key: 'pk_test_2' } })
+  await env.clock.advance(60_000)
+  expect(keysOfPosts()).toEqual(['Bearer pk_test_1'])
+  expect(env.fake.events).toEqual([])
+  expect(warn).not.toHaveBeenCalled()
+  nudge.destroy()
+  env.fake.requests.length = 0
+  env.open({ storage, options: { key: 'pk_test_2' } })
+  await env.clock.advance(60_000)
+  expect(keysOfPosts()).toEqual([])
+})
+
+it('sends the queue of a page still on the old key (a stale tab) once a page on the new key opens', async () => {
+  const storage = memoryStorage()
+  env.fake.keys.add('pk_test_2')
+  env.open({ storage, options: { key: 'pk_test_2' } }).destroy()
+  // The stale page queues under the old key; the next page on the new key sends that queue with the old key.
+  await closeWithQueue(storage)
+  env.open({ storage, options: { key: 'pk_test_2' } })
+  await env.clock.advance(1000)
+  expect(keysOfPosts()).toEqual(['Bearer pk_test_1'])
+  expect(env.fake.events.map((e) => e.event)).toEqual(['a', 'b'])
 })
 
 it('fetches rules with the key, caches them with the ETag and revalidates with If-None-Match (304)', async () => {

@@ -25,6 +25,8 @@ export interface Chaos {
 
 export interface FakeServer {
   handlers: ReturnType<typeof http.get>[]
+  /** Publishable keys it takes (`KEY` to start with); add one to roll keys, delete one to remove it. */
+  keys: Set<string>
   rules: CompiledRules | undefined
   /** Account id → trigger id → account-level exposure state. */
   state: Record<string, ServerState['triggers']>
@@ -61,6 +63,7 @@ const unauthorized = () => HttpResponse.json({ error: { code: 'unauthorized', me
 export function createFakeServer(rules?: CompiledRules): FakeServer {
   const server: FakeServer = {
     handlers: [],
+    keys: new Set([KEY]),
     rules,
     state: {},
     events: [],
@@ -110,7 +113,7 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
   server.handlers = [
     http.get(`${ENDPOINT}/v1/rules`, ({ request }) => {
       log(request)
-      if (request.headers.get('authorization') !== `Bearer ${KEY}`) return unauthorized()
+      if (!server.keys.has(request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '')) return unauthorized()
       if (!server.rules) return HttpResponse.json({ error: { code: 'no_rules' } }, { status: 503, headers: { 'retry-after': '5' } })
       const etag = `"${server.rules.hash}"`
       if (request.headers.get('if-none-match') === etag) {
@@ -121,7 +124,7 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
     }),
     http.get(`${ENDPOINT}/v1/state`, ({ request }) => {
       log(request)
-      if (request.headers.get('authorization') !== `Bearer ${KEY}`) return unauthorized()
+      if (!server.keys.has(request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '')) return unauthorized()
       const account = new URL(request.url).searchParams.get('account') ?? ''
       return HttpResponse.json({ account, triggers: server.state[account] ?? {} })
     }),
@@ -129,7 +132,7 @@ export function createFakeServer(rules?: CompiledRules): FakeServer {
       const body = (await request.json()) as { key?: string; events?: NudgeEvent[]; dropped?: number }
       log(request, body.events?.length)
       const key = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? body.key
-      if (key !== KEY) return unauthorized()
+      if (!server.keys.has(key ?? '')) return unauthorized()
       if (!Array.isArray(body.events) || body.events.length > 500) {
         return HttpResponse.json({ error: { code: 'invalid_body', message: 'events must be an array of at most 500' } }, { status: 400 })
       }
