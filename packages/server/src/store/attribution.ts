@@ -93,21 +93,31 @@ export function credited(
 }
 
 /**
- * Marks the account's exposure rows that a conversion at `ts` follows within the attribution window of their first
- * exposure (`window_converted_at`, the earliest such conversion), whatever the credit: what lift compares between a
- * trigger's variants and its holdout. Parameters: the conversion's time, the account, the window's start. In
- * PostgreSQL the rows are locked in key order first, as ingest locks them, so the two cannot deadlock.
+ * The exposure rows' part of a conversion at `ts`, in one statement (so in PostgreSQL its cohort trigger runs once,
+ * locking cohort rows in key order): every row of the account whose first exposure the conversion follows within
+ * the attribution window gets `window_converted_at` (the earliest such conversion; what lift compares between a
+ * trigger's variants and its holdout, whatever the credit), and the credited trigger × variant's row its
+ * `converted_at`, count and MRR. Parameters: the conversion's time, the account, the window's start, the credited
+ * trigger and variant (null when nothing is credited), the MRR delta.
  *
  * @example
- * statement(WINDOW_CONVERTED_SQL.sqlite).run(ts, account, ts - windowMs)
- * await tx.unsafe(WINDOW_CONVERTED_SQL.postgres, [ts, account, ts - windowMs])
+ * statement(CONVERSION_EXPOSURES_SQL.sqlite).run(ts, account, ts - windowMs, 'contacts-80', 'a', 49)
+ * await tx.unsafe(CONVERSION_EXPOSURES_SQL.postgres, [ts, account, ts - windowMs, 'contacts-80', 'a', 49])
  */
-export const WINDOW_CONVERTED_SQL = {
-  sqlite: `UPDATE exposures SET window_converted_at = ?1 WHERE account = ?2 AND first_exposed_at <= ?1
-    AND first_exposed_at >= ?3 AND (window_converted_at IS NULL OR window_converted_at > ?1)`,
-  postgres: `update exposures e set window_converted_at = $1::bigint from (
-      select trigger, variant from exposures where account = $2 and first_exposed_at <= $1::bigint
-        and first_exposed_at >= $3::bigint and (window_converted_at is null or window_converted_at > $1::bigint)
-      order by trigger collate "C", variant collate "C" for update
-    ) due where e.account = $2 and e.trigger = due.trigger and e.variant = due.variant`,
+export const CONVERSION_EXPOSURES_SQL = {
+  sqlite: conversionExposuresSql((n) => `?${n}`, 'min', (condition) => condition),
+  postgres: conversionExposuresSql((n) => `$${n}`, 'least', (condition) => `(${condition})::int`),
 } as const
+
+function conversionExposuresSql(p: (n: number) => string, min: string, asInt: (condition: string) => string): string {
+  const ts = p(1)
+  const follows = `(first_exposed_at <= ${ts} and first_exposed_at >= ${p(3)} and (window_converted_at is null or window_converted_at > ${ts}))`
+  // IS NOT DISTINCT FROM: false, not null, when nothing is credited (trigger and variant are never null).
+  const credited = `(trigger is not distinct from ${p(4)} and variant is not distinct from ${p(5)})`
+  return `update exposures set
+    window_converted_at = case when ${follows} then ${ts} else window_converted_at end,
+    converted_at = case when ${credited} then ${min}(coalesce(converted_at, ${ts}), ${ts}) else converted_at end,
+    conversions = conversions + ${asInt(credited)},
+    expansion_mrr = expansion_mrr + case when ${credited} then ${p(6)} else 0 end
+  where account = ${p(2)} and (${follows} or ${credited})`
+}

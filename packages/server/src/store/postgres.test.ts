@@ -64,6 +64,40 @@ describe('postgres store', () => {
     }
   })
 
+  it('records conversions while two instances ingest exposures of the same accounts, without deadlocks', async () => {
+    // Conversions lock rows in ingest's order (account_state, exposures by key, cohorts, daily counts). In the
+    // opposite order each wave waited for PostgreSQL's deadlock detection, seconds at a time, and some failed.
+    const schema = nextSchema()
+    const [a, b] = [postgres(TEST_DATABASE_URL, { schema }), postgres(TEST_DATABASE_URL, { schema })] as const
+    await a.migrate()
+    const DAY = 86_400_000
+    const T = Date.now() - 10 * DAY
+    const triggers = ['t1', 't2', 't3', 't4', 't5']
+    const ingest = (round: number) => (round % 2 ? a : b).ingest('pk', Array.from({ length: 60 }, (_, i) => makeEvent({
+      type: i % 4 ? 'impression' : 'holdout', ts: T + round * 1000 + i, trigger: triggers[(i + round) % 5], account: `acct${(i * 7 + round) % 30}`,
+    })))
+    const convert = (round: number, store: typeof a) =>
+      store.recordConversion({ id: `c${round}`, account: `acct${round % 30}`, to: 'pro', mrrDelta: 10, ts: T + round * 1000 + 500 }, 14 * DAY)
+    const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+    try {
+      for (let wave = 0; wave < 8; wave++) {
+        const rounds = Array.from({ length: 10 }, (_, i) => wave * 10 + i)
+        await Promise.all(rounds.flatMap((r) => [ingest(r), convert(r - 5, r % 2 ? b : a), convert(r - 3, r % 2 ? a : b)]))
+      }
+      const [row] = await sql.unsafe(`select
+        (select sum(window_converted) from ${schema}.cohorts) as cohorts_window, (select count(window_converted_at) from ${schema}.exposures) as window,
+        (select sum(converted) from ${schema}.cohorts) as cohorts_credited, (select count(converted_at) from ${schema}.exposures) as credited,
+        (select sum(conversions) from ${schema}.exposures) as conversions, (select count(trigger) from ${schema}.conversions) as recorded`)
+      expect(Number(row!.cohorts_window)).toBe(Number(row!.window))
+      expect(Number(row!.cohorts_credited)).toBe(Number(row!.credited))
+      expect(Number(row!.conversions)).toBe(Number(row!.recorded))
+      expect(Number(row!.recorded)).toBeGreaterThan(0)
+    } finally {
+      await sql.end()
+      await Promise.all([a.close(), b.close()])
+    }
+  }, 30_000)
+
   it('stores event props as a JSON object analysts can query, not as a JSON string', async () => {
     const schema = nextSchema()
     const store = postgres(TEST_DATABASE_URL, { schema })

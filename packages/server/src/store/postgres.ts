@@ -1,11 +1,11 @@
 // The production store: PostgreSQL through the `postgres` driver; any number of stateless servers share it.
 import pg from 'postgres'
 import {
+  CONVERSION_EXPOSURES_SQL,
   credited,
   EXPOSURE_EVENT_SQL,
   EXPOSURE_TIE_ORDER,
   needsEvents,
-  WINDOW_CONVERTED_SQL,
   type CreditedExposure,
   type RollupCandidate,
 } from './attribution.ts'
@@ -118,17 +118,21 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
           on conflict (id) do nothing returning id`
         // Another instance recorded the same id first: its answer stands.
         if (inserted.length === 0) return (await stored(true))!
-        await tx.unsafe(WINDOW_CONVERTED_SQL.postgres, [input.ts, input.account, since])
+        // Rows locked in ingest's order (account_state, exposures by key with their cohorts, then the day's counts),
+        // so a conversion and an ingest touching the same account cannot deadlock.
         if (exposure) {
-          await tx`update exposures set converted_at = least(coalesce(converted_at, ${input.ts}), ${input.ts}),
-            conversions = conversions + 1, expansion_mrr = expansion_mrr + ${input.mrrDelta}
-            where trigger = ${exposure.trigger} and variant = ${exposure.variant} and account = ${input.account}`
+          await tx`insert into account_state (account, trigger, accepted_at) values (${input.account}, ${exposure.trigger}, ${input.ts})
+            on conflict (account, trigger) do update set accepted_at = greatest(account_state.accepted_at, excluded.accepted_at)`
+        }
+        await tx`select 1 from exposures where account = ${input.account}
+          order by trigger collate "C", variant collate "C" for update`
+        await tx.unsafe(CONVERSION_EXPOSURES_SQL.postgres, [input.ts, input.account, since, exposure?.trigger ?? null,
+          exposure?.variant ?? null, input.mrrDelta])
+        if (exposure) {
           await tx`insert into daily_counts (day, trigger, variant, conversions, expansion_mrr)
             values (${dayOf(input.ts)}, ${exposure.trigger}, ${exposure.variant}, 1, ${input.mrrDelta})
             on conflict (day, trigger, variant) do update set conversions = daily_counts.conversions + 1,
             expansion_mrr = daily_counts.expansion_mrr + excluded.expansion_mrr`
-          await tx`insert into account_state (account, trigger, accepted_at) values (${input.account}, ${exposure.trigger}, ${input.ts})
-            on conflict (account, trigger) do update set accepted_at = greatest(account_state.accepted_at, excluded.accepted_at)`
         }
         return (await stored(false))!
       }),

@@ -2,11 +2,11 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { DailyPoint } from '../stats/types.ts'
 import {
+  CONVERSION_EXPOSURES_SQL,
   credited,
   EXPOSURE_EVENT_SQL,
   EXPOSURE_TIE_ORDER,
   needsEvents,
-  WINDOW_CONVERTED_SQL,
   type CreditedExposure,
   type RollupCandidate,
 } from './attribution.ts'
@@ -136,11 +136,9 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
         statement(`INSERT INTO conversions (id, account, target, mrr_delta, ts, trigger, variant, exposed_at, recorded_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.id, input.account, input.to, input.mrrDelta, input.ts,
           exposure?.trigger ?? null, exposure?.variant ?? null, exposure?.exposed_at ?? null, Date.now())
-        statement(WINDOW_CONVERTED_SQL.sqlite).run(input.ts, input.account, since)
+        statement(CONVERSION_EXPOSURES_SQL.sqlite).run(input.ts, input.account, since, exposure?.trigger ?? null,
+          exposure?.variant ?? null, input.mrrDelta)
         if (exposure) {
-          statement(`UPDATE exposures SET converted_at = min(coalesce(converted_at, ?), ?), conversions = conversions + 1,
-            expansion_mrr = expansion_mrr + ? WHERE trigger = ? AND variant = ? AND account = ?`).run(
-            input.ts, input.ts, input.mrrDelta, exposure.trigger, exposure.variant, input.account)
           statement(`INSERT INTO daily_counts (day, trigger, variant, conversions, expansion_mrr) VALUES (?, ?, ?, 1, ?)
             ON CONFLICT (day, trigger, variant) DO UPDATE SET conversions = conversions + 1,
             expansion_mrr = expansion_mrr + excluded.expansion_mrr`).run(
