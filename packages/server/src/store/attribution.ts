@@ -92,6 +92,9 @@ export function credited(
   return chosen && { trigger: chosen.trigger, variant: chosen.variant, exposed_at: chosen.exposed_at }
 }
 
+/** Types of CONVERSION_EXPOSURES_SQL's parameters in PostgreSQL, which would otherwise infer them from their context. */
+const POSTGRES_PARAMETER_TYPES = ['bigint', 'text', 'bigint', 'text', 'text', 'double precision']
+
 /**
  * The exposure rows' part of a conversion at `ts`, in one statement (so in PostgreSQL its cohort trigger runs once,
  * locking cohort rows in key order): every row of the account whose first exposure the conversion follows within
@@ -106,7 +109,8 @@ export function credited(
  */
 export const CONVERSION_EXPOSURES_SQL = {
   sqlite: conversionExposuresSql((n) => `?${n}`, 'min', (condition) => condition),
-  postgres: conversionExposuresSql((n) => `$${n}`, 'least', (condition) => `(${condition})::int`),
+  // Typed parameters: PostgreSQL would otherwise type the MRR after the CASE's other branch (0, an integer).
+  postgres: conversionExposuresSql((n) => `$${n}::${POSTGRES_PARAMETER_TYPES[n - 1]}`, 'least', (condition) => `(${condition})::int`),
 } as const
 
 function conversionExposuresSql(p: (n: number) => string, min: string, asInt: (condition: string) => string): string {

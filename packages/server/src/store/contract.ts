@@ -149,15 +149,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const result = await store.recordConversion({ id: `w-${account}`, account, to: 'pro', mrrDelta: 10, ts: T0 + 2 * DAY }, WINDOW)
         expect(result.attribution?.trigger ?? null).toBe(account === 'h' || account === 'r' ? 'other' : null)
       }
-      // A replay and a later conversion of the same account change nothing.
+      // A replay changes nothing; a later conversion of the same account adds its credit (MRR to the cent) only.
       await store.recordConversion({ id: 'w-r', account: 'r', to: 'pro', mrrDelta: 10, ts: T0 + 2 * DAY }, WINDOW)
-      await store.recordConversion({ id: 'w-r2', account: 'r', to: 'team', mrrDelta: 20, ts: T0 + 3 * DAY }, WINDOW)
+      await store.recordConversion({ id: 'w-r2', account: 'r', to: 'team', mrrDelta: 19.99, ts: T0 + 3 * DAY }, WINDOW)
       const rows = await store.aggregates({ from: T0 - 30 * DAY, to: T0 + 10 * DAY })
       expect(rows.map((r) => [r.trigger, r.variant, r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions]))
         .toEqual([
           ['held', 'a', 3, 0, 1, 1, 1],
           ['other', 'default', 2, 2, 2, 0, 0],
         ])
+      expect(rows[1]!.expansion_mrr).toBeCloseTo(39.99, 9)
       // The partial days at a range's ends are read from the exposures themselves, and agree.
       const edges = await store.aggregates({ from: T0 - DAY / 24, to: T0 + DAY / 24 })
       expect(edges.map((r) => [r.trigger, r.variant, r.accounts_reached, r.reached_conversions, r.holdout_conversions]))
