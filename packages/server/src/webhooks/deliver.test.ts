@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { attemptDelivery, retryDelay } from './deliver.ts'
 import { verifySignature } from './signature.ts'
@@ -46,6 +48,28 @@ describe('attemptDelivery', () => {
   it('turns a network error into a retryable outcome instead of throwing', async () => {
     const { outcome } = await attemptAgainst(new TypeError('fetch failed'))
     expect(outcome).toEqual({ ok: false, retryable: true, status: null, reason: 'TypeError: fetch failed', retryAfterMs: 0 })
+  })
+
+  it('says why the receiver could not be reached, which fetch keeps in the cause, and names a timeout', async () => {
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND hooks.example.com'), { code: 'ENOTFOUND' })
+    expect((await attemptAgainst(new TypeError('fetch failed', { cause: dns }))).outcome)
+      .toMatchObject({ retryable: true, reason: 'the receiver could not be reached (getaddrinfo ENOTFOUND hooks.example.com)' })
+    const refused = new AggregateError([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })], '')
+    expect((await attemptAgainst(new TypeError('fetch failed', { cause: refused }))).outcome)
+      .toMatchObject({ reason: 'the receiver could not be reached (connect ECONNREFUSED 127.0.0.1:9)' })
+    expect((await attemptAgainst(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).outcome)
+      .toMatchObject({ retryable: true, reason: 'the receiver did not answer within 10000 ms' })
+  })
+
+  it('names the cause of a real failed connection', async () => {
+    // A port that was free a moment ago: nothing listens there, so the connection is refused.
+    const probe = createServer().listen(0, '127.0.0.1')
+    await once(probe, 'listening')
+    const { port } = probe.address() as AddressInfo
+    await new Promise((resolve) => probe.close(resolve))
+    const outcome = await attemptDelivery({ ...request, url: `http://127.0.0.1:${port}/hook` },
+      { fetch: globalThis.fetch, now: () => T0, timeoutMs: 2_000 })
+    expect(outcome).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^the receiver could not be reached \(.*ECONNREFUSED.*\)$/) })
   })
 
   it('sends no signature without a secret', async () => {

@@ -65,9 +65,25 @@ export async function attemptDelivery(request: DeliveryRequest, options: Attempt
       retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), options.now()),
     }
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    return { ok: false, retryable: true, status: null, reason, retryAfterMs: 0 }
+    return { ok: false, retryable: true, status: null, reason: failureReason(error, options.timeoutMs), retryAfterMs: 0 }
   }
+}
+
+/**
+ * A failed request in words, with the cause fetch hides behind "fetch failed" (DNS, refused connection, TLS).
+ * @example failureReason(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND hooks.example.com') }), 10_000)
+ * // 'the receiver could not be reached (getaddrinfo ENOTFOUND hooks.example.com)'
+ */
+export function failureReason(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof Error)) return String(error)
+  if (error.name === 'TimeoutError') return `the receiver did not answer within ${timeoutMs} ms`
+  const cause = error.cause instanceof Error ? error.cause : undefined
+  if (error.message === 'fetch failed' && cause) {
+    // undici wraps a connect failure (and a TLS one) once more in an AggregateError or SocketError.
+    const detail = cause instanceof AggregateError && cause.errors[0] instanceof Error ? cause.errors[0] : cause
+    return `the receiver could not be reached (${detail.message || (detail as NodeJS.ErrnoException).code || detail.name})`
+  }
+  return `${error.name}: ${error.message}`
 }
 
 /**
