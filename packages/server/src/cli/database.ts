@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import type { CliIO } from './command.ts'
 import { UsageError } from './run.ts'
 import { readMigrations } from '../store/migrations.ts'
+import { loadSqlite } from '../store/sqlite-ingest.ts'
 import { StoreUnavailableError, type Store } from '../store/types.ts'
 
 /** The parseArgs options of `--db` and `--database-url`, for every command that opens the store. */
@@ -116,7 +117,7 @@ function noTables(label: string, flag: OpenedDatabase['flag'], action: string): 
  */
 async function checkSqliteTables(path: string, action: string): Promise<void> {
   if (statSync(path).size === 0) throw noTables(path, '--db', action)
-  const { DatabaseSync } = await import('node:sqlite')
+  const { DatabaseSync } = loadSqlite()
   let applied: Set<string>
   try {
     const db = new DatabaseSync(path, { readOnly: true })

@@ -9,12 +9,5 @@ if (problem) {
   process.exit(1)
 }
 
-// Node says on stderr that node:sqlite is experimental the first time a command opens a database; the CLI's
-// stderr is for the user's problems. Every other warning still shows.
-const emitWarning = process.emitWarning.bind(process) as (warning: string | Error, ...rest: unknown[]) => void
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  if (!String(warning).startsWith('SQLite is an experimental feature')) emitWarning(warning, ...rest)
-}) as typeof process.emitWarning
-
 const { run } = await import('./run.ts')
 process.exitCode = await run(process.argv.slice(2))

@@ -26,13 +26,30 @@ export interface JobOutcome {
 }
 
 /**
+ * Node's `node:sqlite`, loaded on first use rather than imported, so an app that uses the PostgreSQL store never
+ * loads it, and without the warning Node 22 and 24 print on loading it ("SQLite is an experimental feature"):
+ * nudgekit's own tests cover the behaviour it relies on, and the warning would only tell its users to worry.
+ * Every other warning still shows.
+ * @example const { DatabaseSync } = loadSqlite()
+ */
+export function loadSqlite(): typeof import('node:sqlite') {
+  const emitWarning = process.emitWarning
+  process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
+    if (!String(warning).startsWith('SQLite is an experimental feature')) emitWarning.call(process, warning, ...rest)
+  }) as typeof process.emitWarning
+  try {
+    return process.getBuiltinModule('node:sqlite')
+  } finally {
+    process.emitWarning = emitWarning
+  }
+}
+
+/**
  * Opens a connection with nudgekit's settings: WAL journal, the chosen synchronous level, a busy timeout.
  * @example const db = openConnection('nudgekit.db', { synchronous: 'full' })
  */
 export function openConnection(path: string, options: SqliteConnectionOptions): DatabaseSync {
-  // Loaded here, not imported: Node warns that node:sqlite is experimental when it is loaded, and an app that
-  // imports @nudgekit/server for its PostgreSQL store should not hear about SQLite.
-  const { DatabaseSync } = process.getBuiltinModule('node:sqlite')
+  const { DatabaseSync } = loadSqlite()
   const db = new DatabaseSync(path)
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
     PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)

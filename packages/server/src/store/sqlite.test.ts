@@ -1,7 +1,9 @@
 // Runs the store contract against SQLite: in memory and on a WAL file.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { DatabaseSync } from 'node:sqlite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EXPOSURE_EVENT_SQL } from './attribution.ts'
@@ -50,6 +52,15 @@ describe('sqlite store', () => {
     await store.recordConversion({ id: 'c', account: 'lost', to: 'pro', mrrDelta: 10, ts: T + 2 * DAY }, 14 * DAY)
     expect(await counts()).toEqual([[2, 2, 2, 1, 1]])
     await store.close()
+  })
+
+  it('opens a database without Node printing that SQLite is experimental, and leaves other warnings alone', () => {
+    const store = pathToFileURL(join(import.meta.dirname, 'sqlite.ts')).href
+    const script = `import { sqlite } from ${JSON.stringify(store)}; await sqlite(':memory:').close(); process.emitWarning('other')`
+    const { status, stderr } = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(status).toBe(0)
+    expect(stderr).not.toContain('SQLite')
+    expect(stderr).toContain('Warning: other')
   })
 
   it('keeps accepted events across a reopen of the file', async () => {
