@@ -98,6 +98,22 @@ describe('postgres store', () => {
     }
   }, 30_000)
 
+  it("creates the schema a URL's search_path names, as it does the schema option's", async () => {
+    const schema = nextSchema()
+    const store = postgres(`${TEST_DATABASE_URL}?search_path=${schema}`)
+    const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+    try {
+      expect(await store.migrate()).toContain('001_init')
+      await store.ingest('src', [makeEvent({ type: 'impression', ts: Date.now(), trigger: 't' })])
+      const [row] = await sql.unsafe(`select count(*)::int as events from ${schema}.events`)
+      expect(row).toEqual({ events: 1 })
+      expect(await store.migrate()).toEqual([])
+    } finally {
+      await sql.end()
+      await store.close()
+    }
+  })
+
   it('stores event props as a JSON object analysts can query, not as a JSON string', async () => {
     const schema = nextSchema()
     const store = postgres(TEST_DATABASE_URL, { schema })

@@ -77,6 +77,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
       sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${'nudgekit_migrate:' + (schema ?? '')}))`
         if (schema) await tx.unsafe(`create schema if not exists ${schema}`)
+        else await createSearchPathSchema(tx)
         await tx`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`
         const applied = new Set((await tx<{ version: string }[]>`select version from schema_migrations`).map((r) => r.version))
         const done: string[] = []
@@ -225,6 +226,19 @@ interface StateRow {
   dismissed_at: number | null
   snoozed_at: number | null
   accepted_at: number | null
+}
+
+/**
+ * Creates the schema a URL's `?search_path=` names when none of its schemas exists yet, as the `schema` option's
+ * schema is created: its first entry other than `$user`. Nothing happens when a schema of the path exists.
+ */
+async function createSearchPathSchema(tx: pg.TransactionSql<{ bigint: number }>): Promise<void> {
+  const [{ current, path }] = await tx<[{ current: string | null; path: string }]>`select current_schema() as current,
+    current_setting('search_path') as path`
+  if (current !== null) return
+  const first = path.split(',').map((entry) => entry.trim().replace(/^"(.*)"$/, '$1').replaceAll('""', '"'))
+    .find((entry) => entry !== '' && entry !== '$user')
+  if (first !== undefined) await tx`create schema if not exists ${tx(first)}`
 }
 
 function conversionResult(row: ConversionRow, duplicate: boolean): ConversionResult {
