@@ -43,10 +43,11 @@ describe('README code blocks', () => {
   })
 
   let typeErrors: Map<Block, string[]> | undefined
+  // The first of these typechecks every block at once: seconds, more on a busy machine.
   it.each(named(checked.filter((block) => SCRIPT_LANGS.has(block.lang))))('%s typechecks', (_, block) => {
     typeErrors ??= typecheckBlocks(root, blocks)
     expect(typeErrors.get(block)).toEqual([])
-  })
+  }, 60_000)
 
   it.each(named(checked.filter((block) => YAML_LANGS.has(block.lang))))('%s is a valid rules file', (_, block) => {
     expect(checkRulesBlock(block)).toEqual([])

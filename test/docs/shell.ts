@@ -95,7 +95,7 @@ function splitCommands(tokens: Token[]): string[][] {
 }
 
 /** pnpm's own commands that READMEs use; any other first argument must be a script. */
-const PNPM_COMMANDS = new Set(['install', 'i', 'add', 'exec', 'dlx'])
+const PNPM_COMMANDS = new Set(['install', 'i', 'add', 'exec', 'dlx', 'pack'])
 
 /**
  * For `pnpm …` or `npx [-y] pnpm[@12] …`: a problem when it runs a script that neither the root package.json nor
