@@ -321,6 +321,18 @@ describe('error wording (zod defaults replaced)', () => {
     expect(await rejection({ ...event, ts: NOW + 0.5 })).toBe('events.0.ts: ts must be a whole number of epoch milliseconds')
   })
 
+  it('says a ts past what a date can hold is out of range, for events and conversions alike, rather than failing', async () => {
+    // 9e15 is a safe integer but past the last Date (8.64e15): it was answered 500 once.
+    for (const ts of [1e20, 2 ** 53, 9e15, 8.64e15 + 1]) {
+      const message = `ts ${ts} is out of range: more than 1 day after the server time`
+      expect(await rejection({ ...event, ts }), String(ts)).toBe(`events.0.ts: ${message}`)
+      const answer = (await post('/v1/conversions', { id: 'c1', account: 'a', to: 'pro', ts }, SK)) as ErrorAnswer
+      expect(answer.error.issues, String(ts)).toEqual([expect.objectContaining({ path: 'ts', message })])
+    }
+    expect(await rejection({ ...event, ts: -1e20 })).toBe('events.0.ts: ts must be epoch milliseconds, not a negative number')
+    expect(await rejection({ ...event, ts: 8.64e15 })).toMatch(/^events\.0\.ts: ts \+275760-09-13T00:00:00\.000Z is more than 30 days before/)
+  })
+
   it('explains the ts forms of a conversion, and its hint lists every field, from included', async () => {
     const answer = (await post('/v1/conversions', { id: 'c1', account: 'a', to: 'pro', ts: '2026-11-23T12:00:00' }, SK)) as ErrorAnswer
     expect(answer.error.message).toBe('Failed to read the conversion: ts: ts must be an ISO 8601 time with an offset, e.g. 2026-11-23T12:00:00Z.')

@@ -12,7 +12,7 @@ const edgy = fc.oneof(
   fc.constantFrom(undefined, null, '', ' ', ' x ', 'x'.repeat(200), ` ${'x'.repeat(200)} `, 'x'.repeat(201), '\u00a0y\u2003',
     ID, ID.toUpperCase(), ID.replace('-7', '-4'), 'impression', 'holdout', 'track', 'usage', 'banner', 'popup',
     'a\u0000b', '\u0000', ' \ud800 ', 'x\udfff', '\ud83d\ude00', 'acct_\ud83d\ude00',
-    0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, 1_760_000_000_000, true, [], {}, { plan: 'pro' }),
+    0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, 8.64e15, 8.64e15 + 1, 1e20, 1_760_000_000_000, true, [], {}, { plan: 'pro' }),
   fc.string({ maxLength: 6 }),
   fc.double(),
 )

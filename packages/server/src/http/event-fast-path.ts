@@ -1,6 +1,6 @@
 // A precompiled check for the common valid event: accepts only what eventSchema accepts, with the same output.
 import { EVENT_TYPES } from '../store/types.ts'
-import { NAME_MAX_LENGTH, TRIGGER_EVENT_TYPES, textProblem, type EventInput } from './schemas.ts'
+import { LATEST_TS, NAME_MAX_LENGTH, TRIGGER_EVENT_TYPES, textProblem, type EventInput } from './schemas.ts'
 
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES)
 const PLACEMENTS: ReadonlySet<string> = new Set(['banner', 'modal', 'toast', 'inline'])
@@ -30,7 +30,7 @@ export function parseEventFast(raw: unknown): EventInput | undefined {
   const { id, type, ts } = input
   if (typeof id !== 'string' || !UUIDV7.test(id)) return undefined
   if (typeof type !== 'string' || !TYPES.has(type)) return undefined
-  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) return undefined
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0 || ts > LATEST_TS) return undefined
   const account = name(input.account)
   const user = name(input.user)
   if (account === undefined || user === undefined) return undefined

@@ -13,6 +13,8 @@ export const NAME_MAX_LENGTH = 200
 export const MRR_DELTA_LIMIT = 1_000_000_000
 /** Earliest conversion time (2000-01-01T00:00:00Z): anything older is a time in seconds sent as milliseconds, or junk. */
 export const EARLIEST_CONVERSION_TS = Date.UTC(2000, 0, 1)
+/** The latest time a JavaScript `Date` can hold (year 275760): a later `ts` is out of any range the routes accept. */
+export const LATEST_TS = 8.64e15
 /** A timestamp in the documented ISO 8601 form, for messages. */
 const ISO_EXAMPLE = '2026-11-23T12:00:00Z'
 const PLACEMENTS = ['banner', 'modal', 'toast', 'inline'] as const
@@ -97,6 +99,17 @@ export const TRIGGER_EVENT_TYPES: ReadonlySet<string> = new Set([
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a')
 
+/**
+ * What is wrong with a `ts` number zod refuses, worded from the value rather than the check that failed (zod's
+ * integer check also refuses numbers past 2^53 and negative ones): out of range, negative, or a fraction.
+ */
+function tsMessage(issue: { input?: unknown }): string {
+  const ts = issue.input as number
+  if (ts > LATEST_TS) return `ts ${ts} is out of range: more than 1 day after the server time`
+  if (ts < 0) return 'ts must be epoch milliseconds, not a negative number'
+  return 'ts must be a whole number of epoch milliseconds'
+}
+
 /** One event of `POST /v1/events`. Unknown keys are dropped so newer SDKs keep working. */
 export const eventSchema = z
   .object({
@@ -104,8 +117,9 @@ export const eventSchema = z
     type: z.enum(EVENT_TYPES, { error: required('type', `type must be one of: ${EVENT_TYPES.join(', ')}`) }),
     ts: z
       .number({ error: required('ts', 'ts must be a number of epoch milliseconds') })
-      .int({ error: 'ts must be a whole number of epoch milliseconds' })
-      .nonnegative({ error: 'ts must be epoch milliseconds, not a negative number' })
+      .int({ error: tsMessage, abort: true })
+      .nonnegative({ error: tsMessage })
+      .max(LATEST_TS, { error: tsMessage })
       .describe(`Epoch milliseconds when the event happened; at most ${EVENT_MAX_AGE_MS / DAY_MS} days before and ${EVENT_MAX_FUTURE_MS / DAY_MS} day after the server time.`),
     account: name('account'),
     user: name('user'),
@@ -161,10 +175,8 @@ export const eventBatchSchema = z
 
 /** How `ts` may be sent, for messages. */
 const TS_FORMS = `epoch milliseconds or an ISO 8601 time with an offset, e.g. ${ISO_EXAMPLE}`
-// zod words a union's failure itself when no branch takes the input's type (a fraction is not an int), else the
-// branch that does; both need words.
-const TS_WHOLE = 'ts must be a whole number of epoch milliseconds'
-const TS_NEGATIVE = 'ts must be epoch milliseconds, not a negative number'
+// zod words a union's failure itself when no branch takes the input (a fraction is not an int; the int check
+// aborts the number branch), else the branch that does; both need words.
 const LIMIT_TEXT = MRR_DELTA_LIMIT.toLocaleString('en-US')
 const mrrDeltaRange = (issue: { input?: unknown }) => `mrr_delta ${String(issue.input)} is outside -${LIMIT_TEXT} to ${LIMIT_TEXT}`
 
@@ -184,9 +196,10 @@ export const conversionSchema = z
     ts: z
       .union([
         // The route refuses times before EARLIEST_CONVERSION_TS with a hint about seconds; the meta documents it.
-        z.number().int({ error: TS_WHOLE }).nonnegative({ error: TS_NEGATIVE }).meta({ minimum: EARLIEST_CONVERSION_TS }),
+        z.number().int({ error: tsMessage, abort: true }).nonnegative({ error: tsMessage }).max(LATEST_TS, { error: tsMessage })
+          .meta({ minimum: EARLIEST_CONVERSION_TS }),
         z.iso.datetime({ offset: true, error: `ts must be an ISO 8601 time with an offset, e.g. ${ISO_EXAMPLE}` }),
-      ], { error: (issue) => (typeof issue.input === 'number' ? TS_WHOLE : `ts must be ${TS_FORMS}`) })
+      ], { error: (issue) => (typeof issue.input === 'number' ? tsMessage(issue) : `ts must be ${TS_FORMS}`) })
       .optional()
       .describe(`When the upgrade happened, as ${TS_FORMS}; from 2000-01-01 to 1 day after the server time; default: now.`),
   }, { error: 'the body must be a JSON object' })
