@@ -51,9 +51,9 @@ export async function openDatabase(flags: DatabaseFlags, io: CliIO, action: stri
 
 /**
  * Opens the store an operator reads (`stats`, `webhooks`), runs `work` on it and closes it. Unlike `openDatabase`
- * it has no default and never creates or migrates anything: `--db` must name an existing file that nudgekit's
- * migrations have set up (opening a missing one would create an empty database and hide a typo), or a PostgreSQL
- * URL must be given. An unreachable database, or one without nudgekit's tables, becomes a one-line usage error.
+ * it never creates or migrates anything: `--db` (default `nudgekit.db` in the working directory, where `serve`
+ * writes, when that file exists) must name an existing file that nudgekit's migrations have set up (opening a
+ * missing one would create an empty database and hide a typo), or a PostgreSQL URL must be given. An unreachable database, or one without nudgekit's tables, becomes a one-line usage error.
  * @example const rows = await withDatabase(values, io, 'read stats', (store) => store.aggregates(filter))
  */
 export async function withDatabase<T>(flags: DatabaseFlags, io: CliIO, action: string, work: (store: Store) => Promise<T>): Promise<T> {
@@ -61,15 +61,15 @@ export async function withDatabase<T>(flags: DatabaseFlags, io: CliIO, action: s
   let opened: OpenedDatabase
   if (url !== undefined) {
     opened = { store: await openPostgres(url, action), label: redactUrl(url), flag: '--database-url' }
-  } else if (flags.db !== undefined) {
-    const path = resolve(io.cwd, flags.db)
+  } else if (flags.db !== undefined || existsSync(resolve(io.cwd, 'nudgekit.db'))) {
+    const path = resolve(io.cwd, flags.db ?? 'nudgekit.db')
     if (!existsSync(path)) {
       throw new UsageError(`Failed to ${action}: no database at ${path}. Pass the file 'nudgekit serve --db' writes to.`)
     }
     await checkSqliteTables(path, action)
     opened = { store: await openSqlite(path, action), label: path, flag: '--db' }
   } else {
-    throw new UsageError(`Failed to ${action}: no database given. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).`)
+    throw new UsageError(`Failed to ${action}: no database given, and no nudgekit.db here. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).`)
   }
   try {
     return await work(opened.store)

@@ -108,7 +108,15 @@ describe('nudgekit stats', () => {
     const unknown = nudgekit('--dbx', 'nudgekit.db')
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^\[nudgekit\] Failed to read stats: Unknown option '--dbx'.*Run 'nudgekit stats --help' for the options\.\n$/)
-    expect(nudgekit().stderr).toContain('no database given. Pass --db <path> or --database-url <url>')
+    const elsewhere = mkdtempSync(join(tmpdir(), 'nudgekit-stats-none-'))
+    expect(runCli(['stats'], elsewhere).stderr).toContain('no database given, and no nudgekit.db here. Pass --db <path> or --database-url <url>')
+    rmSync(elsewhere, { recursive: true })
+  })
+
+  it("reads the nudgekit.db 'nudgekit serve' writes in the working directory when no database is given", () => {
+    const read = nudgekit('--format', 'json')
+    expect(read.code).toBe(0)
+    expect(read.stdout).toBe(nudgekit('--db', 'nudgekit.db', '--format', 'json').stdout)
   })
 
   it('leaves an empty file or another SQLite database untouched and asks for a migration', () => {

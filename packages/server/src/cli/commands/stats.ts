@@ -10,7 +10,7 @@ import { parseFlags } from '../flags.ts'
 import { UsageError } from '../run.ts'
 import { alignedTable, type Column } from '../table.ts'
 
-const help = `Usage: nudgekit stats (--db <path> | --database-url <url>) [options]
+const help = `Usage: nudgekit stats [--db <path> | --database-url <url>] [options]
 
 Prints conversion by trigger and variant: counts, conversion rate (conversions credited to the
 prompt) with its 95 % interval; then, against the holdout, the share of reached and of held-out
@@ -20,7 +20,7 @@ lower than the holdout's (only when the lift's interval excludes 0); expansion M
 to convert.
 
 Options:
-  --db <path>            SQLite database file written by 'nudgekit serve'
+  --db <path>            SQLite database file written by 'nudgekit serve' (default ./nudgekit.db)
   --database-url <url>   PostgreSQL connection URL (default: $NUDGEKIT_DATABASE_URL)
   --from <YYYY-MM-DD>    First UTC day (default: 29 days before --to)
   --to <YYYY-MM-DD>      Last UTC day, included (default: today, or --from when later)

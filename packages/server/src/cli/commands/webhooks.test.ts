@@ -172,7 +172,7 @@ describe('nudgekit webhooks', () => {
       [['--db', db, '--format', 'csv'], "[nudgekit] Failed to list webhooks: unknown format 'csv'. Use --format table or json."],
       [['--db', db, 'sales:e1'], "[nudgekit] Failed to list webhooks: unexpected argument 'sales:e1'. Pass a delivery id as --retry <id>."],
       [['--db', 'missing.db'], `[nudgekit] Failed to list webhooks: no database at ${join(dir, 'missing.db')}. Pass the file 'nudgekit serve --db' writes to.`],
-      [[], '[nudgekit] Failed to list webhooks: no database given. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).'],
+      [[], '[nudgekit] Failed to list webhooks: no database given, and no nudgekit.db here. Pass --db <path> or --database-url <url> (or set NUDGEKIT_DATABASE_URL).'],
     ]
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = nudgekit(...args)

@@ -7,14 +7,14 @@ import { parseFlags } from '../flags.ts'
 import { UsageError } from '../run.ts'
 import { alignedTable, type Column } from '../table.ts'
 
-const help = `Usage: nudgekit webhooks (--db <path> | --database-url <url>) [options]
+const help = `Usage: nudgekit webhooks [--db <path> | --database-url <url>] [options]
 
 Without an action, prints how many webhook deliveries are pending (and leased by a server now) and
 the dead letters, newest first. Dead letters are deliveries a server gave up on; once the receiver
 is fixed, send them again, or delete them.
 
 Options:
-  --db <path>              SQLite database file written by 'nudgekit serve'
+  --db <path>              SQLite database file written by 'nudgekit serve' (default ./nudgekit.db)
   --database-url <url>     PostgreSQL connection URL (default: $NUDGEKIT_DATABASE_URL)
   --limit <n>              Dead letters to list (default 50)
   --route <id>             Only the dead letters of this route (listed, retried or purged)
