@@ -44,6 +44,7 @@ describe('nudgekit serve', () => {
       const printed = io.stderr.join('\n')
       expect(printed).toContain(`publishable: ${started!.keys.publishable}`)
       expect(printed).toContain(`secret:      ${started!.keys.secret}`)
+      expect(printed).toContain(`[nudgekit] Dashboard: ${started!.url}/dashboard (sign in with the secret key)`)
       expect((await fetch(`${started!.url}/healthz`)).status).toBe(200)
       const rules = await fetch(`${started!.url}/v1/rules`, { headers: { authorization: `Bearer ${started!.keys.publishable}` } })
       expect(rules.status).toBe(200)

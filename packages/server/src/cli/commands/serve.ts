@@ -191,6 +191,7 @@ export async function startServer(argv: string[], io: CliIO): Promise<StartedSer
     throw error
   }
   io.err(`[nudgekit] Serving ${flags.rules} (rules ${loaded.compiled.hash.slice(0, 8)}) on ${server.url} with ${label}`)
+  io.err(`[nudgekit] Dashboard: ${server.url}/dashboard (sign in with the secret key)`)
   if (generated) {
     io.err(`[nudgekit] Generated keys for local use (pass --publishable-key/--secret-key or set NUDGEKIT_PUBLISHABLE_KEY/NUDGEKIT_SECRET_KEY to keep them):\n  publishable: ${keys.publishable[0]}\n  secret:      ${keys.secret[0]}`)
   }
