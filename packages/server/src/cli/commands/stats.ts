@@ -92,7 +92,7 @@ const COLUMNS: Array<Column<StatsRow>> = [
   { header: 'conversions', cell: (row) => String(row.conversions) },
   { header: 'rate', cell: (row) => percent(row.conversion_rate) },
   { header: '95% CI', cell: (row) => `[${percent(row.conversion_rate_ci[0])}–${percent(row.conversion_rate_ci[1])}]` },
-  { header: 'converted', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.reached_conversion_rate)) },
+  { header: 'converted', cell: (row) => (row.accounts_reached === 0 ? '–' : percent(row.reached_conversion_rate)) },
   { header: 'holdout', cell: (row) => (row.holdout_rate === null ? '–' : percent(row.holdout_rate)) },
   { header: 'holdout n', cell: (row) => (row.holdout_accounts === 0 ? '–' : `${row.holdout_conversions}/${row.holdout_accounts}`) },
   { header: 'lift', cell: (row) => (row.lift === null ? '–' : format.points(row.lift)) },
