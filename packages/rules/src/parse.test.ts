@@ -59,6 +59,9 @@ describe('parseRulesText', () => {
     }
     expect(first('prompt:\n  title: {target.name} raises the limit\n')).toBe('2:24 unexpected scalar at node end | quote text that starts with {, e.g. "{target.name} raises the limit"')
     expect(first("prompt:\n  title: Heads up: you're close\n")).toBe('2:10 nested mappings are not allowed in compact mappings | quote text that contains \': \', e.g. "Heads up: you\'re close"')
+    const indent = "indent this key with as many spaces as the other keys of its map, or start a new list item with '- '"
+    expect(first('metrics:\n  - id: contacts\n   name: Contacts\n')).toBe(`3:1 sequence item without - indicator | ${indent}`)
+    expect(first('plans:\n  - id: free\n    limits:\n      contacts: 50\n     seats: 3\n')).toBe(`5:1 all mapping items must start at the same column | ${indent}`)
     expect(first('plans:\n\t- id: free\n\t  name: Free\ntriggers: []\n')).toBe('2:1 a tab indents this line (and 1 more line) | indent with spaces: YAML does not allow tabs')
     // DESIGN's sketch line, unquoted, inside a file: one error, not a cascade over the rest of the file.
     const sketch = 'prompt:\n  cta: { label: "Upgrade to {target.name}", url: /billing/upgrade?plan={target.id} }\n  target: next_plan\nfrequency: { cooldown: 3d }\n'

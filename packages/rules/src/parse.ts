@@ -205,6 +205,11 @@ function syntaxHint(line: string, code: string): string | undefined {
   if (/^\{.*:\s+[^"'\s{[][^,{}]*\{/.test(value)) return 'inside { … }, quote values that contain { or }, e.g. url: "/billing/upgrade?plan={target.id}"'
   if (code === 'BLOCK_AS_IMPLICIT_KEY' || /^[^"'{[][^#]*:\s/.test(value)) return `quote text that contains ': ', e.g. "${value.replace(/\s+#.*$/, '').replace(/"/g, '\\"')}"`
   if (code === 'UNEXPECTED_TOKEN' || code === 'MULTILINE_IMPLICIT_KEY') return "quote text that starts with { or [ or contains ': '; check the indentation of the lines above"
+  // A key indented by a different number of spaces than the keys of its map (a list item's keys line up
+  // with the first one, after '- ').
+  if (code === 'BAD_INDENT' || (code === 'MISSING_CHAR' && /^\s+[\w$-]+:/.test(line))) {
+    return "indent this key with as many spaces as the other keys of its map, or start a new list item with '- '"
+  }
   return undefined
 }
 
