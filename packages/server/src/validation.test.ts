@@ -347,6 +347,77 @@ describe('error wording (zod defaults replaced)', () => {
   })
 })
 
+describe('bodies that are not UTF-8', () => {
+  let store: Store
+  let handler: Handler
+  beforeEach(() => {
+    store = sqlite(':memory:')
+    handler = createHandler({ rules, store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })
+  })
+  afterEach(async () => {
+    await handler.close()
+    await store.close()
+  })
+  /** `json` as UTF-8 with `bad` put in place of the first `@`. */
+  const bytesOf = (json: string, bad: number[]) => {
+    const [before, after] = json.split('@') as [string, string]
+    const encoder = new TextEncoder()
+    return Uint8Array.from([...encoder.encode(before), ...bad, ...encoder.encode(after)])
+  }
+  const postBytes = async (path: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
+    handler(new Request(`https://x${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }))
+  const eventJson = (account: string) =>
+    JSON.stringify({ events: [{ ...makeEvent({ type: 'impression', ts: NOW, trigger: 'contacts-80', variant: 'a' }), account }] })
+  const conversionJson = (id: string) => JSON.stringify({ id, account: 'acme', to: 'pro' })
+
+  // Each malformed sequence, and where it starts: offset 11, after '{"id":"inv_'.
+  const cases: [string, number[], string][] = [
+    ['a stray continuation byte', [0x80], '0x80 at offset 11'],
+    ['a byte UTF-8 never uses', [0xff], '0xff at offset 11'],
+    ['an overlong encoding of "/"', [0xc0, 0xaf], '0xc0 at offset 11'],
+    ['an encoded UTF-16 surrogate (CESU-8)', [0xed, 0xa0, 0x80], '0xed at offset 11'],
+    ['a sequence cut short', [0xe2, 0x82], '0xe2 at offset 11'],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], '0xf4 at offset 11'],
+  ]
+  it.each(cases)('answers POST /v1/conversions 400 invalid_encoding for %s, naming the byte and its offset', async (_name, bad, where) => {
+    const response = await postBytes('/v1/conversions', bytesOf(conversionJson('inv_@'), bad), { authorization: `Bearer ${SK}` })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: {
+      code: 'invalid_encoding',
+      message: `Failed to read the body: it is not valid UTF-8 (byte ${where}).`,
+      hint: 'Send the JSON encoded as UTF-8, uncompressed; convert ids and names from other encodings before sending them.',
+    } })
+  })
+
+  it('refuses two conversion ids that differ only in their bad bytes, so they never share one idempotency key', async () => {
+    for (const bad of [[0xff], [0xfe]]) {
+      const response = await postBytes('/v1/conversions', bytesOf(conversionJson('inv_@'), bad), { authorization: `Bearer ${SK}` })
+      expect(response.status).toBe(400)
+    }
+    // Nothing was recorded under the U+FFFD a lossy decoding would have made of both.
+    const clean = await postBytes('/v1/conversions', new TextEncoder().encode(conversionJson('inv_\ufffd')), { authorization: `Bearer ${SK}` })
+    expect(await clean.json()).toMatchObject({ id: 'inv_\ufffd', duplicate: false })
+  })
+
+  it('answers POST /v1/events 400 invalid_encoding for a batch with bad bytes, with the key in a header or in the body', async () => {
+    const inHeader = await postBytes('/v1/events', bytesOf(eventJson('acct_@'), [0xc3, 0x28]), { authorization: `Bearer ${PK}` })
+    expect(inHeader.status).toBe(400)
+    expect((await inHeader.json()).error).toMatchObject({ code: 'invalid_encoding', message: expect.stringMatching(/not valid UTF-8 \(byte 0xc3 at offset \d+\)\.$/) })
+    const beacon = bytesOf(JSON.stringify({ key: PK, events: [{ ...makeEvent({ type: 'track', ts: NOW }), event: 'r@' }] }), [0xa0])
+    const inBody = await postBytes('/v1/events', beacon, { 'content-type': 'text/plain;charset=UTF-8' })
+    expect(inBody.status).toBe(400)
+    expect((await inBody.json()).error.code).toBe('invalid_encoding')
+    expect(await store.aggregates({ from: NOW - DAY, to: NOW + DAY })).toEqual([])
+  })
+
+  it('still reads UTF-8 with a byte order mark, astral characters and a literal U+FFFD', async () => {
+    const json = eventJson('acct_😀_\ufffd')
+    const response = await postBytes('/v1/events', Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(json)]), { authorization: `Bearer ${PK}` })
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] })
+    expect(await store.accountState('acct_😀_\ufffd')).toHaveLength(1)
+  })
+})
+
 describe('openapi.json agrees with the server', () => {
   const store = sqlite(':memory:')
   const handler = createHandler({ rules, store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })

@@ -32,6 +32,8 @@ const errors = {
 }
 type Status = keyof typeof errors
 const pick = (...statuses: Status[]) => Object.fromEntries(statuses.map((status) => [status, errors[status]]))
+/** The 400 of a route that reads a JSON body. */
+const badBody = answer('Malformed body: bytes that are not UTF-8 (`invalid_encoding`), text that is not JSON (`invalid_json`), or fields that are wrong; `error.issues` lists each problem (code, path, message).')
 const queryParameters = (schema: z.ZodObject) => {
   const { properties = {}, required = [] } = json(schema)
   return Object.entries(properties).map(([name, property]) => ({
@@ -128,7 +130,8 @@ export function openApiDocument(): Record<string, unknown> {
           } },
           responses: {
             202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had (`unknown_trigger`, `unknown_variant`), or that shows an experiment\'s prompt (`impression`, `click`, `dismiss`, `snooze`) without its `variant` (`unknown_variant`)', ref('EventsAnswer')),
-            ...pick(400, 401, 413, 415, 429, 503),
+            400: badBody,
+            ...pick(401, 413, 415, 429, 503),
           },
         },
       },
@@ -139,7 +142,8 @@ export function openApiDocument(): Record<string, unknown> {
             201: answer('Recorded; `credited` names the trigger and variant', ref('ConversionAnswer')),
             200: answer('Already recorded with the same body (same id): the recorded conversion', ref('ConversionAnswer')),
             409: answer('The id was recorded with another account, to, from, mrr_delta or ts (`conversion_conflict`); `error.issues` names each'),
-            ...pick(400, 401, 403, 413, 415, 429, 503),
+            400: badBody,
+            ...pick(401, 403, 413, 415, 429, 503),
           } },
       },
       '/v1/stats': {
