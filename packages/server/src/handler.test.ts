@@ -89,7 +89,7 @@ describe('POST /v1/events', () => {
       [2, 'invalid_value', 'events.2.type'],
       [3, 'ts_out_of_range', 'events.3.ts'],
       [4, 'ts_out_of_range', 'events.4.ts'],
-      [5, 'custom', 'events.5.trigger'],
+      [5, 'missing_field', 'events.5.trigger'],
       [6, 'too_big', 'events.6'],
     ])
     const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })

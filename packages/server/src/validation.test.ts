@@ -110,6 +110,54 @@ describe.each(stores)('input validation on %s', (_label, open) => {
     })
   })
 
+  describe('POST /v1/events: the fields an event type needs, and the variants it may have', () => {
+    const at = NOW - 1000
+    const track = { ...makeEvent({ type: 'track', ts: at }), event: 'report_viewed' }
+    const usage = { ...makeEvent({ type: 'usage', ts: at }), metric: 'contacts', value: 812 }
+    const gate = { ...makeEvent({ type: 'gate_hit', ts: at }), feature: 'segmentation' }
+
+    it('rejects track without event, usage without metric or value, gate_hit without feature, each with a hint, and keeps the rest', async () => {
+      const missing = (event: Record<string, unknown>, ...fields: string[]) =>
+        Object.fromEntries(Object.entries(event).filter(([field]) => !fields.includes(field)))
+      const events = [missing(track, 'event'), missing(usage, 'metric'), missing(usage, 'metric', 'value'), missing(gate, 'feature'), track, usage, gate]
+      const response = await post('/v1/events', { events }, PK)
+      expect(response.status).toBe(202)
+      const body = (await response.json()) as EventsAnswer
+      expect(body.accepted).toBe(3)
+      const issue = (index: number, field: string, type: string, hint: RegExp) =>
+        ({ code: 'missing_field', path: `events.${index}.${field}`, message: `${field} is required for a '${type}' event`, hint: expect.stringMatching(hint) })
+      expect(body.rejected).toEqual([
+        { index: 0, error: "events.0.event: event is required for a 'track' event", issues: [issue(0, 'event', 'track', /^Send the name of what happened.*\.$/)] },
+        { index: 1, error: "events.1.metric: metric is required for a 'usage' event", issues: [issue(1, 'metric', 'usage', /"metric": "contacts"/)] },
+        { index: 2, error: "events.2.metric: metric is required for a 'usage' event (and 1 more)",
+          issues: [issue(2, 'metric', 'usage', /metric/), issue(2, 'value', 'usage', /"value": 812/)] },
+        { index: 3, error: "events.3.feature: feature is required for a 'gate_hit' event", issues: [issue(3, 'feature', 'gate_hit', /gate\(\)/)] },
+      ])
+      // The valid ones were stored: sent again, they are duplicates.
+      expect(await (await post('/v1/events', { events: [track, usage, gate] }, PK)).json()).toEqual({ accepted: 0, duplicates: 3, rejected: [] })
+    })
+
+    it("rejects the 'holdout' variant on a prompt's own events and another variant on a holdout exposure, and keeps the rest", async () => {
+      const events = [
+        ...(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested'] as const).map((type) => impression({ type, variant: 'holdout', id: uuidv7(at) })),
+        impression({ type: 'holdout', variant: 'a' }),
+        impression({ type: 'holdout', variant: 'holdout', account: 'held_1', id: uuidv7(at) }),
+        impression({ type: 'holdout', variant: undefined, account: 'held_2', id: uuidv7(at) }),
+        impression({ type: 'eligible', variant: 'holdout', account: 'held_1', id: uuidv7(at) }),
+        impression({ account: 'shown', id: uuidv7(at) }),
+      ]
+      const body = (await (await post('/v1/events', { events }, PK)).json()) as EventsAnswer
+      expect(body.accepted).toBe(4)
+      expect(body.rejected.map((r) => [r.index, r.issues.map((i) => [i.code, i.path])])).toEqual(
+        [0, 1, 2, 3, 4, 5].map((index) => [index, [['variant_mismatch', `events.${index}.variant`]]]))
+      expect(body.rejected[0]!.error).toBe("events.0.variant: variant 'holdout' is only for 'holdout' and 'eligible' events, not an 'impression' event")
+      expect(body.rejected[4]!.issues[0]!.hint).toMatch(/prompt\.variant/)
+      expect(body.rejected[5]!.error).toBe("events.5.variant: a 'holdout' event's variant is 'holdout' or left out, not 'a'")
+      const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })
+      expect(row).toMatchObject({ trigger: 'contacts-80', variant: 'a', impressions: 1, accounts_reached: 1 })
+    })
+  })
+
   describe('POST /v1/events: batch metadata', () => {
     it('keeps the events when dropped or key is malformed, and says in warnings what was ignored', async () => {
       for (const [index, metadata] of [{ dropped: -1 }, { dropped: null }, { dropped: 2.5 }, { dropped: '3' }, { key: null }, { key: 7 }].entries()) {
@@ -321,6 +369,35 @@ describe('error wording (zod defaults replaced)', () => {
     expect(await rejection({ ...event, ts: NOW + 0.5 })).toBe('events.0.ts: ts must be a whole number of epoch milliseconds')
   })
 
+  it('says an event that is not an object must be a JSON object', async () => {
+    for (const value of ['impression', null, 5, [event]]) {
+      expect(await rejection(value as never), JSON.stringify(value)).toBe('events.0: event must be a JSON object')
+    }
+  })
+
+  it('names where an event is nested too deeply, with a hint for that place', async () => {
+    // As text: JSON.stringify itself cannot write what is too deep to read.
+    const deep = `${'['.repeat(100_000)}"end"${']'.repeat(100_000)}`
+    const issueOf = async (json: string) => ((await (await handler(new Request('https://x/v1/events', {
+      method: 'POST', headers: { authorization: `Bearer ${PK}`, 'content-type': 'application/json' }, body: `{"events":[${json}]}`,
+    }))).json()) as EventsAnswer).rejected[0]!.issues
+    const withField = (field: string, value: string) => JSON.stringify(event).replace(/}$/, `,"${field}":${value}}`)
+    expect(await issueOf(withField('props', `{"list":${deep}}`))).toEqual([{ code: 'too_deep', path: 'events.0.props', message: 'props is nested too deeply to read',
+      hint: 'Keep props flat: a few levels of nesting at most.' }])
+    expect(await issueOf(withField('context', deep))).toEqual([{ code: 'too_deep', path: 'events.0.context', message: 'context is nested too deeply to read',
+      hint: 'Only props holds nested data: send context as GET /v1/openapi.json describes, or leave it out.' }])
+    expect(await issueOf(deep)).toEqual([{ code: 'too_deep', path: 'events.0', message: 'event is nested too deeply to read', hint: 'Send each event as a JSON object.' }])
+  })
+
+  it('says a key in a beacon body must be a string, not that no key was sent', async () => {
+    for (const [key, kind] of [[123, 'a number'], [null, 'null'], [[PK], 'an array'], [{ pk: PK }, 'an object']] as const) {
+      const response = await handler(new Request('https://x/v1/events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ key, events: [event] }) }))
+      expect(response.status).toBe(401)
+      expect((await response.json()).error).toEqual({ code: 'missing_key', message: `Failed to authenticate: "key" in the body must be a string, not ${kind}.`,
+        hint: 'Send the publishable key as a string, e.g. { "key": "pk_live_…", "events": [...] }, or as "Authorization: Bearer <key>".' })
+    }
+  })
+
   it('says a ts past what a date can hold is out of range, for events and conversions alike, rather than failing', async () => {
     // 9e15 is a safe integer but past the last Date (8.64e15): it was answered 500 once.
     for (const ts of [1e20, 2 ** 53, 9e15, 8.64e15 + 1]) {
@@ -452,12 +529,18 @@ describe('openapi.json agrees with the server', () => {
     expect((await handler(new Request('https://x/v1/conversions', big))).status).toBe(413)
   })
 
-  it('states the Event rules the server applies: trigger for trigger events, the ts window, storable strings', async () => {
+  it('states the Event rules the server applies: the fields each type needs, the holdout variant, the ts window, storable strings', async () => {
     const { Event } = (await fetchJson('/v1/openapi.json')).components.schemas
-    expect(Event.allOf).toEqual([{
-      if: { properties: { type: { enum: ['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible'] } }, required: ['type'] },
-      then: { required: ['trigger'] },
-    }])
+    const whenType = (types: string[], then: object) => ({ if: { properties: { type: { enum: types } }, required: ['type'] }, then })
+    expect(Event.allOf).toEqual([
+      whenType(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible'], { required: ['trigger'] }),
+      whenType(['gate_hit'], { required: ['feature'] }),
+      whenType(['usage'], { required: ['metric', 'value'] }),
+      whenType(['track'], { required: ['event'] }),
+      whenType(['holdout'], { properties: { variant: { const: 'holdout' } } }),
+      { if: { properties: { type: { not: { enum: ['holdout', 'eligible'] } } }, required: ['type'] }, then: { properties: { variant: { not: { const: 'holdout' } } } } },
+    ])
+    expect(Event.properties.metric.description).toBe('Required for usage events.')
     expect(Event.properties.ts.description).toContain(`${EVENT_MAX_AGE_MS / DAY} days before and ${EVENT_MAX_FUTURE_MS / DAY} day after`)
     expect(Event.description).toMatch(/NUL character or an unpaired UTF-16 surrogate/)
   })

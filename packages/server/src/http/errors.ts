@@ -50,13 +50,20 @@ export function isErrorResponse(value: unknown): value is Response {
   return typeof value === 'object' && value !== null && errorResponses.has(value)
 }
 
-/** zod issues as request issues, paths prefixed with `prefix` (e.g. `['events', 3]`). */
+/**
+ * zod issues as request issues, paths prefixed with `prefix` (e.g. `['events', 3]`). A custom issue may name its own
+ * `code` and `hint` in its params.
+ */
 export function fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): RequestIssue[] {
-  return error.issues.map((issue) => ({
-    code: issue.code,
-    path: [...prefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-  }))
+  return error.issues.map((issue) => {
+    const params: { code?: unknown; hint?: unknown } = issue.code === 'custom' ? (issue.params ?? {}) : {}
+    return {
+      code: typeof params.code === 'string' ? params.code : issue.code,
+      path: [...prefix, ...issue.path].map(String).join('.'),
+      message: issue.message,
+      ...(typeof params.hint === 'string' ? { hint: params.hint } : {}),
+    }
+  })
 }
 
 /** The first issue as one line: `events.3.ts: Invalid input`. */

@@ -1,6 +1,7 @@
 // A precompiled check for the common valid event: accepts only what eventSchema accepts, with the same output.
 import { EVENT_TYPES } from '../store/types.ts'
-import { LATEST_TS, NAME_MAX_LENGTH, TRIGGER_EVENT_TYPES, textProblem, type EventInput } from './schemas.ts'
+import { typeProblems } from './event-fields.ts'
+import { LATEST_TS, NAME_MAX_LENGTH, textProblem, type EventInput } from './schemas.ts'
 
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES)
 const PLACEMENTS: ReadonlySet<string> = new Set(['banner', 'modal', 'toast', 'inline'])
@@ -50,6 +51,6 @@ export function parseEventFast(raw: unknown): EventInput | undefined {
     if (typeof input.value !== 'number' || !Number.isFinite(input.value)) return undefined
     event.value = input.value
   }
-  if (TRIGGER_EVENT_TYPES.has(type) && event.trigger === undefined) return undefined
-  return event as EventInput
+  const parsed = event as EventInput
+  return typeProblems(parsed).length === 0 ? parsed : undefined
 }

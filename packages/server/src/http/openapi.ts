@@ -1,8 +1,8 @@
 // GET /v1/openapi.json: the API described as OpenAPI 3.1, request bodies generated from the zod schemas.
 import { z } from 'zod'
-import {
-  conversionSchema, eventBatchSchema, eventSchema, stateQuerySchema, statsQuerySchema, TRIGGER_EVENT_TYPES,
-} from './schemas.ts'
+import type { EventType } from '../store/types.ts'
+import { HOLDOUT_VARIANT_TYPES, REQUIRED_FIELDS } from './event-fields.ts'
+import { conversionSchema, eventBatchSchema, eventSchema, stateQuerySchema, statsQuerySchema } from './schemas.ts'
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
 const registry = z.registry<{ id: string }>()
@@ -13,11 +13,21 @@ const bodies = Object.fromEntries(
     .map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
 )
 bodies.EventBatch!.properties!.events = { ...bodies.EventBatch!.properties!.events as object, items: { $ref: '#/components/schemas/Event' } }
-// The superRefine of eventSchema, in JSON Schema terms: a trigger's prompt events name the trigger.
-bodies.Event!.allOf = [{
-  if: { properties: { type: { enum: [...TRIGGER_EVENT_TYPES] } }, required: ['type'] },
-  then: { required: ['trigger'] },
-}]
+// The superRefine of eventSchema, in JSON Schema terms: the fields each type needs (types that need the same ones
+// together), and where the 'holdout' variant may go.
+type JsonSchema = z.core.JSONSchema.JSONSchema
+const whenType = (types: string[], then: JsonSchema): JsonSchema => ({ if: { properties: { type: { enum: types } }, required: ['type'] }, then })
+const typesByFields = new Map<string, EventType[]>()
+for (const [type, fields] of Object.entries(REQUIRED_FIELDS) as [EventType, object][]) {
+  const key = Object.keys(fields).join()
+  typesByFields.set(key, [...(typesByFields.get(key) ?? []), type])
+}
+bodies.Event!.allOf = [
+  ...[...typesByFields].map(([fields, types]) => whenType(types, { required: fields.split(',') })),
+  whenType(['holdout'], { properties: { variant: { const: 'holdout' } } }),
+  { if: { properties: { type: { not: { enum: [...HOLDOUT_VARIANT_TYPES] } } }, required: ['type'] },
+    then: { properties: { variant: { not: { const: 'holdout' } } } } },
+]
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
 const answer = (description: string, schema: object = ref('Error')) => ({ description, content: { 'application/json': { schema } } })

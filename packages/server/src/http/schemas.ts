@@ -2,6 +2,7 @@
 // Request schemas of the HTTP API (zod): what the handler validates, in words that name the field, and what openapi.json describes.
 import { z } from 'zod'
 import { EVENT_TYPES } from '../store/types.ts'
+import { HOLDOUT_VARIANT_TYPES, typeProblems, typesNeeding } from './event-fields.ts'
 
 const DAY_MS = 86_400_000
 /** Oldest and newest event time accepted, relative to the server clock (offline queues, skewed clocks). */
@@ -92,12 +93,8 @@ function uuidv7Message(issue: { input?: unknown }): string {
     : `id '${issue.input}' is a version ${version} UUID (or has a non-RFC variant); a UUIDv7 is required`
 }
 
-/** Event types that belong to a trigger's prompt and so must name the trigger. */
-export const TRIGGER_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible',
-])
-
-const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a')
+/** "Required for usage events." for a field some event types need. */
+const requiredFor = (field: string) => `Required for ${typesNeeding(field).join(', ')} events.`
 
 /**
  * What is wrong with a `ts` number zod refuses, worded from the value rather than the check that failed (zod's
@@ -123,13 +120,14 @@ export const eventSchema = z
       .describe(`Epoch milliseconds when the event happened; at most ${EVENT_MAX_AGE_MS / DAY_MS} days before and ${EVENT_MAX_FUTURE_MS / DAY_MS} day after the server time.`),
     account: name('account'),
     user: name('user'),
-    trigger: name('trigger').optional().describe(`Required for ${[...TRIGGER_EVENT_TYPES].join(', ')} events.`),
-    variant: name('variant').optional(),
+    trigger: name('trigger').optional().describe(requiredFor('trigger')),
+    variant: name('variant').optional()
+      .describe(`The experiment arm of the prompt ('default' without an experiment); 'holdout' only on ${HOLDOUT_VARIANT_TYPES.join(' and ')} events.`),
     placement: z.enum(PLACEMENTS, { error: `placement must be one of: ${PLACEMENTS.join(', ')}` }).optional(),
-    metric: name('metric').optional(),
-    value: z.number({ error: 'value must be a finite number' }).optional(),
-    feature: name('feature').optional(),
-    event: name('event').optional().describe('The event name of a `track` event.'),
+    metric: name('metric').optional().describe(requiredFor('metric')),
+    value: z.number({ error: 'value must be a finite number' }).optional().describe(requiredFor('value')),
+    feature: name('feature').optional().describe(requiredFor('feature')),
+    event: name('event').optional().describe(`The name of what happened. ${requiredFor('event')}`),
     props: z
       .record(z.string(), z.unknown(), { error: 'props must be an object' })
       .superRefine((props, ctx) => {
@@ -141,16 +139,18 @@ export const eventSchema = z
       })
       .optional()
       .describe('Free-form JSON; every string in it (keys included) must be free of NUL and unpaired surrogates.'),
-  })
+  }, { error: 'event must be a JSON object' })
   .superRefine((event, ctx) => {
-    if (TRIGGER_EVENT_TYPES.has(event.type) && event.trigger === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['trigger'], message: `trigger is required for ${article(event.type)} '${event.type}' event` })
+    for (const { code, field, message, hint } of typeProblems(event)) {
+      ctx.addIssue({ code: 'custom', path: [field], message, params: { code, hint } })
     }
   })
   .describe(
     `Strings are trimmed, 1 to ${NAME_MAX_LENGTH} characters, and may not hold a NUL character or an unpaired ` +
-      `UTF-16 surrogate (nor may any string or key in props). ${[...TRIGGER_EVENT_TYPES].join(', ')} events need ` +
-      '`trigger`. An invalid event is answered in `rejected` and the rest of the batch is kept.',
+      `UTF-16 surrogate (nor may any string or key in props). ${typesNeeding('trigger').join(', ')} events need ` +
+      '`trigger`, track events `event`, usage events `metric` and `value`, gate_hit events `feature`; a holdout ' +
+      "event's `variant` is 'holdout' or absent, and only holdout and eligible events may have the 'holdout' variant. " +
+      'An invalid event is answered in `rejected` and the rest of the batch is kept.',
   )
 
 /**

@@ -46,6 +46,10 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     if (key === undefined) {
       const bodyKey = (body as { key?: unknown } | null)?.key
       if (typeof bodyKey !== 'string' && header?.trim()) return unreadableHeader(header)
+      if (bodyKey !== undefined && typeof bodyKey !== 'string') {
+        return errorResponse(401, 'missing_key', `Failed to authenticate: "key" in the body must be a string, not ${kindOf(bodyKey)}.`,
+          'Send the publishable key as a string, e.g. { "key": "pk_live_…", "events": [...] }, or as "Authorization: Bearer <key>".')
+      }
       key = typeof bodyKey === 'string' ? bodyKey : ''
       const kind = authorize(deps.keyring, key, 'publishable',
         'Send the key as "Authorization: Bearer <key>", or as "key" in the JSON body (sendBeacon cannot set headers).')
@@ -71,9 +75,7 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     const reject = (index: number, issues: RequestIssue[]) => rejected.push({ index, error: summarize(issues), issues })
     batch.data.events.forEach((raw, index) => {
       const serialized = serialize(raw)
-      if (serialized === undefined) {
-        return reject(index, [{ code: 'too_deep', path: `events.${index}`, message: 'event is nested too deeply to read', hint: 'Keep props flat.' }])
-      }
+      if (serialized === undefined) return reject(index, [tooDeep(raw, index)])
       if (Buffer.byteLength(serialized) > deps.limits.maxEventBytes) {
         return reject(index, [{ code: 'too_big', path: `events.${index}`, message: `event is larger than ${deps.limits.maxEventBytes} bytes`, hint: 'Move large data out of props.' }])
       }
@@ -182,6 +184,26 @@ function serialize(raw: unknown): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** The issue of an event too deeply nested to serialise, at the field that holds the nesting when one alone does. */
+function tooDeep(raw: unknown, index: number): RequestIssue {
+  const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.entries(raw) : []
+  const field = fields.find(([, value]) => serialize(value) === undefined)?.[0]
+  const issue = (path: string, what: string, hint: string) =>
+    ({ code: 'too_deep', path: `events.${index}${path}`, message: `${what} is nested too deeply to read`, hint })
+  if (field === 'props') return issue('.props', 'props', 'Keep props flat: a few levels of nesting at most.')
+  if (field !== undefined) {
+    return issue(`.${field}`, field, `Only props holds nested data: send ${field} as GET /v1/openapi.json describes, or leave it out.`)
+  }
+  return issue('', 'event', Array.isArray(raw) ? 'Send each event as a JSON object.' : 'Only props holds nested data, a few levels at most.')
+}
+
+/** `null`, `an array`, or the article and type of another JSON value, for messages. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 /** The stored shape: no undefined fields, so both stores see the same object. */

@@ -78,7 +78,9 @@ const weighted = <T>(...options: [number, fc.Arbitrary<T>][]) =>
   fc.oneof({ withCrossShrink: true }, ...options.map(([weight, arbitrary]) => ({ weight, arbitrary })))
 
 const FLAWS = ['twice', 'reused-id', 'bad-id', 'stale', 'stale-edge', 'future', 'future-edge', 'no-trigger',
-  'unknown-trigger', 'unknown-variant'] as const
+  'unknown-trigger', 'unknown-variant', 'no-field'] as const
+/** The field a `no-field` flaw leaves out of each type without a trigger (`metric` or `value` by the event's pick). */
+const NEEDED: Record<string, (pick: number) => string> = { gate_hit: () => 'feature', usage: (pick) => (pick % 2 ? 'metric' : 'value'), track: () => 'event' }
 
 const rawEvent = fc.record({
   type: weighted<string>([5, fc.constant('impression')], [2, fc.constant('holdout')], [2, fc.constant('click')],
@@ -188,7 +190,9 @@ function concretise(steps: readonly RawStep[], clock: number): Sent[] {
     else if (raw.type === 'track') Object.assign(out, { event: 'report_viewed' })
     else {
       out.trigger = trigger
-      if (raw.arm !== 'none') out.variant = raw.arm === 'own' ? ownArm(trigger, raw.account) : variants[raw.arm % variants.length]!
+      // A holdout exposure names the holdout arm (as the SDK sends it), whatever arm the account has elsewhere.
+      const own = raw.type === 'holdout' ? 'holdout' : ownArm(trigger, raw.account)
+      if (raw.arm !== 'none') out.variant = raw.arm === 'own' ? own : variants[raw.arm % variants.length]!
       out.placement = PLACEMENTS[trigger]
     }
     switch (raw.flaw) {
@@ -202,6 +206,7 @@ function concretise(steps: readonly RawStep[], clock: number): Sent[] {
       case 'no-trigger': delete out.trigger; break
       case 'unknown-trigger': out.trigger = 'seats-capp'; break
       case 'unknown-variant': out.variant = 'c'; break
+      case 'no-field': delete out[NEEDED[raw.type]?.(raw.pick) ?? 'trigger']; break
     }
     return [out]
   }

@@ -10,6 +10,13 @@ const EARLIEST_CONVERSION = Date.UTC(2000, 0, 1)
 const RANGE_DAYS = 30
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
 const TRIGGER_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible'])
+/** The fields an event type needs besides id, type, ts, account and user. */
+const NEEDS: Record<string, readonly string[]> = {
+  ...Object.fromEntries([...TRIGGER_TYPES].map((type) => [type, ['trigger']])),
+  gate_hit: ['feature'],
+  usage: ['metric', 'value'],
+  track: ['event'],
+}
 /** Events about a prompt on screen: without a variant they are refused for a trigger that runs an experiment. */
 const PROMPT_SHOWN_TYPES: ReadonlySet<string> = new Set(['impression', 'click', 'dismiss', 'snooze'])
 /** Event types that put a trigger × variant in the stats of their day (its prompt's funnel and eligibility). */
@@ -107,7 +114,12 @@ export function createModel(options: ModelOptions): Model {
   const rejects = (event: SentEvent): boolean => {
     if (!UUIDV7.test(event.id) || !Number.isSafeInteger(event.ts)) return true
     if (event.ts < now - MAX_AGE || event.ts > now + MAX_FUTURE) return true
-    if (event.trigger === undefined) return TRIGGER_TYPES.has(event.type)
+    if (NEEDS[event.type]!.some((field) => event[field] === undefined)) return true
+    // A held-out account sees no prompt: it sends `eligible` and the `holdout` exposure, with no other arm.
+    if (event.type === 'holdout' ? event.variant !== undefined && event.variant !== 'holdout' : event.variant === 'holdout' && event.type !== 'eligible') {
+      return true
+    }
+    if (event.trigger === undefined) return false
     const variants = triggers[event.trigger]
     if (!variants) return true
     if (event.variant !== undefined) return event.variant !== 'holdout' && !variants.includes(event.variant)
