@@ -130,15 +130,41 @@ describe('POST /v1/events', () => {
       impression({ variant: undefined }),
       impression({ type: 'holdout', variant: undefined }),
       impression({ type: 'eligible', variant: undefined }),
+      impression({ type: 'upgrade_requested', variant: undefined }),
+      impression({ type: 'eligible', variant: 'holdout' }),
+      makeEvent({ type: 'eligible', ts: NOW - 1000, trigger: 'segmentation-gate' }),
     ] })
     expect(response.status).toBe(202)
     const body = await response.json()
-    expect(body.accepted).toBe(5)
+    expect(body.accepted).toBe(6)
+    const missing = "variant is missing, and trigger 'contacts-80' runs an experiment: a, b, holdout"
     expect(body.rejected).toMatchObject([
       { index: 0, issues: [{ code: 'unknown_trigger', path: 'events.0.trigger' }] },
-      { index: 1, issues: [{ code: 'unknown_variant', path: 'events.1.variant', message: "variant 'c' is not one of trigger 'contacts-80': holdout, a, b" }] },
-      { index: 5, issues: [{ code: 'unknown_variant', path: 'events.5.variant', message: "variant is missing, and trigger 'contacts-80' runs an experiment: holdout, a, b" }] },
+      { index: 1, issues: [{ code: 'unknown_variant', path: 'events.1.variant', message: "variant 'c' is not one of trigger 'contacts-80': a, b, holdout" }] },
+      { index: 5, issues: [{ code: 'unknown_variant', path: 'events.5.variant', message: missing }] },
+      { index: 7, issues: [{ code: 'unknown_variant', path: 'events.7.variant', message: missing }] },
+      { index: 8, issues: [{ code: 'unknown_variant', path: 'events.8.variant', message: missing }] },
     ])
+  })
+
+  it('refuses holdout exposures of a trigger whose rules hold no account out, so they take no credit and make no lift', async () => {
+    const gate = (type: 'holdout' | 'eligible' | 'impression', variant?: string) =>
+      makeEvent({ type, ts: NOW - 1000, trigger: 'segmentation-gate', account: 'forger', ...(variant ? { variant } : {}) })
+    const response = await postJson('/v1/events', { events: [gate('holdout'), gate('holdout', 'holdout'), gate('eligible', 'holdout'), gate('impression')] })
+    const body = await response.json()
+    expect(body.accepted).toBe(1)
+    const message = "trigger 'segmentation-gate' has no holdout in the rules this server serves, only: default"
+    expect(body.rejected).toEqual([0, 1, 2].map((index) => ({
+      index,
+      error: `events.${index}.${index === 0 ? 'type' : 'variant'}: ${message}`,
+      issues: [{ code: 'unknown_variant', path: `events.${index}.${index === 0 ? 'type' : 'variant'}`, message,
+        hint: "Send 'holdout' events, and the 'holdout' variant, only for accounts the SDK held out of an experiment with a holdout." }],
+    })))
+    // The shown prompt takes the credit; no holdout row, rate or lift comes of the forged exposures.
+    const conversion = await postJson('/v1/conversions', { id: 'inv_1', account: 'forger', to: 'pro', ts: NOW }, SK)
+    expect(await conversion.json()).toMatchObject({ credited: { trigger: 'segmentation-gate', variant: 'default' } })
+    const stats = await (await request('/v1/stats?from=2026-06-15&to=2026-06-15', { key: SK })).json()
+    expect(stats.rows).toEqual([expect.objectContaining({ trigger: 'segmentation-gate', variant: 'default', holdout_accounts: 0, holdout_rate: null, lift: null })])
   })
 
   it('checks a header key before the body, and says where a key may go when none was sent', async () => {
@@ -185,7 +211,7 @@ describe('POST /v1/events', () => {
       idle: async () => {},
       close: async () => {},
     } })
-    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
+    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80', variant: 'a' })
     await postJson('/v1/events', { events: [event] })
     await postJson('/v1/events', { events: [event] })
     expect(seen).toEqual([[event.id]])
@@ -201,7 +227,7 @@ describe('POST /v1/events', () => {
     })
     // No worker runs: whatever the outbox holds after the 202 was written by the request itself.
     handler = setup({ webhooks: { ...router, start() {}, wake() {} } })
-    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
+    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80', variant: 'a' })
     const response = await postJson('/v1/events', { events: [event] })
     expect(response.status).toBe(202)
     const lease = { routes: ['sales'], owner: 'test', now: NOW, leaseMs: 60_000, limit: 10, maxAttempts: 6 }
@@ -222,7 +248,7 @@ describe('POST /v1/events', () => {
       idle: async () => {},
       close: async () => {},
     } })
-    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80' })
+    const event = makeEvent({ type: 'upgrade_requested', ts: NOW, trigger: 'contacts-80', variant: 'a' })
     expect((await postJson('/v1/events', { events: [event] })).status).toBe(503)
     expect(await store.aggregates({ from: NOW - DAY, to: NOW + DAY })).toEqual([])
   })
@@ -371,7 +397,7 @@ describe('GET /v1/stats, /v1/stats.csv and /v1/forecast', () => {
   it('forecasts eligible accounts × observed rate × the target MRR delta', async () => {
     await postJson('/v1/events', { events: [
       ...['x', 'y'].map((account) => makeEvent({ type: 'impression', ts: NOW - 2 * DAY, trigger: 'contacts-80', variant: 'a', account })),
-      ...['e1', 'e2', 'e3', 'e4'].map((account) => makeEvent({ type: 'eligible', ts: NOW - DAY, trigger: 'contacts-80', account })),
+      ...['e1', 'e2', 'e3', 'e4'].map((account) => makeEvent({ type: 'eligible', ts: NOW - DAY, trigger: 'contacts-80', variant: 'b', account })),
     ] })
     await postJson('/v1/conversions', { id: 'c1', account: 'x', to: 'pro' }, SK)
     const body = await (await request('/v1/forecast', { key: SK })).json()

@@ -570,14 +570,18 @@ describe('openapi.json agrees with the server', () => {
 describe('knownTriggers', () => {
   it('remembers the triggers and variants of every rules version served, so cached pages keep counting', () => {
     const base = { version: 2, metrics: {}, features: {}, plans: [], addons: [], defaults: {}, attribution: { windowMs: 1 } }
-    const version = (hash: string, triggers: Array<[string, string[]]>) =>
-      ({ ...base, hash, triggers: triggers.map(([id, arms]) => ({ id, arms: arms.map((name) => ({ name })) })) }) as unknown as CompiledRules
+    const version = (hash: string, triggers: Array<[string, string[], number?]>) => ({
+      ...base, hash, triggers: triggers.map(([id, arms, holdoutPercent = 0]) => ({ id, arms: arms.map((name) => ({ name })), holdoutPercent })),
+    }) as unknown as CompiledRules
     const known = knownTriggers()
-    known(version('v1', [['old', ['default']], ['exp', ['a']]]))
-    const variantsOf = known(version('v2', [['exp', ['a', 'b']], ['new', ['default']]]))
-    expect([...variantsOf('old')!]).toEqual(['holdout', 'default'])
-    expect([...variantsOf('exp')!]).toEqual(['holdout', 'a', 'b'])
+    known(version('v1', [['old', ['default']], ['exp', ['a']], ['was-held', ['default'], 10]]))
+    const variantsOf = known(version('v2', [['exp', ['a', 'b'], 5], ['new', ['default']], ['was-held', ['default']]]))
+    expect([...variantsOf('old')!]).toEqual(['default'])
+    expect([...variantsOf('exp')!]).toEqual(['a', 'b', 'holdout'])
+    // A holdout once served stays known: pages with those rules cached still send its exposures.
+    expect([...variantsOf('was-held')!]).toEqual(['default', 'holdout'])
     expect(variantsOf('new')?.has('default')).toBe(true)
+    expect(variantsOf('new')?.has('holdout')).toBe(false)
     expect(variantsOf('never')).toBeUndefined()
   })
 })

@@ -121,11 +121,12 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
 }
 
 /**
- * Trigger ids → their variant names (and `holdout`), for every rules version this server has served since it
- * started: a page that showed a prompt from cached rules before an edit removed its trigger still has its
- * events counted, while ids no rules file ever had (a typo in a custom integration, forged exposures meant
- * to take conversion credit) are refused. Rules are read again only when their hash changes.
- * @example const variantsOf = knownTriggers()(rules); variantsOf('contacts-80') // Set { 'holdout', 'a', 'b' }
+ * Trigger ids → their arms (variant names, and `holdout` once some version held accounts out of it), for every
+ * rules version this server has served since it started: a page that showed a prompt from cached rules before an
+ * edit removed its trigger still has its events counted, while ids no rules file ever had (a typo in a custom
+ * integration) and holdout exposures of a trigger that never had a holdout (forged to take conversion credit, or
+ * to make a lift appear) are refused. Rules are read again only when their hash changes.
+ * @example const variantsOf = knownTriggers()(rules); variantsOf('contacts-80') // Set { 'a', 'b', 'holdout' }
  */
 export function knownTriggers(): (rules: CompiledRules) => (trigger: string) => ReadonlySet<string> | undefined {
   const triggers = new Map<string, Set<string>>()
@@ -134,9 +135,10 @@ export function knownTriggers(): (rules: CompiledRules) => (trigger: string) => 
   return (rules) => {
     if (!hashes.has(rules.hash)) {
       hashes.add(rules.hash)
-      for (const { id, arms } of rules.triggers) {
-        const variants = triggers.get(id) ?? new Set(['holdout'])
+      for (const { id, arms, holdoutPercent } of rules.triggers) {
+        const variants = triggers.get(id) ?? new Set()
         for (const arm of arms) variants.add(arm.name)
+        if (holdoutPercent > 0) variants.add('holdout')
         triggers.set(id, variants)
       }
     }
@@ -144,21 +146,31 @@ export function knownTriggers(): (rules: CompiledRules) => (trigger: string) => 
   }
 }
 
-/** The issue of an event whose trigger, or variant of it, no served rules have had; undefined when known. */
+/**
+ * The issue of an event whose trigger, or arm of it, no served rules have had; undefined when known. The schema
+ * has checked that a `holdout` event's variant is `holdout` or absent, and that no other event but `eligible`
+ * names the `holdout` arm.
+ */
 function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<string> | undefined): RequestIssue | undefined {
+  const { trigger, type, variant } = event
   if (!variants) {
-    return { code: 'unknown_trigger', path: `events.${index}.trigger`, message: `trigger '${event.trigger}' is not in the rules this server serves`,
+    return { code: 'unknown_trigger', path: `events.${index}.trigger`, message: `trigger '${trigger}' is not in the rules this server serves`,
       hint: 'Send the trigger id of a prompt from $prompts or gate(); GET /v1/rules lists them.' }
   }
-  // An event about a prompt on screen names the prompt's arm: without one the rollups would count it in the
-  // 'default' arm, which an experiment does not have. (`eligible` and `upgrade_requested` may come without.)
-  const shown = event.type === 'impression' || event.type === 'click' || event.type === 'dismiss' || event.type === 'snooze'
-  if (event.variant !== undefined ? !variants.has(event.variant) : shown && !variants.has('default')) {
+  const arms = [...variants].join(', ')
+  const arm = type === 'holdout' ? 'holdout' : variant
+  if (arm === 'holdout' && !variants.has(arm)) {
+    return { code: 'unknown_variant', path: `events.${index}.${variant === undefined ? 'type' : 'variant'}`,
+      message: `trigger '${trigger}' has no holdout in the rules this server serves, only: ${arms}`,
+      hint: "Send 'holdout' events, and the 'holdout' variant, only for accounts the SDK held out of an experiment with a holdout." }
+  }
+  // Without an arm the rollups would count the event in the 'default' arm, which an experiment does not have.
+  if (arm === undefined ? !variants.has('default') : !variants.has(arm)) {
     return { code: 'unknown_variant', path: `events.${index}.variant`,
-      message: event.variant === undefined
-        ? `variant is missing, and trigger '${event.trigger}' runs an experiment: ${[...variants].join(', ')}`
-        : `variant '${event.variant}' is not one of trigger '${event.trigger}': ${[...variants].join(', ')}`,
-      hint: "Send the prompt's own variant (the experiment's variant name, 'default' without one, or 'holdout')." }
+      message: arm === undefined
+        ? `variant is missing, and trigger '${trigger}' runs an experiment: ${arms}`
+        : `variant '${arm}' is not one of trigger '${trigger}': ${arms}`,
+      hint: "Send the prompt's own variant (prompt.variant: the experiment's variant name, or 'default' without one)." }
   }
   return undefined
 }

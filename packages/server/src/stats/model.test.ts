@@ -12,7 +12,7 @@ import { sqlite } from '../store/sqlite.ts'
 import type { Store } from '../store/types.ts'
 import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
 import { compileRules } from '../test-support/rules.ts'
-import { describeSent, history, HISTORY_RULES, NOW, PRICES, TRIGGERS, WINDOW, type Sent } from '../test-support/stats-history.ts'
+import { describeSent, history, HISTORY_RULES, HOLDOUT_TRIGGERS, NOW, PRICES, TRIGGERS, WINDOW, type Sent } from '../test-support/stats-history.ts'
 import { createModel, type Model, type StatsAnswer, type StatsQuery } from '../test-support/stats-model.ts'
 
 const PUBLISHABLE = ['pk_test_model_0000000001', 'pk_test_model_0000000002']
@@ -131,7 +131,7 @@ async function replay(open: () => Promise<Store[]>, sent: readonly Sent[]): Prom
     rules, store, keys: { publishable: PUBLISHABLE, secret: SECRET }, now: () => NOW,
     logger: jsonLinesLogger(() => {}), limits: { perSecond: 1e6, burst: 1e6 },
   }))
-  const model = createModel({ now: NOW, windowMs: WINDOW, triggers: TRIGGERS, prices: PRICES })
+  const model = createModel({ now: NOW, windowMs: WINDOW, triggers: TRIGGERS, holdouts: HOLDOUT_TRIGGERS, prices: PRICES })
   try {
     for (const [step, request] of sent.entries()) {
       const found = await check(handlers.map(caller), step, model, request)

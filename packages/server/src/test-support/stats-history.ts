@@ -60,6 +60,8 @@ export const TRIGGERS: Record<string, readonly string[]> = {
   'export-gate': ['default'],
   'api-90': ['calm', 'bold'],
 }
+/** The rules' triggers that hold accounts out (`experiment.holdout` above 0): only they have a `holdout` arm. */
+export const HOLDOUT_TRIGGERS: readonly string[] = ['seats-cap']
 const TRIGGER_IDS = Object.keys(TRIGGERS)
 /** Each plan's monthly price minus the plan below it (team: 1188/12 − 49), an add-on's own price. */
 export const PRICES: Record<string, number> = { pro: 49, team: 50, analytics: 29 }
@@ -165,9 +167,9 @@ const day = (n: number) => new Date(START + n * DAY).toISOString().slice(0, 10)
 /** A UUIDv7 per event made, ordered as they were made. */
 const uuid = (n: number) => `0196e0a0-0000-7000-8000-${n.toString(16).padStart(12, '0')}`
 
-/** The arm an account is assigned: accounts take the trigger's arms, the holdout included, in turn. */
+/** The arm an account is assigned: accounts take the trigger's arms, its holdout included, in turn. */
 function ownArm(trigger: string, accountIndex: number): string {
-  const arms = TRIGGERS[trigger]!.length > 1 ? [...TRIGGERS[trigger]!, 'holdout'] : TRIGGERS[trigger]!
+  const arms = HOLDOUT_TRIGGERS.includes(trigger) ? [...TRIGGERS[trigger]!, 'holdout'] : TRIGGERS[trigger]!
   return arms[accountIndex % arms.length]!
 }
 

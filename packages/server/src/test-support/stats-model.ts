@@ -17,8 +17,6 @@ const NEEDS: Record<string, readonly string[]> = {
   usage: ['metric', 'value'],
   track: ['event'],
 }
-/** Events about a prompt on screen: without a variant they are refused for a trigger that runs an experiment. */
-const PROMPT_SHOWN_TYPES: ReadonlySet<string> = new Set(['impression', 'click', 'dismiss', 'snooze'])
 /** Event types that put a trigger × variant in the stats of their day (its prompt's funnel and eligibility). */
 const FUNNEL_TYPES = new Set(['impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'eligible'])
 const EXPOSURE_TYPES = new Set(['impression', 'holdout'])
@@ -53,8 +51,10 @@ export interface StatsQuery {
 export interface ModelOptions {
   now: number
   windowMs: number
-  /** Trigger id → its variant names (`default` without an experiment); `holdout` is always accepted too. */
+  /** Trigger id → its variant names (`default` without an experiment). */
   triggers: Record<string, readonly string[]>
+  /** The triggers that hold accounts out: only their events may name the `holdout` arm. */
+  holdouts: readonly string[]
   /** Default MRR of a conversion to each plan or add-on: its monthly price minus the plan below it. */
   prices: Record<string, number>
 }
@@ -103,10 +103,10 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * A fresh model of an empty store behind a handler whose clock reads `now`.
- * @example const model = createModel({ now, windowMs: 3 * DAY, triggers: { t: ['default'] }, prices: { pro: 49 } })
+ * @example const model = createModel({ now, windowMs: 3 * DAY, triggers: { t: ['default'] }, holdouts: [], prices: { pro: 49 } })
  */
 export function createModel(options: ModelOptions): Model {
-  const { now, windowMs, triggers, prices } = options
+  const { now, windowMs, triggers, holdouts, prices } = options
   const seen = new Set<string>()
   const events: SentEvent[] = []
   const conversions = new Map<string, Stored>()
@@ -122,9 +122,11 @@ export function createModel(options: ModelOptions): Model {
     if (event.trigger === undefined) return false
     const variants = triggers[event.trigger]
     if (!variants) return true
-    if (event.variant !== undefined) return event.variant !== 'holdout' && !variants.includes(event.variant)
-    // A prompt on screen names its arm when the trigger runs an experiment (has no 'default' arm).
-    return PROMPT_SHOWN_TYPES.has(event.type) && !variants.includes('default')
+    // A holdout exposure is in the holdout arm, sent or not.
+    const arm = event.type === 'holdout' ? 'holdout' : event.variant
+    if (arm === 'holdout') return !holdouts.includes(event.trigger)
+    // An event of a trigger that runs an experiment (has no 'default' arm) names its arm.
+    return !variants.includes(arm ?? 'default')
   }
 
   /**
