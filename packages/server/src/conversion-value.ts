@@ -7,6 +7,24 @@ export function monthlyPrice(price: Price): number {
   return price.monthly ?? (price.annual !== undefined ? price.annual / 12 : 0)
 }
 
+/** The plan and add-on ids of the rules, for hints. */
+const targetIds = (rules: CompiledRules) => [...rules.plans, ...rules.addons].map((x) => x.id).join(', ')
+
+/**
+ * The warning for a conversion to `to` that is neither a plan nor an add-on of the rules, recorded with the
+ * `mrr_delta` billing sent (a legacy plan, say); undefined for a known target.
+ * @example unknownTarget(rules, 'enterprise')?.code // 'unknown_target'
+ */
+export function unknownTarget(rules: CompiledRules, to: string): RequestIssue | undefined {
+  if (rules.plans.some((p) => p.id === to) || rules.addons.some((a) => a.id === to)) return undefined
+  return {
+    code: 'unknown_target',
+    path: 'to',
+    message: `'${to}' is neither a plan nor an add-on of the rules; the conversion was recorded with the mrr_delta sent`,
+    hint: `If it is not a plan billing still sells from older rules, check it against the rules' ids: ${targetIds(rules)}.`,
+  }
+}
+
 /**
  * MRR delta of moving to `to`: an add-on's monthly price, or a plan's monthly price minus that of `from`
  * (default: the plan below `to` on the ladder; the first plan counts from 0). An issue for unknown ids.
@@ -21,7 +39,7 @@ export function defaultMrrDelta(rules: CompiledRules, to: string, from?: string)
       code: 'unknown_target',
       path: 'to',
       message: `'${to}' is neither a plan nor an add-on of the rules`,
-      hint: `Pass mrr_delta, or one of: ${[...rules.plans, ...rules.addons].map((x) => x.id).join(', ')}`,
+      hint: `Pass mrr_delta, or one of: ${targetIds(rules)}`,
     }
   }
   const target = rules.plans[index]!

@@ -213,6 +213,26 @@ describe.each(stores)('input validation on %s', (_label, open) => {
       expect((await post('/v1/conversions', conversion({ id: 'inv_77' }), SK)).status).toBe(201)
     })
 
+    it('records a conversion to a plan the rules lack when mrr_delta is sent, and warns about it in the 201 and the 200 of a replay', async () => {
+      const warning = {
+        code: 'unknown_target', path: 'to',
+        message: "'legacy-gold' is neither a plan nor an add-on of the rules; the conversion was recorded with the mrr_delta sent",
+        hint: "If it is not a plan billing still sells from older rules, check it against the rules' ids: free, pro, analytics.",
+      }
+      const legacy = conversion({ to: 'legacy-gold', mrr_delta: 99 })
+      const first = await post('/v1/conversions', legacy, SK)
+      expect(first.status).toBe(201)
+      expect(await first.json()).toMatchObject({ to: 'legacy-gold', mrr_delta: 99, duplicate: false, warnings: [warning] })
+      const replay = await post('/v1/conversions', legacy, SK)
+      expect(replay.status).toBe(200)
+      expect(await replay.json()).toMatchObject({ duplicate: true, warnings: [warning] })
+      // A known target has no warnings; an unknown one without mrr_delta cannot be valued and is refused.
+      expect(await (await post('/v1/conversions', conversion({ to: 'analytics', mrr_delta: 29 }), SK)).json()).not.toHaveProperty('warnings')
+      const unvalued = await post('/v1/conversions', conversion({ to: 'legacy-gold' }), SK)
+      expect(unvalued.status).toBe(400)
+      expect(((await unvalued.json()) as ErrorAnswer).error.issues).toEqual([expect.objectContaining({ code: 'unknown_target', path: 'to' })])
+    })
+
     it(`bounds mrr_delta to ±${MRR_DELTA_LIMIT}, so sums stay finite`, async () => {
       await post('/v1/events', { events: [impression({ account: 'acme' })] }, PK)
       for (const mrr_delta of [1.7e308, -1.7e308, MRR_DELTA_LIMIT + 1]) {
@@ -551,12 +571,14 @@ describe('openapi.json agrees with the server', () => {
     const auth = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' })
     const events = await fetchJson('/v1/events', { method: 'POST', headers: auth(PK), body: JSON.stringify({ events: [{ ...makeEvent({ type: 'impression', ts: NOW, trigger: 'contacts-80', variant: 'a' }), account: 'acme' }] }) })
     const conversion = await fetchJson('/v1/conversions', { method: 'POST', headers: auth(SK), body: JSON.stringify({ id: 'c1', account: 'acme', to: 'pro' }) })
+    const legacy = await fetchJson('/v1/conversions', { method: 'POST', headers: auth(SK), body: JSON.stringify({ id: 'c2', account: 'acme', to: 'gold', mrr_delta: 9 }) })
     const state = await fetchJson('/v1/state?account=acme', { headers: auth(PK) })
     const stats = await fetchJson('/v1/stats', { headers: auth(SK) })
     const forecast = await fetchJson('/v1/forecast', { headers: auth(SK) })
     const keysOf = (schema: { properties: object }) => Object.keys(schema.properties).sort()
     expect(Object.keys(events).sort()).toEqual(schemas.EventsAnswer.required.sort())
-    expect(Object.keys(conversion).sort()).toEqual(keysOf(schemas.ConversionAnswer))
+    expect(Object.keys(conversion).sort()).toEqual(schemas.ConversionAnswer.required.sort())
+    expect(Object.keys(legacy).sort()).toEqual(keysOf(schemas.ConversionAnswer))
     expect(keysOf(schemas.State.properties.triggers.additionalProperties)).toEqual(expect.arrayContaining(Object.keys(state.triggers['contacts-80'])))
     expect(Object.keys(state).sort()).toEqual(keysOf(schemas.State))
     expect(Object.keys(stats).sort()).toEqual(keysOf(schemas.Stats))

@@ -105,8 +105,9 @@ async function check(calls: readonly Call[], turn: number, model: Model, sent: S
       const answers = await Promise.all(sent.bodies.map((body, i) => on(i)('/v1/conversions', SECRET, body)))
       const expected = sent.bodies.map((body) => model.conversion(body))
       const actual = answers.map(({ status, body }) => {
-        const { credited, mrr_delta, ts, duplicate } = body
-        return status === 200 || status === 201 ? { status, credited, mrr_delta, ts, duplicate } : { status }
+        const { credited, mrr_delta, ts, duplicate, warnings } = body
+        const codes = Array.isArray(warnings) ? warnings.map((w: { code: string }) => w.code) : warnings
+        return status === 200 || status === 201 ? { status, credited, mrr_delta, ts, duplicate, ...(codes === undefined ? {} : { warnings: codes }) } : { status }
       })
       // A conversion sent twice at once: which of the two is recorded first is a race.
       if (sharesAny(sent.bodies.map((body) => [body.id]))) return differences(sortedJson(expected), sortedJson(actual), 'answers')

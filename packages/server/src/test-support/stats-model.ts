@@ -66,7 +66,8 @@ export interface Credit {
 }
 
 export type ConversionAnswer =
-  | { status: 201 | 200; credited: Credit | null; mrr_delta: number; ts: string; duplicate: boolean }
+  /** `warnings`: their codes, when there are some. */
+  | { status: 201 | 200; credited: Credit | null; mrr_delta: number; ts: string; duplicate: boolean; warnings?: string[] }
   | { status: 400 | 409 }
 
 /** A stats row as the model expects it: the contract's shape, every value computed here. */
@@ -245,13 +246,13 @@ export function createModel(options: ModelOptions): Model {
       if (stored) {
         const conflict = stored.account !== body.account || stored.to !== body.to
           || (body.mrr_delta !== undefined && body.mrr_delta !== stored.mrr) || (body.ts !== undefined && ts !== stored.ts)
-        return conflict ? { status: 409 } : answer(stored, true)
+        return conflict ? { status: 409 } : answer(stored, true, body)
       }
       const recorded: Stored = {
         account: body.account, to: body.to, mrr, ts, credit: credit(body.account, ts), followed: followed(body.account, ts),
       }
       conversions.set(body.id, recorded)
-      return answer(recorded, false)
+      return answer(recorded, false, body)
     },
 
     stats(query) {
@@ -301,10 +302,12 @@ export function createModel(options: ModelOptions): Model {
     },
   }
 
-  function answer(stored: Stored, duplicate: boolean): ConversionAnswer {
+  function answer(stored: Stored, duplicate: boolean, body: SentConversion): ConversionAnswer {
     const credited = stored.credit && {
       trigger: stored.credit.trigger, variant: stored.credit.variant, exposed_at: new Date(stored.credit.exposedAt).toISOString(),
     }
-    return { status: duplicate ? 200 : 201, credited, mrr_delta: stored.mrr, ts: new Date(stored.ts).toISOString(), duplicate }
+    const recorded = { status: duplicate ? 200 : 201, credited, mrr_delta: stored.mrr, ts: new Date(stored.ts).toISOString(), duplicate } as const
+    // A target the rules lack is recorded with the mrr_delta sent (billing may report a legacy plan), and said.
+    return Object.hasOwn(prices, body.to) ? recorded : { ...recorded, warnings: ['unknown_target'] }
   }
 }
