@@ -1,7 +1,8 @@
 // `pnpm test:packages`: the four packages as a user gets them. Packs each (after `pnpm build`), installs the
 // tarballs into a throwaway project outside the workspace, and uses them there without the `@nudgekit/source`
 // condition: every public entry, the `nudgekit` bin, a browser bundle, type checking, the <script> build; then
-// what a server runs (imports, the bin, `serve` with events and stats) once more on the oldest Node the engines allow.
+// what a server runs (imports, the bin, `serve` with events, stats and the dashboard) once more in a host app on
+// Preact 11 installed with npm, and on the oldest Node the engines allow.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -14,6 +15,7 @@ import { build, type Metafile } from 'esbuild'
 import { JSDOM } from 'jsdom'
 import { uuidv7 } from '../chaos/uuid.ts'
 import { BROWSER_APP, IMPORT_ENTRIES, PREACT_HOST, SERVER_LIBRARY, TYPED_CONSUMER } from './consumer.ts'
+import { walkDashboard } from './dashboard.ts'
 import { check, fail, failed, freePort, nodeWarnings, none, passed, ROOT, run, shown, Stop, stop, until, userEnv, type Ran } from './harness.ts'
 import { readTarball, targetsOf, unresolvableImports, type PackedManifest } from './tarball.ts'
 
@@ -57,6 +59,12 @@ interface Runtime {
 /** The Node this suite runs on, the workspace's pinned one. */
 const PINNED: Runtime = { node: process.execPath, version: process.versions.node }
 
+/** A throwaway app the tarballs are installed into: its folder, and the nudgekit bin installed there. */
+interface App {
+  dir: string
+  bin: string
+}
+
 // ── the suite ───────────────────────────────────────────────────────────────────────────────────────────────
 
 const started = performance.now()
@@ -64,6 +72,10 @@ const workdir = mkdtempSync(join(tmpdir(), 'nudgekit-packages-'))
 const tarballs = join(workdir, 'tarballs')
 const project = join(workdir, 'project')
 const bin = join(project, 'node_modules/.bin/nudgekit')
+/** The app installed with pnpm, which most checks use. */
+const consumer: App = { dir: project, bin }
+/** A host app on Preact 11 (npm's latest), installed with npm as a user did when two Preact copies met in the dashboard. */
+const preact11: App = { dir: join(workdir, 'preact11-app'), bin: join(workdir, 'preact11-app/node_modules/.bin/nudgekit') }
 /** The example rules, copied where the installed packages cannot find the workspace from. */
 const rules = join(workdir, 'acme-crm.yaml')
 let server: ChildProcess | undefined
@@ -87,12 +99,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   await packAndInspect()
+  // npm installs the Preact 11 app while pnpm installs the other.
+  const npmInstall = installWithNpm()
   await install()
   // tsc takes longest: it runs while the other checks do.
   const typing = startTypecheck()
   await importEntries()
   await useServerLibrary()
   await useCli()
+  await useBesidePreact11(await npmInstall)
   await useOldestNode()
   await bundleForBrowser()
   await reportTypecheck(await typing)
@@ -323,8 +338,8 @@ async function useCli(): Promise<void> {
     const shipped = JSON.parse(readFileSync(join(project, 'node_modules/@nudgekit/rules/schema.json'), 'utf8')) as unknown
     assert.ok(isDeepStrictEqual(JSON.parse(result.stdout), shipped), 'nudgekit schema and @nudgekit/rules/schema.json differ: run npx pnpm schema')
   })
-  await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(PINNED))
-  await serveAndUse(PINNED, useIife)
+  await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(PINNED, consumer))
+  await serveAndUse(PINNED, consumer, useIife)
 }
 
 /** `nudgekit validate` on the example with `runtime`'s Node: exit 0, and no warning from Node. */
@@ -335,14 +350,14 @@ async function validates(runtime: Runtime): Promise<void> {
   none(nodeWarnings(result.stderr), 'Node warned')
 }
 
-/** The SQLite file `nudgekit migrate` sets up with `runtime`'s Node, and `nudgekit serve` then runs on. */
-function databaseOf(runtime: Runtime): string {
-  return join(workdir, `nudgekit-${runtime.version}.db`)
+/** The SQLite file `nudgekit migrate` sets up in `app` with `runtime`'s Node, and `nudgekit serve` then runs on. */
+function databaseOf(runtime: Runtime, app: App): string {
+  return join(app.dir, `nudgekit-${runtime.version}.db`)
 }
 
-/** `nudgekit migrate` on a new SQLite file with `runtime`'s Node: migrations applied, no warning. */
-async function migrates(runtime: Runtime): Promise<string> {
-  const result = await run(bin, ['migrate', '--db', databaseOf(runtime)], project, sqliteEnv({}, runtime))
+/** `nudgekit migrate` of `app` on a new SQLite file with `runtime`'s Node: migrations applied, no warning. */
+async function migrates(runtime: Runtime, app: App): Promise<string> {
+  const result = await run(app.bin, ['migrate', '--db', databaseOf(runtime, app)], app.dir, sqliteEnv({}, runtime))
   assert.ok(result.code === 0 && /^Applied \S/.test(result.stdout), shown(result))
   none(nodeWarnings(result.stderr), 'Node warned')
   return `${result.stdout.split(',').length} migrations`
@@ -356,18 +371,18 @@ function sqliteEnv(extra: Record<string, string>, runtime: Runtime): NodeJS.Proc
 }
 
 /**
- * `nudgekit serve` with `runtime`'s Node on the SQLite file `migrate` set up and a free port: health, rules,
- * dashboard, a batch of events counted in the stats, then `browser` (a client against it), no errors or Node
- * warnings, a clean stop.
+ * `nudgekit serve` of `app` with `runtime`'s Node on the SQLite file `migrate` set up and a free port: health,
+ * rules, a batch of events counted in the stats, the dashboard reporting them, then `browser` (a client against
+ * it), no errors or Node warnings, a clean stop.
  */
-async function serveAndUse(runtime: Runtime, browser?: (base: string | undefined, publishableKey: string) => Promise<void>): Promise<void> {
+async function serveAndUse(runtime: Runtime, app: App, browser?: (base: string | undefined, publishableKey: string) => Promise<void>): Promise<void> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const keys = { publishable: `pk_test_${randomBytes(12).toString('hex')}`, secret: `sk_test_${randomBytes(12).toString('hex')}` }
   // Webhook routes read their signing secret from the environment variable they name.
   const secrets = Object.fromEntries([...readFileSync(rules, 'utf8').matchAll(/secret_env:\s*(\w+)/g)].map(([, name]) => [name!, randomBytes(16).toString('hex')]))
   const env = sqliteEnv({ NUDGEKIT_PUBLISHABLE_KEY: keys.publishable, NUDGEKIT_SECRET_KEY: keys.secret, ...secrets }, runtime)
-  const child = spawn(bin, ['serve', '--rules', rules, '--db', databaseOf(runtime), '--host', '127.0.0.1', '--port', String(port)], { cwd: project, env })
+  const child = spawn(app.bin, ['serve', '--rules', rules, '--db', databaseOf(runtime, app), '--host', '127.0.0.1', '--port', String(port)], { cwd: app.dir, env })
   server = child
   let output = ''
   let stderr = ''
@@ -399,12 +414,7 @@ async function serveAndUse(runtime: Runtime, browser?: (base: string | undefined
       assert.ok(response.headers.get('etag'), 'no ETag header')
       assert.ok((JSON.parse(text) as { triggers?: unknown[] }).triggers?.length, 'no triggers in the compiled rules')
     })
-    await check('GET /dashboard renders the sign-in page (Preact on the server, from dist/)', async () => {
-      const response = await get('/dashboard')
-      const html = await response.text()
-      assert.ok(response.status === 200, `status ${response.status}: ${html.slice(0, 300)}`)
-      assert.ok(/^<!doctype html>/i.test(html), `not an HTML page: ${html.slice(0, 300)}`)
-    })
+    let counted: string | undefined
     await check('POST /v1/events (publishable key) stores a batch once, and GET /v1/stats (secret key) counts it', async () => {
       const { triggers } = (await (await get('/v1/rules', keys.publishable)).json()) as { triggers: { id: string; arms: { name: string }[] }[] }
       const trigger = triggers[0]!.id
@@ -429,7 +439,12 @@ async function serveAndUse(runtime: Runtime, browser?: (base: string | undefined
       assert.ok(row, `no ${trigger} × ${variant} row in ${text.slice(0, 300)}`)
       const { impressions, accounts_reached, clicks, dismissals, conversions } = row
       assert.deepEqual({ impressions, accounts_reached, clicks, dismissals, conversions }, { impressions: 3, accounts_reached: 2, clicks: 1, dismissals: 1, conversions: 0 })
+      counted = trigger
       return `${trigger} × ${variant}: 3 impressions from 2 accounts, 1 click, 1 dismissal`
+    })
+    await check('GET /dashboard shows the sign-in form, the secret key signs in, and the report shows that trigger (Preact on the server, from dist/)', () => {
+      assert.ok(counted, 'no trigger to find in the report: the batch above was not counted')
+      return walkDashboard(base, keys.secret, counted)
     })
   }
   await browser?.(up ? base : undefined, keys.publishable)
@@ -484,7 +499,42 @@ async function useIife(base: string | undefined, publishableKey: string): Promis
   }
 }
 
-// ── 7. the oldest Node the engines allow ────────────────────────────────────────────────────────────────────
+// ── 7. a host app on Preact 11, installed with npm ──────────────────────────────────────────────────────────
+
+/**
+ * The tarballs installed with npm as a user did, then `preact@11` (npm's latest) for the app's own pages. npm
+ * refuses both in one command (ERESOLVE: @nudgekit/widgets asks for preact ^10.11), so `preact` comes second, as
+ * it did for the user, and npm warns. Before the server built its Preact in, npm hoisted Preact 11 beside the
+ * server's preact-render-to-string, which then rendered the server's Preact 10 pages to nothing.
+ */
+async function installWithNpm(): Promise<Ran[]> {
+  mkdirSync(preact11.dir)
+  writeFileSync(join(preact11.dir, 'package.json'), JSON.stringify({ name: 'nudgekit-preact11-host', private: true, type: 'module' }, null, 2))
+  const npm = (args: string[]) => run('npm', ['install', '--no-audit', '--no-fund', ...args], preact11.dir, userEnv(), 180_000)
+  const tarballsFirst = await npm([...tarballOf.values()])
+  return tarballsFirst.code === 0 ? [tarballsFirst, await npm(['preact@11'])] : [tarballsFirst]
+}
+
+/** The server of the Preact 11 app: migrate, and serve with events, stats and the dashboard. */
+async function useBesidePreact11(installed: Ran[]): Promise<void> {
+  console.log('\n▶ a host app on Preact 11, installed with npm (the dashboard keeps its own Preact)')
+  const ok = await check('npm installs the four tarballs, then preact@11 beside them', () => {
+    for (const result of installed) assert.ok(result.code === 0, `npm install failed: ${shown(result, 40)}`)
+    assert.ok(installed.length === 2, 'preact@11 was not installed')
+    const lock = JSON.parse(readFileSync(join(preact11.dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; resolved?: string }> }
+    const ours = Object.entries(lock.packages).filter(([path]) => /(?:^|\/)node_modules\/@nudgekit\/[^/]+$/.test(path))
+    none(ours.filter(([path, entry]) => !manifests.has(path.slice('node_modules/'.length)) || !entry.resolved?.startsWith('file:')).map(([path, entry]) => `${path} from ${entry.resolved}`), 'not the packed tarballs')
+    const preact = lock.packages['node_modules/preact']?.version
+    assert.ok(preact?.startsWith('11.'), `the app's preact is ${preact}`)
+    const warned = /npm warn peer preact@"([^"]+)" from @nudgekit\/widgets/.exec(installed[1]!.stderr)?.[1]
+    return `preact ${preact}${warned ? `; npm warns that @nudgekit/widgets wants preact ${warned}` : ''}`
+  })
+  if (!ok) return
+  await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(PINNED, preact11))
+  await serveAndUse(PINNED, preact11)
+}
+
+// ── 8. the oldest Node the engines allow ────────────────────────────────────────────────────────────────────
 
 /**
  * Each package's engines.node, and the oldest Node they all allow: the highest of their lowest versions. Read from
@@ -558,17 +608,17 @@ async function useOldestNode(): Promise<void> {
       return `${entries.length} entries`
     })
     await check('nudgekit validate examples/rules/acme-crm.yaml exits 0', () => validates(runtime))
-    await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(runtime))
-    await serveAndUse(runtime)
+    await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(runtime, consumer))
+    await serveAndUse(runtime, consumer)
   }
   const broke = failed() - before.failed
   const checks = passed() - before.passed + broke
   console.log(broke
     ? `\nNode ${oldest}: ${broke} of ${checks} checks failed (above): the engines allow a Node the packages do not work on. Fix the code, or raise engines.node.`
-    : `\nNode ${oldest} (from npm, the oldest the engines allow): all ${checks} checks passed: every Node entry imported and require()d, nudgekit validate and migrate, nudgekit serve on SQLite counted a batch of events in /v1/stats, no Node warnings.`)
+    : `\nNode ${oldest} (from npm, the oldest the engines allow): all ${checks} checks passed: every Node entry imported and require()d, nudgekit validate and migrate, nudgekit serve on SQLite counted a batch of events in /v1/stats and the dashboard reported it, no Node warnings.`)
 }
 
-// ── 8. a browser bundle ─────────────────────────────────────────────────────────────────────────────────────
+// ── 9. a browser bundle ─────────────────────────────────────────────────────────────────────────────────────
 
 async function bundleForBrowser(): Promise<void> {
   console.log('\n▶ bundle for the browser (esbuild)')
@@ -608,7 +658,7 @@ async function bundleForBrowser(): Promise<void> {
   })
 }
 
-// ── 9. types, as a user's tsc sees them ─────────────────────────────────────────────────────────────────────
+// ── 10. types, as a user's tsc sees them ────────────────────────────────────────────────────────────────────
 
 function startTypecheck(): Promise<Ran[]> {
   writeFileSync(join(project, 'consumer.ts'), TYPED_CONSUMER)

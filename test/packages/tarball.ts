@@ -62,9 +62,17 @@ function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
 }
 
+/** The packages the build put inside dist/ (headed `## name@version (license)` in dist/THIRD-PARTY-LICENSES.md). */
+function bundledPackages(files: Map<string, Buffer>): string[] {
+  const notices = files.get('dist/THIRD-PARTY-LICENSES.md')?.toString('utf8') ?? ''
+  return [...notices.matchAll(/^## ((?:@[^/\s]+\/)?[^@\s]+)@\S+ \(/gm)].map((match) => match[1]!)
+}
+
 /**
  * Imports in the shipped code that a user's install cannot satisfy: a package the manifest does not declare
- * (a devDependency or a hoisting accident in the workspace), or a relative file that is not in the tarball.
+ * (a devDependency or a hoisting accident in the workspace), or a relative file that is not in the tarball. The
+ * sources outside dist/ (for the workspace's `@nudgekit/source` condition) may also import what the build put
+ * inside dist/; dist/ itself may not.
  */
 export function unresolvableImports(files: Map<string, Buffer>, manifest: PackedManifest): string[] {
   const declared = new Set([
@@ -73,10 +81,12 @@ export function unresolvableImports(files: Map<string, Buffer>, manifest: Packed
     ...Object.keys(manifest.peerDependencies ?? {}),
     ...Object.keys(manifest.optionalDependencies ?? {}),
   ])
+  const bundled = new Set(bundledPackages(files))
   const problems: string[] = []
   for (const [path, content] of files) {
     if (!/\.(?:[cm]?js|tsx?)$/.test(path)) continue
     const declarations = path.endsWith('.d.ts')
+    const source = !path.startsWith('dist/')
     for (const specifier of importsOf(content.toString('utf8'))) {
       if (specifier.startsWith('.')) {
         // Declarations import `./evaluator.js` and mean `./evaluator.d.ts`.
@@ -85,7 +95,7 @@ export function unresolvableImports(files: Map<string, Buffer>, manifest: Packed
         continue
       }
       const name = packageOf(specifier)
-      if (name && !declared.has(name)) problems.push(`${path} imports '${specifier}', but '${name}' is not among its dependencies`)
+      if (name && !declared.has(name) && !(source && bundled.has(name))) problems.push(`${path} imports '${specifier}', but '${name}' is not among its dependencies`)
     }
   }
   return problems

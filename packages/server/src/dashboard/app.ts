@@ -7,10 +7,12 @@ import { csvDownloadHeaders, toCsv } from '../stats/csv.ts'
 import { formatDay } from '../stats/days.ts'
 import type { DailyPoint, ForecastRow, StatsFilter, TriggerAggregate } from '../stats/types.ts'
 import type { ConnectionInfo } from '../http/env.ts'
+import { jsonLinesLogger, type Logger } from '../logger.ts'
 import { StoreUnavailableError } from '../store/types.ts'
 import { forecastWindows } from '../forecast.ts'
 import { createFormatters } from './format.ts'
 import { renderDashboard, renderLogin } from './page.ts'
+import { EmptyRenderError } from './render.ts'
 import { createSessions, SESSION_COOKIE, SESSION_TTL_MS } from './session.ts'
 import { DASHBOARD_CSS } from './styles.ts'
 
@@ -35,6 +37,8 @@ export interface DashboardOptions {
    * since any client can send them. The handler passes its `limits.trustProxy`.
    */
   trustProxy?: boolean
+  /** Where a page that rendered to nothing is reported (the handler's logger); JSON lines on stdout by default. */
+  logger?: Pick<Logger, 'error'>
   now?: () => number
 }
 
@@ -61,6 +65,7 @@ export function createDashboard(options: DashboardOptions): Hono {
   const sessions = createSessions(options.secretKey)
   const now = options.now ?? Date.now
   const trustProxy = options.trustProxy ?? false
+  const logger = options.logger ?? jsonLinesLogger()
   const app = new Hono()
 
   const signedIn = (c: Context) => sessions.verify(getCookie(c, SESSION_COOKIE), now())
@@ -68,6 +73,13 @@ export function createDashboard(options: DashboardOptions): Hono {
   app.use('*', async (c, next) => {
     await next()
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
+  })
+
+  // A blank 200 would look like a working dashboard with nothing in it: say that the page failed, and log it.
+  app.onError((error, c) => {
+    if (!(error instanceof EmptyRenderError)) throw error
+    logger.error('dashboard page rendered empty', { code: error.code, method: c.req.method, path: c.req.path, error: error.message })
+    return c.text(`[nudgekit] Failed to show the dashboard: ${error.message}. Reinstall @nudgekit/server; if it persists, report it with the server's version.`, 500)
   })
 
   app.get('/app.css', (c) =>

@@ -59,6 +59,11 @@ describe('Funnel', () => {
     expect(svg).toContain('contacts-80: impressions 300, clicks 60 (20.0% of impressions), conversions 15 (10.0% of 150 accounts reached)')
     expect(svg).not.toContain('25.0%')
   })
+
+  it('names one account reached in the singular', () => {
+    const svg = renderToString(h(Funnel, { rows: [row({ impressions: 1, clicks: 1, accounts_reached: 1, conversions: 1 })], format }))
+    expect(svg).toContain('conversions 1 (100.0% of 1 account reached)')
+  })
 })
 
 describe('DailyChart', () => {
@@ -80,8 +85,22 @@ describe('DailyChart', () => {
     // 10 days over 440 px: 44 px a day, bars 35.2 px wide, strip 44 px high
     expect(svg).toContain('d="M210 44v-44h35.2v44zM430 44v-22h35.2v22z"')
     expect(svg).toContain('d="M430 100v-44h35.2v44z"')
-    expect(svg).toContain('15 impressions, 1 clicks, 0 conversions in total')
+    expect(svg).toContain('15 impressions, 1 click, 0 conversions in total')
     expect(svg).toContain('>none<')
+  })
+
+  it('names a total of one in the singular', () => {
+    const svg = renderToString(
+      h(DailyChart, {
+        trigger: 'contacts-80',
+        from: '2026-01-01',
+        to: '2026-01-02',
+        index: 0,
+        format,
+        points: [{ day: '2026-01-02', trigger: 'contacts-80', impressions: 1, clicks: 2, conversions: 1 }],
+      }),
+    )
+    expect(svg).toContain('1 impression, 2 clicks, 1 conversion in total')
   })
 })
 

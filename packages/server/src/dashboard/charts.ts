@@ -96,7 +96,7 @@ export function Funnel({ rows, format }: { rows: StatsRow[]; format: Formatters 
     const steps: FunnelStep[] = [
       { name: 'Impressions', value: impressions },
       { name: 'Clicks', value: clicks, share: `${rate(clicks, impressions)} of impressions` },
-      { name: 'Conversions', value: sum((row) => row.conversions), share: `${rate(converted, reached)} of ${format.count(reached)} accounts reached` },
+      { name: 'Conversions', value: sum((row) => row.conversions), share: `${rate(converted, reached)} of ${format.counted(reached, 'account')} reached` },
     ]
     return { trigger, steps }
   })
@@ -184,9 +184,9 @@ function round(value: number): number {
 }
 
 const SERIES = [
-  { key: 'impressions', name: 'Impressions' },
-  { key: 'clicks', name: 'Clicks' },
-  { key: 'conversions', name: 'Conversions' },
+  { key: 'impressions', name: 'Impressions', noun: 'impression' },
+  { key: 'clicks', name: 'Clicks', noun: 'click' },
+  { key: 'conversions', name: 'Conversions', noun: 'conversion' },
 ] as const
 
 /**
@@ -242,7 +242,7 @@ export function DailyChart(props: { trigger: string; points: DailyPoint[]; from:
       h(
         'desc',
         { id: `${id}-desc` },
-        SERIES.map(({ name }, series) => `${format.count(totals[series]!)} ${name.toLowerCase()}`).join(', ') + ' in total',
+        SERIES.map(({ noun }, series) => format.counted(totals[series]!, noun)).join(', ') + ' in total',
       ),
       SERIES.map(({ key, name }, series) => {
         const y0 = series * (stripHeight + 12)

@@ -27,6 +27,22 @@ describe('createFormatters', () => {
     expect(format.pValue(4.3e-8)).toBe('< 0.001')
   })
 
+  it('writes a count with its noun in the singular for one and the plural otherwise', () => {
+    expect(format.counted(1, 'account')).toBe('1 account')
+    expect(format.counted(0, 'account')).toBe('0 accounts')
+    expect(format.counted(2, 'click')).toBe('2 clicks')
+    expect(format.counted(1_000, 'conversion')).toBe('1,000 conversions')
+    expect(format.counted(1, 'person', 'people')).toBe('1 person')
+    expect(format.counted(3, 'person', 'people')).toBe('3 people')
+  })
+
+  it('picks the noun by English rules in any locale, which formats only the number', () => {
+    expect(createFormatters('de-DE', 'EUR').counted(1_000, 'account')).toBe('1.000 accounts')
+    expect(createFormatters('de-DE', 'EUR').counted(1, 'account')).toBe('1 account')
+    // French counts 0 as singular; the English words keep the plural.
+    expect(createFormatters('fr-FR', 'EUR').counted(0, 'account')).toBe('0 accounts')
+  })
+
   it('formats money in the rules currency and locale', () => {
     expect(format.money(2744)).toBe('$2,744.00')
     expect(createFormatters('de-DE', 'EUR').money(2744.5)).toBe('2.744,50\u00a0€')

@@ -2,6 +2,8 @@
 
 export interface Formatters {
   count(value: number): string
+  /** A count and its noun, singular or plural as English wants: (1, 'account') → "1 account", (2, 'account') → "2 accounts". */
+  counted(value: number, one: string, other?: string): string
   /** A fraction as a percentage with one decimal: 0.1234 → "12.3%". */
   percent(value: number): string
   /** A difference of fractions in percentage points with a sign (U+2212 for minus): 0.031 → "+3.1 pp". */
@@ -28,8 +30,12 @@ export function createFormatters(locale: string, currency: string): Formatters {
   // One decimal always, as the CLI prints median days (4.0, not 4).
   const days = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
   const probability = new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 })
+  // The page's words are English whatever the locale (which only formats the numbers), so English picks the form:
+  // French rules would make "0 account" and "1.5 account". Rounded as the count is, so "1" always reads singular.
+  const plural = new Intl.PluralRules('en', { maximumFractionDigits: 0 })
   return {
     count: (value) => count.format(value),
+    counted: (value, one, other = `${one}s`) => `${count.format(value)} ${plural.select(value) === 'one' ? one : other}`,
     percent: (value) => percent.format(value),
     points: (value) => `${signed(points.format(value * 100))} pp`,
     interval: ([low, high]) => `${percent.format(low)}–${percent.format(high)}`,

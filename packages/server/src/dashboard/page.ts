@@ -1,10 +1,10 @@
 // The dashboard's HTML pages: the login form and the stats page, rendered to strings on the server.
-import { Fragment, h, type ComponentChildren, type RenderableProps, type VNode } from 'preact'
-import { renderToString } from 'preact-render-to-string'
+import { Fragment, h, type ComponentChildren, type RenderableProps } from 'preact'
 import type { StatsQueryIssue } from '../stats/build.ts'
 import type { DailyPoint, ForecastRow, StatsResult } from '../stats/types.ts'
 import { DailyChart, Funnel, RateChart } from './charts.ts'
 import type { Formatters } from './format.ts'
+import { renderDocument } from './render.ts'
 import { ForecastTable, HoldoutTable, StatsTable } from './tables.ts'
 
 function Layout({ base, title, children }: RenderableProps<{ base: string; title: string }>) {
@@ -24,16 +24,12 @@ function Layout({ base, title, children }: RenderableProps<{ base: string; title
   )
 }
 
-function html<P>(node: VNode<P>): string {
-  return '<!doctype html>' + renderToString(node)
-}
-
 /**
  * The login form; `error` explains why the last attempt failed (and takes the focus), `next` is the dashboard
  * URL (path and query) to return to after signing in.
  */
 export function renderLogin(base: string, error?: string, next?: string): string {
-  return html(
+  return renderDocument(
     h(
       Layout,
       { base, title: 'Sign in · nudgekit' },
@@ -105,7 +101,7 @@ export function renderDashboard(view: DashboardView): string {
   const unknownTrigger = query.trigger !== '' && !view.triggers.includes(query.trigger)
   const csv = new URLSearchParams({ from: stats?.from ?? query.from, to: stats?.to ?? query.to })
   if (query.trigger) csv.set('trigger', query.trigger)
-  return html(
+  return renderDocument(
     h(
       Layout,
       { base, title: `${query.trigger ? `Acceptance of trigger ${query.trigger}` : 'Acceptance by trigger'} · nudgekit` },
