@@ -145,6 +145,7 @@ describe('POST /v1/events', () => {
       { index: 7, issues: [{ code: 'unknown_variant', path: 'events.7.variant', message: missing }] },
       { index: 8, issues: [{ code: 'unknown_variant', path: 'events.8.variant', message: missing }] },
     ])
+    expect(body.rejected[2].issues[0].hint).toBe("Send the account's arm as the SDK does: prompt.variant (the experiment's variant name, 'default' without one), or 'holdout' on a held-out account's eligible event.")
   })
 
   it('refuses holdout exposures of a trigger whose rules hold no account out, so they take no credit and make no lift', async () => {

@@ -170,7 +170,7 @@ function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<
       message: arm === undefined
         ? `variant is missing, and trigger '${trigger}' runs an experiment: ${arms}`
         : `variant '${arm}' is not one of trigger '${trigger}': ${arms}`,
-      hint: "Send the prompt's own variant (prompt.variant: the experiment's variant name, or 'default' without one)." }
+      hint: "Send the account's arm as the SDK does: prompt.variant (the experiment's variant name, 'default' without one), or 'holdout' on a held-out account's eligible event." }
   }
   return undefined
 }
