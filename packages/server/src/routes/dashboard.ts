@@ -33,6 +33,7 @@ export function dashboardRoute(app: Hono<AppEnv>, deps: RouteDeps, secretKey: Ke
           forecast: async () => (await forecastFrom(deps.store, deps.rules.current(), deps.now())).rows,
           trustProxy: proxy.trustProxy,
           now: deps.now,
+          logger: deps.logger,
         }))
         return mounted.notFound(notFound(mounted))
       })
