@@ -83,7 +83,9 @@ const validEvent = (credentials: Credentials) =>
   fc.record({
     id: fc.constant(null).map(() => uuidv7()),
     type: fc.constantFrom('impression', 'click', 'dismiss', 'snooze', 'upgrade_requested', 'holdout', 'eligible', 'gate_hit', 'usage', 'track'),
-    ts: fc.oneof(fc.integer({ min: -20 * 86_400_000, max: 3_600_000 }).map((offset) => Date.now() + offset), fc.integer({ min: 0, max: 2 ** 52 })),
+    // The last Date JavaScript holds is 8.64e15 ms; safe integers go on to 2^53 − 1 (a ts between answered 500 once).
+    ts: fc.oneof(fc.integer({ min: -20 * 86_400_000, max: 3_600_000 }).map((offset) => Date.now() + offset), fc.integer({ min: 0, max: 2 ** 52 }),
+      fc.constantFrom(8.64e15, 8.64e15 + 1, 9e15, Number.MAX_SAFE_INTEGER)),
     account: fc.constantFrom('acct_1', 'acct_2', credentials.publishable),
     user: fc.constantFrom('user_1', 'user_2'),
     trigger: fc.constantFrom('contacts-80', 'segmentation-gate', 'nope'),
@@ -141,7 +143,7 @@ const jsonBody = (credentials: Credentials): fc.Arbitrary<string> =>
             to: fc.oneof(fc.constantFrom('pro', 'business', 'analytics', 'free'), hostileValue),
             from: hostileValue,
             mrr_delta: fc.oneof(fc.double(), hostileValue),
-            ts: fc.oneof(fc.integer(), fc.constantFrom('2026-11-23T10:00:00Z', 'yesterday'), hostileValue),
+            ts: fc.oneof(fc.integer(), fc.constantFrom('2026-11-23T10:00:00Z', 'yesterday', 8.64e15 + 1, 9e15, Number.MAX_SAFE_INTEGER), hostileValue),
           },
           { requiredKeys: [] },
         )
