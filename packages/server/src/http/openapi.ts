@@ -105,6 +105,9 @@ const answers = {
   }),
 }
 
+/** An HTML answer. */
+const html = (description: string) => ({ description, content: { 'text/html': { schema: string } } })
+
 /**
  * The OpenAPI document of the HTTP API (version 1: the `/v1/` routes).
  * @example const spec = openApiDocument(); spec.paths['/v1/events']
@@ -118,7 +121,7 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: {
         publishableKey: { type: 'http', scheme: 'bearer', description: 'The publishable key, pk_…: rules, state and events.' },
-        secretKey: { type: 'http', scheme: 'bearer', description: 'The secret key, sk_…: conversions, stats, forecast and the dashboard.' },
+        secretKey: { type: 'http', scheme: 'bearer', description: 'The secret key, sk_…: conversions, stats, forecast and the dashboard; it also works wherever the publishable key does (a server-side client), with events deduplicated per key.' },
       },
       schemas: { ...bodies, ...answers },
     },
@@ -168,6 +171,25 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/forecast': {
         get: { summary: 'Expected expansion MRR from accounts eligible now, per trigger', security: sk,
           responses: { 200: answer('The forecast', ref('Forecast')), ...pick(401, 403, 429, 503) } },
+      },
+      '/v1/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/dashboard': {
+        get: { summary: "The analysts' dashboard (HTML): the sign-in form without a session, the report with one (`from`, `to`, `trigger` as for /v1/stats)",
+          parameters: queryParameters(statsQuerySchema),
+          responses: { 200: html('The sign-in form, or the report'), 400: html('The report page naming the query parameters at fault') } },
+      },
+      '/dashboard/login': {
+        post: { summary: 'Sign in with the secret key (a form post from the dashboard page): an HttpOnly, SameSite=Strict session cookie',
+          requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: object({ key: string, next: string }, ['next']) } } },
+          responses: { 303: { description: 'Signed in: to the dashboard (Set-Cookie)' }, 401: html('Not the secret key: the form again, saying so'),
+            403: html('The post did not come from the dashboard page (Origin)') } },
+      },
+      '/dashboard/logout': {
+        post: { summary: 'Sign out', responses: { 303: { description: 'Signed out: to the sign-in form' }, 403: { description: 'The post did not come from the dashboard page' } } },
+      },
+      '/dashboard/stats.csv': {
+        get: { summary: 'The stats as CSV for a signed-in session (the dashboard\'s download)', parameters: queryParameters(statsQuerySchema),
+          responses: { 200: { description: 'One line per stats row', content: { 'text/csv': { schema: string } } }, 400: { description: 'Bad query parameters' }, 401: { description: 'Not signed in' } } },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } } },
       '/readyz': { get: { summary: 'Readiness: the store answers', responses: { 200: { description: '{ ok: true }' }, ...pick(503) } } },
