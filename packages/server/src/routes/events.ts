@@ -157,8 +157,9 @@ function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<
     return { code: 'unknown_trigger', path: `events.${index}.trigger`, message: `trigger '${trigger}' is not in the rules this server serves`,
       hint: 'Send the trigger id of a prompt from $prompts or gate(); GET /v1/rules lists them.' }
   }
-  const arms = [...variants].join(', ')
   const arm = type === 'holdout' ? 'holdout' : variant
+  // The arms this event could name: the holdout only where the schema allows it (holdout and eligible events).
+  const arms = [...variants].filter((name) => name !== 'holdout' || type === 'eligible' || type === 'holdout').join(', ')
   if (arm === 'holdout' && !variants.has(arm)) {
     return { code: 'unknown_variant', path: `events.${index}.${variant === undefined ? 'type' : 'variant'}`,
       message: `trigger '${trigger}' has no holdout in the rules this server serves, only: ${arms}`,
