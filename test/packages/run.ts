@@ -2,7 +2,7 @@
 // tarballs into a throwaway project outside the workspace, and uses them there without the `@nudgekit/source`
 // condition: every public entry, the `nudgekit` bin, a browser bundle, type checking, the <script> build; then
 // what a server runs (imports, the bin, `serve` with events, stats and the dashboard) once more in a host app on
-// Preact 11 installed with npm, and on the oldest Node the engines allow.
+// Preact 11 installed with npm (where the widgets bundle with that Preact), and on the oldest Node the engines allow.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -195,9 +195,10 @@ async function install(): Promise<void> {
   // from the registry, where that version may not exist yet (or be someone else's).
   const overrides = [...tarballOf].map(([name, file]) => `  '${name}': 'file:${file}'`).join('\n')
   writeFileSync(join(project, 'pnpm-workspace.yaml'), `overrides:\n${overrides}\n`)
-  // A Preact host installs Preact itself; the range widgets asks for keeps it to one copy.
+  // A Preact host installs Preact itself; the range widgets asks for keeps it to one copy. This app takes the
+  // range's first major (10); the npm app below is on 11.
   const widgets = manifests.get('@nudgekit/widgets')!
-  const preact = widgets.peerDependencies?.preact ?? widgets.dependencies?.preact
+  const preact = (widgets.peerDependencies?.preact ?? widgets.dependencies?.preact)?.split('||')[0]!.trim()
   const result = await run(process.execPath, [PNPM, 'add', ...tarballOf.values(), `preact@${preact}`], project, userEnv(), 120_000)
   const ok = await check('the four tarballs (and preact, for a Preact host) install into a project outside the workspace', () => {
     assert.ok(result.code === 0, `pnpm add failed: ${shown(result, 40)}`)
@@ -502,34 +503,41 @@ async function useIife(base: string | undefined, publishableKey: string): Promis
 // ── 7. a host app on Preact 11, installed with npm ──────────────────────────────────────────────────────────
 
 /**
- * The tarballs installed with npm as a user did, then `preact@11` (npm's latest) for the app's own pages. npm
- * refuses both in one command (ERESOLVE: @nudgekit/widgets asks for preact ^10.11), so `preact` comes second, as
- * it did for the user, and npm warns. Before the server built its Preact in, npm hoisted Preact 11 beside the
- * server's preact-render-to-string, which then rendered the server's Preact 10 pages to nothing.
+ * The tarballs and `preact@11` (npm's latest) installed with npm in one command, as a new user does. Before
+ * @nudgekit/widgets allowed Preact 11, npm refused that (ERESOLVE). Before the server built its Preact in, npm
+ * hoisted Preact 11 beside the server's preact-render-to-string, which then rendered the server's Preact 10 pages
+ * to nothing.
  */
-async function installWithNpm(): Promise<Ran[]> {
+function installWithNpm(): Promise<Ran> {
   mkdirSync(preact11.dir)
   writeFileSync(join(preact11.dir, 'package.json'), JSON.stringify({ name: 'nudgekit-preact11-host', private: true, type: 'module' }, null, 2))
-  const npm = (args: string[]) => run('npm', ['install', '--no-audit', '--no-fund', ...args], preact11.dir, userEnv(), 180_000)
-  const tarballsFirst = await npm([...tarballOf.values()])
-  return tarballsFirst.code === 0 ? [tarballsFirst, await npm(['preact@11'])] : [tarballsFirst]
+  return run('npm', ['install', '--no-audit', '--no-fund', ...tarballOf.values(), 'preact@11'], preact11.dir, userEnv(), 180_000)
 }
 
-/** The server of the Preact 11 app: migrate, and serve with events, stats and the dashboard. */
-async function useBesidePreact11(installed: Ran[]): Promise<void> {
+/** The Preact 11 app: the widgets bundle with its Preact; its server migrates and serves events, stats and the dashboard. */
+async function useBesidePreact11(installed: Ran): Promise<void> {
   console.log('\n▶ a host app on Preact 11, installed with npm (the dashboard keeps its own Preact)')
-  const ok = await check('npm installs the four tarballs, then preact@11 beside them', () => {
-    for (const result of installed) assert.ok(result.code === 0, `npm install failed: ${shown(result, 40)}`)
-    assert.ok(installed.length === 2, 'preact@11 was not installed')
+  const ok = await check('npm installs the four tarballs and preact@11 in one command, with no peer conflict', () => {
+    assert.ok(installed.code === 0, `npm install failed: ${shown(installed, 40)}`)
+    const warned = /npm warn (?:peer|ERESOLVE).*/i.exec(installed.stderr)?.[0]
+    assert.ok(!warned, `npm warned: ${warned}`)
     const lock = JSON.parse(readFileSync(join(preact11.dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; resolved?: string }> }
     const ours = Object.entries(lock.packages).filter(([path]) => /(?:^|\/)node_modules\/@nudgekit\/[^/]+$/.test(path))
     none(ours.filter(([path, entry]) => !manifests.has(path.slice('node_modules/'.length)) || !entry.resolved?.startsWith('file:')).map(([path, entry]) => `${path} from ${entry.resolved}`), 'not the packed tarballs')
     const preact = lock.packages['node_modules/preact']?.version
     assert.ok(preact?.startsWith('11.'), `the app's preact is ${preact}`)
-    const warned = /npm warn peer preact@"([^"]+)" from @nudgekit\/widgets/.exec(installed[1]!.stderr)?.[1]
-    return `preact ${preact}${warned ? `; npm warns that @nudgekit/widgets wants preact ${warned}` : ''}`
+    return `preact ${preact}`
   })
   if (!ok) return
+  await check('a Preact host bundles the components with one copy of Preact, the app\'s 11', async () => {
+    writeFileSync(join(preact11.dir, 'preact-host.tsx'), PREACT_HOST)
+    const { metafile } = await build({
+      absWorkingDir: preact11.dir, entryPoints: ['preact-host.tsx'], bundle: true, write: false, metafile: true,
+      jsx: 'automatic', jsxImportSource: 'preact', logLevel: 'silent',
+    })
+    const copies = Object.keys(metafile.inputs).filter((input) => /(?:^|\/)preact\/dist\/preact\.(?:module\.js|mjs)$/.test(input))
+    assert.deepEqual(copies, ['node_modules/preact/dist/preact.mjs'], 'the Preact modules in the bundle')
+  })
   await check('nudgekit migrate applies the migrations to a new SQLite file (serve runs on it next)', () => migrates(PINNED, preact11))
   await serveAndUse(PINNED, preact11)
 }

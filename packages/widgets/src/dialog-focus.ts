@@ -1,6 +1,6 @@
 // Keyboard behaviour of a modal dialog: focus moves in, Tab cycles inside, Esc closes, focus returns.
 import type { RefObject } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 
 // The dialog holds only the widgets' own markup: links and buttons (never disabled) are all that takes Tab.
 const TABBABLE = 'a[href],button'
@@ -28,7 +28,9 @@ function trapTab(event: KeyboardEvent, dialog: HTMLElement): void {
 export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void, active: boolean): void {
   const close = useRef(onClose)
   close.current = onClose
-  useEffect(() => {
+  // A layout effect: its cleanup runs as the dialog unmounts on Preact 10 and 11 alike, where 11 defers a
+  // useEffect cleanup past the next paint (focus would sit on <body> and Esc dismiss again meanwhile).
+  useLayoutEffect(() => {
     if (!active) return
     const previous = deepActive()
     dialog.current?.focus()
@@ -39,7 +41,8 @@ export function useDialog(dialog: RefObject<HTMLElement>, onClose: () => void, a
     document.addEventListener('keydown', onKeyDown)
     return () => {
       document.removeEventListener('keydown', onKeyDown)
-      if (previous?.isConnected) previous.focus()
+      // An element no longer in the page ignores focus().
+      previous?.focus()
     }
   }, [active])
 }

@@ -83,6 +83,21 @@ describe('NudgeHost modal', () => {
     expect(nudge.called('dismiss')).toEqual([[modalPrompt]])
   })
 
+  // Preact 11 runs an unmounted component's useEffect cleanups after the next paint: the dialog must not wait for it.
+  it.each([
+    ['Esc', () => document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))],
+    ['the close button', () => screen.getByRole('button', { name: 'Dismiss' }).click()],
+  ])('returns focus and stops listening for Esc as soon as %s closes it, not a frame later', async (_, close) => {
+    const { nudge, opener } = setup()
+    close()
+    // One task: the re-render that removes the dialog has run, the next frame has not.
+    await new Promise((resolve) => setTimeout(resolve))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(document.activeElement).toBe(opener)
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    expect(nudge.called('dismiss')).toHaveLength(1)
+  })
+
   it('stops listening for Esc once closed', async () => {
     const { nudge } = setup()
     const user = userEvent.setup()
