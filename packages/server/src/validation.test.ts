@@ -33,24 +33,31 @@ interface Issue { code: string; path: string; message: string; hint?: string }
 interface ErrorAnswer { error: { code: string; message: string; hint?: string; issues?: Issue[] } }
 interface EventsAnswer { accepted: number; duplicates: number; rejected: { index: number; error: string; issues: Issue[] }[]; warnings?: Issue[] }
 
-describe.each(stores)('input validation on %s', (_label, open) => {
-  let store: Store
-  let handler: Handler
-
+/**
+ * A store from `open` (in-memory SQLite by default) and a handler on it, fresh for each test of the enclosing
+ * describe and closed after it.
+ */
+function servePerTest(open: () => Store | Promise<Store> = () => sqlite(':memory:')): { store: Store; handler: Handler } {
+  const served = {} as { store: Store; handler: Handler }
   beforeEach(async () => {
-    store = await open()
-    handler = createHandler({ rules, store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })
+    served.store = await open()
+    served.handler = createHandler({ rules, store: served.store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })
   })
   afterEach(async () => {
-    await handler.close()
-    await store.close()
+    await served.handler.close()
+    await served.store.close()
   })
+  return served
+}
+
+describe.each(stores)('input validation on %s', (_label, open) => {
+  const served = servePerTest(open)
 
   const send = (path: string, init: RequestInit & { key?: string } = {}) => {
     const { key, ...rest } = init
     const headers = new Headers(rest.headers)
     if (key) headers.set('authorization', `Bearer ${key}`)
-    return handler(new Request(`https://api.example.com${path}`, { ...rest, headers }))
+    return served.handler(new Request(`https://api.example.com${path}`, { ...rest, headers }))
   }
   const post = (path: string, body: unknown, key: string) =>
     send(path, { method: 'POST', key, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -58,8 +65,8 @@ describe.each(stores)('input validation on %s', (_label, open) => {
   const impression = (overrides: Record<string, unknown> = {}) =>
     ({ ...makeEvent({ type: 'impression', ts: NOW - 1000, trigger: 'contacts-80', variant: 'a' }), ...overrides })
   const impressionsOf = async (account?: string) => {
-    const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })
-    if (account !== undefined) expect((await store.accountState(account)).length, `state of ${account}`).toBeGreaterThan(0)
+    const [row] = await served.store.aggregates({ from: NOW - DAY, to: NOW + DAY })
+    if (account !== undefined) expect((await served.store.accountState(account)).length, `state of ${account}`).toBeGreaterThan(0)
     return row?.impressions ?? 0
   }
 
@@ -153,7 +160,7 @@ describe.each(stores)('input validation on %s', (_label, open) => {
       expect(body.rejected[0]!.error).toBe("events.0.variant: variant 'holdout' is only for 'holdout' and 'eligible' events, not an 'impression' event")
       expect(body.rejected[4]!.issues[0]!.hint).toMatch(/prompt\.variant/)
       expect(body.rejected[5]!.error).toBe("events.5.variant: a 'holdout' event's variant is 'holdout' or left out, not 'a'")
-      const [row] = await store.aggregates({ from: NOW - DAY, to: NOW + DAY })
+      const [row] = await served.store.aggregates({ from: NOW - DAY, to: NOW + DAY })
       expect(row).toMatchObject({ trigger: 'contacts-80', variant: 'a', impressions: 1, accounts_reached: 1 })
     })
   })
@@ -358,17 +365,8 @@ describe('textProblem and findTextProblem', () => {
 })
 
 describe('error wording (zod defaults replaced)', () => {
-  let store: Store
-  let handler: Handler
-  beforeEach(() => {
-    store = sqlite(':memory:')
-    handler = createHandler({ rules, store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })
-  })
-  afterEach(async () => {
-    await handler.close()
-    await store.close()
-  })
-  const post = async (path: string, body: unknown, key: string) => (await handler(new Request(`https://x${path}`, {
+  const served = servePerTest()
+  const post = async (path: string, body: unknown, key: string) => (await served.handler(new Request(`https://x${path}`, {
     method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
   }))).json()
   const rejection = async (event: Record<string, unknown>) => ((await post('/v1/events', { events: [event] }, PK)) as EventsAnswer).rejected[0]!.error
@@ -398,7 +396,7 @@ describe('error wording (zod defaults replaced)', () => {
   it('names where an event is nested too deeply, with a hint for that place', async () => {
     // As text: JSON.stringify itself cannot write what is too deep to read.
     const deep = `${'['.repeat(100_000)}"end"${']'.repeat(100_000)}`
-    const issueOf = async (json: string) => ((await (await handler(new Request('https://x/v1/events', {
+    const issueOf = async (json: string) => ((await (await served.handler(new Request('https://x/v1/events', {
       method: 'POST', headers: { authorization: `Bearer ${PK}`, 'content-type': 'application/json' }, body: `{"events":[${json}]}`,
     }))).json()) as EventsAnswer).rejected[0]!.issues
     const withField = (field: string, value: string) => JSON.stringify(event).replace(/}$/, `,"${field}":${value}}`)
@@ -411,7 +409,7 @@ describe('error wording (zod defaults replaced)', () => {
 
   it('says a key in a beacon body must be a string, not that no key was sent', async () => {
     for (const [key, kind] of [[123, 'a number'], [null, 'null'], [[PK], 'an array'], [{ pk: PK }, 'an object']] as const) {
-      const response = await handler(new Request('https://x/v1/events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ key, events: [event] }) }))
+      const response = await served.handler(new Request('https://x/v1/events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ key, events: [event] }) }))
       expect(response.status).toBe(401)
       expect((await response.json()).error).toEqual({ code: 'missing_key', message: `Failed to authenticate: "key" in the body must be a string, not ${kind}.`,
         hint: 'Send the publishable key as a string, e.g. { "key": "pk_live_…", "events": [...] }, or as "Authorization: Bearer <key>".' })
@@ -445,16 +443,7 @@ describe('error wording (zod defaults replaced)', () => {
 })
 
 describe('bodies that are not UTF-8', () => {
-  let store: Store
-  let handler: Handler
-  beforeEach(() => {
-    store = sqlite(':memory:')
-    handler = createHandler({ rules, store, keys: { publishable: PK, secret: SK }, logger: silent, now: () => NOW })
-  })
-  afterEach(async () => {
-    await handler.close()
-    await store.close()
-  })
+  const served = servePerTest()
   /** `json` as UTF-8 with `bad` put in place of the first `@`. */
   const bytesOf = (json: string, bad: number[]) => {
     const [before, after] = json.split('@') as [string, string]
@@ -462,7 +451,7 @@ describe('bodies that are not UTF-8', () => {
     return Uint8Array.from([...encoder.encode(before), ...bad, ...encoder.encode(after)])
   }
   const postBytes = async (path: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
-    handler(new Request(`https://x${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }))
+    served.handler(new Request(`https://x${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }))
   const eventJson = (account: string) =>
     JSON.stringify({ events: [{ ...makeEvent({ type: 'impression', ts: NOW, trigger: 'contacts-80', variant: 'a' }), account }] })
   const conversionJson = (id: string) => JSON.stringify({ id, account: 'acme', to: 'pro' })
@@ -504,14 +493,14 @@ describe('bodies that are not UTF-8', () => {
     const inBody = await postBytes('/v1/events', beacon, { 'content-type': 'text/plain;charset=UTF-8' })
     expect(inBody.status).toBe(400)
     expect((await inBody.json()).error.code).toBe('invalid_encoding')
-    expect(await store.aggregates({ from: NOW - DAY, to: NOW + DAY })).toEqual([])
+    expect(await served.store.aggregates({ from: NOW - DAY, to: NOW + DAY })).toEqual([])
   })
 
   it('still reads UTF-8 with a byte order mark, astral characters and a literal U+FFFD', async () => {
     const json = eventJson('acct_😀_\ufffd')
     const response = await postBytes('/v1/events', Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(json)]), { authorization: `Bearer ${PK}` })
     expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] })
-    expect(await store.accountState('acct_😀_\ufffd')).toHaveLength(1)
+    expect(await served.store.accountState('acct_😀_\ufffd')).toHaveLength(1)
   })
 })
 
