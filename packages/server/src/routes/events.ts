@@ -6,6 +6,7 @@ import { keyFingerprint } from '../keys.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, type RequestIssue, isErrorResponse } from '../http/errors.ts'
 import { parseEventFast } from '../http/event-fast-path.ts'
+import { HOLDOUT_VARIANT_TYPES } from '../http/event-fields.ts'
 import { readJson } from '../http/json-body.ts'
 import { EVENT_MAX_AGE_MS, EVENT_MAX_FUTURE_MS, eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
@@ -158,8 +159,8 @@ function unknownTrigger(event: NudgeEvent, index: number, variants: ReadonlySet<
       hint: 'Send the trigger id of a prompt from $prompts or gate(); GET /v1/rules lists them.' }
   }
   const arm = type === 'holdout' ? 'holdout' : variant
-  // The arms this event could name: the holdout only where the schema allows it (holdout and eligible events).
-  const arms = [...variants].filter((name) => name !== 'holdout' || type === 'eligible' || type === 'holdout').join(', ')
+  // The arms this event could name: the holdout only where the schema allows it.
+  const arms = [...variants].filter((name) => name !== 'holdout' || HOLDOUT_VARIANT_TYPES.includes(type)).join(', ')
   if (arm === 'holdout' && !variants.has(arm)) {
     return { code: 'unknown_variant', path: `events.${index}.${variant === undefined ? 'type' : 'variant'}`,
       message: `trigger '${trigger}' has no holdout in the rules this server serves, only: ${arms}`,
