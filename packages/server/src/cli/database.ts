@@ -45,15 +45,21 @@ export interface OpenedDatabase {
 export async function openDatabase(flags: DatabaseFlags, io: CliIO, action: string): Promise<OpenedDatabase> {
   const url = databaseUrl(flags, io, action)
   if (url !== undefined) return { store: await openPostgres(url, action), label: redactUrl(url), flag: '--database-url' }
-  const path = resolve(io.cwd, flags.db ?? 'nudgekit.db')
+  const path = sqlitePath(flags, io)
   return { store: await openSqlite(path, action), label: path, flag: '--db' }
+}
+
+/** The SQLite file of `--db`, or by default `nudgekit.db` in the working directory (where `serve` writes). */
+function sqlitePath(flags: DatabaseFlags, io: CliIO): string {
+  return resolve(io.cwd, flags.db ?? 'nudgekit.db')
 }
 
 /**
  * Opens the store an operator reads (`stats`, `webhooks`), runs `work` on it and closes it. Unlike `openDatabase`
- * it never creates or migrates anything: `--db` (default `nudgekit.db` in the working directory, where `serve`
- * writes, when that file exists) must name an existing file that nudgekit's migrations have set up (opening a
- * missing one would create an empty database and hide a typo), or a PostgreSQL URL must be given. An unreachable database, or one without nudgekit's tables, becomes a one-line usage error.
+ * it never creates or migrates anything: `--db` (by default `openDatabase`'s file, when it exists) must name an
+ * existing file that nudgekit's migrations have set up (opening a missing one would create an empty database and
+ * hide a typo), or a PostgreSQL URL must be given. An unreachable database, or one without nudgekit's tables,
+ * becomes a one-line usage error.
  * @example const rows = await withDatabase(values, io, 'read stats', (store) => store.aggregates(filter))
  */
 export async function withDatabase<T>(flags: DatabaseFlags, io: CliIO, action: string, work: (store: Store) => Promise<T>): Promise<T> {
@@ -61,8 +67,8 @@ export async function withDatabase<T>(flags: DatabaseFlags, io: CliIO, action: s
   let opened: OpenedDatabase
   if (url !== undefined) {
     opened = { store: await openPostgres(url, action), label: redactUrl(url), flag: '--database-url' }
-  } else if (flags.db !== undefined || existsSync(resolve(io.cwd, 'nudgekit.db'))) {
-    const path = resolve(io.cwd, flags.db ?? 'nudgekit.db')
+  } else if (flags.db !== undefined || existsSync(sqlitePath(flags, io))) {
+    const path = sqlitePath(flags, io)
     if (!existsSync(path)) {
       throw new UsageError(`Failed to ${action}: no database at ${path}. Pass the file 'nudgekit serve --db' writes to.`)
     }
