@@ -149,29 +149,34 @@ export function createModel(options: ModelOptions): Model {
 
   /** Pairs (`trigger\u0000variant`) of the account whose first exposure is in [ts − window, ts], from the events so far. */
   const followed = (account: string, ts: number): Set<string> => {
-    const first = new Map<string, number>()
+    const pairs = [...firstExposures()].filter(([, accounts]) => {
+      const at = accounts.get(account)
+      return at !== undefined && at <= ts && at >= ts - windowMs
+    })
+    return new Set(pairs.map(([pair]) => pair))
+  }
+
+  /** Each trigger × variant's (`trigger\u0000variant`) accounts and the time of their first exposure, from the events so far. */
+  const firstExposures = (): Map<string, Map<string, number>> => {
+    const first = new Map<string, Map<string, number>>()
     for (const e of events) {
-      if (!EXPOSURE_TYPES.has(e.type) || e.account !== account) continue
-      const key = `${e.trigger}\u0000${variantOf(e)}`
-      first.set(key, Math.min(first.get(key) ?? Infinity, e.ts))
+      if (!EXPOSURE_TYPES.has(e.type)) continue
+      const pair = `${e.trigger}\u0000${variantOf(e)}`
+      const accounts = first.get(pair) ?? first.set(pair, new Map()).get(pair)!
+      accounts.set(e.account, Math.min(accounts.get(e.account) ?? Infinity, e.ts))
     }
-    return new Set([...first].filter(([, at]) => at <= ts && at >= ts - windowMs).map(([key]) => key))
+    return first
   }
 
   /** Accounts first exposed to trigger × variant in [from, to), with what their credited conversions add. */
   const cohort = (trigger: string, variant: string, from: number, to: number) => {
-    const first = new Map<string, number>()
-    for (const e of events) {
-      if (!EXPOSURE_TYPES.has(e.type) || e.trigger !== trigger || variantOf(e) !== variant) continue
-      first.set(e.account, Math.min(first.get(e.account) ?? Infinity, e.ts))
-    }
+    const pair = `${trigger}\u0000${variant}`
     let accounts = 0
     let converted = 0
     let windowConverted = 0
     let cents = 0
     const days: number[] = []
-    const pair = `${trigger}\u0000${variant}`
-    for (const [account, exposedAt] of first) {
+    for (const [account, exposedAt] of firstExposures().get(pair) ?? []) {
       if (exposedAt < from || exposedAt >= to) continue
       accounts++
       if ([...conversions.values()].some((c) => c.account === account && c.followed.has(pair))) windowConverted++
