@@ -3,7 +3,7 @@ import { atom } from 'nanostores'
 import type { CompiledRules, FactKey } from '@nudgekit/rules/evaluator'
 import { createActions } from './actions.ts'
 import { createDecisions } from './decisions.ts'
-import { createDelivery, type DeliveryOptions } from './delivery/delivery.ts'
+import { createDelivery, QUEUE, type DeliveryOptions } from './delivery/delivery.ts'
 import { createTabChannel } from './delivery/tabs.ts'
 import { DEV, formatIssue, nudgeError, quote, type Warn } from './errors.ts'
 import { createFacts } from './facts.ts'
@@ -99,7 +99,7 @@ export function createNudge(options: NudgeOptions): Nudge {
    */
   const keyRecord = 'k1:' + endpoint
   const previous = store.get<string>(keyRecord)
-  const stranded = previous && previous !== key && store.get<{ q?: [] }>('q1:' + previous)?.q?.length
+  const stranded = previous && previous !== key && store.get<{ q?: [] }>(QUEUE + previous)?.q?.length
   const drain = stranded && browser ? createDelivery({ ...io, key: previous, fetch: options.fetch ?? fetch }) : undefined
   if (!stranded) store.set(keyRecord, key)
 

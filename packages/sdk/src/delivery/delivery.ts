@@ -45,6 +45,9 @@ interface QueueState {
   r: number
 }
 
+/** The prefix of the name under which `store` keeps a key's queue: `q1:<key>`. */
+export const QUEUE = 'q1:'
+
 const BATCH_SIZE = 50
 const INTERVAL_MS = 1000
 const TIMEOUT_MS = 10_000
@@ -64,7 +67,7 @@ const MAX_ATTEMPTS = 10
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { endpoint, key, fetch: post, store, timers, now, log } = options
   const url = endpoint + '/v1/events'
-  const name = 'q1:' + key
+  const name = QUEUE + key
   const controllers = new Set<AbortController>()
   let timer: unknown
   let attempt = 0
