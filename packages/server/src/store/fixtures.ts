@@ -31,3 +31,30 @@ export async function enqueueWebhook(store: Pick<Store, 'ingest'>, delivery: Web
   const event = makeEvent({ type: 'upgrade_requested', ts: delivery.now, account: delivery.account })
   return (await store.ingest('fixtures', [event], { route: () => [delivery] })).enqueued === 1
 }
+
+/** The day of the exposures `PRE_WINDOW_EXPOSURES` writes; their conversions come a day later. */
+const PRE_WINDOW_DAY = Date.UTC(2026, 0, 10)
+const DAY_MS = 86_400_000
+
+/**
+ * Exposure rows as a database before `window_converted_at` (SQLite 007, PostgreSQL 005) stored them: a converted
+ * account, one that did not convert and a converted held-out account, all of trigger `t`. SQL for both dialects.
+ */
+export const PRE_WINDOW_EXPOSURES = `insert into exposures (trigger, variant, account, first_exposed_at, last_exposed_at,
+  exposures, converted_at, conversions, expansion_mrr) values
+  ('t', 'a', 'won', ${PRE_WINDOW_DAY}, ${PRE_WINDOW_DAY}, 1, ${PRE_WINDOW_DAY + DAY_MS}, 1, 10),
+  ('t', 'a', 'lost', ${PRE_WINDOW_DAY}, ${PRE_WINDOW_DAY}, 1, null, 0, 0),
+  ('t', 'holdout', 'held', ${PRE_WINDOW_DAY}, ${PRE_WINDOW_DAY}, 1, ${PRE_WINDOW_DAY + DAY_MS}, 1, 10)`
+
+/**
+ * The lift counts of `PRE_WINDOW_EXPOSURES` on a migrated store, before and after a conversion recorded then:
+ * [accounts reached, conversions, reached_conversions, holdout accounts, holdout conversions] each time.
+ * @example expect(await windowCountsAcrossConversion(store)).toEqual({ migrated: [[2, 1, 1, 1, 1]], after: [[2, 2, 2, 1, 1]] })
+ */
+export async function windowCountsAcrossConversion(store: Store): Promise<{ migrated: number[][]; after: number[][] }> {
+  const counts = async () => (await store.aggregates({ from: PRE_WINDOW_DAY, to: PRE_WINDOW_DAY + DAY_MS })).map((r) =>
+    [r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions])
+  const migrated = await counts()
+  await store.recordConversion({ id: 'c', account: 'lost', to: 'pro', mrrDelta: 10, ts: PRE_WINDOW_DAY + 2 * DAY_MS }, 14 * DAY_MS)
+  return { migrated, after: await counts() }
+}

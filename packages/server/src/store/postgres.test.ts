@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { TEST_DATABASE_URL, testSchemas } from '../test-support/postgres.ts'
 import { EXPOSURE_EVENT_SQL } from './attribution.ts'
 import { storeContract } from './contract.ts'
-import { makeEvent } from './fixtures.ts'
+import { makeEvent, PRE_WINDOW_EXPOSURES, windowCountsAcrossConversion } from './fixtures.ts'
 import { readMigrations } from './migrations.ts'
 import { postgres } from './postgres.ts'
 import { StoreUnavailableError } from './types.ts'
@@ -35,8 +35,6 @@ describe('postgres store', () => {
   })
 
   it('carries credited conversions into the lift counts when an existing database migrates to 005', async () => {
-    const T = Date.UTC(2026, 0, 10)
-    const DAY = 86_400_000
     const schema = nextSchema()
     const sql = pg(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
     const store = postgres(TEST_DATABASE_URL, { schema })
@@ -47,17 +45,10 @@ describe('postgres store', () => {
         await sql.unsafe(migration.sql)
         await sql`insert into schema_migrations (version, applied_at) values (${migration.version}, 0)`
       }
-      // As version 004 stored them: a converted account, one that did not convert, a converted held-out account.
-      await sql.unsafe(`insert into exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures,
-        converted_at, conversions, expansion_mrr) values ('t', 'a', 'won', ${T}, ${T}, 1, ${T + DAY}, 1, 10),
-        ('t', 'a', 'lost', ${T}, ${T}, 1, null, 0, 0), ('t', 'holdout', 'held', ${T}, ${T}, 1, ${T + DAY}, 1, 10)`)
+      await sql.unsafe(PRE_WINDOW_EXPOSURES)
       expect(await store.migrate()).toEqual(['005_window_conversions'])
-      const counts = async () => (await store.aggregates({ from: T, to: T + DAY })).map((r) =>
-        [r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions])
-      expect(await counts()).toEqual([[2, 1, 1, 1, 1]])
-      // From now on a conversion counts for every exposure it follows, credited or not.
-      await store.recordConversion({ id: 'c', account: 'lost', to: 'pro', mrrDelta: 10, ts: T + 2 * DAY }, 14 * DAY)
-      expect(await counts()).toEqual([[2, 2, 2, 1, 1]])
+      // As on SQLite: credited conversions count for lift after the migration, then every conversion does.
+      expect(await windowCountsAcrossConversion(store)).toEqual({ migrated: [[2, 1, 1, 1, 1]], after: [[2, 2, 2, 1, 1]] })
     } finally {
       await sql.end()
       await store.close()

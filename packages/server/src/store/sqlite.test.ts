@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EXPOSURE_EVENT_SQL } from './attribution.ts'
 import { storeContract } from './contract.ts'
-import { makeEvent } from './fixtures.ts'
+import { makeEvent, PRE_WINDOW_EXPOSURES, windowCountsAcrossConversion } from './fixtures.ts'
 import { readMigrations } from './migrations.ts'
 import { sqlite } from './sqlite.ts'
 
@@ -30,8 +30,6 @@ describe('sqlite store', () => {
   })
 
   it('carries credited conversions into the lift counts when an existing database migrates to 007', async () => {
-    const T = Date.UTC(2026, 0, 10)
-    const DAY = 86_400_000
     const path = join(dir, 'upgrade.db')
     const db = new DatabaseSync(path)
     db.exec('CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)')
@@ -39,18 +37,12 @@ describe('sqlite store', () => {
       db.exec(migration.sql)
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)').run(migration.version)
     }
-    // As version 006 stored them: a converted account, one that did not convert, a converted held-out account.
-    db.exec(`INSERT INTO exposures (trigger, variant, account, first_exposed_at, last_exposed_at, exposures, converted_at,
-      conversions, expansion_mrr) VALUES ('t', 'a', 'won', ${T}, ${T}, 1, ${T + DAY}, 1, 10),
-      ('t', 'a', 'lost', ${T}, ${T}, 1, NULL, 0, 0), ('t', 'holdout', 'held', ${T}, ${T}, 1, ${T + DAY}, 1, 10)`)
+    db.exec(PRE_WINDOW_EXPOSURES)
     db.close()
     const store = sqlite(path)
-    const counts = async () => (await store.aggregates({ from: T, to: T + DAY })).map((r) =>
-      [r.accounts_reached, r.conversions, r.reached_conversions, r.holdout_accounts, r.holdout_conversions])
-    expect(await counts()).toEqual([[2, 1, 1, 1, 1]])
-    // From now on a conversion counts for every exposure it follows, credited or not.
-    await store.recordConversion({ id: 'c', account: 'lost', to: 'pro', mrrDelta: 10, ts: T + 2 * DAY }, 14 * DAY)
-    expect(await counts()).toEqual([[2, 2, 2, 1, 1]])
+    // Credited conversions count for lift after the migration; from then on a conversion counts for every
+    // exposure it follows, credited or not.
+    expect(await windowCountsAcrossConversion(store)).toEqual({ migrated: [[2, 1, 1, 1, 1]], after: [[2, 2, 2, 1, 1]] })
     await store.close()
   })
 
