@@ -64,11 +64,11 @@ function sqlitePath(flags: DatabaseFlags, io: CliIO): string {
  */
 export async function withDatabase<T>(flags: DatabaseFlags, io: CliIO, action: string, work: (store: Store) => Promise<T>): Promise<T> {
   const url = databaseUrl(flags, io, action)
+  const path = sqlitePath(flags, io)
   let opened: OpenedDatabase
   if (url !== undefined) {
     opened = { store: await openPostgres(url, action), label: redactUrl(url), flag: '--database-url' }
-  } else if (flags.db !== undefined || existsSync(sqlitePath(flags, io))) {
-    const path = sqlitePath(flags, io)
+  } else if (flags.db !== undefined || existsSync(path)) {
     if (!existsSync(path)) {
       throw new UsageError(`Failed to ${action}: no database at ${path}. Pass the file 'nudgekit serve --db' writes to.`)
     }
