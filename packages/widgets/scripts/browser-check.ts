@@ -229,9 +229,21 @@ for (const copy of ['preact', 'preact-11'] as const) {
       const top = await page.evaluate(() => ({ active: document.activeElement?.id, top: document.getElementById('far')?.getBoundingClientRect().top }))
       assert.equal(top.active, 'far')
       assert.ok((top.top ?? 0) >= bannerBottom, `focused button at ${top.top}px, under the banner ending at ${bannerBottom}px`)
+      // The padding is restored in the same task that removes the banner: no frame in which the page keeps
+      // clearance for a banner that is gone. A mutation observer's callback (a microtask) reads it then.
+      await page.evaluate(() => {
+        const shadow = document.querySelector('body > [data-nudgekit]')!.shadowRoot!
+        const seen = window as unknown as { paddingAtRemoval?: string }
+        new MutationObserver((records, observer) => {
+          if (!records.some((record) => [...record.removedNodes].some((node) => (node as Element).querySelector?.('.nk-banner') || (node as Element).matches?.('.nk-banner')))) return
+          seen.paddingAtRemoval = document.documentElement.style.getPropertyValue('scroll-padding-block-start')
+          observer.disconnect()
+        }).observe(shadow, { childList: true, subtree: true })
+      })
       const banner = page.locator('.nk-banner')
       await banner.getByRole('button', { name: 'Dismiss' }).click()
       await banner.waitFor({ state: 'detached' })
+      assert.equal(await page.evaluate(() => (window as unknown as { paddingAtRemoval?: string }).paddingAtRemoval), '')
       assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('scroll-padding-block-start')), '')
       await page.close()
     })
