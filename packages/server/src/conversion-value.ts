@@ -26,6 +26,27 @@ export function unknownTarget(rules: CompiledRules, to: string): RequestIssue | 
 }
 
 /**
+ * The warning for a `from` that is not a plan of the rules, when billing sent `mrr_delta` (so `from` values
+ * nothing and is not stored); undefined when absent or known.
+ * @example unknownFrom(rules, 'fre')?.code // 'unknown_plan'
+ */
+export function unknownFrom(rules: CompiledRules, from: string | undefined): RequestIssue | undefined {
+  if (from === undefined || rules.plans.some((p) => p.id === from)) return undefined
+  return { ...unknownPlan(rules, from), message: `'${from}' is not a plan of the rules; the conversion was recorded with the mrr_delta sent`,
+    hint: `If it is not a plan billing still sells from older rules, check it against the rules' plans: ${rules.plans.map((p) => p.id).join(', ')}.` }
+}
+
+/** The issue of a `from` that is not a plan of the rules. */
+function unknownPlan(rules: CompiledRules, from: string): RequestIssue {
+  return {
+    code: 'unknown_plan',
+    path: 'from',
+    message: `'${from}' is not a plan of the rules`,
+    hint: `Pass mrr_delta, or one of: ${rules.plans.map((p) => p.id).join(', ')}`,
+  }
+}
+
+/**
  * MRR delta of moving to `to`: an add-on's monthly price, or a plan's monthly price minus that of `from`
  * (default: the plan below `to` on the ladder; the first plan counts from 0). An issue for unknown ids.
  * @example defaultMrrDelta(rules, 'pro', 'free') // 49
@@ -48,13 +69,6 @@ export function defaultMrrDelta(rules: CompiledRules, to: string, from?: string)
     return monthlyPrice(target.price) - (below ? monthlyPrice(below.price) : 0)
   }
   const previous = rules.plans.find((p) => p.id === from)
-  if (!previous) {
-    return {
-      code: 'unknown_plan',
-      path: 'from',
-      message: `'${from}' is not a plan of the rules`,
-      hint: `Pass mrr_delta, or one of: ${rules.plans.map((p) => p.id).join(', ')}`,
-    }
-  }
+  if (!previous) return unknownPlan(rules, from)
   return monthlyPrice(target.price) - monthlyPrice(previous.price)
 }

@@ -7,8 +7,6 @@ import { makeEvent, uuidv7 } from './store/fixtures.ts'
 import { postgres } from './store/postgres.ts'
 import { sqlite } from './store/sqlite.ts'
 import type { Store } from './store/types.ts'
-import type { CompiledRules } from '@nudgekit/rules/evaluator'
-import { knownTriggers } from './routes/events.ts'
 import { TEST_DATABASE_URL, testSchemas } from './test-support/postgres.ts'
 import { compileRules } from './test-support/rules.ts'
 
@@ -238,6 +236,24 @@ describe.each(stores)('input validation on %s', (_label, open) => {
       const unvalued = await post('/v1/conversions', conversion({ to: 'legacy-gold' }), SK)
       expect(unvalued.status).toBe(400)
       expect(((await unvalued.json()) as ErrorAnswer).error.issues).toEqual([expect.objectContaining({ code: 'unknown_target', path: 'to' })])
+    })
+
+    it('warns about a from that is no plan of the rules when mrr_delta is sent, and refuses it when from would value the conversion', async () => {
+      const fromWarning = {
+        code: 'unknown_plan', path: 'from',
+        message: "'fre' is not a plan of the rules; the conversion was recorded with the mrr_delta sent",
+        hint: "If it is not a plan billing still sells from older rules, check it against the rules' plans: free, pro.",
+      }
+      const valued = await post('/v1/conversions', conversion({ id: 'inv_from_1', to: 'pro', from: 'fre', mrr_delta: 49 }), SK)
+      expect(valued.status).toBe(201)
+      expect(await valued.json()).toMatchObject({ mrr_delta: 49, warnings: [fromWarning] })
+      // Both ids unknown: both said, `to` first.
+      const both = await post('/v1/conversions', conversion({ id: 'inv_from_2', to: 'legacy-gold', from: 'fre', mrr_delta: 5 }), SK)
+      expect(((await both.json()) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['unknown_target', 'unknown_plan'])
+      expect(await (await post('/v1/conversions', conversion({ id: 'inv_from_3', to: 'pro', from: 'free', mrr_delta: 49 }), SK)).json()).not.toHaveProperty('warnings')
+      const unvalued = await post('/v1/conversions', conversion({ id: 'inv_from_4', to: 'pro', from: 'fre' }), SK)
+      expect(unvalued.status).toBe(400)
+      expect(((await unvalued.json()) as ErrorAnswer).error.issues).toEqual([expect.objectContaining({ code: 'unknown_plan', path: 'from' })])
     })
 
     it(`bounds mrr_delta to ±${MRR_DELTA_LIMIT}, so sums stay finite`, async () => {
@@ -575,24 +591,5 @@ describe('openapi.json agrees with the server', () => {
     expect(Object.keys(forecast).sort()).toEqual(keysOf(schemas.Forecast))
     expect(Object.keys(forecast.rows[0]).sort()).toEqual(keysOf(schemas.Forecast.properties.rows.items))
     expect(spec.paths['/v1/stats'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Stats' })
-  })
-})
-
-describe('knownTriggers', () => {
-  it('remembers the triggers and variants of every rules version served, so cached pages keep counting', () => {
-    const base = { version: 2, metrics: {}, features: {}, plans: [], addons: [], defaults: {}, attribution: { windowMs: 1 } }
-    const version = (hash: string, triggers: Array<[string, string[], number?]>) => ({
-      ...base, hash, triggers: triggers.map(([id, arms, holdoutPercent = 0]) => ({ id, arms: arms.map((name) => ({ name })), holdoutPercent })),
-    }) as unknown as CompiledRules
-    const known = knownTriggers()
-    known(version('v1', [['old', ['default']], ['exp', ['a']], ['was-held', ['default'], 10]]))
-    const variantsOf = known(version('v2', [['exp', ['a', 'b'], 5], ['new', ['default']], ['was-held', ['default']]]))
-    expect([...variantsOf('old')!]).toEqual(['default'])
-    expect([...variantsOf('exp')!]).toEqual(['a', 'b', 'holdout'])
-    // A holdout once served stays known: pages with those rules cached still send its exposures.
-    expect([...variantsOf('was-held')!]).toEqual(['default', 'holdout'])
-    expect(variantsOf('new')?.has('default')).toBe(true)
-    expect(variantsOf('new')?.has('holdout')).toBe(false)
-    expect(variantsOf('never')).toBeUndefined()
   })
 })

@@ -81,7 +81,7 @@ const answers = {
     id: string, account: string, to: string, mrr_delta: number, ts: dateTime,
     credited: nullable(object({ trigger: string, variant: string, exposed_at: dateTime })),
     duplicate: { type: 'boolean' },
-    warnings: { type: 'array', items: ref('Issue'), description: 'Present only when there is some: `unknown_target` when `to` is neither a plan nor an add-on of the rules and the conversion was recorded with the `mrr_delta` sent (a legacy plan, or a typo).' },
+    warnings: { type: 'array', items: ref('Issue'), description: 'Present only when there is some: `unknown_target` when `to` is neither a plan nor an add-on of the rules and the conversion was recorded with the `mrr_delta` sent (a legacy plan, or a typo); `unknown_plan` likewise for a `from` that is no plan of the rules.' },
   }, ['warnings']),
   State: object({
     account: string,
@@ -153,7 +153,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: { summary: "An upgrade confirmed by billing, credited to the account's last exposure", security: sk,
           requestBody: { required: true, content: { 'application/json': { schema: ref('Conversion') } } },
           responses: {
-            201: answer('Recorded; `credited` names the trigger and variant, `warnings` a `to` the rules lack (`unknown_target`)', ref('ConversionAnswer')),
+            201: answer('Recorded; `credited` names the trigger and variant, `warnings` a `to` or `from` the rules lack (`unknown_target`, `unknown_plan`)', ref('ConversionAnswer')),
             200: answer('Already recorded with the same body (same id): the recorded conversion', ref('ConversionAnswer')),
             409: answer('The id was recorded with another account, to, from, mrr_delta or ts (`conversion_conflict`); `error.issues` names each'),
             400: badBody,

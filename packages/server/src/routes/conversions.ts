@@ -1,6 +1,6 @@
 // POST /v1/conversions (secret key): an upgrade confirmed by billing, credited to the last exposure.
 import type { Hono } from 'hono'
-import { defaultMrrDelta, unknownTarget } from '../conversion-value.ts'
+import { defaultMrrDelta, unknownFrom, unknownTarget } from '../conversion-value.ts'
 import type { RouteDeps } from '../http/deps.ts'
 import type { AppEnv } from '../http/env.ts'
 import { errorResponse, fromZod, summarize, isErrorResponse, type RequestIssue } from '../http/errors.ts'
@@ -52,10 +52,11 @@ export function conversionsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       exposed_at: new Date(result.attribution.exposedAt).toISOString(),
     }
     // Billing may report a plan the rules no longer have: recorded as sent, and said, in case it is a typo.
-    const unknown = input.mrr_delta === undefined ? undefined : unknownTarget(rules, input.to)
+    const warnings = input.mrr_delta === undefined ? []
+      : [unknownTarget(rules, input.to), unknownFrom(rules, input.from)].filter((issue) => issue !== undefined)
     return c.json(
       { id: result.id, account: result.account, to: result.to, mrr_delta: result.mrrDelta,
-        ts: new Date(result.ts).toISOString(), credited, duplicate: result.duplicate, ...(unknown ? { warnings: [unknown] } : {}) },
+        ts: new Date(result.ts).toISOString(), credited, duplicate: result.duplicate, ...(warnings.length > 0 ? { warnings } : {}) },
       result.duplicate ? 200 : 201,
     )
   })
