@@ -143,7 +143,7 @@ export function openApiDocument(): Record<string, unknown> {
             'text/plain': { schema: ref('EventBatch') },
           } },
           responses: {
-            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had (`unknown_trigger`, `unknown_variant`): `holdout` is a variant only of a trigger some served rules held accounts out of, so a `holdout` event or `holdout` variant of another trigger is rejected; and an event of an experiment\'s trigger without its `variant`, but for `holdout` events (`unknown_variant`)', ref('EventsAnswer')),
+            202: answer('After commit; each event is validated against the Event schema, and an invalid one is listed in `rejected`, as is one whose `trigger`, or `variant` of it, no rules served since the server started had, nor the exposures stored (`unknown_trigger`, `unknown_variant`): `holdout` is a variant only of a trigger some served rules held accounts out of, or with stored holdout exposures, so a `holdout` event or `holdout` variant of another trigger is rejected; and an event of an experiment\'s trigger without its `variant`, but for `holdout` events (`unknown_variant`)', ref('EventsAnswer')),
             400: badBody,
             ...pick(401, 413, 415, 429, 503),
           },

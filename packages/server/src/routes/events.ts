@@ -10,7 +10,7 @@ import { HOLDOUT_VARIANT_TYPES } from '../http/event-fields.ts'
 import { readJson } from '../http/json-body.ts'
 import { EVENT_MAX_AGE_MS, EVENT_MAX_FUTURE_MS, eventBatchSchema, eventSchema, type EventInput } from '../http/schemas.ts'
 import type { CompiledRules } from '@nudgekit/rules/evaluator'
-import type { NudgeEvent } from '../store/types.ts'
+import type { NudgeEvent, TriggerArm } from '../store/types.ts'
 
 const DAY_MS = 86_400_000
 /** The part of the body that decides whether the batch is read; the metadata is checked field by field. */
@@ -32,7 +32,7 @@ export interface Rejection {
 export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   // Fingerprints of the keys seen, each a known publishable key (checked before use), so the map stays small.
   const sources = new Map<string, string>()
-  const known = knownTriggers()
+  const known = knownTriggers(() => deps.store.recordedArms())
   app.post('/v1/events', async (c) => {
     // A header key is checked before the body is read, so a wrong key is a 401 whatever the body; only
     // sendBeacon's requests, which cannot set headers, carry the key in the body.
@@ -70,9 +70,11 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     }
 
     const now = deps.now()
-    const variantsOf = known(deps.rules.current())
+    const variantsOf = known.serve(deps.rules.current())
     const valid: NudgeEvent[] = []
     const rejected: Rejection[] = []
+    // Events the served rules do not know, checked again once the store's arms are known too.
+    const unsure: Array<{ index: number; event: NudgeEvent }> = []
     const reject = (index: number, issues: RequestIssue[]) => rejected.push({ index, error: summarize(issues), issues })
     batch.data.events.forEach((raw, index) => {
       const serialized = serialize(raw)
@@ -96,9 +98,21 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
         }])
       }
       const problem = event.trigger === undefined ? undefined : unknownTrigger(event, index, variantsOf(event.trigger))
+      if (problem && !known.recalled) return void unsure.push({ index, event })
       if (problem) return reject(index, [problem])
       valid.push(event)
     })
+    if (unsure.length > 0) {
+      // Once per process, and only when an event needs it. A store that is down answers 503 (the batch is sent
+      // again), rather than refusing events the store may know: the next batch reads it again.
+      await known.recall()
+      for (const { index, event } of unsure) {
+        const problem = unknownTrigger(event, index, variantsOf(event.trigger!))
+        if (problem) reject(index, [problem])
+        else valid.push(event)
+      }
+      rejected.sort((a, b) => a.index - b.index)
+    }
 
     let source = sources.get(key)
     if (source === undefined) sources.set(key, (source = keyFingerprint(key)))
@@ -121,29 +135,70 @@ export function eventsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   })
 }
 
+/** The arms of the triggers known to a server: see `knownTriggers`. */
+export interface KnownTriggers {
+  /**
+   * The lookup of trigger id → arms, the arms of `rules` added first (read again only when their hash changes). The
+   * lookup stays live: arms added later, by other rules or by `recall`, show in it.
+   */
+  serve(rules: CompiledRules): (trigger: string) => ReadonlySet<string> | undefined
+  /** True once the store's arms were added. */
+  readonly recalled: boolean
+  /**
+   * Adds the arms the store recorded, on the first call that succeeds; calls made while a read is under way share it,
+   * and one that fails (the store is down) rejects, leaving the next call to read again.
+   */
+  recall(): Promise<void>
+}
+
 /**
- * Trigger ids → their arms (variant names, and `holdout` once some version held accounts out of it), for every
- * rules version this server has served since it started: a page that showed a prompt from cached rules before an
- * edit removed its trigger still has its events counted, while ids no rules file ever had (a typo in a custom
- * integration) and holdout exposures of a trigger that never had a holdout (forged to take conversion credit, or
- * to make a lift appear) are refused. Rules are read again only when their hash changes.
- * @example const variantsOf = knownTriggers()(rules); variantsOf('contacts-80') // Set { 'a', 'b', 'holdout' }
+ * Trigger ids → their arms (variant names, and `holdout` once some version held accounts out of it): those of every
+ * rules version this server has served since it started, and those of the exposures the store holds (`recorded`:
+ * `Store.recordedArms`), which are arms of versions served before, by this process before a restart or by another
+ * instance on the same database. So a page that showed a prompt from cached rules before an edit removed its trigger or
+ * arm still has its events counted, here or after a restart, while ids no rules file ever had (a typo in a custom
+ * integration) and holdout exposures of a trigger that never had a holdout (forged to take conversion credit, or to
+ * make a lift appear) are refused. The store is read once, when a batch first has an event the served rules do not
+ * know: an arm that no rules served by this process had, and that no account had been shown or held out of by then, is
+ * not known, so its events are refused (sent only by a page still on older rules that first exposed an account to it
+ * after that read).
+ * @example const known = knownTriggers(() => store.recordedArms()); known.serve(rules)('contacts-80') // Set { 'a', 'b', 'holdout' }
  */
-export function knownTriggers(): (rules: CompiledRules) => (trigger: string) => ReadonlySet<string> | undefined {
+export function knownTriggers(recorded: () => Promise<readonly TriggerArm[]>): KnownTriggers {
   const triggers = new Map<string, Set<string>>()
   const hashes = new Set<string>()
   const lookup = (trigger: string) => triggers.get(trigger)
-  return (rules) => {
-    if (!hashes.has(rules.hash)) {
-      hashes.add(rules.hash)
-      for (const { id, arms, holdoutPercent } of rules.triggers) {
-        const variants = triggers.get(id) ?? new Set()
-        for (const arm of arms) variants.add(arm.name)
-        if (holdoutPercent > 0) variants.add('holdout')
-        triggers.set(id, variants)
+  const add = (trigger: string, arm: string) => {
+    const arms = triggers.get(trigger)
+    if (arms) arms.add(arm)
+    else triggers.set(trigger, new Set([arm]))
+  }
+  let recalled = false
+  let reading: Promise<void> | undefined
+  return {
+    serve(rules) {
+      if (!hashes.has(rules.hash)) {
+        hashes.add(rules.hash)
+        for (const { id, arms, holdoutPercent } of rules.triggers) {
+          for (const arm of arms) add(id, arm.name)
+          if (holdoutPercent > 0) add(id, 'holdout')
+        }
       }
-    }
-    return lookup
+      return lookup
+    },
+    get recalled() {
+      return recalled
+    },
+    recall() {
+      reading ??= recorded().then((arms) => {
+        for (const { trigger, variant } of arms) add(trigger, variant)
+        recalled = true
+      }, (error: unknown) => {
+        reading = undefined
+        throw error
+      })
+      return reading
+    },
   }
 }
 

@@ -307,6 +307,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.eligibleAccounts(T0 - DAY)).toEqual([])
     })
 
+    it('lists each trigger × variant exposures were stored for, the holdout only where an account was held out', async () => {
+      expect(await store.recordedArms()).toEqual([])
+      const at = (type: NudgeEvent['type'], trigger: string, variant: string | undefined, account: string) =>
+        makeEvent({ type, ts: T0, trigger, account, ...(variant ? { variant } : {}) })
+      await store.ingest('pk', [
+        at('impression', 't1', 'a', 'x'), at('impression', 't1', 'a', 'y'), at('impression', 't1', 'b', 'x'),
+        at('holdout', 't1', 'holdout', 'z'),
+        // Events of other kinds store no exposure: their arms are not listed, nor the holdout an eligible event names.
+        at('click', 't2', 'only-clicked', 'x'), at('eligible', 't3', 'holdout', 'x'), at('impression', 't3', undefined, 'y'),
+        // A holdout exposure counts in the holdout arm, whatever variant it names.
+        at('holdout', 't4', 'default', 'x'),
+      ])
+      const arms = (await store.recordedArms()).map(({ trigger, variant }) => `${trigger}/${variant}`).sort()
+      expect(arms).toEqual(['t1/a', 't1/b', 't1/holdout', 't3/default', 't4/holdout'])
+    })
+
     const delivery = (id: string, overrides: Partial<WebhookEnqueue> = {}): WebhookEnqueue => ({
       id, route: 'cs', account: 'a', key: 't', payload: `{"id":"${id}"}`, now: T0, renotifyMs: DAY, ...overrides,
     })

@@ -39,6 +39,7 @@ function storeCalls(store: Store): Record<string, Promise<unknown>> {
     aggregates: store.aggregates({ from: 0, to: ts }),
     daily: store.daily({ from: 0, to: ts }),
     eligibleAccounts: store.eligibleAccounts(0),
+    recordedArms: store.recordedArms(),
     webhookCounts: store.webhookCounts(ts),
   }
 }

@@ -14,12 +14,14 @@ import { readMigrations } from './migrations.ts'
 import { codeOf, isRetryable, isUnavailable } from './postgres-errors.ts'
 import { postgresIngest } from './postgres-ingest.ts'
 import { postgresOutbox } from './postgres-outbox.ts'
+import { RECORDED_ARMS_SQL } from './recorded-arms.ts'
 import { dayOf } from './rollup.ts'
 import {
   StoreUnavailableError,
   type AccountTriggerState,
   type ConversionResult,
   type Store,
+  type TriggerArm,
 } from './types.ts'
 import type { DailyPoint, StatsFilter } from '../stats/types.ts'
 
@@ -202,6 +204,7 @@ export function postgres(url: string, options: PostgresOptions = {}): Store {
             select 1 from conversions c where c.account = e.account and c.ts >= e.first_eligible_at)
           group by e.trigger order by e.trigger`),
       ]),
+    recordedArms: () => call(async () => [...(await sql.unsafe<TriggerArm[]>(RECORDED_ARMS_SQL))]),
     ...postgresOutbox(sql, call),
     ping: () => call(async () => void (await sql`select 1`)),
     close: () => sql.end({ timeout: 2 }),

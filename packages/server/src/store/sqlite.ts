@@ -13,6 +13,7 @@ import {
 import { assembleAggregates, cohortRange, type CohortRow, type ConvertedRow, type CountRow } from './aggregate.ts'
 import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
+import { RECORDED_ARMS_SQL } from './recorded-arms.ts'
 import { dayOf } from './rollup.ts'
 import { sqliteUnavailable } from './sqlite-errors.ts'
 import { createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
@@ -23,6 +24,7 @@ import {
   type ConversionResult,
   type IngestResult,
   type Store,
+  type TriggerArm,
 } from './types.ts'
 
 export interface SqliteOptions {
@@ -225,6 +227,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
           .filter((r) => r.accounts > 0)
           .map((r) => ({ ...r })),
       ),
+    recordedArms: () => call(() => all<TriggerArm>(RECORDED_ARMS_SQL).map((r) => ({ ...r }))),
     ...sqliteOutbox({ statement, transaction, call }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {

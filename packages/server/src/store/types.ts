@@ -87,6 +87,12 @@ export interface ConversionResult {
   duplicate: boolean
 }
 
+/** An arm of a trigger: one of its experiment's variants, `default` without an experiment, or `holdout`. */
+export interface TriggerArm {
+  trigger: string
+  variant: string
+}
+
 export interface EligibleCount {
   trigger: string
   /** Accounts with an `eligible` event since `since` and no conversion after they became eligible. */
@@ -260,6 +266,12 @@ export interface Store {
   daily(filter: StatsFilter): Promise<DailyPoint[]>
   /** Accounts per trigger currently eligible: an `eligible` event at or after `since`, not converted since. */
   eligibleAccounts(since: number): Promise<EligibleCount[]>
+  /**
+   * The trigger × variant pairs exposures were stored for (impressions, and `holdout` for holdout exposures), in no
+   * particular order: arms of rules versions served before, as POST /v1/events checks events against the served
+   * rules before storing them. Read through the exposures' index, so the cost grows with the arms, not the accounts.
+   */
+  recordedArms(): Promise<TriggerArm[]>
   /**
    * Leases up to `limit` deliveries of `routes` that are due at `now` (scheduled then or earlier, and not
    * leased, or leased until `now` or earlier: their instance stopped) to `owner` until `now + leaseMs`, and
