@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHandler } from '../handler.ts'
+import { makeEvent } from '../store/fixtures.ts'
 import { sqlite } from '../store/sqlite.ts'
 import { compileRules } from '../test-support/rules.ts'
 import { nodeMiddleware, serve, type RunningServer } from './node.ts'
@@ -32,6 +33,64 @@ describe('serve', () => {
     await expect(serve({ port: first.port, rules, store, keys, logger: silent })).rejects.toThrow(
       `Failed to start the server: port ${first.port} on 127.0.0.1 is in use. Pass --port with a free port, or stop the other server.`,
     )
+  })
+})
+
+/** Sends `parts` of a raw HTTP/1.1 exchange on one connection, a pause between them, and resolves with what came back. */
+function exchange(url: string, parts: ReadonlyArray<string | Buffer>, { end = true } = {}): Promise<string> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname)
+    let answer = ''
+    socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk)).on('error', reject)
+    socket.on('close', () => resolve(answer))
+    socket.once('connect', async () => {
+      for (const part of parts) {
+        socket.write(part)
+        await new Promise((next) => setTimeout(next, 20))
+      }
+      if (end) socket.end()
+      else socket.destroy()
+    })
+  })
+}
+
+/** The head of a POST /v1/events with a declared length, keyed, closing the connection after its answer. */
+const eventsHead = (length: number) =>
+  `POST /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${keys.publishable}\r\n` +
+  `content-type: application/json\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n`
+
+describe('reading a body with a declared length', () => {
+  const batch = () => JSON.stringify({ events: [makeEvent({ type: 'impression', ts: Date.now() - 1000, trigger: 'contacts-80', variant: 'a' })] })
+
+  it('reads the whole body when it arrives in several packets', async () => {
+    const server = await serve({ port: 0, rules, store, keys, logger: silent })
+    running.push(server)
+    const body = Buffer.from(batch())
+    const answer = await exchange(server.url, [eventsHead(body.length), body.subarray(0, 10), body.subarray(10, 40), body.subarray(40)])
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /)
+    expect(answer).toContain('"accepted":1')
+  })
+
+  it('answers 400 naming the offset of a byte that is not UTF-8, as for any body', async () => {
+    const server = await serve({ port: 0, rules, store, keys, logger: silent })
+    running.push(server)
+    const body = Buffer.concat([Buffer.from('{"events":["'), Buffer.from([0xff]), Buffer.from('"]}')])
+    const answer = await exchange(server.url, [eventsHead(body.length), body])
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+    expect(answer).toContain('byte 0xff at offset 12')
+  })
+
+  it('keeps serving after a client leaves in the middle of its body', async () => {
+    const server = await serve({ port: 0, rules, store, keys, logger: silent })
+    running.push(server)
+    expect(await exchange(server.url, [eventsHead(1000), '{"events":['], { end: false })).toBe('')
+    const response = await fetch(`${server.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.publishable}`, 'content-type': 'application/json' },
+      body: batch(),
+    })
+    expect(response.status).toBe(202)
   })
 })
 

@@ -46,8 +46,50 @@ function mountPrefix(req: IncomingMessage): string | undefined {
 
 const fetchWith = (handler: Handler) => async (request: Request, env: unknown) => {
   const { incoming, outgoing } = env as HttpBindings
+  readsDirectly(request, incoming)
   const response = await handler(request, { ip: incoming.socket.remoteAddress, basePath: mountPrefix(incoming) })
   return response.status === 204 || response.status === 304 ? writeBodiless(response, outgoing) : response
+}
+
+/**
+ * Gives the request `arrayBuffer()` and `text()` that read the body from Node's stream itself when it declares its
+ * length, instead of through the `Request` and web stream @hono/node-server builds on first read: for an event
+ * batch those cost more than parsing its JSON. Only the body's first read goes this way; the body-limit middleware
+ * replaces the request of a body without a declared length (or too long) with its own, which reads as before.
+ * Measured on the ingest bench (SQLite, medians of interleaved runs): server CPU per 1,000 events −8 to −10 %,
+ * peak RSS ~265 → ~165 MB.
+ */
+function readsDirectly(request: Request, incoming: IncomingMessage): void {
+  const length = incoming.headers['content-length']
+  if (length === undefined || incoming.headers['transfer-encoding'] !== undefined) return
+  if (request.method === 'GET' || request.method === 'HEAD') return
+  let read: Promise<Buffer> | undefined
+  const bytes = () => (read ??= readBody(incoming))
+  Object.defineProperties(request, {
+    arrayBuffer: { value: async () => arrayBufferOf(await bytes()) },
+    text: { value: async () => UTF8.decode(await bytes()) },
+  })
+}
+
+/** As `Request.text()` decodes: UTF-8, a byte-order mark dropped, malformed bytes replaced. */
+const UTF8 = new TextDecoder()
+
+/** The body's bytes: as a body parser left them (`rawBody`, or nothing once it consumed the stream), or as they arrive. */
+function readBody(incoming: IncomingMessage & { rawBody?: unknown }): Promise<Buffer> {
+  if (incoming.rawBody instanceof Buffer) return Promise.resolve(incoming.rawBody)
+  if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
+    incoming.once('error', reject)
+    incoming.once('close', () => reject(new Error('[nudgekit] Failed to read the body: the connection closed before it ended.')))
+  })
+}
+
+/** The bytes as an `ArrayBuffer` of their own (a chunk may be a view of a larger buffer). */
+function arrayBufferOf(buffer: Buffer): ArrayBuffer {
+  return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer
 }
 
 /**
