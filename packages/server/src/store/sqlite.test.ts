@@ -55,6 +55,24 @@ describe('sqlite store', () => {
     expect(stderr).toContain('Warning: other')
   })
 
+  it('checkpoints the WAL on a thread once ingest starts, which neither keeps the process alive nor prints warnings', () => {
+    const store = pathToFileURL(join(import.meta.dirname, 'sqlite.ts')).href
+    const path = join(dir, 'checkpoints.db')
+    const events = Array.from({ length: 200 }, (_, i) => makeEvent({ type: 'impression', ts: Date.UTC(2026, 0, 1) + i, trigger: 't', account: `a${i}` }))
+    // Never closed: the thread must let the process end. The store's own automatic checkpoint waits for far
+    // more pages than this writes, so the database file only grows through the thread.
+    const script = `import { statSync } from 'node:fs'; import { sqlite } from ${JSON.stringify(store)}
+      const path = ${JSON.stringify(path)}; const store = sqlite(path); const before = statSync(path).size
+      await store.ingest('pk', ${JSON.stringify(events)})
+      for (let i = 0; i < 100 && statSync(path).size === before; i++) await new Promise((r) => setTimeout(r, 50))
+      console.log(JSON.stringify({ before, after: statSync(path).size }))`
+    const { status, stdout, stderr } = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 })
+    expect(stderr).toBe('')
+    expect(status).toBe(0)
+    const { before, after } = JSON.parse(stdout) as { before: number; after: number }
+    expect(after).toBeGreaterThan(before)
+  })
+
   it('keeps accepted events across a reopen of the file', async () => {
     const path = join(dir, 'reopen.db')
     const first = sqlite(path)

@@ -15,6 +15,7 @@ import { groupCommit } from './group-commit.ts'
 import { readMigrations } from './migrations.ts'
 import { RECORDED_ARMS_SQL } from './recorded-arms.ts'
 import { dayOf } from './rollup.ts'
+import { walCheckpoints } from './sqlite-checkpoints.ts'
 import { sqliteUnavailable } from './sqlite-errors.ts'
 import { createIngestCommit, openConnection, type IngestJob } from './sqlite-ingest.ts'
 import { sqliteOutbox } from './sqlite-outbox.ts'
@@ -44,6 +45,9 @@ type Row = Record<string, SQLInputValue>
 
 /**
  * Opens a SQLite database with `node:sqlite` and applies pending migrations. Pass `':memory:'` for tests.
+ * Commits happen on the calling thread; once ingest starts, a file's WAL is checkpointed on a worker thread
+ * (`walCheckpoints`), so copying the log into the database, and its fsync, no longer block the event loop.
+ * `close()` stops the thread.
  *
  * @example
  * const store = sqlite('./nudgekit.db')
@@ -106,8 +110,11 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
   if (options.migrate !== false) migrate()
 
   const commit = createIngestCommit(db, statement)
+  // An in-memory database has no WAL; a file's is checkpointed on a thread once ingest starts.
+  const checkpoints = path === ':memory:' || path === '' ? undefined : walCheckpoints(db, path)
   const ingest = groupCommit(async (jobs: IngestJob[]): Promise<IngestResult[]> => {
     const outcomes = await call(() => commit(jobs))
+    checkpoints?.wake()
     return jobs.map((job, i) => {
       const outcome = outcomes[i]!
       const result = { accepted: outcome.accepted, duplicates: outcome.duplicates }
@@ -231,6 +238,7 @@ export function sqlite(path: string, options: SqliteOptions = {}): Store {
     ...sqliteOutbox({ statement, transaction, call }),
     ping: () => call(() => void get('SELECT 1')),
     close: async () => {
+      await checkpoints?.close()
       if (db.isOpen) db.close()
     },
   }
