@@ -9,15 +9,21 @@ import { runIngest, type IngestTarget } from './ingest.ts'
 const PUBLISHABLE = 'pk_bench_0123456789abcdef'
 const SECRET = 'sk_bench_0123456789abcdef'
 /** Node for the server children; `BENCH_NODE_ARGS` adds flags, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
-const NODE = [process.execPath, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--conditions=@nudgekit/source']
+const NODE_BUILT = [process.execPath, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]
+/** Node for TypeScript sources of the workspace. */
+const NODE = [...NODE_BUILT, '--conditions=@nudgekit/source']
 
-/** The server's source folder; `BENCH_SERVER_SRC` points at another checkout to compare against it. */
-const SERVER_SRC = process.env.BENCH_SERVER_SRC ?? 'packages/server/src'
+/**
+ * The CLI users run: the built package (`pnpm bench` builds it first), which needs no type stripping and holds
+ * ~30 MB less than running from source. `BENCH_SERVER_SRC`, a server source folder (of another checkout, say),
+ * runs that from source instead, to compare two versions with each other.
+ */
+const CLI = process.env.BENCH_SERVER_SRC ? [...NODE, `${process.env.BENCH_SERVER_SRC}/cli/main.ts`] : [...NODE_BUILT, 'packages/server/dist/cli.js']
 
-/** `nudgekit serve` from source with a rate limit far above the load, so every request reaches the store. */
+/** `nudgekit serve` with a rate limit far above the load, so every request reaches the store. */
 function serve(store: string[], port: number): string[] {
   return [
-    ...NODE, `${SERVER_SRC}/cli/main.ts`, 'serve', '--rules', 'examples/rules/acme-crm.yaml', ...store,
+    ...CLI, 'serve', '--rules', 'examples/rules/acme-crm.yaml', ...store,
     '--port', String(port), '--publishable-key', PUBLISHABLE, '--secret-key', SECRET,
     '--rate-limit', '1000000', '--rate-burst', '1000000',
   ]
