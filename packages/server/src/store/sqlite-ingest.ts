@@ -7,7 +7,18 @@ import type { NudgeEvent, RouteEvents } from './types.ts'
 export interface SqliteConnectionOptions {
   synchronous?: 'full' | 'normal'
   busyTimeoutMs?: number
+  /** SQLite's page cache of the connection, in MiB (see `SqliteOptions.cacheMb`). */
+  cacheMb?: number
 }
+
+/**
+ * The page cache a connection may fill, in MiB, in place of SQLite's 2 MiB. Ingest inserts into indexes keyed by
+ * account (exposures, account state, the exposure lookup), so once a database outgrows the cache nearly every
+ * insert reads a page back from the OS. Measured with the stats-at-scale generator (3M events, 730 MB file):
+ * 13.0k and 12.2k events/s stored with 2 MiB, 15.5k with 32 MiB, 16.4k and 15.7k with 64 MiB; 64 MiB took the
+ * server's peak RSS on the ingest bench over 200 MB (218 MB; 189 MB with 32). It is filled only as pages are read.
+ */
+export const DEFAULT_CACHE_MB = 32
 
 /** One caller's batch in a turn. */
 export interface IngestJob {
@@ -45,14 +56,15 @@ export function loadSqlite(): typeof import('node:sqlite') {
 }
 
 /**
- * Opens a connection with nudgekit's settings: WAL journal, the chosen synchronous level, a busy timeout.
+ * Opens a connection with nudgekit's settings: WAL journal, the chosen synchronous level, a busy timeout, a page cache.
  * @example const db = openConnection('nudgekit.db', { synchronous: 'full' })
  */
 export function openConnection(path: string, options: SqliteConnectionOptions): DatabaseSync {
   const { DatabaseSync } = loadSqlite()
   const db = new DatabaseSync(path)
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
-    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;`)
+    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}; PRAGMA foreign_keys = ON;
+    PRAGMA cache_size = ${-Math.trunc((options.cacheMb ?? DEFAULT_CACHE_MB) * 1024)};`)
   return db
 }
 

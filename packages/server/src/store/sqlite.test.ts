@@ -11,6 +11,7 @@ import { storeContract } from './contract.ts'
 import { makeEvent, PRE_WINDOW_EXPOSURES, windowCountsAcrossConversion } from './fixtures.ts'
 import { readMigrations } from './migrations.ts'
 import { sqlite } from './sqlite.ts'
+import { openConnection } from './sqlite-ingest.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nudgekit-sqlite-'))
 let files = 0
@@ -71,6 +72,22 @@ describe('sqlite store', () => {
     expect(status).toBe(0)
     const { before, after } = JSON.parse(stdout) as { before: number; after: number }
     expect(after).toBeGreaterThan(before)
+  })
+
+  it('gives its connection a 32 MiB page cache, or cacheMb, and refuses a cacheMb that is not a number of MiB', () => {
+    const cacheSize = (options: { cacheMb?: number }) => {
+      const db = openConnection(':memory:', options)
+      try {
+        return db.prepare('PRAGMA cache_size').get()?.cache_size
+      } finally {
+        db.close()
+      }
+    }
+    expect(cacheSize({})).toBe(-32 * 1024)
+    expect(cacheSize({ cacheMb: 8 })).toBe(-8 * 1024)
+    for (const cacheMb of [0, -5, Number.NaN, Infinity, '64' as unknown as number]) {
+      expect(() => sqlite(':memory:', { cacheMb }), String(cacheMb)).toThrow(/^\[nudgekit\] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not /)
+    }
   })
 
   it('keeps accepted events across a reopen of the file', async () => {

@@ -37,6 +37,11 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal'
   /** Milliseconds to wait for another process's write lock before failing with 503. Default 5000. */
   busyTimeoutMs?: number
+  /**
+   * MiB of page cache the store's connection may fill (default 32, SQLite's own is 2): a database larger than
+   * its cache reads index pages back from the OS on most inserts. Filled only as pages are read.
+   */
+  cacheMb?: number
   /** Apply pending migrations on open (default true); `nudgekit migrate` opens with false to report them. */
   migrate?: boolean
 }
@@ -54,6 +59,10 @@ type Row = Record<string, SQLInputValue>
  * const handler = createHandler({ rules: './nudgekit.yaml', store, keys })
  */
 export function sqlite(path: string, options: SqliteOptions = {}): Store {
+  const { cacheMb } = options
+  if (cacheMb !== undefined && !(typeof cacheMb === 'number' && cacheMb >= 1 && cacheMb <= 1024 * 1024)) {
+    throw new TypeError(`[nudgekit] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not ${JSON.stringify(cacheMb)}.`)
+  }
   const db = openConnection(path, options)
 
   const cache = new Map<string, StatementSync>()
