@@ -7,6 +7,8 @@ export function monthlyPrice(price: Price): number {
   return price.monthly ?? (price.annual !== undefined ? price.annual / 12 : 0)
 }
 
+/** The plan ids of the rules, for hints. */
+const planIds = (rules: CompiledRules) => rules.plans.map((p) => p.id).join(', ')
 /** The plan and add-on ids of the rules, for hints. */
 const targetIds = (rules: CompiledRules) => [...rules.plans, ...rules.addons].map((x) => x.id).join(', ')
 
@@ -32,17 +34,11 @@ export function unknownTarget(rules: CompiledRules, to: string): RequestIssue | 
  */
 export function unknownFrom(rules: CompiledRules, from: string | undefined): RequestIssue | undefined {
   if (from === undefined || rules.plans.some((p) => p.id === from)) return undefined
-  return { ...unknownPlan(rules, from), message: `'${from}' is not a plan of the rules; the conversion was recorded with the mrr_delta sent`,
-    hint: `If it is not a plan billing still sells from older rules, check it against the rules' plans: ${rules.plans.map((p) => p.id).join(', ')}.` }
-}
-
-/** The issue of a `from` that is not a plan of the rules. */
-function unknownPlan(rules: CompiledRules, from: string): RequestIssue {
   return {
     code: 'unknown_plan',
     path: 'from',
-    message: `'${from}' is not a plan of the rules`,
-    hint: `Pass mrr_delta, or one of: ${rules.plans.map((p) => p.id).join(', ')}`,
+    message: `'${from}' is not a plan of the rules; the conversion was recorded with the mrr_delta sent`,
+    hint: `If it is not a plan billing still sells from older rules, check it against the rules' plans: ${planIds(rules)}.`,
   }
 }
 
@@ -69,6 +65,13 @@ export function defaultMrrDelta(rules: CompiledRules, to: string, from?: string)
     return monthlyPrice(target.price) - (below ? monthlyPrice(below.price) : 0)
   }
   const previous = rules.plans.find((p) => p.id === from)
-  if (!previous) return unknownPlan(rules, from)
+  if (!previous) {
+    return {
+      code: 'unknown_plan',
+      path: 'from',
+      message: `'${from}' is not a plan of the rules`,
+      hint: `Pass mrr_delta, or one of: ${planIds(rules)}`,
+    }
+  }
   return monthlyPrice(target.price) - monthlyPrice(previous.price)
 }
