@@ -85,8 +85,9 @@ describe('sqlite store', () => {
     }
     expect(cacheSize({})).toBe(-32 * 1024)
     expect(cacheSize({ cacheMb: 8 })).toBe(-8 * 1024)
-    for (const cacheMb of [0, -5, Number.NaN, Infinity, '64' as unknown as number]) {
-      expect(() => sqlite(':memory:', { cacheMb }), String(cacheMb)).toThrow(/^\[nudgekit\] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not /)
+    for (const [cacheMb, shown] of [[0, '0'], [-5, '-5'], [Number.NaN, 'NaN'], [Infinity, 'Infinity'], ['64', '"64"']] as const) {
+      expect(() => sqlite(':memory:', { cacheMb: cacheMb as number }), shown)
+        .toThrow(`[nudgekit] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not ${shown}.`)
     }
   })
 

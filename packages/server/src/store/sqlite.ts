@@ -61,7 +61,7 @@ type Row = Record<string, SQLInputValue>
 export function sqlite(path: string, options: SqliteOptions = {}): Store {
   const { cacheMb } = options
   if (cacheMb !== undefined && !(typeof cacheMb === 'number' && cacheMb >= 1 && cacheMb <= 1024 * 1024)) {
-    throw new TypeError(`[nudgekit] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not ${JSON.stringify(cacheMb)}.`)
+    throw new TypeError(`[nudgekit] Failed to open the SQLite store: cacheMb must be a number of MiB from 1 to 1048576, not ${typeof cacheMb === 'number' ? cacheMb : JSON.stringify(cacheMb)}.`)
   }
   const db = openConnection(path, options)
 
