@@ -1,7 +1,7 @@
 import { h } from 'preact'
 import { renderToString } from 'preact-render-to-string'
 import { describe, expect, it } from 'vitest'
-import type { StatsRow } from '../stats/types.ts'
+import type { DailyPoint, StatsRow } from '../stats/types.ts'
 import { DailyChart, Funnel, RateChart } from './charts.ts'
 import { createFormatters } from './format.ts'
 
@@ -67,21 +67,16 @@ describe('Funnel', () => {
 })
 
 describe('DailyChart', () => {
+  /** The contacts-80 series from `from` to `to`, rendered. */
+  const daily = (from: string, to: string, points: DailyPoint[]) =>
+    renderToString(h(DailyChart, { trigger: 'contacts-80', from, to, index: 0, format, points }))
+
   it('draws one bar per day with data on its day, scaled to the series maximum, ignoring days outside the range', () => {
-    const svg = renderToString(
-      h(DailyChart, {
-        trigger: 'contacts-80',
-        from: '2026-01-01',
-        to: '2026-01-10',
-        index: 0,
-        format,
-        points: [
-          { day: '2026-01-01', trigger: 'contacts-80', impressions: 10, clicks: 0, conversions: 0 },
-          { day: '2026-01-06', trigger: 'contacts-80', impressions: 5, clicks: 1, conversions: 0 },
-          { day: '2026-02-01', trigger: 'contacts-80', impressions: 99, clicks: 0, conversions: 0 },
-        ],
-      }),
-    )
+    const svg = daily('2026-01-01', '2026-01-10', [
+      { day: '2026-01-01', trigger: 'contacts-80', impressions: 10, clicks: 0, conversions: 0 },
+      { day: '2026-01-06', trigger: 'contacts-80', impressions: 5, clicks: 1, conversions: 0 },
+      { day: '2026-02-01', trigger: 'contacts-80', impressions: 99, clicks: 0, conversions: 0 },
+    ])
     // 10 days over 440 px: 44 px a day, bars 35.2 px wide, strip 44 px high
     expect(svg).toContain('d="M210 44v-44h35.2v44zM430 44v-22h35.2v22z"')
     expect(svg).toContain('d="M430 100v-44h35.2v44z"')
@@ -90,16 +85,7 @@ describe('DailyChart', () => {
   })
 
   it('names a total of one in the singular', () => {
-    const svg = renderToString(
-      h(DailyChart, {
-        trigger: 'contacts-80',
-        from: '2026-01-01',
-        to: '2026-01-02',
-        index: 0,
-        format,
-        points: [{ day: '2026-01-02', trigger: 'contacts-80', impressions: 1, clicks: 2, conversions: 1 }],
-      }),
-    )
+    const svg = daily('2026-01-01', '2026-01-02', [{ day: '2026-01-02', trigger: 'contacts-80', impressions: 1, clicks: 2, conversions: 1 }])
     expect(svg).toContain('1 impression, 2 clicks, 1 conversion in total')
   })
 })
